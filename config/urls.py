@@ -1,0 +1,24 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from programs.mfa import host_only_mfa_urls
+
+# The admin signs in through allauth, so its logins get the same rate limits, two-factor
+# step and activity log as everyone else's.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Kenshu"
+admin.site.site_title = "Kenshu"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/2fa/", include(host_only_mfa_urls())),
+    path("accounts/", include("allauth.account.urls")),
+    path("", include("programs.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

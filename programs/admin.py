@@ -1,0 +1,294 @@
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActivityLog,
+    HostCompany,
+    Invitation,
+    Membership,
+    Municipality,
+    Role,
+    TraineeProfile,
+    User,
+)
+from .models.organisations import HOST_ROLES
+from .services import invitations as invitation_services
+from .services.activity import record_activity
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["host_company", "municipality"]
+
+
+class TraineeProfileInline(admin.StackedInline):
+    model = TraineeProfile
+    extra = 0
+    autocomplete_fields = ["municipality"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "family_name", "given_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "memberships__role", "language"]
+    search_fields = ["email", "family_name", "given_name", "family_name_kana", "given_name_kana"]
+    inlines = [MembershipInline, TraineeProfileInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (
+            _("Name"),
+            {"fields": ("family_name", "given_name", "family_name_kana", "given_name_kana")},
+        ),
+        (_("Preferences"), {"fields": ("language",)}),
+        (
+            _("Permissions"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_formset(self, request, form, formset, change):
+        """Role changes made in the admin go to the activity log like any other."""
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            if isinstance(obj, Membership):
+                record_activity(
+                    request.user,
+                    "membership.removed",
+                    obj,
+                    host_company=obj.host_company,
+                    municipality=obj.municipality,
+                    request=request,
+                    data={"user": obj.user.email, "role": obj.role, "via": "admin"},
+                )
+            obj.delete()
+        for obj in instances:
+            created = obj.pk is None
+            obj.save()
+            if isinstance(obj, Membership):
+                record_activity(
+                    request.user,
+                    "membership.granted" if created else "membership.changed",
+                    obj,
+                    host_company=obj.host_company,
+                    municipality=obj.municipality,
+                    request=request,
+                    data={"user": obj.user.email, "role": obj.role, "via": "admin"},
+                )
+        formset.save_m2m()
+
+
+@admin.register(HostCompany)
+class HostCompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "website", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "prefecture"]
+    list_filter = ["prefecture"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "host_company", "municipality", "created_at"]
+    list_filter = ["role", "host_company", "municipality__prefecture"]
+    search_fields = ["user__email", "user__family_name", "host_company__name", "municipality__name"]
+    autocomplete_fields = ["user", "host_company", "municipality"]
+    list_select_related = ["user", "host_company", "municipality"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_activity(
+            request.user,
+            "membership.changed" if change else "membership.granted",
+            obj,
+            host_company=obj.host_company,
+            municipality=obj.municipality,
+            request=request,
+            data={"user": obj.user.email, "role": obj.role, "via": "admin"},
+        )
+
+    def delete_model(self, request, obj):
+        record_activity(
+            request.user,
+            "membership.removed",
+            obj,
+            host_company=obj.host_company,
+            municipality=obj.municipality,
+            request=request,
+            data={"user": obj.user.email, "role": obj.role, "via": "admin"},
+        )
+        super().delete_model(request, obj)
+
+
+@admin.register(TraineeProfile)
+class TraineeProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "department", "position"]
+    list_filter = ["municipality__prefecture", "municipality"]
+    search_fields = ["user__email", "user__family_name", "department", "municipality__name"]
+    autocomplete_fields = ["user", "municipality"]
+    list_select_related = ["user", "municipality"]
+
+
+class InvitationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = [
+            "email",
+            "role",
+            "host_company",
+            "municipality",
+            "family_name",
+            "given_name",
+            "department",
+            "position",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        role, host, municipality = (
+            data.get("role"),
+            data.get("host_company"),
+            data.get("municipality"),
+        )
+        if role in HOST_ROLES and not host:
+            self.add_error("host_company", _("Coordinators and staff belong to a host company."))
+        if role in (Role.SUPERVISOR, Role.TRAINEE) and not municipality:
+            self.add_error(
+                "municipality", _("Choose the municipality of a trainee or a supervisor.")
+            )
+        if data.get("email") and role and not self.errors:
+            try:
+                invitation_services.ensure_can_invite(
+                    data["email"], role, host, None if role in HOST_ROLES else municipality
+                )
+            except invitation_services.InvitationRefused as refused:
+                self.add_error("email", refused.message)
+        return data
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "role",
+        "host_company",
+        "municipality",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = [
+        "role",
+        "host_company",
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["email", "family_name", "given_name"]
+    list_select_related = ["host_company", "municipality"]
+    autocomplete_fields = ["host_company", "municipality"]
+    fields = [
+        "email",
+        "role",
+        "host_company",
+        "municipality",
+        "family_name",
+        "given_name",
+        "department",
+        "position",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    actions = ["resend", "revoke"]
+
+    form = InvitationAdminForm
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        """An operator's new invitation goes through the same service (and email) as a
+        coordinator's."""
+        created = invitation_services.create_invitation(
+            invited_by=request.user,
+            email=obj.email,
+            role=obj.role,
+            host_company=obj.host_company,
+            municipality=obj.municipality,
+            family_name=obj.family_name,
+            given_name=obj.given_name,
+            department=obj.department,
+            position=obj.position,
+            request=request,
+        )
+        obj.pk = created.pk
+
+    @admin.action(description=_("Send again with a new link"))
+    def resend(self, request, queryset):
+        for invitation in queryset:
+            try:
+                invitation_services.resend_invitation(invitation, by=request.user, request=request)
+            except invitation_services.InvitationRefused as refused:
+                self.message_user(request, f"{invitation.email}: {refused.message}", messages.ERROR)
+
+    @admin.action(description=_("Withdraw"))
+    def revoke(self, request, queryset):
+        for invitation in queryset:
+            try:
+                invitation_services.revoke_invitation(invitation, by=request.user, request=request)
+            except invitation_services.InvitationRefused as refused:
+                self.message_user(request, f"{invitation.email}: {refused.message}", messages.ERROR)
+
+
+@admin.register(ActivityLog)
+class ActivityLogAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the application and never edited."""
+
+    list_display = [
+        "created_at",
+        "actor_label",
+        "action",
+        "target_label",
+        "host_company",
+        "municipality",
+        "ip_address",
+    ]
+    list_filter = [
+        "action",
+        "host_company",
+        "municipality",
+        ("created_at", admin.DateFieldListFilter),
+    ]
+    search_fields = ["actor_label", "target_label", "action"]
+    date_hierarchy = "created_at"
+    list_select_related = ["host_company", "municipality"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,375 @@
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..prefectures import Prefecture
+from ..validators import validate_local_government_code
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", _("Coordinator")
+    STAFF = "staff", _("Staff")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    TRAINEE = "trainee", _("Trainee")
+
+
+HOST_ROLES = (Role.COORDINATOR, Role.STAFF)
+
+
+def _is_unrestricted(user) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+class HostCompanyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Companies the user works for (coordinator or staff)."""
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        return self.filter(memberships__user=user, memberships__role__in=HOST_ROLES).distinct()
+
+    def coordinated_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        return self.filter(memberships__user=user, memberships__role=Role.COORDINATOR).distinct()
+
+
+class HostCompany(models.Model):
+    """An IT venture that hosts trainees."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HostCompanyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("host company")
+        verbose_name_plural = _("host companies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalityQuerySet(models.QuerySet):
+    def registry(self):
+        """The public registry of local governments, for choosing one in a form.
+
+        Names and codes are public data, so every signed-in user may pick from it."""
+        return self.all()
+
+    def visible_to(self, user):
+        """Municipalities whose pages the user may open: their own as supervisor or trainee."""
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        return self.filter(
+            Q(memberships__user=user, memberships__role=Role.SUPERVISOR)
+            | Q(trainee_profiles__user=user)
+        ).distinct()
+
+    def supervised_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        return self.filter(memberships__user=user, memberships__role=Role.SUPERVISOR).distinct()
+
+
+class Municipality(models.Model):
+    """A local government (自治体) that sends trainees."""
+
+    name = models.CharField(_("name"), max_length=60)
+    prefecture = models.PositiveSmallIntegerField(_("prefecture"), choices=Prefecture.choices)
+    code = models.CharField(
+        _("local government code"),
+        max_length=6,
+        unique=True,
+        validators=[validate_local_government_code],
+        help_text=_("全国地方公共団体コード: six digits, the last a check digit."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MunicipalityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["prefecture", "name"], name="municipality_unique_name_in_prefecture"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_prefecture_display()} {self.name}"
+
+    def clean(self) -> None:
+        code_is_complete = bool(self.code) and len(self.code) == 6 and self.code.isdigit()
+        if code_is_complete and self.prefecture and int(self.code[:2]) != self.prefecture:
+            raise ValidationError(
+                {
+                    "code": _(
+                        "The code %(code)s belongs to prefecture number %(number)s, "
+                        "not to %(prefecture)s."
+                    )
+                    % {
+                        "code": self.code,
+                        "number": self.code[:2],
+                        "prefecture": self.get_prefecture_display(),
+                    }
+                }
+            )
+
+
+class MembershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Memberships of the user's own organisations, and the user's own."""
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
+        my_municipalities = Membership.objects.filter(user=user, role=Role.SUPERVISOR).values(
+            "municipality"
+        )
+        return self.filter(
+            Q(user=user) | Q(host_company__in=my_hosts) | Q(municipality__in=my_municipalities)
+        )
+
+
+class Membership(models.Model):
+    """A person's role in an organisation: coordinator or staff of a host company, or
+    supervisor of a municipality. One person may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=[(r.value, r.label) for r in (Role.COORDINATOR, Role.STAFF, Role.SUPERVISOR)],
+    )
+    host_company = models.ForeignKey(
+        HostCompany,
+        verbose_name=_("host company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["role", "user__family_name", "user__email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=[Role.COORDINATOR, Role.STAFF],
+                        host_company__isnull=False,
+                        municipality__isnull=True,
+                    )
+                    | Q(role=Role.SUPERVISOR, host_company__isnull=True, municipality__isnull=False)
+                ),
+                name="membership_role_matches_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "host_company"],
+                condition=Q(host_company__isnull=False),
+                name="membership_unique_host_role",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "municipality"],
+                condition=Q(municipality__isnull=False),
+                name="membership_unique_municipality_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} @ {self.organisation}"
+
+    @property
+    def organisation(self):
+        return self.host_company or self.municipality
+
+
+class TraineeProfileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The user's own profile; a supervisor's municipality's trainees; the trainees a host
+        invited (later also those enrolled in its programs)."""
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        supervised = Membership.objects.filter(
+            user=user, role=Role.SUPERVISOR, municipality=OuterRef("municipality")
+        )
+        invited_by_my_host = Invitation.objects.filter(
+            accepted_by=OuterRef("user"),
+            host_company__memberships__user=user,
+            host_company__memberships__role__in=HOST_ROLES,
+        )
+        return self.filter(Q(user=user) | Exists(supervised) | Exists(invited_by_my_host))
+
+
+class TraineeProfile(models.Model):
+    """What makes a person a trainee: the municipality they work for, their department
+    (所属) and position (職名)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trainee_profile"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="trainee_profiles",
+    )
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    position = models.CharField(_("position"), max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TraineeProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("trainee profile")
+        verbose_name_plural = _("trainee profiles")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.municipality.name})"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Invitations sent on behalf of the user's host companies."""
+        if not user.is_authenticated:
+            return self.none()
+        if _is_unrestricted(user):
+            return self.all()
+        return self.filter(host_company__in=HostCompany.objects.visible_to(user))
+
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An emailed, single-use, expiring invitation into a role. Only a hash of the token is
+    stored, so the database alone cannot be used to accept an invitation."""
+
+    email = models.EmailField(_("email address"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    host_company = models.ForeignKey(
+        HostCompany,
+        verbose_name=_("host company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+    )
+    family_name = models.CharField(_("family name"), max_length=60, blank=True)
+    given_name = models.CharField(_("given name"), max_length=60, blank=True)
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    position = models.CharField(_("position"), max_length=80, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        role__in=[Role.COORDINATOR, Role.STAFF],
+                        host_company__isnull=False,
+                        municipality__isnull=True,
+                    )
+                    | Q(role__in=[Role.SUPERVISOR, Role.TRAINEE], municipality__isnull=False)
+                ),
+                name="invitation_role_matches_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def organisation(self):
+        return self.host_company if self.role in HOST_ROLES else self.municipality
+
+    @property
+    def state(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "pending"
+
+    def get_state_display(self) -> str:
+        return {
+            "accepted": _("Accepted"),
+            "revoked": _("Revoked"),
+            "expired": _("Expired"),
+            "pending": _("Pending"),
+        }[self.state]

@@ -1,0 +1,301 @@
+"""Inviting people into a role, and accepting an invitation.
+
+An invitation is the only way into Kenshu besides the admin: there is no open sign-up."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile, User
+from ..models.organisations import HOST_ROLES
+from .activity import record_activity
+
+
+class InvitationRefused(Exception):
+    """The invitation cannot be created or accepted; `message` says why, `field` where."""
+
+    def __init__(self, message: str, field: str | None = None, code: str = "refused"):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+@dataclass(frozen=True)
+class InvitationCheck:
+    """What the acceptance page needs to know about a token before anything is written."""
+
+    invitation: Invitation
+    existing_user: User | None
+
+
+def _normalise(email: str) -> str:
+    return User.objects.normalize_email(email.strip()).lower()
+
+
+def _role_already_held(email: str, role: str, host_company, municipality) -> bool:
+    if role in HOST_ROLES:
+        return Membership.objects.filter(
+            user__email__iexact=email, role=role, host_company=host_company
+        ).exists()
+    if role == Role.SUPERVISOR:
+        return Membership.objects.filter(
+            user__email__iexact=email, role=role, municipality=municipality
+        ).exists()
+    return TraineeProfile.objects.filter(
+        user__email__iexact=email, municipality=municipality
+    ).exists()
+
+
+def ensure_can_invite(email: str, role: str, host_company, municipality, *, lock=False) -> None:
+    """Refuse a role the address already holds there, and a second pending invitation."""
+    email = _normalise(email)
+    if _role_already_held(email, role, host_company, municipality):
+        raise InvitationRefused(
+            _("%(email)s already has this role in %(organisation)s.")
+            % {
+                "email": email,
+                "organisation": host_company if role in HOST_ROLES else municipality,
+            },
+            field="email",
+            code="role_held",
+        )
+    pending = Invitation.objects.pending().filter(
+        email__iexact=email, role=role, host_company=host_company, municipality=municipality
+    )
+    if lock:
+        pending = pending.select_for_update()
+    if pending.exists():
+        raise InvitationRefused(
+            _(
+                "An invitation to %(email)s for this role is still pending. "
+                "Send it again from the list instead."
+            )
+            % {"email": email},
+            field="email",
+            code="pending",
+        )
+
+
+def create_invitation(
+    *,
+    invited_by: User,
+    email: str,
+    role: str,
+    host_company: HostCompany | None,
+    municipality: Municipality | None = None,
+    family_name: str = "",
+    given_name: str = "",
+    department: str = "",
+    position: str = "",
+    request=None,
+) -> Invitation:
+    """Create a pending invitation and email its link once the transaction commits.
+
+    Refuses a role the address already holds in that organisation and a second pending
+    invitation for the same role. Whether the address has an account elsewhere is never
+    told to the inviter. The caller has checked that `invited_by` may invite for the host."""
+    email = _normalise(email)
+    if role in HOST_ROLES:
+        municipality = None
+    with transaction.atomic():
+        ensure_can_invite(email, role, host_company, municipality, lock=True)
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            email=email,
+            role=role,
+            host_company=host_company,
+            municipality=municipality,
+            family_name=family_name.strip(),
+            given_name=given_name.strip(),
+            department=department.strip(),
+            position=position.strip(),
+            token_hash=Invitation.hash_token(token),
+            invited_by=invited_by,
+            expires_at=timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS),
+        )
+        record_activity(
+            invited_by,
+            "invitation.created",
+            invitation,
+            host_company=host_company,
+            municipality=municipality,
+            data={"email": email, "role": role},
+            request=request,
+        )
+        _send_after_commit(invitation, token)
+    return invitation
+
+
+def resend_invitation(invitation: Invitation, *, by: User, request=None) -> Invitation:
+    """Issue a fresh link (the old one stops working) with a fresh expiry, and email it."""
+    if invitation.accepted_at or invitation.revoked_at:
+        raise InvitationRefused(_("Only a pending or expired invitation can be sent again."))
+    with transaction.atomic():
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = Invitation.hash_token(token)
+        invitation.expires_at = timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS)
+        invitation.save(update_fields=["token_hash", "expires_at"])
+        record_activity(
+            by,
+            "invitation.resent",
+            invitation,
+            host_company=invitation.host_company,
+            municipality=invitation.municipality,
+            request=request,
+        )
+        _send_after_commit(invitation, token)
+    return invitation
+
+
+def revoke_invitation(invitation: Invitation, *, by: User, request=None) -> None:
+    """Withdraw a pending invitation; its link stops working at once."""
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    if not updated:
+        raise InvitationRefused(_("This invitation was already used or withdrawn."))
+    record_activity(
+        by,
+        "invitation.revoked",
+        invitation,
+        host_company=invitation.host_company,
+        municipality=invitation.municipality,
+        request=request,
+    )
+
+
+def _send_after_commit(invitation: Invitation, token: str) -> None:
+    from ..tasks import send_invitation_email
+
+    send_invitation_email.delay_on_commit(invitation.pk, token)
+
+
+def check_invitation(token: str) -> InvitationCheck:
+    """Find the invitation a link points at, or say why it cannot be used. Writes nothing."""
+    invitation = (
+        Invitation.objects.select_related("host_company", "municipality", "invited_by")
+        .filter(token_hash=Invitation.hash_token(token))
+        .first()
+    )
+    _refuse_unusable(invitation)
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    return InvitationCheck(invitation=invitation, existing_user=existing)
+
+
+def _refuse_unusable(invitation: Invitation | None) -> None:
+    if invitation is None:
+        raise InvitationRefused(_("This invitation link is not valid."), code="unknown")
+    if invitation.accepted_at:
+        raise InvitationRefused(
+            _("This invitation has already been used. Log in with your email address."),
+            code="used",
+        )
+    if invitation.revoked_at:
+        raise InvitationRefused(_("This invitation was withdrawn."), code="revoked")
+    if invitation.expires_at <= timezone.now():
+        raise InvitationRefused(
+            _("This invitation has expired. Ask the person who invited you to send it again."),
+            code="expired",
+        )
+
+
+def accept_invitation(
+    token: str,
+    *,
+    current_user=None,
+    password: str = "",
+    family_name: str = "",
+    given_name: str = "",
+    family_name_kana: str = "",
+    given_name_kana: str = "",
+    request=None,
+) -> User:
+    """Use an invitation exactly once: create the account (or take the signed-in owner of the
+    address), grant the role, mark the invitation used. All of it or nothing."""
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .filter(token_hash=Invitation.hash_token(token))
+            .first()
+        )
+        _refuse_unusable(invitation)
+        user = _account_for(
+            invitation,
+            current_user,
+            password,
+            family_name,
+            given_name,
+            family_name_kana,
+            given_name_kana,
+        )
+        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now(), accepted_by=user
+        )
+        if claimed != 1:
+            raise InvitationRefused(_("This invitation has already been used."), code="used")
+        _grant(invitation, user)
+        record_activity(
+            user,
+            "invitation.accepted",
+            invitation,
+            host_company=invitation.host_company,
+            municipality=invitation.municipality,
+            data={"role": invitation.role},
+            request=request,
+        )
+    return user
+
+
+def _account_for(
+    invitation, current_user, password, family_name, given_name, family_name_kana, given_name_kana
+) -> User:
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    signed_in = current_user is not None and current_user.is_authenticated
+    if existing is not None:
+        if not signed_in or current_user.pk != existing.pk:
+            raise InvitationRefused(
+                _("An account already uses this address: log in with it to accept."),
+                code="login_required",
+            )
+        return existing
+    if signed_in:
+        raise InvitationRefused(
+            _("This invitation is for another address. Log out, then open the link again."),
+            code="other_user",
+        )
+    user = User.objects.create_user(
+        invitation.email,
+        password,
+        family_name=family_name.strip() or invitation.family_name,
+        given_name=given_name.strip() or invitation.given_name,
+        family_name_kana=family_name_kana.strip(),
+        given_name_kana=given_name_kana.strip(),
+    )
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _grant(invitation: Invitation, user: User) -> None:
+    if invitation.role == Role.TRAINEE:
+        TraineeProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "municipality": invitation.municipality,
+                "department": invitation.department,
+                "position": invitation.position,
+            },
+        )
+        return
+    Membership.objects.get_or_create(
+        user=user,
+        role=invitation.role,
+        host_company=invitation.host_company if invitation.role in HOST_ROLES else None,
+        municipality=invitation.municipality if invitation.role == Role.SUPERVISOR else None,
+    )

@@ -1,0 +1,63 @@
+"""Granting and removing roles outside the invitation flow (admin, seed data)."""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from ..models import Membership, Role, User
+from ..models.organisations import HOST_ROLES
+from .activity import record_activity
+
+
+class MembershipRefused(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def remove_membership(membership: Membership, *, by: User, request=None) -> None:
+    """Take a host role away. A host company always keeps at least one coordinator."""
+    with transaction.atomic():
+        if membership.role == Role.COORDINATOR:
+            coordinators = Membership.objects.select_for_update().filter(
+                host_company=membership.host_company, role=Role.COORDINATOR
+            )
+            if len(coordinators) <= 1:
+                raise MembershipRefused(
+                    _("%(host)s must keep at least one coordinator.")
+                    % {"host": membership.host_company}
+                )
+        record_activity(
+            by,
+            "membership.removed",
+            membership,
+            host_company=membership.host_company,
+            municipality=membership.municipality,
+            data={"user": membership.user.email, "role": membership.role},
+            request=request,
+        )
+        membership.delete()
+
+
+def grant_membership(user: User, role: str, organisation, *, by: User | None, request=None):
+    """Give `user` a role in `organisation` (a HostCompany for coordinator and staff, a
+    Municipality for supervisor). Refuses a role already held."""
+    fields = (
+        {"host_company": organisation} if role in HOST_ROLES else {"municipality": organisation}
+    )
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(user=user, role=role, **fields)
+    except IntegrityError as exc:
+        raise MembershipRefused(
+            _("%(user)s already has this role in %(organisation)s.")
+            % {"user": user, "organisation": organisation}
+        ) from exc
+    record_activity(
+        by,
+        "membership.granted",
+        membership,
+        data={"user": user.email, "role": role},
+        request=request,
+        **fields,
+    )
+    return membership

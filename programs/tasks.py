@@ -1,0 +1,67 @@
+"""Celery tasks of the core. Each takes ids, loads rows, calls one service or sends one mail."""
+
+import smtplib
+import socket
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.management import call_command
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Invitation
+
+# Errors after which the same send may succeed: the SMTP server or the network was away.
+TRANSIENT_SMTP_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    socket.timeout,
+    ConnectionError,
+)
+
+
+@shared_task(name="programs.tasks.ping")
+def ping(value: str = "pong") -> dict:
+    """The smoke task: proves a worker took a message from the broker and ran it."""
+    return {"value": value, "hostname": socket.gethostname()}
+
+
+@shared_task(name="programs.tasks.clear_expired_sessions")
+def clear_expired_sessions() -> None:
+    call_command("clearsessions")
+
+
+@shared_task(
+    name="programs.tasks.send_invitation_email",
+    autoretry_for=TRANSIENT_SMTP_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=settings.KENSHU_MAX_TASK_DELAY,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_invitation_email(invitation_id: int, token: str) -> bool:
+    """Email the invitation link. Does nothing when the invitation was used, withdrawn or
+    sent again with a newer link since this task was queued."""
+    invitation = (
+        Invitation.objects.select_related("host_company", "municipality", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.token_hash != Invitation.hash_token(token):
+        return False
+    link = settings.KENSHU_BASE_URL.rstrip("/") + reverse("invitation_accept", args=[token])
+    context = {"invitation": invitation, "link": link}
+    # The invitee has no language setting yet: the templates say it in Japanese, then English.
+    message = EmailMultiAlternatives(
+        subject=render_to_string("programs/email/invitation_subject.txt", context).strip(),
+        body=render_to_string("programs/email/invitation.txt", context),
+        to=[invitation.email],
+        reply_to=[invitation.invited_by.email] if invitation.invited_by else None,
+    )
+    message.attach_alternative(
+        render_to_string("programs/email/invitation.html", context), "text/html"
+    )
+    message.send()
+    return True

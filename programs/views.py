@@ -1,0 +1,283 @@
+"""Pages of the core: home pages per role, people and invitations, language, health."""
+
+from allauth.account.utils import get_next_redirect_url
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from . import access
+from .forms import AcceptInvitationForm, InvitationForm, LanguageForm
+from .health import health_status
+from .models import HostCompany, Invitation, Membership, Municipality, TraineeProfile
+from .services import invitations as invitation_services
+from .services.memberships import MembershipRefused, remove_membership
+
+
+def home(request):
+    """Send each person to the home page of their first role."""
+    roles = access.roles_of(request.user)
+    if roles["host"]:
+        return redirect("host_home")
+    if roles["trainee"]:
+        return redirect("trainee_today")
+    if roles["supervisor"]:
+        return redirect("municipality_home")
+    return render(request, "programs/no_role.html")
+
+
+def host_home(request):
+    """A coordinator's or staff member's home: their host companies and programs."""
+    hosts = list(
+        HostCompany.objects.visible_to(request.user).annotate(
+            member_count=Count("memberships", distinct=True),
+            pending_invitations=Count(
+                "invitations",
+                filter=Q(
+                    invitations__accepted_at__isnull=True,
+                    invitations__revoked_at__isnull=True,
+                    invitations__expires_at__gt=timezone.now(),
+                ),
+                distinct=True,
+            ),
+        )
+    )
+    if not hosts:
+        raise Http404
+    coordinated = set(HostCompany.objects.coordinated_by(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "programs/host_home.html",
+        {"hosts": hosts, "coordinated": coordinated},
+    )
+
+
+def host_people(request, pk: int):
+    """The people of a host company: members, invited trainees and supervisors, invitations."""
+    host = access.get_host_company_for_user(request.user, pk)
+    can_manage = HostCompany.objects.coordinated_by(request.user).filter(pk=host.pk).exists()
+    members = list(
+        Membership.objects.visible_to(request.user)
+        .filter(host_company=host)
+        .select_related("user")
+        .order_by("role", "user__family_name_kana", "user__email")
+    )
+    invitations = list(
+        Invitation.objects.visible_to(request.user)
+        .filter(host_company=host)
+        .select_related("municipality", "invited_by", "accepted_by")
+        .order_by("-created_at")[:200]
+    )
+    return render(
+        request,
+        "programs/host_people.html",
+        {
+            "host": host,
+            "members": members,
+            "invitations": invitations,
+            "can_manage": can_manage,
+            "now": timezone.now(),
+        },
+    )
+
+
+def invitation_create(request, pk: int):
+    host = access.get_host_company_for_user(request.user, pk, write=True)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = invitation_services.create_invitation(
+                invited_by=request.user,
+                email=data["email"],
+                role=data["role"],
+                host_company=host,
+                municipality=data["municipality"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                department=data["department"],
+                position=data["position"],
+                request=request,
+            )
+        except invitation_services.InvitationRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+            )
+            return redirect("host_people", pk=host.pk)
+    return render(request, "programs/invitation_form.html", {"host": host, "form": form})
+
+
+@require_POST
+def invitation_resend(request, pk: int, invitation_pk: int):
+    host = access.get_host_company_for_user(request.user, pk, write=True)
+    invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
+    try:
+        invitation_services.resend_invitation(invitation, by=request.user, request=request)
+    except invitation_services.InvitationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
+        )
+    return redirect("host_people", pk=host.pk)
+
+
+@require_POST
+def invitation_revoke(request, pk: int, invitation_pk: int):
+    host = access.get_host_company_for_user(request.user, pk, write=True)
+    invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
+    try:
+        invitation_services.revoke_invitation(invitation, by=request.user, request=request)
+    except invitation_services.InvitationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
+        )
+    return redirect("host_people", pk=host.pk)
+
+
+@require_POST
+def membership_remove(request, pk: int, membership_pk: int):
+    host = access.get_host_company_for_user(request.user, pk, write=True)
+    membership = access.get_membership_for_user(request.user, host, membership_pk)
+    try:
+        remove_membership(membership, by=request.user, request=request)
+    except MembershipRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s is no longer %(role)s.")
+            % {"person": membership.user, "role": membership.get_role_display()},
+        )
+    return redirect("host_people", pk=host.pk)
+
+
+def trainee_today(request):
+    """A trainee's "today": filled by the week, reflections and trips as they land."""
+    profile = access.get_trainee_profile(request.user)
+    return render(
+        request,
+        "programs/trainee_today.html",
+        {"profile": profile, "today": timezone.localdate()},
+    )
+
+
+def municipality_home(request):
+    """A supervisor's home: their municipalities and those municipalities' trainees."""
+    municipalities = list(
+        Municipality.objects.supervised_by(request.user).prefetch_related(
+            Prefetch(
+                "trainee_profiles",
+                queryset=TraineeProfile.objects.visible_to(request.user)
+                .select_related("user")
+                .order_by("user__family_name_kana", "user__email"),
+            )
+        )
+    )
+    if not municipalities:
+        raise Http404
+    return render(request, "programs/municipality_home.html", {"municipalities": municipalities})
+
+
+@login_not_required
+@never_cache
+def invitation_accept(request, token: str):
+    """The link in an invitation email: set a password (or log in) and take the role."""
+    try:
+        check = invitation_services.check_invitation(token)
+    except invitation_services.InvitationRefused as refused:
+        status = 404 if refused.code == "unknown" else 410
+        return render(
+            request,
+            "programs/invitation_unusable.html",
+            {"message": refused.message},
+            status=status,
+        )
+    invitation = check.invitation
+    signed_in = request.user.is_authenticated
+    needs_form = check.existing_user is None and not signed_in
+    form = AcceptInvitationForm(
+        request.POST or None,
+        email=invitation.email,
+        initial={"family_name": invitation.family_name, "given_name": invitation.given_name},
+    )
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "needs_form": needs_form,
+        "existing_user": check.existing_user,
+    }
+    if request.method == "POST" and (not needs_form or form.is_valid()):
+        data = form.cleaned_data if needs_form else {}
+        try:
+            user = invitation_services.accept_invitation(
+                token,
+                current_user=request.user,
+                password=data.get("password1", ""),
+                family_name=data.get("family_name", ""),
+                given_name=data.get("given_name", ""),
+                family_name_kana=data.get("family_name_kana", ""),
+                given_name_kana=data.get("given_name_kana", ""),
+                request=request,
+            )
+        except invitation_services.InvitationRefused as refused:
+            context["refusal"] = refused.message
+        else:
+            if not signed_in:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome to Kenshu."))
+            return redirect("home")
+    return render(request, "programs/invitation_accept.html", context)
+
+
+@login_not_required
+@require_POST
+def set_language(request):
+    """Switch the language; remembered on the account for a signed-in person, in a cookie
+    for everyone."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or get_next_redirect_url(request) or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+        translation.activate(language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request):
+    status = health_status()
+    healthy = all(value == "ok" for value in status.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
+    )

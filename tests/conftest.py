@@ -1,0 +1,103 @@
+"""Personas, as in every test class: people of one host company and one municipality, and
+outsiders from another host and another municipality who must never see them."""
+
+import pytest
+from django.core.cache import cache
+
+from programs.models import Membership, Role
+
+from .factories import (
+    PASSWORD,
+    HostCompanyFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    TraineeProfileFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits live in the cache: each test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def tagawa(db):
+    return MunicipalityFactory(code="402061", name="田川市", prefecture=40)
+
+
+@pytest.fixture
+def kitami(db):
+    return MunicipalityFactory(code="012084", name="北見市", prefecture=1)
+
+
+@pytest.fixture
+def host(db):
+    return HostCompanyFactory(name="はたらくラボ株式会社")
+
+
+@pytest.fixture
+def other_host(db):
+    return HostCompanyFactory(name="ノースベンチャーズ株式会社")
+
+
+@pytest.fixture
+def coordinator(host):
+    return MembershipFactory(
+        user=UserFactory(email="coordinator@example.org"),
+        role=Role.COORDINATOR,
+        host_company=host,
+    ).user
+
+
+@pytest.fixture
+def staff(host):
+    return MembershipFactory(
+        user=UserFactory(email="staff@example.org"), role=Role.STAFF, host_company=host
+    ).user
+
+
+@pytest.fixture
+def supervisor(tagawa):
+    user = UserFactory(email="supervisor@example.org")
+    Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=tagawa)
+    return user
+
+
+@pytest.fixture
+def trainee(tagawa):
+    return TraineeProfileFactory(
+        user=UserFactory(email="trainee@example.org"), municipality=tagawa
+    ).user
+
+
+@pytest.fixture
+def outsider(other_host):
+    """A coordinator of another host company."""
+    return MembershipFactory(
+        user=UserFactory(email="outsider@example.org"),
+        role=Role.COORDINATOR,
+        host_company=other_host,
+    ).user
+
+
+@pytest.fixture
+def other_supervisor(kitami):
+    user = UserFactory(email="other-supervisor@example.org")
+    Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=kitami)
+    return user
+
+
+@pytest.fixture
+def other_trainee(kitami):
+    return TraineeProfileFactory(
+        user=UserFactory(email="other-trainee@example.org"), municipality=kitami
+    ).user

@@ -1,0 +1,65 @@
+import factory
+from allauth.account.models import EmailAddress
+
+from programs.models import HostCompany, Membership, Municipality, Role, TraineeProfile, User
+from programs.validators import local_government_check_digit
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    family_name = factory.Sequence(lambda n: f"山田{n}")
+    given_name = "花子"
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def email_address(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+            EmailAddress.objects.create(user=obj, email=obj.email, verified=True, primary=True)
+
+
+class HostCompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HostCompany
+
+    name = factory.Sequence(lambda n: f"テスト株式会社{n}")
+
+
+def municipality_code(n: int, prefecture: int = 13) -> str:
+    first_five = f"{prefecture:02d}{(100 + n) % 1000:03d}"
+    return first_five + str(local_government_check_digit(first_five))
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    prefecture = 13
+    code = factory.Sequence(lambda n: municipality_code(n))
+    name = factory.Sequence(lambda n: f"テスト市{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.COORDINATOR
+    host_company = factory.SubFactory(HostCompanyFactory)
+
+
+class TraineeProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TraineeProfile
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    department = "総務課"
+    position = "主事"

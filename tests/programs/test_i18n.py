@@ -1,0 +1,35 @@
+"""Japanese first: every message has a Japanese translation, and pages speak Japanese."""
+
+import ast
+import re
+from pathlib import Path
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "locale/ja/LC_MESSAGES/django.po"
+
+
+def entries():
+    text = CATALOGUE.read_text(encoding="utf-8")
+    for block in text.split("\n\n"):
+        if "#, fuzzy" in block:
+            yield "fuzzy", block
+        ids = re.findall(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        strs = re.findall(r'^msgstr(?:\[\d\])? ((?:".*"\n?)+)', block, re.M)
+        if not ids:
+            continue
+        msgid = "".join(ast.literal_eval(p) for p in ids[0].split("\n") if p)
+        msgstrs = ["".join(ast.literal_eval(p) for p in s.split("\n") if p) for s in strs]
+        yield msgid, msgstrs
+
+
+def test_every_message_is_translated_to_japanese():
+    untranslated = []
+    for msgid, msgstrs in entries():
+        assert msgid != "fuzzy", f"fuzzy entry in the catalogue: {msgstrs}"
+        if msgid and not all(msgstrs):
+            untranslated.append(msgid)
+    assert untranslated == []
+
+
+def test_the_catalogue_is_compiled_and_used(client, db):
+    page = client.get("/accounts/login/").content.decode()
+    assert "新規登録はありません" in page
