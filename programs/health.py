@@ -15,13 +15,18 @@ def check_database() -> str:
     return "ok"
 
 
+HEALTH_QUEUE = "kenshu.healthz"
+
+
 def check_broker(timeout: float = 3.0) -> str:
     try:
         with celery_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=timeout)
-            # Opening a channel makes a round trip on every transport (Redis, SQLAlchemy).
-            channel = conn.channel()
-            channel.close()
+            # A message sent and taken back through the broker's own storage: the same path
+            # a task takes, on every transport (Redis, SQLAlchemy).
+            with conn.SimpleQueue(HEALTH_QUEUE) as queue:
+                queue.put({"ping": True})
+                queue.get(timeout=timeout).ack()
     except Exception as exc:  # noqa: BLE001
         return f"error: {type(exc).__name__}"
     return "ok"

@@ -1,0 +1,81 @@
+"""A real worker process takes tasks from a real broker: the embedded SQLite broker that
+`make run` uses, and Redis as in production."""
+
+import email
+import re
+
+import pytest
+from django.db import connection
+
+from programs.models import Invitation, Role
+from programs.services.invitations import create_invitation
+
+from .conftest import celery_worker, client_app, need, redis_url, wait_for
+
+pytestmark = pytest.mark.integration
+
+
+def ping_through(app, timeout=90):
+    result = app.send_task("programs.tasks.ping", args=["hello"])
+    return result.get(timeout=timeout)
+
+
+def test_embedded_broker_needs_no_server(tmp_path):
+    broker = f"sqla+sqlite:///{tmp_path / 'broker.sqlite3'}"
+    backend = f"db+sqlite:///{tmp_path / 'results.sqlite3'}"
+    with celery_worker(
+        {"CELERY_BROKER_URL": broker, "CELERY_RESULT_BACKEND": backend, "REDIS_URL": ""}, tmp_path
+    ):
+        reply = ping_through(client_app(broker, backend))
+    assert reply["value"] == "hello"
+
+
+def test_redis_broker(tmp_path):
+    url = redis_url()
+    with celery_worker({"REDIS_URL": url}, tmp_path):
+        reply = ping_through(client_app(url, url))
+    assert reply["value"] == "hello"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_email_goes_through_the_worker_after_commit(
+    tmp_path, coordinator, host, settings
+):
+    """The web side commits an invitation; the worker, a separate process on the same
+    PostgreSQL and Redis, reads it and writes the email."""
+    need(
+        connection.vendor == "postgresql",
+        "needs DATABASE_URL on PostgreSQL: a worker process cannot see an in-memory SQLite",
+    )
+    url = redis_url()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from config.celery_app import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    app.conf.result_backend = url
+    mail_dir = tmp_path / "mail"
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    try:
+        with celery_worker(
+            {
+                "REDIS_URL": url,
+                "DATABASE_URL": database_url,
+                "EMAIL_URL": "filemail://",
+                "EMAIL_FILE_PATH": str(mail_dir),
+            },
+            tmp_path,
+        ):
+            invitation = create_invitation(
+                invited_by=coordinator, email="w@example.org", role=Role.STAFF, host_company=host
+            )
+            files = wait_for(lambda: list(mail_dir.glob("*.log")), timeout=90)
+    finally:
+        app.conf.task_always_eager = True
+    assert len(files) == 1, (tmp_path / "w1.log").read_text()
+    message = email.message_from_string(files[0].read_text())
+    assert message["To"] == "w@example.org"
+    body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    token = re.search(r"/invitations/([\w-]+)/", body.get_payload(decode=True).decode()).group(1)
+    assert Invitation.objects.get(pk=invitation.pk).token_hash == Invitation.hash_token(token)
