@@ -2,19 +2,31 @@ from django.conf import settings
 from django.utils import translation
 
 
-class UserLanguageMiddleware:
-    """A signed-in person sees the language they chose, on every device.
+class LanguageMiddleware:
+    """Japanese first: every page is in Japanese until the person picks English with the
+    switcher. The choice is stored on the account (the same on every device) and in a cookie
+    (for the login page). The browser's Accept-Language is not consulted: municipal PCs are
+    often set to English while their users expect the Japanese product.
 
-    Runs after LocaleMiddleware and AuthenticationMiddleware and overrides the browser's
-    choice with the one stored on the user (set through the language switcher)."""
+    Runs after AuthenticationMiddleware, in place of Django's LocaleMiddleware."""
 
     def __init__(self, get_response):
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def choose(self, request) -> str:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.language in self.supported:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
-        return self.get_response(request)
+            return user.language
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if cookie in self.supported:
+            return cookie
+        return settings.LANGUAGE_CODE
+
+    def __call__(self, request):
+        language = self.choose(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -73,6 +73,11 @@ def test_language_choice_is_remembered_on_the_account(client, coordinator):
     assert "No programs yet." in page and '<html lang="en">' in page
 
 
+def test_japanese_first_whatever_the_browser_says(client, db):
+    page = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ja">' in page
+
+
 def test_anonymous_can_switch_the_login_page_to_english(client, db):
     assert '<html lang="ja">' in client.get(LOGIN).content.decode()
     response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
