@@ -197,14 +197,7 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["host_company", "municipality"]
     autocomplete_fields = ["host_company", "municipality"]
     fields = [
-        "email",
-        "role",
-        "host_company",
-        "municipality",
-        "family_name",
-        "given_name",
-        "department",
-        "position",
+        *InvitationAdminForm.Meta.fields,
         "invited_by",
         "created_at",
         "expires_at",

@@ -117,34 +117,39 @@ def invitation_create(request, pk: int):
     return render(request, "programs/invitation_form.html", {"host": host, "form": form})
 
 
-@require_POST
-def invitation_resend(request, pk: int, invitation_pk: int):
+def _act_on_invitation(request, pk: int, invitation_pk: int, action, success: str):
+    """Run one invitation service for a coordinator; report the outcome as a message."""
     host = access.get_host_company_for_user(request.user, pk, write=True)
     invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
     try:
-        invitation_services.resend_invitation(invitation, by=request.user, request=request)
+        action(invitation, by=request.user, request=request)
     except invitation_services.InvitationRefused as refused:
         messages.error(request, refused.message)
     else:
-        messages.success(
-            request, _("Invitation sent again to %(email)s.") % {"email": invitation.email}
-        )
+        messages.success(request, success % {"email": invitation.email})
     return redirect("host_people", pk=host.pk)
+
+
+@require_POST
+def invitation_resend(request, pk: int, invitation_pk: int):
+    return _act_on_invitation(
+        request,
+        pk,
+        invitation_pk,
+        invitation_services.resend_invitation,
+        _("Invitation sent again to %(email)s."),
+    )
 
 
 @require_POST
 def invitation_revoke(request, pk: int, invitation_pk: int):
-    host = access.get_host_company_for_user(request.user, pk, write=True)
-    invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
-    try:
-        invitation_services.revoke_invitation(invitation, by=request.user, request=request)
-    except invitation_services.InvitationRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(
-            request, _("Invitation to %(email)s withdrawn.") % {"email": invitation.email}
-        )
-    return redirect("host_people", pk=host.pk)
+    return _act_on_invitation(
+        request,
+        pk,
+        invitation_pk,
+        invitation_services.revoke_invitation,
+        _("Invitation to %(email)s withdrawn."),
+    )
 
 
 @require_POST
