@@ -114,7 +114,11 @@ def invitation_create(request, pk: int):
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
             )
             return redirect("host_people", pk=host.pk)
-    return render(request, "programs/invitation_form.html", {"host": host, "form": form})
+    return render(
+        request,
+        "programs/invitation_form.html",
+        {"host": host, "form": form, "days": settings.KENSHU_INVITATION_DAYS},
+    )
 
 
 def _act_on_invitation(request, pk: int, invitation_pk: int, action, success: str):

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import HOST_ROLES, HostCompany, Municipality, Role
+from .organisations import HOST_ROLES, HostCompany, Municipality
 
 
 class ActivityLogQuerySet(models.QuerySet):
@@ -13,10 +13,7 @@ class ActivityLogQuerySet(models.QuerySet):
             return self.none()
         if user.is_active and user.is_superuser:
             return self.all()
-        return self.filter(
-            host_company__memberships__user=user,
-            host_company__memberships__role=Role.COORDINATOR,
-        ).distinct()
+        return self.filter(host_company__in=HostCompany.objects.coordinated_by(user))
 
 
 class ActivityLog(models.Model):

@@ -25,6 +25,10 @@ def _is_unrestricted(user) -> bool:
     return bool(user.is_active and user.is_superuser)
 
 
+def _memberships(user, roles):
+    return Membership.objects.filter(user=user, role__in=roles)
+
+
 class HostCompanyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Companies the user works for (coordinator or staff)."""
@@ -32,14 +36,15 @@ class HostCompanyQuerySet(models.QuerySet):
             return self.none()
         if _is_unrestricted(user):
             return self.all()
-        return self.filter(memberships__user=user, memberships__role__in=HOST_ROLES).distinct()
+        # A subquery, not a join: annotations on the result (member counts) stay whole.
+        return self.filter(pk__in=_memberships(user, HOST_ROLES).values("host_company"))
 
     def coordinated_by(self, user):
         if not user.is_authenticated:
             return self.none()
         if _is_unrestricted(user):
             return self.all()
-        return self.filter(memberships__user=user, memberships__role=Role.COORDINATOR).distinct()
+        return self.filter(pk__in=_memberships(user, [Role.COORDINATOR]).values("host_company"))
 
 
 class HostCompany(models.Model):
@@ -74,16 +79,16 @@ class MunicipalityQuerySet(models.QuerySet):
         if _is_unrestricted(user):
             return self.all()
         return self.filter(
-            Q(memberships__user=user, memberships__role=Role.SUPERVISOR)
-            | Q(trainee_profiles__user=user)
-        ).distinct()
+            Q(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
+            | Q(pk__in=TraineeProfile.objects.filter(user=user).values("municipality"))
+        )
 
     def supervised_by(self, user):
         if not user.is_authenticated:
             return self.none()
         if _is_unrestricted(user):
             return self.all()
-        return self.filter(memberships__user=user, memberships__role=Role.SUPERVISOR).distinct()
+        return self.filter(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
 
 
 class Municipality(models.Model):

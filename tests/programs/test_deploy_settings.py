@@ -18,8 +18,8 @@ PRODUCTION_ENV = {
 
 
 def run(args, drop=()):
-    # Only what production would get: nothing inherited from the test settings' environment.
-    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    # Only what production would get: nothing inherited from the test run's environment.
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update({k: v for k, v in PRODUCTION_ENV.items() if k not in drop})
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -94,10 +94,12 @@ class TestHomePages:
             assert response.url == reverse(target)
             assert client.get(response.url).status_code == 200
 
-    def test_host_home_lists_only_own_host(self, client, coordinator, host, other_host):
+    def test_host_home_lists_only_own_host(self, client, coordinator, staff, host, other_host):
         client.force_login(coordinator)
-        page = client.get(reverse("host_home")).content.decode()
+        response = client.get(reverse("host_home"))
+        page = response.content.decode()
         assert host.name in page and other_host.name not in page
+        assert [h.member_count for h in response.context["hosts"]] == [2]
         assert "研修プログラムはまだありません" in page
 
     def test_pages_of_other_roles_are_404(self, client, coordinator, trainee, supervisor):
