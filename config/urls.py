@@ -1,9 +1,10 @@
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from programs.mfa import host_only_mfa_urls
+from programs.views.core import email_management_closed
 
 # The admin signs in through allauth, so its logins get the same rate limits, two-factor
 # step and activity log as everyone else's.
@@ -14,6 +15,9 @@ admin.site.site_title = "Kenshu"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/2fa/", include(host_only_mfa_urls())),
+    # Addresses come from invitations: no page to add or change one (it would let anyone
+    # make Kenshu send mail to any address).
+    re_path(r"^accounts/email/", email_management_closed),
     path("accounts/", include("allauth.account.urls")),
     path("", include("programs.urls")),
 ]

@@ -6,7 +6,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile
+from .models import (
+    Activity,
+    Enrollment,
+    HostCompany,
+    Invitation,
+    Membership,
+    Municipality,
+    Program,
+    Role,
+    TraineeProfile,
+)
 
 
 def get_host_company_for_user(user, pk: int, *, write: bool = False) -> HostCompany:
@@ -57,3 +67,32 @@ def roles_of(user) -> dict:
         roles["trainee"] = TraineeProfile.objects.filter(user=user).exists()
     user._kenshu_roles = roles
     return roles
+
+
+def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
+    """A program the user may see; `write` asks for a coordinator of its host (403 for the
+    others who may only read it)."""
+    program = get_object_or_404(Program.objects.visible_to(user).select_related("host"), pk=pk)
+    if write and not Program.objects.editable_by(user).filter(pk=program.pk).exists():
+        raise PermissionDenied
+    return program
+
+
+def can_edit_program(user, program: Program) -> bool:
+    return Program.objects.editable_by(user).filter(pk=program.pk).exists()
+
+
+def get_activity_for_user(user, program: Program, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.visible_to(user).live().select_related("facilitator"),
+        pk=pk,
+        program=program,
+    )
+
+
+def get_enrollment_for_user(user, program: Program, pk: int) -> Enrollment:
+    return get_object_or_404(
+        Enrollment.objects.visible_to(user).select_related("trainee", "program"),
+        pk=pk,
+        program=program,
+    )

@@ -56,6 +56,15 @@ class UserAdmin(DjangoUserAdmin):
         """Role changes made in the admin go to the activity log like any other."""
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
+            if isinstance(obj, TraineeProfile):
+                record_activity(
+                    request.user,
+                    "trainee_profile.removed",
+                    obj,
+                    municipality=obj.municipality,
+                    request=request,
+                    data={"user": obj.user.email, "via": "admin"},
+                )
             if isinstance(obj, Membership):
                 record_activity(
                     request.user,
@@ -70,6 +79,15 @@ class UserAdmin(DjangoUserAdmin):
         for obj in instances:
             created = obj.pk is None
             obj.save()
+            if isinstance(obj, TraineeProfile):
+                record_activity(
+                    request.user,
+                    "trainee_profile.created" if created else "trainee_profile.changed",
+                    obj,
+                    municipality=obj.municipality,
+                    request=request,
+                    data={"user": obj.user.email, "via": "admin"},
+                )
             if isinstance(obj, Membership):
                 record_activity(
                     request.user,
@@ -136,6 +154,28 @@ class TraineeProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__family_name", "department", "municipality__name"]
     autocomplete_fields = ["user", "municipality"]
     list_select_related = ["user", "municipality"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_activity(
+            request.user,
+            "trainee_profile.changed" if change else "trainee_profile.created",
+            obj,
+            municipality=obj.municipality,
+            request=request,
+            data={"user": obj.user.email, "via": "admin"},
+        )
+
+    def delete_model(self, request, obj):
+        record_activity(
+            request.user,
+            "trainee_profile.removed",
+            obj,
+            municipality=obj.municipality,
+            request=request,
+            data={"user": obj.user.email, "via": "admin"},
+        )
+        super().delete_model(request, obj)
 
 
 class InvitationAdminForm(forms.ModelForm):

@@ -7,12 +7,16 @@ from .models import Municipality, Role, User
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.TRAINEE)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(r.value, r.label) for r in (Role.TRAINEE, Role.STAFF, Role.COORDINATOR)],
+        initial=Role.TRAINEE,
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.none(),
         required=False,
-        help_text=_("For a trainee or a supervisor: the municipality they work for."),
+        help_text=_("For a trainee: the municipality they work for."),
     )
     family_name = forms.CharField(label=_("Family name"), max_length=60, required=False)
     given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
@@ -26,10 +30,8 @@ class InvitationForm(forms.Form):
     def clean(self):
         data = super().clean()
         role = data.get("role")
-        if role in (Role.TRAINEE, Role.SUPERVISOR) and not data.get("municipality"):
-            self.add_error(
-                "municipality", _("Choose the municipality of a trainee or a supervisor.")
-            )
+        if role == Role.TRAINEE and not data.get("municipality"):
+            self.add_error("municipality", _("Choose the municipality of the trainee."))
         return data
 
 
@@ -74,4 +76,3 @@ class AcceptInvitationForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=User._meta.get_field("language").choices)
-    next = forms.CharField(required=False)

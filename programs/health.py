@@ -1,5 +1,8 @@
 """Liveness of what every request and task depends on: the database and the broker."""
 
+import time
+
+from django.conf import settings
 from django.db import connections
 
 from config.celery_app import app as celery_app
@@ -33,4 +36,15 @@ def check_broker(timeout: float = 3.0) -> str:
 
 
 def health_status() -> dict[str, str]:
-    return {"database": check_database(), "broker": check_broker()}
+    """Checked at most every few seconds per process: the page is public and a broker round
+    trip is not free."""
+    global _last
+    now = time.monotonic()
+    if _last is not None and now - _last[0] < settings.KENSHU_HEALTH_CACHE_SECONDS:
+        return _last[1]
+    status = {"database": check_database(), "broker": check_broker()}
+    _last = (now, status)
+    return status
+
+
+_last: tuple[float, dict[str, str]] | None = None

@@ -5,6 +5,7 @@ itself stays open so that anyone who has a factor can use it."""
 from functools import wraps
 
 from allauth.mfa import urls as mfa_urls
+from allauth.mfa.models import Authenticator
 from django.http import Http404
 from django.urls import URLPattern, URLResolver
 
@@ -17,7 +18,14 @@ def _host_users_only(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         user = request.user
-        if user.is_authenticated and not (user.is_superuser or roles_of(user)["host"]):
+        allowed = user.is_superuser or roles_of(user)["host"]
+        # Someone who set up a factor keeps access to it (to turn it off, or get new codes)
+        # after leaving a host company.
+        if (
+            user.is_authenticated
+            and not allowed
+            and not Authenticator.objects.filter(user=user).exists()
+        ):
             raise Http404
         return view(request, *args, **kwargs)
 

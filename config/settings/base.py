@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that varies is read from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from celery.schedules import crontab
@@ -87,11 +88,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+
+def redis_database(url: str, offset: int) -> str:
+    """The same Redis server, another database: the broker keeps REDIS_URL's database, the
+    results and the cache the next ones, so clearing the cache (FLUSHDB) never drops tasks."""
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + offset}"))
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": env.str("CACHE_URL", default=redis_database(REDIS_URL, 2)),
             "KEY_PREFIX": "kenshu",
         }
     }
@@ -135,6 +145,7 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Kenshu] "
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address sends nothing
 ACCOUNT_RATE_LIMITS = {
     # Wrong passwords: 5 per address per 5 minutes, 10 per minute per IP.
     "login_failed": "10/m/ip,5/300s/key",
@@ -203,7 +214,7 @@ CONTENT_SECURITY_POLICY = {
 
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
+    CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=redis_database(REDIS_URL, 1))
 else:
     # No server needed: kombu's SQLAlchemy transport on a SQLite file. (kombu's filesystem://
     # transport is not used: it crashed a worker on an unlocked read.)
@@ -249,3 +260,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 KENSHU_BASE_URL = env.str("KENSHU_BASE_URL", default="http://127.0.0.1:8000")
+KENSHU_HEALTH_CACHE_SECONDS = 5.0  # /healthz checks at most this often per process

@@ -24,3 +24,4 @@ STORAGES = {
 # Static files come from the finders; no collectstatic before the suite.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+KENSHU_HEALTH_CACHE_SECONDS = 0.0

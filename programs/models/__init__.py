@@ -1,14 +1,26 @@
 from .accounts import User
 from .activity import ActivityLog
 from .organisations import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile
+from .programs import Enrollment, Program, Scheme, Status, fiscal_year_of
+from .week import Activity, ActivityKind, CalendarFeed, TemplateActivity, WeekTemplate
 
 __all__ = [
+    "Activity",
+    "ActivityKind",
     "ActivityLog",
+    "CalendarFeed",
+    "Enrollment",
     "HostCompany",
     "Invitation",
     "Membership",
     "Municipality",
+    "Program",
     "Role",
+    "Scheme",
+    "Status",
+    "TemplateActivity",
     "TraineeProfile",
     "User",
+    "WeekTemplate",
+    "fiscal_year_of",
 ]

@@ -309,6 +309,15 @@ class Invitation(models.Model):
     given_name = models.CharField(_("given name"), max_length=60, blank=True)
     department = models.CharField(_("department"), max_length=120, blank=True)
     position = models.CharField(_("position"), max_length=80, blank=True)
+    program = models.ForeignKey(
+        "programs.Program",
+        verbose_name=_("program"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        help_text=_("For a trainee: the program they are enrolled in when they accept."),
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

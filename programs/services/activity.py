@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from allauth.account.adapter import get_adapter
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -9,10 +10,14 @@ from ..models import ActivityLog, HostCompany, Municipality
 
 
 def client_ip(request) -> str | None:
-    """The address the request came from (REMOTE_ADDR; a proxy in front sets it right)."""
+    """The address the request came from, as allauth's rate limits see it (behind the
+    trusted proxies of ALLAUTH_TRUSTED_PROXY_COUNT)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        return get_adapter(request).get_client_ip(request) or None
+    except Exception:  # noqa: BLE001 -- a malformed header must not break the log
+        return request.META.get("REMOTE_ADDR") or None
 
 
 def record_activity(

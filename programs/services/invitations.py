@@ -12,7 +12,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile, User
+from ..models import (
+    Enrollment,
+    HostCompany,
+    Invitation,
+    Membership,
+    Municipality,
+    Role,
+    TraineeProfile,
+    User,
+)
 from ..models.organisations import HOST_ROLES
 from .activity import record_activity
 
@@ -39,7 +48,25 @@ def _normalise(email: str) -> str:
     return User.objects.normalize_email(email.strip()).lower()
 
 
+# Roles a coordinator may invite into. Supervisors see everything about their municipality's
+# trainees: only an operator (admin) grants that role.
+COORDINATOR_GRANTS = (Role.COORDINATOR, Role.STAFF, Role.TRAINEE)
+
+
+def may_invite(user: User, role: str, host_company) -> bool:
+    if user.is_active and user.is_superuser:
+        return True
+    return (
+        role in COORDINATOR_GRANTS
+        and Membership.objects.filter(
+            user=user, role=Role.COORDINATOR, host_company=host_company
+        ).exists()
+    )
+
+
 def _role_already_held(email: str, role: str, host_company, municipality) -> bool:
+    """Only what the inviter can see already: the members of their own host company. Whether
+    an address is a trainee or a supervisor elsewhere is never told (see `_grant`)."""
     if role in HOST_ROLES:
         return Membership.objects.filter(
             user__email__iexact=email, role=role, host_company=host_company
@@ -48,15 +75,16 @@ def _role_already_held(email: str, role: str, host_company, municipality) -> boo
         return Membership.objects.filter(
             user__email__iexact=email, role=role, municipality=municipality
         ).exists()
-    return TraineeProfile.objects.filter(
-        user__email__iexact=email, municipality=municipality
-    ).exists()
+    return False
 
 
-def ensure_can_invite(email: str, role: str, host_company, municipality, *, lock=False) -> None:
-    """Refuse a role the address already holds there, and a second pending invitation."""
+def ensure_can_invite(
+    email: str, role: str, host_company, municipality, *, program=None, lock=False
+) -> None:
+    """Refuse a role the address already holds there, and a second pending invitation.
+    (An invitation into a program is about the enrolment: a trainee may already exist.)"""
     email = _normalise(email)
-    if _role_already_held(email, role, host_company, municipality):
+    if program is None and _role_already_held(email, role, host_company, municipality):
         raise InvitationRefused(
             _("%(email)s already has this role in %(organisation)s.")
             % {
@@ -67,7 +95,11 @@ def ensure_can_invite(email: str, role: str, host_company, municipality, *, lock
             code="role_held",
         )
     pending = Invitation.objects.pending().filter(
-        email__iexact=email, role=role, host_company=host_company, municipality=municipality
+        email__iexact=email,
+        role=role,
+        host_company=host_company,
+        municipality=municipality,
+        program=program,
     )
     if lock:
         pending = pending.select_for_update()
@@ -94,18 +126,24 @@ def create_invitation(
     given_name: str = "",
     department: str = "",
     position: str = "",
+    program=None,
     request=None,
 ) -> Invitation:
     """Create a pending invitation and email its link once the transaction commits.
 
     Refuses a role the address already holds in that organisation and a second pending
     invitation for the same role. Whether the address has an account elsewhere is never
-    told to the inviter. The caller has checked that `invited_by` may invite for the host."""
+    told to the inviter. Coordinators invite coordinators, staff and trainees of their own
+    host; supervisors are invited by operators."""
+    if not may_invite(invited_by, role, host_company):
+        raise InvitationRefused(
+            _("You may not invite into this role."), field="role", code="not_allowed"
+        )
     email = _normalise(email)
     if role in HOST_ROLES:
         municipality = None
     with transaction.atomic():
-        ensure_can_invite(email, role, host_company, municipality, lock=True)
+        ensure_can_invite(email, role, host_company, municipality, program=program, lock=True)
         token = secrets.token_urlsafe(32)
         invitation = Invitation.objects.create(
             email=email,
@@ -116,6 +154,7 @@ def create_invitation(
             given_name=given_name.strip(),
             department=department.strip(),
             position=position.strip(),
+            program=program if role == Role.TRAINEE else None,
             token_hash=Invitation.hash_token(token),
             invited_by=invited_by,
             expires_at=timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS),
@@ -226,6 +265,16 @@ def accept_invitation(
             .first()
         )
         _refuse_unusable(invitation)
+        if invitation.invited_by is None or not may_invite(
+            invitation.invited_by, invitation.role, invitation.host_company
+        ):
+            raise InvitationRefused(
+                _(
+                    "The person who invited you can no longer give this role. Ask for a new "
+                    "invitation."
+                ),
+                code="inviter_gone",
+            )
         user = _account_for(
             invitation,
             current_user,
@@ -284,14 +333,33 @@ def _account_for(
 
 def _grant(invitation: Invitation, user: User) -> None:
     if invitation.role == Role.TRAINEE:
-        TraineeProfile.objects.update_or_create(
-            user=user,
-            defaults={
-                "municipality": invitation.municipality,
-                "department": invitation.department,
-                "position": invitation.position,
-            },
-        )
+        profile = TraineeProfile.objects.filter(user=user).first()
+        if profile is None:
+            TraineeProfile.objects.create(
+                user=user,
+                municipality=invitation.municipality,
+                department=invitation.department,
+                position=invitation.position,
+            )
+        elif profile.municipality_id != invitation.municipality_id:
+            # An invitation never moves a trainee to another municipality (that would take
+            # them away from their supervisor's sight).
+            raise InvitationRefused(
+                _(
+                    "You are registered as a trainee of %(municipality)s, but this invitation is "
+                    "for %(other)s. Ask the coordinator to correct it."
+                )
+                % {"municipality": profile.municipality, "other": invitation.municipality},
+                code="other_municipality",
+            )
+        already = Enrollment.objects.active().filter(program_id=invitation.program_id, trainee=user)
+        if invitation.program_id and not already.exists():
+            from .programs import ProgramRefused, enroll
+
+            try:
+                enroll(invitation.program, user, by=invitation.invited_by)
+            except ProgramRefused as refused:
+                raise InvitationRefused(refused.message, code="enrollment") from refused
         return
     Membership.objects.get_or_create(
         user=user,

@@ -1,9 +1,10 @@
 """Granting and removing roles outside the invitation flow (admin, seed data)."""
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Membership, Role, User
+from ..models import Invitation, Membership, Role, User
 from ..models.organisations import HOST_ROLES
 from .activity import record_activity
 
@@ -26,13 +27,22 @@ def remove_membership(membership: Membership, *, by: User, request=None) -> None
                     _("%(host)s must keep at least one coordinator.")
                     % {"host": membership.host_company}
                 )
+        withdrawn = (
+            Invitation.objects.pending()
+            .filter(invited_by=membership.user, host_company=membership.host_company)
+            .update(revoked_at=timezone.now())
+        )
         record_activity(
             by,
             "membership.removed",
             membership,
             host_company=membership.host_company,
             municipality=membership.municipality,
-            data={"user": membership.user.email, "role": membership.role},
+            data={
+                "user": membership.user.email,
+                "role": membership.role,
+                "invitations_withdrawn": withdrawn,
+            },
             request=request,
         )
         membership.delete()

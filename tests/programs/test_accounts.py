@@ -62,7 +62,7 @@ def test_password_reset_page_is_the_same_for_known_and_unknown_addresses(client,
 
 def test_language_choice_is_remembered_on_the_account(client, coordinator):
     client.force_login(coordinator)
-    assert "研修プログラム" in client.get(reverse("host_home")).content.decode()
+    assert "ダッシュボード" in client.get(reverse("host_home")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/host/"})
     coordinator.refresh_from_db()
     assert coordinator.language == "en"
@@ -70,7 +70,7 @@ def test_language_choice_is_remembered_on_the_account(client, coordinator):
     other_device = type(client)(HTTP_ACCEPT_LANGUAGE="ja")
     other_device.force_login(coordinator)
     page = other_device.get(reverse("host_home")).content.decode()
-    assert "No programs yet." in page and '<html lang="en">' in page
+    assert "Dashboard" in page and '<html lang="en">' in page
 
 
 def test_japanese_first_whatever_the_browser_says(client, db):
@@ -90,3 +90,39 @@ def test_language_switch_refuses_open_redirects(client, db):
         reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response.url == "/"
+
+
+def test_password_reset_for_an_unknown_address_sends_nothing(client, db):
+    client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+    assert mail.outbox == []
+
+
+def test_no_page_adds_or_changes_an_email_address(client, trainee):
+    client.force_login(trainee)
+    assert client.get("/accounts/email/").status_code == 404
+    assert (
+        client.post(
+            "/accounts/email/", {"email": "victim@example.org", "action_add": ""}
+        ).status_code
+        == 404
+    )
+    assert mail.outbox == []
+
+
+def test_login_message_speaks_the_account_language(client, coordinator, password):
+    coordinator.language = "en"
+    coordinator.save()
+    response = client.post(LOGIN, {"login": coordinator.email, "password": password}, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages and all("ログイン" not in m for m in messages), messages
+
+
+def test_pages_vary_on_the_language_cookie(client, db):
+    assert "Cookie" in client.get(LOGIN)["Vary"]
+
+
+def test_redis_roles_use_separate_databases():
+    from config.settings.base import redis_database
+
+    assert redis_database("redis://h:6379/0", 1) == "redis://h:6379/1"
+    assert redis_database("redis://:pw@h:6379", 2) == "redis://:pw@h:6379/2"

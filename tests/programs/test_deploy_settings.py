@@ -14,6 +14,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.internal:6379/0",
     "EMAIL_URL": "smtp+tls://kenshu:secret@smtp.example.jp:587",
     "DEFAULT_FROM_EMAIL": "Kenshu <noreply@kenshu.example.jp>",
+    "KENSHU_BASE_URL": "https://kenshu.example.jp",
 }
 
 
@@ -37,7 +38,18 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert "no issues (0 silenced)" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "REDIS_URL", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing",
+    [
+        "SECRET_KEY",
+        "REDIS_URL",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "DEFAULT_FROM_EMAIL",
+        "KENSHU_BASE_URL",
+    ],
+)
 def test_production_refuses_to_start_without_a_required_setting(missing):
     result = run(["check"], drop=(missing,))
     assert result.returncode != 0
@@ -48,3 +60,30 @@ def test_seed_demo_refuses_production():
     result = run(["seed_demo"])
     assert result.returncode != 0
     assert "refuses to run with production settings" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("KENSHU_BASE_URL", "http://kenshu.example.jp"), ("EMAIL_URL", "consolemail://")],
+)
+def test_production_refuses_unsafe_values(name, value):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ},
+            **PRODUCTION_ENV,
+            name: value,
+        },
+    )
+    assert result.returncode != 0
+    assert name in result.stderr.splitlines()[-1]
+
+
+def test_web_entry_points_default_to_production_settings():
+    for module in ("config/wsgi.py", "config/asgi.py"):
+        text = (ROOT / module).read_text()
+        assert '"config.settings.production"' in text, module

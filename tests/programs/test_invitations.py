@@ -295,3 +295,100 @@ class TestInvitationPages:
         client.post(reverse("membership_remove", args=[host.pk, staff_membership.pk]))
         assert not Membership.objects.filter(pk=staff_membership.pk).exists()
         assert ActivityLog.objects.filter(action="membership.removed").count() == 1
+
+
+class TestWhoMayGrantWhat:
+    def test_a_coordinator_cannot_make_anyone_a_supervisor(self, outsider, other_host, tagawa):
+        with pytest.raises(service.InvitationRefused) as excinfo:
+            service.create_invitation(
+                invited_by=outsider,
+                email=outsider.email,
+                role=Role.SUPERVISOR,
+                host_company=other_host,
+                municipality=tagawa,
+            )
+        assert excinfo.value.code == "not_allowed"
+        assert Invitation.objects.count() == 0
+
+    def test_staff_cannot_invite(self, staff, host):
+        with pytest.raises(service.InvitationRefused):
+            service.create_invitation(
+                invited_by=staff, email="x@example.org", role=Role.COORDINATOR, host_company=host
+            )
+
+    def test_the_form_offers_no_supervisor_role(self, client, coordinator, host, tagawa):
+        client.force_login(coordinator)
+        response = client.post(
+            reverse("invitation_create", args=[host.pk]),
+            {"email": "s@example.org", "role": "supervisor", "municipality": tagawa.pk},
+        )
+        assert "role" in response.context["form"].errors
+        assert Invitation.objects.count() == 0
+
+    def test_trainee_elsewhere_is_not_revealed_to_another_host(
+        self, outsider, other_host, trainee, tagawa
+    ):
+        invitation = service.create_invitation(
+            invited_by=outsider,
+            email=trainee.email,
+            role=Role.TRAINEE,
+            host_company=other_host,
+            municipality=tagawa,
+        )
+        assert invitation.pk
+
+    def test_an_invitation_never_moves_a_trainee_to_another_municipality(
+        self, outsider, other_host, trainee, kitami, django_capture_on_commit_callbacks
+    ):
+        invite(
+            django_capture_on_commit_callbacks,
+            invited_by=outsider,
+            email=trainee.email,
+            role=Role.TRAINEE,
+            host_company=other_host,
+            municipality=kitami,
+        )
+        with pytest.raises(service.InvitationRefused) as excinfo:
+            service.accept_invitation(token_from_mail(mail.outbox[0]), current_user=trainee)
+        assert excinfo.value.code == "other_municipality"
+        trainee.trainee_profile.refresh_from_db()
+        assert trainee.trainee_profile.municipality.name == "田川市"
+        assert trainee.trainee_profile.department == "総務課"
+
+    def test_removing_a_coordinator_withdraws_their_invitations(
+        self, coordinator, host, django_capture_on_commit_callbacks
+    ):
+        from programs.services.memberships import remove_membership
+
+        leaving = UserFactory(email="leaving@example.org")
+        membership = Membership.objects.create(
+            user=leaving, role=Role.COORDINATOR, host_company=host
+        )
+        invite(
+            django_capture_on_commit_callbacks,
+            invited_by=leaving,
+            email="private@example.org",
+            role=Role.COORDINATOR,
+            host_company=host,
+        )
+        token = token_from_mail(mail.outbox[0])
+        remove_membership(membership, by=coordinator)
+        with pytest.raises(service.InvitationRefused) as excinfo:
+            service.accept_invitation(token, password="a-long-passphrase")
+        assert excinfo.value.code == "revoked"
+        assert not User.objects.filter(email="private@example.org").exists()
+
+    def test_acceptance_rechecks_the_inviter(
+        self, coordinator, staff, host, django_capture_on_commit_callbacks
+    ):
+        invite(
+            django_capture_on_commit_callbacks,
+            invited_by=coordinator,
+            email="late@example.org",
+            role=Role.STAFF,
+            host_company=host,
+        )
+        Membership.objects.filter(user=coordinator).update(role=Role.STAFF)
+        with pytest.raises(service.InvitationRefused) as excinfo:
+            service.accept_invitation(token_from_mail(mail.outbox[0]), password="a-long-passphrase")
+        assert excinfo.value.code == "inviter_gone"

@@ -100,7 +100,7 @@ class TestHomePages:
         page = response.content.decode()
         assert host.name in page and other_host.name not in page
         assert [h.member_count for h in response.context["hosts"]] == [2]
-        assert "研修プログラムはまだありません" in page
+        assert "今週・来週の研修プログラムはありません" in page
 
     def test_pages_of_other_roles_are_404(self, client, coordinator, trainee, supervisor):
         client.force_login(trainee)

@@ -21,6 +21,7 @@ PUBLIC = {
     "invitation_accept": "invitation acceptance",
     "set_language": "the language switcher on the login page",
     "healthz": "health check for load balancers",
+    "calendar_feed": "calendar feeds, by their secret token",
 }
 SAMPLE_ARGS = {
     "int": "1",

@@ -2,13 +2,29 @@
 
 Idempotent: a second run finds every row and changes nothing. Refuses production settings."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from programs.models import HostCompany, Membership, Municipality, Role, TraineeProfile, User
+from programs.models import (
+    Activity,
+    HostCompany,
+    Membership,
+    Municipality,
+    Program,
+    Role,
+    Status,
+    TraineeProfile,
+    User,
+    WeekTemplate,
+)
 from programs.prefectures import Prefecture
+from programs.services import programs as program_services
+from programs.services import week as week_services
 
 DEMO_PASSWORD = "kenshu-demo"
 
@@ -20,6 +36,8 @@ MUNICIPALITIES = [
     ("012084", "北見市", Prefecture.HOKKAIDO),
 ]
 HOST = "はたらくラボ株式会社（デモ）"
+DEMO_TITLE = "ITベンチャー研修（田川市・デモ）"
+PAST_TITLE = "ITベンチャー研修（前回・田川市）"
 OTHER_HOST = "ノースベンチャーズ株式会社（デモ）"
 
 PEOPLE = [
@@ -66,7 +84,9 @@ class Command(BaseCommand):
     help = "Create the demo organisations and accounts (password: kenshu-demo). Idempotent."
 
     def handle(self, *args, **options):
-        if getattr(settings, "KENSHU_ENVIRONMENT", "") == "production":
+        if getattr(settings, "KENSHU_ENVIRONMENT", "") == "production" or not (
+            settings.DEBUG or settings.KENSHU_ENVIRONMENT == "test"
+        ):
             raise CommandError("seed_demo refuses to run with production settings.")
         with transaction.atomic():
             created = self.seed()
@@ -107,7 +127,104 @@ class Command(BaseCommand):
             )
             created += new
             created += self.grant(user, grant, hosts, municipalities)
+        created += self.seed_programs(hosts)
         return created
+
+    def seed_programs(self, hosts) -> int:
+        """The week of the design notes, running now (today is its third day), and a finished
+        program two months ago. A later run on another day moves the running program so that
+        it is running again; on the same day it changes nothing."""
+        today = timezone.localdate()
+        coordinator = User.objects.get(email="coordinator@example.com")
+        staff = User.objects.get(email="staff@example.com")
+        created = 0
+        current, new = self.program(
+            hosts[HOST],
+            DEMO_TITLE,
+            today - timedelta(days=2),
+            coordinator,
+            ["ITベンチャーの仕事の進め方を知る", "スピード感と意思決定を体験する"],
+            ["自治体を「働き方を選べる社会」づくりのパートナーに"],
+        )
+        created += new
+        if not new and not current.start_date <= today <= current.end_date:
+            self.shift(current, today - timedelta(days=2) - current.start_date)
+        past_start = today.replace(day=1) - timedelta(days=40)
+        past_start -= timedelta(days=past_start.weekday())
+        past, new = self.program(
+            hosts[HOST],
+            PAST_TITLE,
+            past_start,
+            coordinator,
+            ["クラウドソーシングを行政サービスに生かす"],
+            ["地域での仕事の機会を広げる"],
+        )
+        created += new
+        for program, skip_weekends in ((current, False), (past, True)):
+            if not program.activities.exists():
+                self.build_week(program, coordinator, staff, skip_weekends)
+                created += 1
+            for email in ("trainee1@example.com", "trainee2@example.com"):
+                trainee = User.objects.get(email=email)
+                if not program.enrollments.filter(trainee=trainee).exists():
+                    program_services.enroll(program, trainee, by=coordinator, mentor=staff)
+                    created += 1
+        other_coordinator = User.objects.get(email="other-coordinator@example.com")
+        other, new = self.program(
+            hosts[OTHER_HOST],
+            "地域DX研修（北見市）",
+            today - timedelta(days=1),
+            other_coordinator,
+            ["デジタル化の進め方を学ぶ"],
+            [],
+        )
+        created += new
+        if new:
+            trainee = User.objects.get(email="other-trainee@example.com")
+            program_services.enroll(other, trainee, by=other_coordinator)
+            week_services.apply_template(
+                other,
+                WeekTemplate.objects.get(host__isnull=True),
+                skip_weekends=False,
+                by=other_coordinator,
+            )
+        return created
+
+    def program(self, host, title, start, by, municipality_aims, host_aims):
+        program = Program.objects.filter(host=host, title=title).first()
+        if program:
+            return program, False
+        program = Program(
+            host=host,
+            title=title,
+            start_date=start,
+            end_date=start + timedelta(days=4),
+            status=Status.PUBLISHED,
+            municipality_aims=municipality_aims,
+            host_aims=host_aims,
+        )
+        program_services.save_program(program, by=by)
+        return program, True
+
+    def build_week(self, program, coordinator, staff, skip_weekends) -> None:
+        template = WeekTemplate.objects.get(host__isnull=True)
+        week_services.apply_template(program, template, skip_weekends=skip_weekends, by=coordinator)
+        # Facilitators, as a host would set them.
+        for activity in program.activities.all():
+            if activity.kind in ("orientation", "interview", "reflection"):
+                activity.facilitator = coordinator
+            elif activity.kind in ("hands_on", "seminar", "writing"):
+                activity.facilitator = staff
+            activity.save(update_fields=["facilitator"])
+
+    def shift(self, program, delta) -> None:
+        program.start_date += delta
+        program.end_date += delta
+        program.save(update_fields=["start_date", "end_date", "updated_at"])
+        for activity in Activity.objects.filter(program=program):
+            activity.date += delta
+            activity.sequence += 1
+            activity.save(update_fields=["date", "sequence", "updated_at"])
 
     def grant(self, user, grant, hosts, municipalities) -> int:
         role = grant[0]

@@ -1,5 +1,7 @@
 """Pages of the core: home pages per role, people and invitations, language, health."""
 
+from datetime import timedelta
+
 from allauth.account.utils import get_next_redirect_url
 from django.conf import settings
 from django.contrib import messages
@@ -14,12 +16,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access
-from .forms import AcceptInvitationForm, InvitationForm, LanguageForm
-from .health import health_status
-from .models import HostCompany, Invitation, Membership, Municipality, TraineeProfile
-from .services import invitations as invitation_services
-from .services.memberships import MembershipRefused, remove_membership
+from .. import access
+from ..forms import AcceptInvitationForm, InvitationForm, LanguageForm
+from ..health import health_status
+from ..models import (
+    Activity,
+    Enrollment,
+    HostCompany,
+    Invitation,
+    Membership,
+    Municipality,
+    Program,
+    Status,
+    TraineeProfile,
+)
+from ..services import invitations as invitation_services
+from ..services.memberships import MembershipRefused, remove_membership
 
 
 def home(request):
@@ -35,28 +47,67 @@ def home(request):
 
 
 def host_home(request):
-    """A coordinator's or staff member's home: their host companies and programs."""
+    """The coordinator's dashboard: programs running this week and next, trainees on site
+    today, programs by status. A fixed number of queries whatever the rows."""
     hosts = list(
         HostCompany.objects.visible_to(request.user).annotate(
             member_count=Count("memberships", distinct=True),
-            pending_invitations=Count(
-                "invitations",
-                filter=Q(
-                    invitations__accepted_at__isnull=True,
-                    invitations__revoked_at__isnull=True,
-                    invitations__expires_at__gt=timezone.now(),
-                ),
-                distinct=True,
-            ),
         )
     )
     if not hosts:
         raise Http404
-    coordinated = set(HostCompany.objects.coordinated_by(request.user).values_list("pk", flat=True))
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    next_sunday = monday + timedelta(days=13)
+    programs = Program.objects.filter(host__in=hosts).with_effective_status(today)
+    counts = dict(programs.order_by().values_list("effective_status").annotate(n=Count("pk")))
+    upcoming = list(
+        programs.filter(start_date__lte=next_sunday, end_date__gte=monday)
+        .exclude(status=Status.DRAFT)
+        .select_related("host")
+        .annotate(trainees=Count("enrollments", filter=Q(enrollments__withdrawn_at__isnull=True)))
+        .order_by("start_date", "title")[:50]
+    )
+    on_site = list(
+        Enrollment.objects.active()
+        .filter(
+            program__host__in=hosts,
+            program__status=Status.PUBLISHED,
+            program__start_date__lte=today,
+            program__end_date__gte=today,
+        )
+        .select_related("trainee", "municipality", "program")
+        .order_by("program__title", "trainee__family_name_kana")[:200]
+    )
     return render(
         request,
         "programs/host_home.html",
-        {"hosts": hosts, "coordinated": coordinated},
+        {
+            "hosts": hosts,
+            "coordinated": set(
+                HostCompany.objects.coordinated_by(request.user).values_list("pk", flat=True)
+            ),
+            "status_counts": [
+                {"status": value, "label": label, "count": counts.get(value, 0)}
+                for value, label in Status.choices
+            ],
+            "upcoming": [
+                {
+                    "pk": p.pk,
+                    "title": p.title,
+                    "dates": f"{p.start_date:%m/%d}–{p.end_date:%m/%d}",
+                    "status": p.effective_status,
+                    "status_label": Status(p.effective_status).label,
+                    "trainees": p.trainees,
+                    "when": _("this week")
+                    if p.start_date <= monday + timedelta(days=6)
+                    else _("next week"),
+                }
+                for p in upcoming
+            ],
+            "on_site": on_site,
+            "today": today,
+        },
     )
 
 
@@ -176,10 +227,20 @@ def membership_remove(request, pk: int, membership_pk: int):
 def trainee_today(request):
     """A trainee's "today": filled by the week, reflections and trips as they land."""
     profile = access.get_trainee_profile(request.user)
+    today = timezone.localdate()
+    mine = Enrollment.objects.active().filter(trainee=request.user)
+    activities = (
+        Activity.objects.visible_to(request.user)
+        .live()
+        .for_enrollments(mine)
+        .filter(date=today)
+        .select_related("facilitator", "program")
+        .order_by("start_time")
+    )
     return render(
         request,
         "programs/trainee_today.html",
-        {"profile": profile, "today": timezone.localdate()},
+        {"profile": profile, "today": today, "activities": activities},
     )
 
 
@@ -290,3 +351,7 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", **status}, status=200 if healthy else 503
     )
+
+
+def email_management_closed(request):
+    raise Http404

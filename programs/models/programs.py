@@ -1,0 +1,224 @@
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .organisations import HOST_ROLES, HostCompany, Membership, Municipality, Role
+
+MAX_PROGRAM_DAYS = 14
+
+
+def fiscal_year_of(day: date) -> int:
+    """年度: April to March, named after the year it starts in."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    REPORTED = "reported", _("Reported")
+
+
+class Scheme(models.TextChoices):
+    IT_VENTURE = "it_venture", _("IT-venture training")
+    OTHER = "other", _("Other training")
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Coordinators and staff: their hosts' programs. Supervisors: programs in which a
+        trainee of their municipality is enrolled. Trainees: their own programs."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_active and user.is_superuser:
+            return self.all()
+        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
+        my_municipalities = Membership.objects.filter(user=user, role=Role.SUPERVISOR).values(
+            "municipality"
+        )
+        enrolled_from_mine = Enrollment.objects.filter(
+            program=OuterRef("pk"), municipality__in=my_municipalities
+        )
+        own_enrollment = Enrollment.objects.filter(program=OuterRef("pk"), trainee=user)
+        return self.filter(
+            Q(host__in=my_hosts) | Exists(enrolled_from_mine) | Exists(own_enrollment)
+        )
+
+    def editable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_active and user.is_superuser:
+            return self.all()
+        return self.filter(
+            host__in=Membership.objects.filter(user=user, role=Role.COORDINATOR).values(
+                "host_company"
+            )
+        )
+
+    def with_effective_status(self, today: date | None = None):
+        """Annotate `effective_status`: a published program is running during its dates and
+        completed after them, the same on every page and in every filter."""
+        today = today or timezone.localdate()
+        return self.annotate(
+            effective_status=Case(
+                When(status=Status.PUBLISHED, end_date__lt=today, then=Value(Status.COMPLETED)),
+                When(status=Status.PUBLISHED, start_date__lte=today, then=Value(Status.RUNNING)),
+                default="status",
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Program(models.Model):
+    """A training program: one host, one to fourteen days, trainees from municipalities."""
+
+    host = models.ForeignKey(
+        HostCompany,
+        verbose_name=_("host company"),
+        on_delete=models.PROTECT,
+        related_name="programs",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    scheme = models.CharField(
+        _("scheme"), max_length=20, choices=Scheme.choices, default=Scheme.IT_VENTURE
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), editable=False, db_index=True)
+    municipality_aims = models.JSONField(_("aims of the municipality"), default=list, blank=True)
+    host_aims = models.JSONField(_("aims of the host"), default=list, blank=True)
+    reminder_time = models.TimeField(_("reflection reminder time"), default="17:30")
+    reflection_deadline = models.TimeField(_("reflection deadline"), default="23:59")
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        default=Status.DRAFT,
+        choices=[(s.value, s.label) for s in (Status.DRAFT, Status.PUBLISHED, Status.REPORTED)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="program_end_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["host", "start_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.fiscal_year = fiscal_year_of(self.start_date)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "start_date" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "fiscal_year"}
+        super().save(*args, **kwargs)
+
+    @property
+    def days(self) -> list[date]:
+        count = (self.end_date - self.start_date).days + 1
+        return [self.start_date + timedelta(days=i) for i in range(count)]
+
+    def effective_status_on(self, today: date | None = None) -> str:
+        today = today or timezone.localdate()
+        if self.status == Status.PUBLISHED:
+            if self.end_date < today:
+                return Status.COMPLETED
+            if self.start_date <= today:
+                return Status.RUNNING
+        return self.status
+
+    @property
+    def effective_status(self) -> str:
+        return getattr(self, "_effective_status", None) or self.effective_status_on()
+
+    @effective_status.setter
+    def effective_status(self, value: str) -> None:
+        self._effective_status = value
+
+    def get_effective_status_display(self) -> str:
+        return Status(self.effective_status).label
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A host's people see their programs' enrolments; a supervisor those of their
+        municipality's trainees only; a trainee their own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_active and user.is_superuser:
+            return self.all()
+        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
+        my_municipalities = Membership.objects.filter(user=user, role=Role.SUPERVISOR).values(
+            "municipality"
+        )
+        return self.filter(
+            Q(program__host__in=my_hosts) | Q(municipality__in=my_municipalities) | Q(trainee=user)
+        )
+
+    def active(self):
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Enrollment(models.Model):
+    """One trainee in one program. The trainee's municipality, department and position are
+    copied at enrolment, so later moves do not rewrite history."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="enrollments")
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainee"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentored_enrollments",
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+    )
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    position = models.CharField(_("position"), max_length=80, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=200, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["program", "trainee__family_name_kana", "trainee__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "trainee"], name="enrollment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trainee} — {self.program}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None

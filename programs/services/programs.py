@@ -1,0 +1,184 @@
+"""Programs and enrolments: creation, the status workflow, enrolment and withdrawal."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Enrollment, Program, Status, TraineeProfile, User
+from ..models.programs import MAX_PROGRAM_DAYS
+from .activity import record_activity
+
+
+class ProgramRefused(Exception):
+    """A change that the rules do not allow; `message` says why, `field` where."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def check_dates(start: date, end: date) -> None:
+    if end < start:
+        raise ProgramRefused(_("The end date is before the start date."), field="end_date")
+    if (end - start).days + 1 > MAX_PROGRAM_DAYS:
+        raise ProgramRefused(
+            _("A program lasts at most %(days)s days.") % {"days": MAX_PROGRAM_DAYS},
+            field="end_date",
+        )
+
+
+def save_program(program: Program, *, by: User, request=None) -> Program:
+    """Create or update a program. Dates: 1–14 days; on an existing program, every activity
+    must still lie inside the new dates (move them first)."""
+    check_dates(program.start_date, program.end_date)
+    with transaction.atomic():
+        creating = program.pk is None
+        if not creating:
+            outside = program.activities.live().exclude(
+                date__range=(program.start_date, program.end_date)
+            )
+            if outside.exists():
+                first = outside.first()
+                raise ProgramRefused(
+                    _(
+                        "%(count)s activities lie outside the new dates (first: %(slot)s). "
+                        "Move or delete them first."
+                    )
+                    % {"count": outside.count(), "slot": first},
+                    field="start_date",
+                )
+        else:
+            program.created_by = by
+        program.save()
+        record_activity(
+            by,
+            "program.created" if creating else "program.changed",
+            program,
+            host_company=program.host,
+            request=request,
+        )
+    return program
+
+
+# Moves a coordinator may make, from the effective status.
+TRANSITIONS = {
+    "publish": ({Status.DRAFT}, Status.PUBLISHED),
+    "unpublish": ({Status.PUBLISHED}, Status.DRAFT),
+    "report": ({Status.COMPLETED}, Status.REPORTED),
+}
+
+
+def allowed_moves(program: Program, today: date | None = None) -> list[str]:
+    current = program.effective_status_on(today)
+    return [move for move, (sources, _target) in TRANSITIONS.items() if current in sources]
+
+
+def move_program(program: Program, move: str, *, by: User, request=None) -> Program:
+    """Apply a workflow move. Running and completed follow the dates and cannot be chosen;
+    a program that has started cannot go back to draft."""
+    if move not in TRANSITIONS:
+        raise ProgramRefused(_("Unknown status change."))
+    sources, target = TRANSITIONS[move]
+    with transaction.atomic():
+        locked = Program.objects.select_for_update().get(pk=program.pk)
+        current = locked.effective_status_on()
+        if current not in sources:
+            raise ProgramRefused(
+                _("A program that is %(status)s cannot be changed that way.")
+                % {"status": Status(current).label}
+            )
+        locked.status = target
+        locked.save(update_fields=["status", "updated_at"])
+        record_activity(
+            by,
+            f"program.{move}",
+            locked,
+            host_company=locked.host,
+            data={"from": current, "to": target},
+            request=request,
+        )
+    program.status = target
+    return program
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    enrollment: Enrollment
+    created: bool
+
+
+def enroll(
+    program: Program, trainee: User, *, by: User | None, mentor: User | None = None, request=None
+) -> Enrolled:
+    """Enrol a trainee, copying their municipality, department and position. Enrolling a
+    withdrawn trainee again re-activates the same enrolment; enrolling twice is refused."""
+    try:
+        profile = TraineeProfile.objects.select_related("municipality").get(user=trainee)
+    except TraineeProfile.DoesNotExist as exc:
+        raise ProgramRefused(
+            _("%(person)s is not registered as a trainee.") % {"person": trainee}
+        ) from exc
+    from .week import check_trainee_free
+
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=trainee.pk).exists()
+        check_trainee_free(program, trainee)
+        existing = (
+            Enrollment.objects.select_for_update().filter(program=program, trainee=trainee).first()
+        )
+        if existing and existing.withdrawn_at is None:
+            raise ProgramRefused(
+                _("%(person)s is already enrolled in this program.") % {"person": trainee}
+            )
+        if existing:
+            existing.withdrawn_at = None
+            existing.withdrawal_reason = ""
+            existing.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+            enrollment, created = existing, False
+        else:
+            try:
+                with transaction.atomic():
+                    enrollment = Enrollment.objects.create(
+                        program=program,
+                        trainee=trainee,
+                        mentor=mentor,
+                        municipality=profile.municipality,
+                        department=profile.department,
+                        position=profile.position,
+                    )
+            except IntegrityError as exc:
+                raise ProgramRefused(
+                    _("%(person)s is already enrolled in this program.") % {"person": trainee}
+                ) from exc
+            created = True
+        record_activity(
+            by,
+            "enrollment.created" if created else "enrollment.reactivated",
+            enrollment,
+            host_company=program.host,
+            municipality=profile.municipality,
+            request=request,
+        )
+    return Enrolled(enrollment, created)
+
+
+def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", request=None) -> None:
+    """Withdraw a trainee. The enrolment and everything written under it stay."""
+    updated = Enrollment.objects.filter(pk=enrollment.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawal_reason=reason[:200]
+    )
+    if not updated:
+        raise ProgramRefused(_("This trainee was already withdrawn."))
+    record_activity(
+        by,
+        "enrollment.withdrawn",
+        enrollment,
+        host_company=enrollment.program.host,
+        municipality=enrollment.municipality,
+        data={"reason": reason[:200]},
+        request=request,
+    )

@@ -1,0 +1,287 @@
+"""Bulk enrolment from a roster file: CSV (UTF-8, or Shift_JIS as Excel writes it) or .xlsx,
+with the columns name, email, municipality code, department, position.
+
+`read_roster` parses and classifies every row without writing anything; `apply_roster`
+writes all rows or none, after checking them again."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Enrollment, Invitation, Municipality, Program, Role, TraineeProfile, User
+from ..validators import validate_local_government_code
+from .programs import ProgramRefused, enroll
+
+MAX_ROWS = 10_000
+MAX_BYTES = 5 * 1024 * 1024
+COLUMNS = ("name", "email", "municipality_code", "department", "position")
+HEADER_ALIASES = {
+    "name": "name",
+    "氏名": "name",
+    "名前": "name",
+    "email": "email",
+    "メールアドレス": "email",
+    "メール": "email",
+    "municipality code": "municipality_code",
+    "municipality_code": "municipality_code",
+    "自治体コード": "municipality_code",
+    "団体コード": "municipality_code",
+    "department": "department",
+    "所属": "department",
+    "position": "position",
+    "職名": "position",
+    "役職": "position",
+}
+LIMITS = {"name": 121, "email": 254, "department": 120, "position": 80}
+
+
+class RosterRefused(ProgramRefused):
+    pass
+
+
+@dataclass
+class RosterRow:
+    line: int
+    name: str
+    email: str
+    municipality_code: str
+    department: str
+    position: str
+    status: str = "invalid"  # new | existing | invalid
+    errors: list[str] = field(default_factory=list)
+    municipality_name: str = ""
+
+
+@dataclass
+class RosterPreview:
+    rows: list[RosterRow]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"new": 0, "existing": 0, "invalid": 0}
+        for row in self.rows:
+            counts[row.status] += 1
+        return counts
+
+    @property
+    def can_apply(self) -> bool:
+        return bool(self.rows) and self.counts["invalid"] == 0
+
+    def to_json(self) -> list[dict]:
+        return [asdict(r) for r in self.rows]
+
+    @classmethod
+    def from_json(cls, data: list[dict]) -> "RosterPreview":
+        return cls([RosterRow(**r) for r in data])
+
+
+def _records(data: bytes, filename: str) -> Iterator[list[str]]:
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        yield from _xlsx_records(data)
+        return
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RosterRefused(
+            _("The file is neither UTF-8 nor Shift_JIS text. Save it as CSV (UTF-8) or .xlsx.")
+        )
+    if "\x00" in text:
+        raise RosterRefused(_("The file is not a CSV text file. Save it as CSV or .xlsx."))
+    yield from csv.reader(io.StringIO(text, newline=""))
+
+
+def _xlsx_records(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise RosterRefused(
+            _("This .xlsx file cannot be read as a spreadsheet. Save it again from Excel.")
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for values in sheet.iter_rows(values_only=True):
+            yield ["" if v is None else str(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def _header(record: list[str]) -> list[str]:
+    names = [HEADER_ALIASES.get(cell.strip().lower()) for cell in record]
+    while names and names[-1] is None and not record[len(names) - 1].strip():
+        names.pop()
+    missing = [c for c in COLUMNS if c not in names]
+    unknown = [record[i] for i, n in enumerate(names) if n is None]
+    if missing or unknown or len(names) != len(COLUMNS):
+        raise RosterRefused(
+            _(
+                "The first row must name the columns: name, email, municipality code, "
+                "department, position (or 氏名, メールアドレス, 自治体コード, 所属, 職名). "
+                "Missing: %(missing)s. Not understood: %(unknown)s."
+            )
+            % {"missing": ", ".join(missing) or "—", "unknown": ", ".join(unknown) or "—"}
+        )
+    return names
+
+
+def read_roster(program: Program, data: bytes, filename: str, *, by: User) -> RosterPreview:
+    """Parse and classify a roster. Writes nothing."""
+    if len(data) > MAX_BYTES:
+        raise RosterRefused(_("The file is larger than 5 MB."))
+    records = _records(data, filename)
+    header = None
+    rows: list[RosterRow] = []
+    for line, record in enumerate(records, start=1):
+        if header is None:
+            if not any(cell.strip() for cell in record):
+                continue
+            header = _header(record)
+            continue
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise RosterRefused(_("A roster has at most %(max)s rows.") % {"max": f"{MAX_ROWS:,}"})
+        values = dict.fromkeys(COLUMNS, "")
+        extra = record[len(header) :]
+        for name, cell in zip(header, record, strict=False):
+            values[name] = cell.strip()
+        row = RosterRow(line=line, **values)
+        if any(cell.strip() for cell in extra):
+            row.errors.append(_("More cells than columns."))
+        rows.append(row)
+    if header is None:
+        raise RosterRefused(_("The file is empty."))
+    if not rows:
+        raise RosterRefused(_("The file has a header but no trainees."))
+    classify(program, rows, by=by)
+    return RosterPreview(rows)
+
+
+def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
+    """Mark each row new, existing or invalid, with its reasons. A constant number of queries
+    whatever the number of rows."""
+    seen: dict[str, int] = {}
+    codes = {r.municipality_code for r in rows}
+    municipalities = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
+    emails = {r.email.lower() for r in rows}
+    known = {
+        p.user.email.lower(): p
+        for p in TraineeProfile.objects.visible_to(by)
+        .filter(user__email__in=emails)
+        .select_related("user")
+    }
+    enrolled = set(
+        Enrollment.objects.active()
+        .filter(program=program, trainee__email__in=emails)
+        .values_list("trainee__email", flat=True)
+    )
+    invited = set(
+        Invitation.objects.pending()
+        .filter(program=program, email__in=emails)
+        .values_list("email", flat=True)
+    )
+    for row in rows:
+        row.email = row.email.lower()
+        for name, limit in LIMITS.items():
+            if len(getattr(row, name)) > limit:
+                row.errors.append(_("%(column)s is too long.") % {"column": name})
+        if not row.name:
+            row.errors.append(_("The name is missing."))
+        try:
+            validate_email(row.email)
+        except ValidationError:
+            row.errors.append(_("“%(email)s” is not an email address.") % {"email": row.email})
+        if row.email in seen:
+            row.errors.append(_("The same address as row %(line)s.") % {"line": seen[row.email]})
+        else:
+            seen[row.email] = row.line
+        try:
+            validate_local_government_code(row.municipality_code)
+        except ValidationError as error:
+            row.errors.extend(error.messages)
+        else:
+            municipality = municipalities.get(row.municipality_code)
+            if municipality is None:
+                row.errors.append(
+                    _("No municipality has the code %(code)s in the registry.")
+                    % {"code": row.municipality_code}
+                )
+            else:
+                row.municipality_name = str(municipality)
+        if row.email in enrolled:
+            row.errors.append(_("Already enrolled in this program."))
+        elif row.email in invited:
+            row.errors.append(_("Already invited to this program."))
+        if row.errors:
+            row.status = "invalid"
+        elif row.email in known:
+            row.status = "existing"
+        else:
+            row.status = "new"
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """ "田中 翔" or "田中　翔" → ("田中", "翔"); a name without a space is a family name."""
+    parts = name.replace("\u3000", " ").split(None, 1)
+    return (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
+
+
+def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=None) -> dict:
+    """Enrol the existing trainees and invite the new ones: every row or none. Rows are
+    classified again first; anything that changed since the preview refuses the whole file."""
+    from .invitations import create_invitation
+
+    rows = [RosterRow(**{**asdict(r), "errors": [], "status": "invalid"}) for r in preview.rows]
+    with transaction.atomic():
+        classify(program, rows, by=by)
+        if any(r.status == "invalid" for r in rows):
+            raise RosterRefused(
+                _(
+                    "Some rows are no longer valid (the roster changed since the preview). "
+                    "Upload the file again."
+                )
+            )
+        municipalities = {
+            m.code: m
+            for m in Municipality.objects.filter(code__in={r.municipality_code for r in rows})
+        }
+        trainees = {
+            u.email.lower(): u
+            for u in User.objects.filter(
+                email__in=[r.email for r in rows if r.status == "existing"]
+            )
+        }
+        for row in rows:
+            if row.status == "existing":
+                enroll(program, trainees[row.email], by=by, request=request)
+            else:
+                family, given = split_name(row.name)
+                create_invitation(
+                    invited_by=by,
+                    email=row.email,
+                    role=Role.TRAINEE,
+                    host_company=program.host,
+                    municipality=municipalities[row.municipality_code],
+                    family_name=family,
+                    given_name=given,
+                    department=row.department,
+                    position=row.position,
+                    program=program,
+                    request=request,
+                )
+    counts = {"existing": 0, "new": 0}
+    for row in rows:
+        counts[row.status] += 1
+    return counts

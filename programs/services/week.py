@@ -1,0 +1,335 @@
+"""The week: activities with their rules, and templates.
+
+Conflicts are refused with a message naming both slots: a trainee in two overlapping
+activities (across every program they are enrolled in), a facilitator in two places at once
+(across programs). The checks run under row locks on the people involved, so two coordinators
+saving at the same moment cannot both slip through."""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Activity, Enrollment, Program, TemplateActivity, User, WeekTemplate
+from .activity import record_activity
+from .programs import ProgramRefused
+
+
+class ActivityRefused(ProgramRefused):
+    pass
+
+
+@dataclass
+class Slot:
+    """What an activity will be; checked before anything is written."""
+
+    date: date
+    start_time: time
+    end_time: time
+    title: str
+    kind: str
+    place: str = ""
+    facilitator: User | None = None
+    for_all: bool = True
+    participants: list[Enrollment] | None = None
+    notes: str = ""
+
+
+def describe(activity: Activity, *, with_program: bool = False) -> str:
+    text = _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
+        "title": activity.title,
+        "date": activity.date.strftime("%m/%d"),
+        "start": activity.start_time.strftime("%H:%M"),
+        "end": activity.end_time.strftime("%H:%M"),
+    }
+    if with_program:
+        text += " " + _("in %(program)s") % {"program": activity.program.title}
+    return text
+
+
+def _describe_slot(slot: Slot) -> str:
+    return _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
+        "title": slot.title,
+        "date": slot.date.strftime("%m/%d"),
+        "start": slot.start_time.strftime("%H:%M"),
+        "end": slot.end_time.strftime("%H:%M"),
+    }
+
+
+def _participant_enrollments(program: Program, slot: Slot) -> list[Enrollment]:
+    if slot.for_all:
+        return list(program.enrollments.active().select_related("trainee"))
+    return [e for e in (slot.participants or []) if e.withdrawn_at is None]
+
+
+def _overlapping(slot: Slot, exclude_pk: int | None):
+    qs = Activity.objects.live().filter(
+        date=slot.date, start_time__lt=slot.end_time, end_time__gt=slot.start_time
+    )
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.select_related("program")
+
+
+def check_slot(program: Program, slot: Slot, *, exclude_pk: int | None = None) -> None:
+    """Raise ActivityRefused when the slot breaks a rule of the week."""
+    if slot.end_time <= slot.start_time:
+        raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
+    if not program.start_date <= slot.date <= program.end_date:
+        raise ActivityRefused(
+            _("%(date)s is outside the program (%(start)s–%(end)s).")
+            % {"date": slot.date, "start": program.start_date, "end": program.end_date},
+            field="date",
+        )
+    enrollments = _participant_enrollments(program, slot)
+    trainee_ids = [e.trainee_id for e in enrollments]
+    if slot.facilitator is not None:
+        User.objects.select_for_update().filter(pk=slot.facilitator.pk).exists()
+    if trainee_ids:
+        list(User.objects.select_for_update().filter(pk__in=trainee_ids).order_by("pk"))
+    overlapping = _overlapping(slot, exclude_pk)
+    if trainee_ids:
+        clash = (
+            overlapping.filter(
+                Q(
+                    for_all=True,
+                    program__enrollments__trainee__in=trainee_ids,
+                    program__enrollments__withdrawn_at__isnull=True,
+                )
+                | Q(participants__trainee__in=trainee_ids, participants__withdrawn_at__isnull=True)
+            )
+            .distinct()
+            .first()
+        )
+        if clash is not None:
+            person = _who_clashes(clash, trainee_ids)
+            raise ActivityRefused(
+                _("%(person)s would be in two places at once: %(new)s and %(other)s.")
+                % {
+                    "person": person,
+                    "new": _describe_slot(slot),
+                    "other": describe(clash, with_program=clash.program_id != program.pk),
+                },
+                field="start_time",
+            )
+    if slot.facilitator is not None:
+        clash = overlapping.filter(facilitator=slot.facilitator).first()
+        if clash is not None:
+            raise ActivityRefused(
+                _("The facilitator %(person)s is already booked: %(new)s and %(other)s.")
+                % {
+                    "person": slot.facilitator,
+                    "new": _describe_slot(slot),
+                    "other": describe(clash, with_program=clash.program_id != program.pk),
+                },
+                field="facilitator",
+            )
+
+
+def _who_clashes(clash: Activity, trainee_ids: list[int]) -> User:
+    if clash.for_all:
+        enrollment = clash.program.enrollments.active().filter(trainee__in=trainee_ids).first()
+    else:
+        enrollment = clash.participants.filter(trainee__in=trainee_ids).first()
+    return enrollment.trainee
+
+
+def save_activity(
+    program: Program, slot: Slot, *, by: User, activity: Activity | None = None, request=None
+) -> Activity:
+    """Create an activity, or change one (a move is a change of date or time). Moving an
+    activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps."""
+    with transaction.atomic():
+        check_slot(program, slot, exclude_pk=activity.pk if activity else None)
+        creating = activity is None
+        if creating:
+            activity = Activity(program=program)
+        else:
+            activity.sequence += 1
+        for field in (
+            "date",
+            "start_time",
+            "end_time",
+            "title",
+            "kind",
+            "place",
+            "facilitator",
+            "for_all",
+            "notes",
+        ):
+            setattr(activity, field, getattr(slot, field))
+        activity.save()
+        activity.participants.set([] if slot.for_all else (slot.participants or []))
+        record_activity(
+            by,
+            "activity.created" if creating else "activity.changed",
+            activity,
+            host_company=program.host,
+            request=request,
+        )
+    return activity
+
+
+def cancel_activity(activity: Activity, *, by: User, request=None) -> None:
+    """Remove an activity from the week. The row stays as cancelled so that subscribed
+    calendars receive the cancellation."""
+    updated = Activity.objects.filter(pk=activity.pk, cancelled_at__isnull=True).update(
+        cancelled_at=timezone.now(), sequence=activity.sequence + 1, updated_at=timezone.now()
+    )
+    if updated:
+        record_activity(
+            by, "activity.cancelled", activity, host_company=activity.program.host, request=request
+        )
+
+
+def program_days(program: Program, *, skip_weekends: bool) -> list[date]:
+    days = program.days
+    if skip_weekends:
+        days = [d for d in days if d.weekday() < 5]
+    return days
+
+
+def apply_items(
+    program: Program, items, *, skip_weekends: bool, by: User, source: str, request=None
+) -> list[Activity]:
+    """Put template items (day_index, times, title, kind, place, notes) into the program,
+    shifted to its start. All of them or none: an item that falls after the last day or
+    clashes with the week refuses the whole template, naming it."""
+    days = program_days(program, skip_weekends=skip_weekends)
+    created = []
+    with transaction.atomic():
+        for item in items:
+            if item.day_index >= len(days):
+                raise ActivityRefused(
+                    _("“%(title)s” is on day %(day)s, but the program has only %(count)s days.")
+                    % {"title": item.title, "day": item.day_index + 1, "count": len(days)}
+                )
+            slot = Slot(
+                date=days[item.day_index],
+                start_time=item.start_time,
+                end_time=item.end_time,
+                title=item.title,
+                kind=item.kind,
+                place=item.place,
+                notes=item.notes,
+            )
+            check_slot(program, slot)
+            activity = Activity.objects.create(
+                program=program,
+                date=slot.date,
+                start_time=slot.start_time,
+                end_time=slot.end_time,
+                title=slot.title,
+                kind=slot.kind,
+                place=slot.place,
+                notes=slot.notes,
+            )
+            created.append(activity)
+        record_activity(
+            by,
+            "week.applied",
+            program,
+            host_company=program.host,
+            data={"source": source, "activities": len(created)},
+            request=request,
+        )
+    return created
+
+
+def apply_template(
+    program: Program, template: WeekTemplate, *, skip_weekends: bool, by: User, request=None
+) -> list[Activity]:
+    return apply_items(
+        program,
+        list(template.items.all()),
+        skip_weekends=skip_weekends,
+        by=by,
+        source=f"template:{template.pk}",
+        request=request,
+    )
+
+
+def _items_of(program: Program) -> list[TemplateActivity]:
+    """A program's live activities as template items (day index counted in program days)."""
+    return [
+        TemplateActivity(
+            day_index=(a.date - program.start_date).days,
+            start_time=a.start_time,
+            end_time=a.end_time,
+            title=a.title,
+            kind=a.kind,
+            place=a.place,
+            notes=a.notes,
+        )
+        for a in program.activities.live()
+    ]
+
+
+def copy_week(
+    source: Program, target: Program, *, skip_weekends: bool, by: User, request=None
+) -> list[Activity]:
+    return apply_items(
+        target,
+        _items_of(source),
+        skip_weekends=skip_weekends,
+        by=by,
+        source=f"program:{source.pk}",
+        request=request,
+    )
+
+
+def save_as_template(program: Program, name: str, *, by: User, request=None) -> WeekTemplate:
+    """Keep a program's week as a template of its host."""
+    items = _items_of(program)
+    if not items:
+        raise ActivityRefused(_("This week has no activities to keep."))
+    with transaction.atomic():
+        template = WeekTemplate.objects.create(host=program.host, name=name, days=len(program.days))
+        for item in items:
+            item.template = template
+        TemplateActivity.objects.bulk_create(items)
+        record_activity(by, "template.saved", template, host_company=program.host, request=request)
+    return template
+
+
+def week_range(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def check_trainee_free(program: Program, trainee: User) -> None:
+    """Refuse an enrolment that would put the trainee in two places at once: this program's
+    activities for everyone against the activities they take part in elsewhere."""
+    mine = Activity.objects.live().filter(program=program, for_all=True)
+    elsewhere = (
+        Activity.objects.live()
+        .exclude(program=program)
+        .filter(
+            Q(
+                for_all=True,
+                program__enrollments__trainee=trainee,
+                program__enrollments__withdrawn_at__isnull=True,
+            )
+            | Q(participants__trainee=trainee, participants__withdrawn_at__isnull=True)
+        )
+        .select_related("program")
+        .distinct()
+    )
+    dates = set(mine.values_list("date", flat=True))
+    by_date: dict[date, list[Activity]] = {}
+    for other in elsewhere.filter(date__in=dates):
+        by_date.setdefault(other.date, []).append(other)
+    for activity in mine.filter(date__in=by_date.keys()):
+        for other in by_date[activity.date]:
+            if other.start_time < activity.end_time and other.end_time > activity.start_time:
+                raise ActivityRefused(
+                    _("%(person)s would be in two places at once: %(new)s and %(other)s.")
+                    % {
+                        "person": trainee,
+                        "new": describe(activity),
+                        "other": describe(other, with_program=True),
+                    }
+                )

@@ -1,0 +1,321 @@
+"""Programs: list, create, edit, detail, the status workflow, enrolments and rosters."""
+
+import secrets
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from .. import access
+from ..forms_programs import (
+    EnrollForm,
+    InviteTraineeForm,
+    ProgramFilterForm,
+    ProgramForm,
+    RosterUploadForm,
+    WithdrawForm,
+)
+from ..models import Enrollment, HostCompany, Municipality, Program, Role, Status
+from ..services import invitations as invitation_services
+from ..services import programs as program_services
+from ..services import roster as roster_services
+
+PAGE_SIZE = 50
+STATUS_LABELS = dict(Status.choices)
+
+
+def program_rows(programs) -> list[dict]:
+    """Shape programs for the list template: every cell already a string."""
+    rows = []
+    for p in programs:
+        municipalities = sorted({e.municipality.name for e in p.active_enrollments})
+        rows.append(
+            {
+                "pk": p.pk,
+                "title": p.title,
+                "host": p.host.name,
+                "dates": f"{p.start_date:%Y-%m-%d} – {p.end_date:%m-%d}",
+                "fiscal_year": _("FY%(year)s") % {"year": p.fiscal_year},
+                "status": p.effective_status,
+                "status_label": STATUS_LABELS[p.effective_status],
+                "trainees": len(p.active_enrollments),
+                "municipalities": "、".join(municipalities) or "—",
+            }
+        )
+    return rows
+
+
+def program_list(request):
+    base = Program.objects.visible_to(request.user)
+    years = sorted(set(base.values_list("fiscal_year", flat=True)), reverse=True)
+    municipalities = Municipality.objects.filter(
+        pk__in=Enrollment.objects.visible_to(request.user).values("municipality")
+    )
+    form = ProgramFilterForm(request.GET or None, years=years, municipalities=municipalities)
+    programs = base.with_effective_status().select_related("host")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            programs = programs.filter(
+                Q(title__icontains=data["q"]) | Q(host__name__icontains=data["q"])
+            )
+        if data["fiscal_year"]:
+            programs = programs.filter(fiscal_year=data["fiscal_year"])
+        if data["status"]:
+            programs = programs.filter(effective_status=data["status"])
+        if data["municipality"]:
+            programs = programs.filter(enrollments__municipality=data["municipality"]).distinct()
+
+    programs = programs.prefetch_related(
+        Prefetch(
+            "enrollments",
+            queryset=Enrollment.objects.visible_to(request.user)
+            .active()
+            .select_related("municipality"),
+            to_attr="active_enrollments",
+        )
+    ).order_by("-start_date", "title")
+    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "form": form,
+            "rows": program_rows(page.object_list),
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": HostCompany.objects.coordinated_by(request.user).exists(),
+        },
+    )
+
+
+def program_create(request):
+    hosts = list(HostCompany.objects.coordinated_by(request.user))
+    if not hosts:
+        return render(request, "programs/no_role.html", status=404)
+    host_id = request.POST.get("host") or request.GET.get("host")
+    host = next((h for h in hosts if str(h.pk) == str(host_id)), hosts[0])
+    form = ProgramForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        program = form.save(commit=False)
+        program.host = host
+        try:
+            program_services.save_program(program, by=request.user, request=request)
+        except program_services.ProgramRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("Program created. Now build its week."))
+            return redirect("week_grid", pk=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "hosts": hosts, "host": host, "program": None},
+    )
+
+
+def program_edit(request, pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        try:
+            program_services.save_program(form.save(commit=False), by=request.user, request=request)
+        except program_services.ProgramRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("Program saved."))
+            return redirect("program_detail", pk=program.pk)
+    return render(
+        request,
+        "programs/program_form.html",
+        {"form": form, "program": program, "host": program.host},
+    )
+
+
+def program_detail(request, pk: int):
+    program = access.get_program_for_user(request.user, pk)
+    can_edit = access.can_edit_program(request.user, program)
+    enrollments = list(
+        Enrollment.objects.visible_to(request.user)
+        .filter(program=program)
+        .select_related("trainee", "municipality", "mentor")
+        .order_by("withdrawn_at", "trainee__family_name_kana", "trainee__email")
+    )
+    context = {
+        "program": program,
+        "status": program.effective_status,
+        "status_label": STATUS_LABELS[program.effective_status],
+        "moves": program_services.allowed_moves(program) if can_edit else [],
+        "can_edit": can_edit,
+        "enrollments": enrollments,
+        "pending_invitations": list(program.invitations.pending().select_related("municipality"))
+        if can_edit
+        else [],
+    }
+    if can_edit:
+        context["enroll_form"] = EnrollForm(program=program, user=request.user)
+        context["withdraw_form"] = WithdrawForm()
+    return render(request, "programs/program_detail.html", context)
+
+
+MOVE_MESSAGES = {
+    "publish": gettext_lazy("Program published."),
+    "unpublish": gettext_lazy("Program back to draft."),
+    "report": gettext_lazy("Program marked as reported."),
+}
+
+
+@require_POST
+def program_move(request, pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    move = request.POST.get("move", "")
+    try:
+        program_services.move_program(program, move, by=request.user, request=request)
+    except program_services.ProgramRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, str(MOVE_MESSAGES[move]))
+    return redirect("program_detail", pk=program.pk)
+
+
+@require_POST
+def enrollment_create(request, pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    form = EnrollForm(request.POST, program=program, user=request.user)
+    if form.is_valid():
+        try:
+            program_services.enroll(
+                program,
+                form.cleaned_data["trainee"],
+                by=request.user,
+                mentor=form.cleaned_data["mentor"],
+                request=request,
+            )
+        except program_services.ProgramRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(
+                request, _("%(person)s enrolled.") % {"person": form.cleaned_data["trainee"]}
+            )
+    else:
+        messages.error(request, _("Choose a trainee to enrol."))
+    return redirect("program_detail", pk=program.pk)
+
+
+@require_POST
+def enrollment_withdraw(request, pk: int, enrollment_pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    enrollment = access.get_enrollment_for_user(request.user, program, enrollment_pk)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        program_services.withdraw(enrollment, by=request.user, reason=reason, request=request)
+    except program_services.ProgramRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(person)s withdrawn. What they wrote is kept.") % {"person": enrollment.trainee},
+        )
+    return redirect("program_detail", pk=program.pk)
+
+
+def invite_trainee(request, pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    form = InviteTraineeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation_services.create_invitation(
+                invited_by=request.user,
+                email=data["email"],
+                role=Role.TRAINEE,
+                host_company=program.host,
+                municipality=data["municipality"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                department=data["department"],
+                position=data["position"],
+                program=program,
+                request=request,
+            )
+        except invitation_services.InvitationRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            return redirect("program_detail", pk=program.pk)
+    return render(request, "programs/invite_trainee.html", {"program": program, "form": form})
+
+
+def _roster_key(request, program, key):
+    return f"roster:{program.pk}:{request.user.pk}:{key}"
+
+
+def roster_upload(request, pk: int):
+    """Step 1: upload; step 2: the preview (nothing written); step 3: confirm."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    preview = None
+    key = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > roster_services.MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            try:
+                preview = roster_services.read_roster(
+                    program, upload.read(), upload.name, by=request.user
+                )
+            except roster_services.RosterRefused as refused:
+                form.add_error("file", refused.message)
+            else:
+                key = secrets.token_urlsafe(16)
+                cache.set(_roster_key(request, program, key), preview.to_json(), 60 * 60)
+    return render(
+        request,
+        "programs/roster.html",
+        {
+            "program": program,
+            "form": form,
+            "preview": preview,
+            "key": key,
+            "shown": _preview_rows(preview) if preview else None,
+        },
+    )
+
+
+def _preview_rows(preview, limit: int = 300):
+    """Invalid rows first (all of them, up to the limit), then the others."""
+    ordered = sorted(preview.rows, key=lambda r: (r.status != "invalid", r.line))
+    return ordered[:limit]
+
+
+@require_POST
+def roster_confirm(request, pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    data = cache.get(_roster_key(request, program, request.POST.get("key", "")))
+    if data is None:
+        messages.error(request, _("The preview has expired. Upload the file again."))
+        return redirect("roster_upload", pk=program.pk)
+    preview = roster_services.RosterPreview.from_json(data)
+    if not preview.can_apply:
+        messages.error(request, _("Correct the invalid rows in the file and upload it again."))
+        return redirect("roster_upload", pk=program.pk)
+    try:
+        counts = roster_services.apply_roster(program, preview, by=request.user, request=request)
+    except (
+        roster_services.RosterRefused,
+        program_services.ProgramRefused,
+        invitation_services.InvitationRefused,
+    ) as refused:
+        messages.error(request, refused.message)
+        return redirect("roster_upload", pk=program.pk)
+    cache.delete(_roster_key(request, program, request.POST.get("key", "")))
+    messages.success(request, _("%(existing)s trainees enrolled, %(new)s invited.") % counts)
+    return redirect("program_detail", pk=program.pk)

@@ -1,0 +1,328 @@
+"""The week grid (htmx: every action swaps #week-region, and works as plain forms without
+JavaScript), the trainee's week, and templates."""
+
+from datetime import date, time, timedelta
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import access
+from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
+from ..models import Activity, ActivityKind, Enrollment
+from ..services import week as week_services
+from ..week_layout import layout, shift
+
+KIND_LABELS = dict(ActivityKind.choices)
+
+
+def _week_context(request, program, *, editor=None, editing=None, notice=None) -> dict:
+    can_edit = access.can_edit_program(request.user, program)
+    activities = (
+        Activity.objects.live()
+        .filter(program=program)
+        .select_related("facilitator")
+        .prefetch_related(
+            Prefetch("participants", queryset=Enrollment.objects.select_related("trainee"))
+        )
+    )
+    names = {
+        a.pk: "、".join(e.trainee.display_name for e in a.participants.all())
+        for a in activities
+        if not a.for_all
+    }
+    week = layout(
+        program.days,
+        activities,
+        today=timezone.localdate(),
+        kind_labels=KIND_LABELS,
+        participant_names=names,
+    )
+    context = {
+        "program": program,
+        "week": week,
+        "can_edit": can_edit,
+        "editor": editor,
+        "editing": editing,
+        "notice": notice,
+    }
+    if can_edit:
+        context.update(
+            template_form=ApplyTemplateForm(user=request.user),
+            copy_form=CopyWeekForm(user=request.user, program=program),
+            save_template_form=SaveTemplateForm(),
+            is_empty=not week_has_cells(week),
+        )
+    return context
+
+
+def week_has_cells(week) -> bool:
+    return any(day.cells for day in week.days)
+
+
+def _render_week(request, program, status=200, **kwargs):
+    template = (
+        "programs/week_region.html" if request.headers.get("HX-Request") else "programs/week.html"
+    )
+    return render(request, template, _week_context(request, program, **kwargs), status=status)
+
+
+def week_grid(request, pk: int):
+    program = access.get_program_for_user(request.user, pk)
+    editor = editing = None
+    if "add" in request.GET or "edit" in request.GET:
+        program = access.get_program_for_user(request.user, pk, write=True)
+        if "edit" in request.GET:
+            editing = _activity_from_query(request, program)
+            editor = ActivityForm(program=program, initial=ActivityForm.initial_from(editing))
+        else:
+            editor = ActivityForm(program=program, initial=_new_initial(request, program))
+    return _render_week(request, program, editor=editor, editing=editing)
+
+
+def _activity_from_query(request, program):
+    try:
+        pk = int(request.GET["edit"])
+    except ValueError as exc:
+        raise Http404 from exc
+    return access.get_activity_for_user(request.user, program, pk)
+
+
+def _new_initial(request, program) -> dict:
+    initial = {"for_all": True, "kind": ActivityKind.WORK}
+    day = request.GET.get("add", "")
+    if day in {d.isoformat() for d in program.days}:
+        initial["date"] = day
+    try:
+        start = time.fromisoformat(request.GET.get("start", "09:00"))
+    except ValueError:
+        start = time(9, 0)
+    initial["start_time"] = start
+    initial["end_time"] = shift(date.today(), start, 60)[1]
+    return initial
+
+
+def _slot_from(form) -> week_services.Slot:
+    data = form.cleaned_data
+    return week_services.Slot(
+        date=data["date"],
+        start_time=data["start_time"],
+        end_time=data["end_time"],
+        title=data["title"],
+        kind=data["kind"],
+        place=data["place"],
+        facilitator=data["facilitator"],
+        for_all=data["for_all"],
+        participants=list(data["participants"]),
+        notes=data["notes"],
+    )
+
+
+@require_POST
+def activity_save(request, pk: int, activity_pk: int | None = None):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    activity = (
+        access.get_activity_for_user(request.user, program, activity_pk) if activity_pk else None
+    )
+    form = ActivityForm(request.POST, program=program)
+    if form.is_valid():
+        try:
+            saved = week_services.save_activity(
+                program, _slot_from(form), by=request.user, activity=activity, request=request
+            )
+        except week_services.ActivityRefused as refused:
+            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+        else:
+            notice = _("Saved: %(slot)s") % {"slot": week_services.describe(saved)}
+            if not request.headers.get("HX-Request"):
+                messages.success(request, notice)
+                return redirect("week_grid", pk=program.pk)
+            return _render_week(request, program, notice=notice)
+    return _render_week(request, program, editor=form, editing=activity, status=200)
+
+
+MOVES = {"earlier": (0, -15), "later": (0, 15), "previous-day": (-1, 0), "next-day": (1, 0)}
+
+
+@require_POST
+def activity_move(request, pk: int, activity_pk: int):
+    """Move an activity by a quarter hour or a day (keyboard-friendly buttons), or to a given
+    date and start time (drag and drop), keeping its length."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    activity = access.get_activity_for_user(request.user, program, activity_pk)
+    length = (activity.end_time.hour * 60 + activity.end_time.minute) - (
+        activity.start_time.hour * 60 + activity.start_time.minute
+    )
+    direction = request.POST.get("direction")
+    try:
+        if direction in MOVES:
+            days, minutes = MOVES[direction]
+            new_date, new_start = shift(
+                activity.date + timedelta(days=days), activity.start_time, minutes
+            )
+        else:
+            new_date = date.fromisoformat(request.POST.get("date", ""))
+            new_start = time.fromisoformat(request.POST.get("start_time", ""))
+    except ValueError:
+        return _render_week(request, program, notice=_("That is not a date and time."))
+    end_date, new_end = shift(new_date, new_start, length)
+    if end_date != new_date:
+        return _render_week(request, program, notice=_("An activity cannot run past midnight."))
+    slot = week_services.Slot(
+        date=new_date,
+        start_time=new_start,
+        end_time=new_end,
+        title=activity.title,
+        kind=activity.kind,
+        place=activity.place,
+        facilitator=activity.facilitator,
+        for_all=activity.for_all,
+        participants=list(activity.participants.all()),
+        notes=activity.notes,
+    )
+    try:
+        saved = week_services.save_activity(
+            program, slot, by=request.user, activity=activity, request=request
+        )
+    except week_services.ActivityRefused as refused:
+        notice, editing = refused.message, activity
+    else:
+        notice, editing = _("Moved: %(slot)s") % {"slot": week_services.describe(saved)}, saved
+    if not request.headers.get("HX-Request"):
+        messages.info(request, notice)
+        return redirect(f"/programs/{program.pk}/week/?edit={activity.pk}")
+    editor = ActivityForm(program=program, initial=ActivityForm.initial_from(editing))
+    return _render_week(request, program, notice=notice, editor=editor, editing=editing)
+
+
+@require_POST
+def activity_cancel(request, pk: int, activity_pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    activity = access.get_activity_for_user(request.user, program, activity_pk)
+    week_services.cancel_activity(activity, by=request.user, request=request)
+    notice = _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
+    if not request.headers.get("HX-Request"):
+        messages.success(request, notice)
+        return redirect("week_grid", pk=program.pk)
+    return _render_week(request, program, notice=notice)
+
+
+def _week_form_action(request, pk, form_class, action, **form_kwargs):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    form = form_class(request.POST, **form_kwargs(program))
+    if not form.is_valid():
+        messages.error(request, _("Choose what to apply."))
+        return redirect("week_grid", pk=program.pk)
+    try:
+        message = action(program, form.cleaned_data)
+    except week_services.ActivityRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, message)
+    return redirect("week_grid", pk=program.pk)
+
+
+@require_POST
+def week_apply_template(request, pk: int):
+    def action(program, data):
+        created = week_services.apply_template(
+            program,
+            data["template"],
+            skip_weekends=data["skip_weekends"],
+            by=request.user,
+            request=request,
+        )
+        return _("%(count)s activities added from “%(name)s”.") % {
+            "count": len(created),
+            "name": data["template"].name,
+        }
+
+    return _week_form_action(
+        request, pk, ApplyTemplateForm, action, form_kwargs=lambda program: {"user": request.user}
+    )
+
+
+@require_POST
+def week_copy(request, pk: int):
+    def action(program, data):
+        created = week_services.copy_week(
+            data["source"],
+            program,
+            skip_weekends=data["skip_weekends"],
+            by=request.user,
+            request=request,
+        )
+        return _("%(count)s activities copied from “%(name)s”.") % {
+            "count": len(created),
+            "name": data["source"].title,
+        }
+
+    return _week_form_action(
+        request,
+        pk,
+        CopyWeekForm,
+        action,
+        form_kwargs=lambda program: {"user": request.user, "program": program},
+    )
+
+
+@require_POST
+def week_save_template(request, pk: int):
+    def action(program, data):
+        template = week_services.save_as_template(
+            program, data["name"], by=request.user, request=request
+        )
+        return _("Template “%(name)s” saved.") % {"name": template.name}
+
+    return _week_form_action(request, pk, SaveTemplateForm, action, form_kwargs=lambda program: {})
+
+
+def trainee_week(request):
+    """The trainee's own week: only the activities they take part in, today highlighted."""
+    profile = access.get_trainee_profile(request.user)
+    today = timezone.localdate()
+    try:
+        anchor = (
+            date.fromisoformat(request.GET.get("week", "")) if request.GET.get("week") else today
+        )
+    except ValueError:
+        anchor = today
+    monday, sunday = week_services.week_range(anchor)
+    enrollments = Enrollment.objects.active().filter(trainee=request.user)
+    activities = (
+        Activity.objects.live()
+        .for_enrollments(enrollments)
+        .filter(date__range=(monday, sunday))
+        .select_related("facilitator", "program")
+        .order_by("date", "start_time")
+    )
+    days = [monday + timedelta(days=i) for i in range(7)]
+    by_day = {d: [] for d in days}
+    for a in activities:
+        by_day[a.date].append(
+            {
+                "pk": a.pk,
+                "title": a.title,
+                "times": f"{a.start_time:%H:%M}–{a.end_time:%H:%M}",
+                "place": a.place,
+                "kind": a.kind,
+                "kind_label": KIND_LABELS.get(a.kind, a.kind),
+                "facilitator": a.facilitator.display_name if a.facilitator_id else "",
+                "program": a.program.title,
+            }
+        )
+    return render(
+        request,
+        "programs/trainee_week.html",
+        {
+            "profile": profile,
+            "days": [{"date": d, "is_today": d == today, "items": by_day[d]} for d in days],
+            "previous": (monday - timedelta(days=7)).isoformat(),
+            "next": (monday + timedelta(days=7)).isoformat(),
+            "this_week": monday <= today <= sunday,
+        },
+    )

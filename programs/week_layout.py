@@ -1,0 +1,122 @@
+"""Shape a week for the grid template: every position is a CSS class (the Content-Security-
+Policy allows no inline styles), every cell a ready string."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+QUARTER = 15  # minutes per grid row
+DEFAULT_START = time(8, 0)
+DEFAULT_END = time(20, 0)
+MAX_LANES = 4
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+@dataclass
+class Cell:
+    pk: int
+    title: str
+    times: str
+    place: str
+    kind: str
+    kind_label: str
+    facilitator: str
+    row_start: int
+    row_end: int
+    lane: int = 1
+    participants: str = ""
+
+
+@dataclass
+class Day:
+    date: date
+    label: str
+    is_today: bool
+    is_weekend: bool
+    cells: list[Cell] = field(default_factory=list)
+    lanes: int = 1
+
+
+@dataclass
+class Week:
+    days: list[Day]
+    first_minute: int
+    rows: int
+    hours: list[dict]
+
+
+def layout(
+    days: list[date],
+    activities,
+    *,
+    today: date,
+    kind_labels: dict,
+    participant_names: dict | None = None,
+) -> Week:
+    """`activities`: an iterable of Activity rows (facilitator selected). Rows start at the
+    earlier of 08:00 and the first activity, end at the later of 20:00 and the last."""
+    activities = list(activities)
+    first = min([_minutes(DEFAULT_START)] + [_minutes(a.start_time) for a in activities])
+    last = max([_minutes(DEFAULT_END)] + [_minutes(a.end_time) for a in activities])
+    first -= first % 60
+    last += (-last) % 60
+    rows = (last - first) // QUARTER
+    by_date = {
+        d: Day(date=d, label=d.strftime("%m/%d"), is_today=d == today, is_weekend=d.weekday() >= 5)
+        for d in days
+    }
+    names = participant_names or {}
+    for a in activities:
+        day = by_date.get(a.date)
+        if day is None:
+            continue
+        day.cells.append(
+            Cell(
+                pk=a.pk,
+                title=a.title,
+                times=f"{a.start_time:%H:%M}–{a.end_time:%H:%M}",
+                place=a.place,
+                kind=a.kind,
+                kind_label=str(kind_labels.get(a.kind, a.kind)),
+                facilitator=a.facilitator.display_name if a.facilitator_id else "",
+                row_start=(_minutes(a.start_time) - first) // QUARTER + 1,
+                row_end=-(-(_minutes(a.end_time) - first) // QUARTER) + 1,
+                participants=names.get(a.pk, ""),
+            )
+        )
+    for day in by_date.values():
+        _assign_lanes(day)
+    hours = [
+        {
+            "label": f"{m // 60:02d}:00",
+            "row": (m - first) // QUARTER + 1,
+            "time": f"{m // 60:02d}:00",
+        }
+        for m in range(first, last, 60)
+    ]
+    return Week(days=list(by_date.values()), first_minute=first, rows=rows, hours=hours)
+
+
+def _assign_lanes(day: Day) -> None:
+    """Overlapping activities side by side: the first free lane, at most MAX_LANES."""
+    lane_ends: list[int] = []
+    for cell in sorted(day.cells, key=lambda c: (c.row_start, c.row_end)):
+        for i, end in enumerate(lane_ends):
+            if end <= cell.row_start:
+                lane_ends[i] = cell.row_end
+                cell.lane = i + 1
+                break
+        else:
+            if len(lane_ends) < MAX_LANES:
+                lane_ends.append(cell.row_end)
+                cell.lane = len(lane_ends)
+            else:
+                cell.lane = MAX_LANES
+    day.lanes = max(1, len(lane_ends))
+
+
+def shift(d: date, t: time, minutes: int) -> tuple[date, time]:
+    moved = datetime.combine(d, t) + timedelta(minutes=minutes)
+    return moved.date(), moved.time()
