@@ -101,3 +101,36 @@ def other_trainee(kitami):
     return TraineeProfileFactory(
         user=UserFactory(email="other-trainee@example.org"), municipality=kitami
     ).user
+
+
+@pytest.fixture
+def program(host, coordinator):
+    from .factories import ProgramFactory
+
+    return ProgramFactory(host=host, title="ITベンチャー研修（田川市）")
+
+
+@pytest.fixture
+def other_program(other_host):
+    from .factories import ProgramFactory
+
+    return ProgramFactory(host=other_host, title="地域DX研修")
+
+
+@pytest.fixture
+def registered(trainee, coordinator, host, tagawa):
+    """A trainee this host already knows: they accepted one of its invitations before."""
+    from programs.models import Invitation
+
+    Invitation.objects.create(
+        email=trainee.email,
+        role="trainee",
+        host_company=host,
+        municipality=tagawa,
+        token_hash="k" * 64,
+        invited_by=coordinator,
+        expires_at="2030-01-01T00:00:00Z",
+        accepted_by=trainee,
+        accepted_at="2026-01-01T00:00:00Z",
+    )
+    return trainee

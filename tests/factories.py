@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 import factory
 from allauth.account.models import EmailAddress
 
@@ -63,3 +65,50 @@ class TraineeProfileFactory(factory.django.DjangoModelFactory):
     municipality = factory.SubFactory(MunicipalityFactory)
     department = "総務課"
     position = "主事"
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programs.Program"
+
+    host = factory.SubFactory(HostCompanyFactory)
+    title = factory.Sequence(lambda n: f"ITベンチャー研修 {n}")
+    start_date = date(2026, 11, 30)  # a Monday
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=4))
+    status = "published"
+
+
+def enrol(program, user):
+    """Enrol through the service, as the product does (snapshot, checks, log)."""
+    from programs.services.programs import enroll
+
+    return enroll(program, user, by=None).enrollment
+
+
+def add_activity(
+    program,
+    day,
+    start,
+    end,
+    title="活動",
+    *,
+    by=None,
+    facilitator=None,
+    participants=None,
+    kind="work",
+):
+    from datetime import time
+
+    from programs.services.week import Slot, save_activity
+
+    slot = Slot(
+        date=day,
+        start_time=time.fromisoformat(start),
+        end_time=time.fromisoformat(end),
+        title=title,
+        kind=kind,
+        facilitator=facilitator,
+        for_all=participants is None,
+        participants=participants,
+    )
+    return save_activity(program, slot, by=by)

@@ -211,7 +211,7 @@ def activity_cancel(request, pk: int, activity_pk: int):
     return _render_week(request, program, notice=notice)
 
 
-def _week_form_action(request, pk, form_class, action, **form_kwargs):
+def _week_form_action(request, pk, form_class, action, form_kwargs):
     program = access.get_program_for_user(request.user, pk, write=True)
     form = form_class(request.POST, **form_kwargs(program))
     if not form.is_valid():

@@ -58,3 +58,13 @@ def shoot(page, screenshots_dir):
         return path
 
     return take
+
+
+def log_in(page, live_server, email, password=None):
+    from ..factories import PASSWORD
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード", exact=True).fill(password or PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_load_state()

@@ -3,18 +3,11 @@ widths; each step leaves a screenshot in test-artifacts/screenshots/."""
 
 import pytest
 
-from ..factories import PASSWORD
+from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 360, "height": 740}}
-
-
-def log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="ログイン").click()
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -40,11 +33,12 @@ def test_coordinator_home(page, live_server, shoot, coordinator, host, viewport)
     page.set_viewport_size(VIEWPORTS[viewport])
     log_in(page, live_server, coordinator.email)
     page.wait_for_url(f"{live_server.url}/host/")
-    assert page.get_by_role("heading", level=2, name=host.name).is_visible()
-    assert page.get_by_text("研修プログラムはまだありません。").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("ダッシュボード")
+    assert page.get_by_text("今週・来週の研修プログラムはありません。").is_visible()
+    assert page.get_by_text(host.name).is_visible()
     shoot(f"coordinator-home-ja-{viewport}")
     page.get_by_role("button", name="English").click()
-    assert page.get_by_text("No programs yet.").is_visible()
+    assert page.get_by_text("No program this week or next.").is_visible()
     shoot(f"coordinator-home-en-{viewport}")
     assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 

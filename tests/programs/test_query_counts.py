@@ -51,3 +51,72 @@ def test_municipality_home(client, supervisor, tagawa):
         TraineeProfileFactory(municipality=tagawa)
     many, ctx = count_queries(client, reverse("municipality_home"))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def grow_programs(host, n, start_index=0):
+    from datetime import date, timedelta
+
+    from ..factories import ProgramFactory, add_activity, enrol
+
+    for i in range(start_index, start_index + n):
+        start = date(2026, 4, 6) + timedelta(days=7 * (i % 40))
+        program = ProgramFactory(
+            host=host, title=f"研修 {i}", start_date=start, end_date=start + timedelta(days=4)
+        )
+        trainee = TraineeProfileFactory().user
+        enrol(program, trainee)
+        add_activity(program, start, "10:00", "11:00")
+
+
+def test_program_list(client, coordinator, host):
+    client.force_login(coordinator)
+    grow_programs(host, 5)
+    few, _ = count_queries(client, reverse("program_list"))
+    grow_programs(host, 45, start_index=5)
+    many, ctx = count_queries(client, reverse("program_list"))
+    assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_dashboard(client, coordinator, host, monkeypatch):
+    from datetime import date
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 4, 7))
+    client.force_login(coordinator)
+    grow_programs(host, 5)
+    few, _ = count_queries(client, reverse("host_home"))
+    grow_programs(host, 45, start_index=40)  # the same weeks again: more running at once
+    many, ctx = count_queries(client, reverse("host_home"))
+    assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_week_grid(client, coordinator, program, tagawa):
+    from datetime import date, timedelta
+
+    from ..factories import add_activity, enrol
+
+    client.force_login(coordinator)
+    enrollments = [
+        enrol(program, TraineeProfileFactory(municipality=tagawa).user) for _ in range(3)
+    ]
+
+    def grow(n, offset):
+        for i in range(n):
+            day = program.start_date + timedelta(days=i % 5)
+            hour = 8 + (offset + i) // 5
+            add_activity(
+                program,
+                day,
+                f"{hour:02d}:00",
+                f"{hour:02d}:45",
+                f"活動{offset + i}",
+                participants=[enrollments[i % 3]],
+            )
+
+    grow(5, 0)
+    few, _ = count_queries(client, reverse("week_grid", args=[program.pk]))
+    grow(45, 5)
+    many, ctx = count_queries(client, reverse("week_grid", args=[program.pk]))
+    assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+    assert date(2026, 11, 30) == program.start_date

@@ -1,0 +1,121 @@
+"""Every program page, from every side: coordinator writes, staff reads (403 on writes),
+a supervisor sees only their municipality's trainees, a trainee their own program, and an
+outsider gets 404 everywhere."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from ..factories import add_activity, enrol
+
+pytestmark = pytest.mark.django_db
+MON = date(2026, 11, 30)
+
+
+@pytest.fixture
+def world(program, trainee, other_trainee, coordinator, staff, host):
+    enrollment = enrol(program, trainee)
+    from programs.models import Membership, TraineeProfile
+
+    # A trainee of another municipality in the same program.
+    TraineeProfile.objects.filter(user=other_trainee).exists()
+    other_enrollment = enrol(program, other_trainee)
+    activity = add_activity(program, MON, "10:00", "11:00", "活動")
+    assert Membership.objects.filter(user=staff).exists()
+    return {
+        "program": program,
+        "enrollment": enrollment,
+        "other": other_enrollment,
+        "activity": activity,
+    }
+
+
+def read_urls(w):
+    p = w["program"].pk
+    return [
+        reverse("program_detail", args=[p]),
+        reverse("week_grid", args=[p]),
+        reverse("activity_ics", args=[w["activity"].pk]),
+    ]
+
+
+def write_gets(w):
+    p = w["program"].pk
+    return [
+        reverse("program_edit", args=[p]),
+        reverse("invite_trainee", args=[p]),
+        reverse("roster_upload", args=[p]),
+        reverse("week_grid", args=[p]) + "?add=2026-11-30",
+        reverse("week_grid", args=[p]) + f"?edit={w['activity'].pk}",
+    ]
+
+
+def write_posts(w):
+    p, a, e = w["program"].pk, w["activity"].pk, w["enrollment"].pk
+    return [
+        reverse("program_move", args=[p]),
+        reverse("enrollment_create", args=[p]),
+        reverse("enrollment_withdraw", args=[p, e]),
+        reverse("roster_confirm", args=[p]),
+        reverse("activity_create", args=[p]),
+        reverse("activity_update", args=[p, a]),
+        reverse("activity_move", args=[p, a]),
+        reverse("activity_cancel", args=[p, a]),
+        reverse("week_apply_template", args=[p]),
+        reverse("week_copy", args=[p]),
+        reverse("week_save_template", args=[p]),
+    ]
+
+
+def test_outsider_gets_404_everywhere(client, world, outsider):
+    client.force_login(outsider)
+    for url in read_urls(world) + write_gets(world):
+        assert client.get(url).status_code == 404, url
+    for url in write_posts(world):
+        assert client.post(url).status_code == 404, url
+    world["activity"].refresh_from_db()
+    assert world["activity"].cancelled_at is None
+
+
+def test_staff_reads_but_cannot_write(client, world, staff):
+    client.force_login(staff)
+    for url in read_urls(world):
+        assert client.get(url).status_code == 200, url
+    for url in write_gets(world):
+        assert client.get(url).status_code == 403, url
+    for url in write_posts(world):
+        assert client.post(url).status_code == 403, url
+
+
+def test_coordinator_reaches_every_page(client, world, coordinator):
+    client.force_login(coordinator)
+    for url in read_urls(world) + write_gets(world):
+        assert client.get(url).status_code == 200, url
+
+
+def test_supervisor_sees_only_their_trainees_rows(
+    client, world, supervisor, trainee, other_trainee, other_supervisor
+):
+    client.force_login(supervisor)
+    response = client.get(reverse("program_detail", args=[world["program"].pk]))
+    assert [e.trainee for e in response.context["enrollments"]] == [trainee]
+    assert client.get(reverse("program_edit", args=[world["program"].pk])).status_code == 403
+    list_page = client.get(reverse("program_list"))
+    assert [r["trainees"] for r in list_page.context["rows"]] == [1]
+
+
+def test_trainee_reads_own_program_only(client, world, trainee, other_program):
+    client.force_login(trainee)
+    assert client.get(reverse("program_detail", args=[world["program"].pk])).status_code == 200
+    assert client.get(reverse("program_detail", args=[other_program.pk])).status_code == 404
+    assert client.get(reverse("program_edit", args=[world["program"].pk])).status_code == 403
+
+
+def test_trainee_cannot_download_an_activity_they_do_not_take_part_in(client, world, trainee):
+    program = world["program"]
+    only_other = add_activity(
+        program, MON, "13:00", "14:00", "他の人だけ", participants=[world["other"]]
+    )
+    client.force_login(trainee)
+    assert client.get(reverse("activity_ics", args=[only_other.pk])).status_code == 404
