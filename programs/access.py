@@ -2,10 +2,12 @@
 the user's scope answers 404 (its existence is not revealed); a member who may read but not
 change it gets 403 when they try to change it."""
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from . import cache as kenshu_cache
 from .models import (
     Activity,
     Enrollment,
@@ -53,33 +55,70 @@ def get_trainee_profile(user) -> TraineeProfile:
 
 
 def roles_of(user) -> dict:
-    """What the navigation needs: which kinds of home page the user has. Two queries, cached
-    on the user object for the request."""
+    """What the navigation needs: which kinds of home page the user has. Kept on the user
+    object for the request and in the cache until a membership or trainee profile changes
+    (only the navigation uses it; every page checks access itself)."""
     cached = getattr(user, "_kenshu_roles", None)
     if cached is not None:
         return cached
-    roles = {"host": False, "coordinator": False, "supervisor": False, "trainee": False}
-    if user.is_authenticated:
-        held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
-        roles["coordinator"] = Role.COORDINATOR in held
-        roles["host"] = roles["coordinator"] or Role.STAFF in held
-        roles["supervisor"] = Role.SUPERVISOR in held
-        roles["trainee"] = TraineeProfile.objects.filter(user=user).exists()
+    roles = {
+        "host": False,
+        "coordinator": False,
+        "supervisor": False,
+        "trainee": False,
+        "host_ids": set(),
+        "coordinated_ids": set(),
+    }
+    if user.is_authenticated and user.is_active:
+        key = f"roles:{user.pk}:{kenshu_cache.version('roles')}"
+        roles = cache.get(key)
+        if roles is None:
+            held = list(
+                Membership.objects.filter(user=user)
+                .order_by()
+                .values_list("role", "host_company_id")
+            )
+            kinds = {role for role, _host in held}
+            roles = {
+                "coordinator": Role.COORDINATOR in kinds,
+                "host": Role.COORDINATOR in kinds or Role.STAFF in kinds,
+                "supervisor": Role.SUPERVISOR in kinds,
+                "trainee": TraineeProfile.objects.filter(user=user).exists(),
+                "host_ids": {h for role, h in held if role in (Role.COORDINATOR, Role.STAFF)},
+                "coordinated_ids": {h for role, h in held if role == Role.COORDINATOR},
+            }
+            cache.set(key, roles, kenshu_cache.TIMEOUT)
     user._kenshu_roles = roles
     return roles
 
 
 def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     """A program the user may see; `write` asks for a coordinator of its host (403 for the
-    others who may only read it)."""
-    program = get_object_or_404(Program.objects.visible_to(user).select_related("host"), pk=pk)
-    if write and not Program.objects.editable_by(user).filter(pk=program.pk).exists():
+    others who may only read it). The host's own people are recognised from their cached
+    memberships (one query); everyone else goes through `Program.objects.visible_to`."""
+    program = Program.objects.select_related("host").filter(pk=pk).first()
+    if program is None:
+        raise Http404
+    if (
+        program.host_id not in host_ids_of(user)
+        and not Program.objects.visible_to(user).filter(pk=pk).exists()
+    ):
+        raise Http404
+    if write and not can_edit_program(user, program):
         raise PermissionDenied
     return program
 
 
 def can_edit_program(user, program: Program) -> bool:
-    return Program.objects.editable_by(user).filter(pk=program.pk).exists()
+    if user.is_active and user.is_superuser:
+        return True
+    return program.host_id in roles_of(user)["coordinated_ids"]
+
+
+def host_ids_of(user) -> set[int]:
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return set(HostCompany.objects.values_list("pk", flat=True))
+    return roles_of(user)["host_ids"]
 
 
 def get_activity_for_user(user, program: Program, pk: int) -> Activity:

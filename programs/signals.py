@@ -22,3 +22,51 @@ def log_login(sender, request, user, **kwargs) -> None:
 def log_login_failure(sender, credentials, request=None, **kwargs) -> None:
     claimed = str(credentials.get("email") or credentials.get("username") or "")
     record_activity(None, "login.failed", None, request=request, actor_label=claimed)
+
+
+def _connect_cache_versions() -> None:
+    """Writers bump the versions that cached fragments are keyed on (programs.cache)."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from . import cache
+    from .models import (
+        Activity,
+        CalendarFeed,
+        Enrollment,
+        HostCompany,
+        Membership,
+        Municipality,
+        Program,
+        TraineeProfile,
+        User,
+    )
+
+    def bump_roles(**kwargs):
+        cache.bump("roles", "programs")
+
+    def bump_programs(**kwargs):
+        cache.bump("programs")
+
+    for model in (Membership, TraineeProfile):
+        post_save.connect(
+            bump_roles, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False
+        )
+        post_delete.connect(
+            bump_roles, sender=model, dispatch_uid=f"roles-d-{model.__name__}", weak=False
+        )
+    for model in (Program, Enrollment, Activity, HostCompany, Municipality, User, CalendarFeed):
+        post_save.connect(
+            bump_programs, sender=model, dispatch_uid=f"prog-{model.__name__}", weak=False
+        )
+        post_delete.connect(
+            bump_programs, sender=model, dispatch_uid=f"prog-d-{model.__name__}", weak=False
+        )
+    m2m_changed.connect(
+        bump_programs,
+        sender=Activity.participants.through,
+        dispatch_uid="prog-participants",
+        weak=False,
+    )
+
+
+_connect_cache_versions()

@@ -53,6 +53,7 @@ urlpatterns = [
         week.activity_cancel,
         name="activity_cancel",
     ),
+    path("programs/<int:pk>/week/templates/", week.week_tools, name="week_tools"),
     path("programs/<int:pk>/week/template/", week.week_apply_template, name="week_apply_template"),
     path("programs/<int:pk>/week/copy/", week.week_copy, name="week_copy"),
     path(

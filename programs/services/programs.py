@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import cache as kenshu_cache
 from ..models import Enrollment, Program, Status, TraineeProfile, User
 from ..models.programs import MAX_PROGRAM_DAYS
 from .activity import record_activity
@@ -173,6 +174,7 @@ def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", request=None
     )
     if not updated:
         raise ProgramRefused(_("This trainee was already withdrawn."))
+    kenshu_cache.bump("programs")  # update() sends no signal
     record_activity(
         by,
         "enrollment.withdrawn",

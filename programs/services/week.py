@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import cache as kenshu_cache
 from ..models import Activity, Enrollment, Program, TemplateActivity, User, WeekTemplate
 from .activity import record_activity
 from .programs import ProgramRefused
@@ -180,6 +181,7 @@ def cancel_activity(activity: Activity, *, by: User, request=None) -> None:
         cancelled_at=timezone.now(), sequence=activity.sequence + 1, updated_at=timezone.now()
     )
     if updated:
+        kenshu_cache.bump("programs")  # update() sends no signal
         record_activity(
             by, "activity.cancelled", activity, host_company=activity.program.host, request=request
         )

@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
+from .. import cache as kenshu_cache
 from ..forms import AcceptInvitationForm, InvitationForm, LanguageForm
 from ..health import health_status
 from ..models import (
@@ -49,13 +52,24 @@ def home(request):
 def host_home(request):
     """The coordinator's dashboard: programs running this week and next, trainees on site
     today, programs by status. A fixed number of queries whatever the rows."""
+    if not access.host_ids_of(request.user):
+        raise Http404
+    key = kenshu_cache.fragment_key("dashboard", request)
+    content = kenshu_cache.cached_fragment(
+        key,
+        lambda: render_to_string(
+            "programs/host_home_content.html", _dashboard_context(request), request
+        ),
+    )
+    return render(request, "programs/host_home.html", {"content": mark_safe(content)})  # noqa: S308 -- our own rendered template
+
+
+def _dashboard_context(request) -> dict:
     hosts = list(
         HostCompany.objects.visible_to(request.user).annotate(
             member_count=Count("memberships", distinct=True),
         )
     )
-    if not hosts:
-        raise Http404
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     next_sunday = monday + timedelta(days=13)
@@ -79,36 +93,32 @@ def host_home(request):
         .select_related("trainee", "municipality", "program")
         .order_by("program__title", "trainee__family_name_kana")[:200]
     )
-    return render(
-        request,
-        "programs/host_home.html",
-        {
-            "hosts": hosts,
-            "coordinated": set(
-                HostCompany.objects.coordinated_by(request.user).values_list("pk", flat=True)
-            ),
-            "status_counts": [
-                {"status": value, "label": label, "count": counts.get(value, 0)}
-                for value, label in Status.choices
-            ],
-            "upcoming": [
-                {
-                    "pk": p.pk,
-                    "title": p.title,
-                    "dates": f"{p.start_date:%m/%d}–{p.end_date:%m/%d}",
-                    "status": p.effective_status,
-                    "status_label": Status(p.effective_status).label,
-                    "trainees": p.trainees,
-                    "when": _("this week")
-                    if p.start_date <= monday + timedelta(days=6)
-                    else _("next week"),
-                }
-                for p in upcoming
-            ],
-            "on_site": on_site,
-            "today": today,
-        },
-    )
+    return {
+        "hosts": hosts,
+        "coordinated": set(
+            HostCompany.objects.coordinated_by(request.user).values_list("pk", flat=True)
+        ),
+        "status_counts": [
+            {"status": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in Status.choices
+        ],
+        "upcoming": [
+            {
+                "pk": p.pk,
+                "title": p.title,
+                "dates": f"{p.start_date:%m/%d}–{p.end_date:%m/%d}",
+                "status": p.effective_status,
+                "status_label": Status(p.effective_status).label,
+                "trainees": p.trainees,
+                "when": _("this week")
+                if p.start_date <= monday + timedelta(days=6)
+                else _("next week"),
+            }
+            for p in upcoming
+        ],
+        "on_site": on_site,
+        "today": today,
+    }
 
 
 def host_people(request, pk: int):

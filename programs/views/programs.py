@@ -5,13 +5,18 @@ import secrets
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import access
+from .. import cache as kenshu_cache
 from ..forms_programs import (
     EnrollForm,
     InviteTraineeForm,
@@ -27,37 +32,60 @@ from ..services import roster as roster_services
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(Status.choices)
+FISCAL_YEAR = gettext_lazy("FY%(year)s")
 
 
-def program_rows(programs) -> list[dict]:
-    """Shape programs for the list template: every cell already a string."""
+def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> list[dict]:
+    """Shape programs (`.values()` dicts) for the list template: every cell a string."""
+    today = timezone.localdate()
     rows = []
     for p in programs:
-        municipalities = sorted({e.municipality.name for e in p.active_enrollments})
+        status = _effective(p, today)
         rows.append(
             {
-                "pk": p.pk,
-                "title": p.title,
-                "host": p.host.name,
-                "dates": f"{p.start_date:%Y-%m-%d} – {p.end_date:%m-%d}",
-                "fiscal_year": _("FY%(year)s") % {"year": p.fiscal_year},
-                "status": p.effective_status,
-                "status_label": STATUS_LABELS[p.effective_status],
-                "trainees": len(p.active_enrollments),
-                "municipalities": "、".join(municipalities) or "—",
+                "pk": p["pk"],
+                "title": p["title"],
+                "host": p["host__name"],
+                "dates": f"{p['start_date']:%Y-%m-%d} – {p['end_date']:%m-%d}",
+                "fiscal_year": FISCAL_YEAR % {"year": p["fiscal_year"]},
+                "status": status,
+                "status_label": STATUS_LABELS[status],
+                "trainees": p["trainees"],
+                "municipalities": "、".join(sorted(municipalities.get(p["pk"], []))) or "—",
             }
         )
     return rows
 
 
+def _effective(p: dict, today) -> str:
+    if p["status"] == Status.PUBLISHED:
+        if p["end_date"] < today:
+            return Status.COMPLETED
+        if p["start_date"] <= today:
+            return Status.RUNNING
+    return p["status"]
+
+
 def program_list(request):
+    """A page of 50 programs: a fixed number of queries whatever the number of programs or
+    trainees; the rendered content is cached until a program, enrolment or person changes."""
+    key = kenshu_cache.fragment_key("program_list", request, request.GET.urlencode())
+    content = kenshu_cache.cached_fragment(
+        key,
+        lambda: render_to_string(
+            "programs/program_list_content.html", _program_list_context(request), request
+        ),
+    )
+    return render(request, "programs/program_list.html", {"content": mark_safe(content)})  # noqa: S308 -- our own rendered template
+
+
+def _program_list_context(request) -> dict:
     base = Program.objects.visible_to(request.user)
     years = sorted(set(base.values_list("fiscal_year", flat=True)), reverse=True)
-    municipalities = Municipality.objects.filter(
-        pk__in=Enrollment.objects.visible_to(request.user).values("municipality")
-    )
+    visible_enrollments = Enrollment.objects.visible_to(request.user).active()
+    municipalities = Municipality.objects.filter(pk__in=visible_enrollments.values("municipality"))
     form = ProgramFilterForm(request.GET or None, years=years, municipalities=municipalities)
-    programs = base.with_effective_status().select_related("host")
+    programs = base.with_effective_status()
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -69,31 +97,50 @@ def program_list(request):
         if data["status"]:
             programs = programs.filter(effective_status=data["status"])
         if data["municipality"]:
-            programs = programs.filter(enrollments__municipality=data["municipality"]).distinct()
-
-    programs = programs.prefetch_related(
-        Prefetch(
-            "enrollments",
-            queryset=Enrollment.objects.visible_to(request.user)
-            .active()
-            .select_related("municipality"),
-            to_attr="active_enrollments",
+            programs = programs.filter(
+                pk__in=visible_enrollments.filter(municipality=data["municipality"]).values(
+                    "program"
+                )
+            )
+    trainee_count = (
+        visible_enrollments.filter(program=OuterRef("pk"))
+        .order_by()
+        .values("program")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    programs = (
+        programs.annotate(trainees=Coalesce(Subquery(trainee_count), 0))
+        .order_by("-start_date", "title")
+        .values(
+            "pk",
+            "title",
+            "host__name",
+            "start_date",
+            "end_date",
+            "fiscal_year",
+            "status",
+            "trainees",
         )
-    ).order_by("-start_date", "title")
+    )
     page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    names: dict[int, list[str]] = {}
+    for program_id, name in (
+        visible_enrollments.filter(program__in=[p["pk"] for p in page.object_list])
+        .order_by()
+        .values_list("program", "municipality__name")
+        .distinct()
+    ):
+        names.setdefault(program_id, []).append(name)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "programs/program_list.html",
-        {
-            "form": form,
-            "rows": program_rows(page.object_list),
-            "page": page,
-            "query": query.urlencode(),
-            "can_create": HostCompany.objects.coordinated_by(request.user).exists(),
-        },
-    )
+    return {
+        "form": form,
+        "rows": program_rows(page.object_list, names),
+        "page": page,
+        "query": query.urlencode(),
+        "can_create": HostCompany.objects.coordinated_by(request.user).exists(),
+    }
 
 
 def program_create(request):

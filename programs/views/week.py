@@ -7,11 +7,14 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access
+from .. import cache as kenshu_cache
 from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
 from ..models import Activity, ActivityKind, Enrollment
 from ..services import week as week_services
@@ -22,12 +25,33 @@ KIND_LABELS = dict(ActivityKind.choices)
 
 def _week_context(request, program, *, editor=None, editing=None, notice=None) -> dict:
     can_edit = access.can_edit_program(request.user, program)
+    key = kenshu_cache.fragment_key("week", request, program.pk, editing.pk if editing else "")
+    board = kenshu_cache.cached_fragment(
+        key,
+        lambda: render_to_string(
+            "programs/week_board.html", _board_context(request, program, can_edit, editing), request
+        ),
+    )
+    return {
+        "program": program,
+        "board": mark_safe(board),  # noqa: S308 -- our own rendered template
+        "can_edit": can_edit,
+        "editor": editor,
+        "editing": editing,
+        "notice": notice,
+    }
+
+
+def _board_context(request, program, can_edit, editing) -> dict:
     activities = (
         Activity.objects.live()
         .filter(program=program)
         .select_related("facilitator")
         .prefetch_related(
-            Prefetch("participants", queryset=Enrollment.objects.select_related("trainee"))
+            Prefetch(
+                "participants",
+                queryset=Enrollment.objects.visible_to(request.user).select_related("trainee"),
+            )
         )
     )
     names = {
@@ -42,22 +66,13 @@ def _week_context(request, program, *, editor=None, editing=None, notice=None) -
         kind_labels=KIND_LABELS,
         participant_names=names,
     )
-    context = {
+    return {
         "program": program,
         "week": week,
         "can_edit": can_edit,
-        "editor": editor,
         "editing": editing,
-        "notice": notice,
+        "is_empty": not week_has_cells(week),
     }
-    if can_edit:
-        context.update(
-            template_form=ApplyTemplateForm(user=request.user),
-            copy_form=CopyWeekForm(user=request.user, program=program),
-            save_template_form=SaveTemplateForm(),
-            is_empty=not week_has_cells(week),
-        )
-    return context
 
 
 def week_has_cells(week) -> bool:
@@ -69,6 +84,21 @@ def _render_week(request, program, status=200, **kwargs):
         "programs/week_region.html" if request.headers.get("HX-Request") else "programs/week.html"
     )
     return render(request, template, _week_context(request, program, **kwargs), status=status)
+
+
+def week_tools(request, pk: int):
+    """Apply a template, copy a past week, save this week as a template."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    return render(
+        request,
+        "programs/week_tools.html",
+        {
+            "program": program,
+            "template_form": ApplyTemplateForm(user=request.user),
+            "copy_form": CopyWeekForm(user=request.user, program=program),
+            "save_template_form": SaveTemplateForm(),
+        },
+    )
 
 
 def week_grid(request, pk: int):

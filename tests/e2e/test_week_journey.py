@@ -53,6 +53,7 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     page.get_by_label("終了日").fill("2027-01-15")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/week/")
+    page.get_by_role("link", name="テンプレート").first.click()
     page.locator("#id_template").select_option(label="ITベンチャー研修（1週間）")
     page.get_by_role("button", name="適用").click()
     page.wait_for_load_state()

@@ -14,6 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def count_queries(client, url):
+    """Queries of a cold request: nothing from the fragment or roles cache."""
+    from django.core.cache import cache
+
+    cache.clear()
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

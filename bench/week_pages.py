@@ -1,0 +1,219 @@
+"""Page throughput of the program list, a week grid and the dashboard, as a ratio to a trivial
+view behind the same login, middleware and session (target: each page at least 0.30).
+
+Seeds 200 programs, 2,000 trainees and their weeks into a database of its own, serves it
+with gunicorn (2 workers) and loads it with wrk (Debian package `wrk`) from a second process.
+
+    .venv/bin/python bench/week_pages.py [--seconds 10] [--connections 8]
+
+DATABASE_URL defaults to postgres://root@127.0.0.1:5432/kenshu_bench (created if missing).
+"""
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+PORT = 8765
+
+
+def ensure_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("select 1 from pg_database where datname=%s", [name]).fetchone()
+        if exists:
+            conn.execute(f'drop database "{name}" with (force)')
+        conn.execute(f'create database "{name}"')
+
+
+def seed() -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from django.core.cache import cache
+
+    cache.clear()
+    from programs.models import (
+        Activity,
+        Enrollment,
+        HostCompany,
+        Membership,
+        Municipality,
+        Program,
+        Role,
+        TemplateActivity,
+        TraineeProfile,
+        User,
+        WeekTemplate,
+    )
+
+    host = HostCompany.objects.create(name="ベンチ株式会社")
+    coordinator = User.objects.create_user("bench@example.org", "bench-password")
+    Membership.objects.create(user=coordinator, role=Role.COORDINATOR, host_company=host)
+    municipality = Municipality.objects.create(name="田川市", prefecture=40, code="402061")
+    users = User.objects.bulk_create(
+        User(email=f"t{i}@example.org", family_name=f"研修{i}", given_name="太郎", password="!")
+        for i in range(2000)
+    )
+    TraineeProfile.objects.bulk_create(
+        TraineeProfile(user=u, municipality=municipality, department="総務課", position="主事")
+        for u in users
+    )
+    items = list(
+        TemplateActivity.objects.filter(template=WeekTemplate.objects.get(host__isnull=True))
+    )
+    programs = []
+    for i in range(200):
+        start = date(2026, 4, 6) + timedelta(days=7 * (i % 48))
+        programs.append(
+            Program(
+                host=host,
+                title=f"ITベンチャー研修 {i:03d}",
+                start_date=start,
+                end_date=start + timedelta(days=4),
+                status="published",
+                fiscal_year=2026 if start.month >= 4 else 2025,
+            )
+        )
+    Program.objects.bulk_create(programs)
+    Enrollment.objects.bulk_create(
+        Enrollment(
+            program=programs[i // 10],
+            trainee=u,
+            municipality=municipality,
+            department="総務課",
+            position="主事",
+        )
+        for i, u in enumerate(users)
+    )
+    Activity.objects.bulk_create(
+        Activity(
+            program=p,
+            date=p.start_date + timedelta(days=it.day_index),
+            start_time=it.start_time,
+            end_time=it.end_time,
+            title=it.title,
+            kind=it.kind,
+            place=it.place,
+        )
+        for p in programs
+        for it in items
+    )
+    # Today inside one program, so the dashboard has trainees on site.
+    today = date.today()
+    current = programs[0]
+    Program.objects.filter(pk=current.pk).update(
+        start_date=today - timedelta(days=1), end_date=today + timedelta(days=3)
+    )
+    from django.test import Client
+
+    client = Client()
+    client.force_login(coordinator)
+    return {
+        "cookie": client.cookies["sessionid"].value,
+        "program": current.pk,
+        "activities": Activity.objects.count(),
+    }
+
+
+def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Cookie: sessionid={cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p99_ms": float(p99.group(1)) * scale,
+        "errors": int(non_2xx.group(1)) if non_2xx else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    ensure_database(os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/kenshu_bench"))
+    info = seed()
+    print(f"seeded: 200 programs, 2000 trainees, {info['activities']} activities")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "bench.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+    )
+    base = f"http://127.0.0.1:{PORT}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        pages = {
+            "trivial view": "/bench/trivial/",
+            "program list (50 rows)": "/programs/",
+            "week grid": f"/programs/{info['program']}/week/",
+            "dashboard": "/host/",
+        }
+        for path in pages.values():  # warm up every worker
+            wrk(base + path, info["cookie"], 1, args.connections)
+        results = {
+            name: wrk(base + path, info["cookie"], args.seconds, args.connections)
+            for name, path in pages.items()
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    floor = results["trivial view"]["rps"]
+    print(f"\n{'page':<26}{'req/s':>9}{'p99 ms':>9}{'ratio':>8}{'errors':>8}")
+    for name, r in results.items():
+        ratio = r["rps"] / floor
+        flag = "" if name == "trivial view" or ratio >= 0.30 else "  below 0.30"
+        print(f"{name:<26}{r['rps']:>9.0f}{r['p99_ms']:>9.1f}{ratio:>8.2f}{r['errors']:>8}{flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Version-keyed caching of rendered fragments.
+
+Every writer of the data a fragment shows bumps a version (after its transaction commits);
+the version is part of every cache key, so a bump makes every older fragment unreachable.
+Keys also carry the user (their scope), the language, the date (statuses follow it) and the
+page's own parameters. With REDIS_URL the cache is shared by every process and machine; the
+development default (a file cache) is shared by the processes of one machine."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone, translation
+
+TIMEOUT = 10 * 60
+
+
+def version(name: str) -> int:
+    value = cache.get(f"version:{name}")
+    if value is None:
+        cache.add(f"version:{name}", 1, None)
+        value = cache.get(f"version:{name}", 1)
+    return value
+
+
+def bump(*names: str) -> None:
+    """Invalidate every fragment built on `names`: now, and again once the transaction
+    commits (a fragment rendered in between from the old data must not outlive it)."""
+
+    def do() -> None:
+        for name in names:
+            try:
+                cache.incr(f"version:{name}")
+            except ValueError:
+                cache.set(f"version:{name}", 2, None)
+
+    do()
+    transaction.on_commit(do)
+
+
+def fragment_key(kind: str, request, *parts, data: str = "programs") -> str:
+    raw = "|".join(
+        str(p)
+        for p in (
+            kind,
+            request.user.pk,
+            translation.get_language(),
+            timezone.localdate().isoformat(),
+            version(data),
+            *parts,
+        )
+    )
+    return "fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def cached_fragment(key: str, build) -> str:
+    html = cache.get(key)
+    if html is None:
+        html = build()
+        cache.set(key, html, TIMEOUT)
+    return html
