@@ -65,3 +65,11 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
     )
     message.send()
     return True
+
+
+@shared_task(name="programs.tasks.apply_roster_import", acks_late=True)
+def apply_roster_import(import_id: int) -> None:
+    """Apply a confirmed roster (idempotent: a redelivered task finds it claimed)."""
+    from .services.roster import run_roster_import
+
+    run_roster_import(import_id)

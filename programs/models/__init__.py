@@ -1,7 +1,7 @@
 from .accounts import User
 from .activity import ActivityLog
 from .organisations import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile
-from .programs import Enrollment, Program, Scheme, Status, fiscal_year_of
+from .programs import Enrollment, Program, RosterImport, Scheme, Status, fiscal_year_of
 from .week import Activity, ActivityKind, CalendarFeed, TemplateActivity, WeekTemplate
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "Municipality",
     "Program",
     "Role",
+    "RosterImport",
     "Scheme",
     "Status",
     "TemplateActivity",

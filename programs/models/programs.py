@@ -222,3 +222,32 @@ class Enrollment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+
+class RosterImport(models.Model):
+    """A confirmed roster, applied by a worker: enrolments and invitations for every row,
+    all or none. The preview's rows are kept so the worker applies exactly what was shown."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roster_imports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    rows = models.JSONField(default=list)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    enrolled = models.PositiveIntegerField(default=0)
+    invited = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"roster {self.pk} for {self.program}: {self.state}"

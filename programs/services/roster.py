@@ -285,3 +285,52 @@ def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=
     for row in rows:
         counts[row.status] += 1
     return counts
+
+
+def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=None):
+    """Keep the confirmed rows and let a worker apply them (a roster may have 10,000 rows:
+    no request waits for that). The page shows the import's state."""
+    from ..models import RosterImport
+    from ..tasks import apply_roster_import
+    from .activity import record_activity
+
+    roster_import = RosterImport.objects.create(
+        program=program, requested_by=by, rows=preview.to_json()
+    )
+    record_activity(
+        by,
+        "roster.queued",
+        program,
+        host_company=program.host,
+        data={"rows": len(preview.rows), "import": roster_import.pk},
+        request=request,
+    )
+    apply_roster_import.delay_on_commit(roster_import.pk)
+    return roster_import
+
+
+def run_roster_import(import_id: int) -> None:
+    """The worker's side: claim the import once, apply it, record the outcome on the row."""
+    from django.utils import timezone
+
+    from ..models import RosterImport
+
+    claimed = RosterImport.objects.filter(pk=import_id, state=RosterImport.State.QUEUED).update(
+        state=RosterImport.State.RUNNING
+    )
+    if not claimed:
+        return
+    roster_import = RosterImport.objects.select_related("program", "requested_by").get(pk=import_id)
+    try:
+        counts = apply_roster(
+            roster_import.program,
+            RosterPreview.from_json(roster_import.rows),
+            by=roster_import.requested_by,
+        )
+    except ProgramRefused as refused:
+        roster_import.state, roster_import.error = RosterImport.State.FAILED, refused.message
+    else:
+        roster_import.state = RosterImport.State.DONE
+        roster_import.enrolled, roster_import.invited = counts["existing"], counts["new"]
+    roster_import.finished_at = timezone.now()
+    roster_import.save()

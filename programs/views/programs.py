@@ -201,6 +201,7 @@ def program_detail(request, pk: int):
         "moves": program_services.allowed_moves(program) if can_edit else [],
         "can_edit": can_edit,
         "enrollments": enrollments,
+        "roster_import": program.roster_imports.first() if can_edit else None,
         "pending_invitations": list(program.invitations.pending().select_related("municipality"))
         if can_edit
         else [],

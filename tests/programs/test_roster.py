@@ -176,3 +176,28 @@ def test_unknown_municipality_in_registry(program, coordinator):
         program, csv_bytes("a b,a@example.org,203831,,\n"), "r.csv", by=coordinator
     )
     assert preview.rows[0].municipality_name.endswith("箕輪町")
+
+
+def test_the_worker_applies_an_import_once_and_records_failures(
+    program, coordinator, tagawa, registered
+):
+    from programs.models import RosterImport
+
+    preview = roster.read_roster(
+        program, csv_bytes(f"田中 翔,{registered.email},402061,,\n"), "r.csv", by=coordinator
+    )
+    queued = RosterImport.objects.create(
+        program=program, requested_by=coordinator, rows=preview.to_json()
+    )
+    roster.run_roster_import(queued.pk)
+    roster.run_roster_import(queued.pk)  # a redelivered task does nothing more
+    queued.refresh_from_db()
+    assert (queued.state, queued.enrolled, queued.invited) == ("done", 1, 0)
+    assert program.enrollments.count() == 1
+    again = RosterImport.objects.create(
+        program=program, requested_by=coordinator, rows=preview.to_json()
+    )
+    roster.run_roster_import(again.pk)  # the same trainee again: refused, recorded
+    again.refresh_from_db()
+    assert again.state == "failed" and again.error
+    assert program.enrollments.count() == 1

@@ -52,3 +52,29 @@ def test_seed_builds_the_scenario_and_a_second_run_changes_nothing(client):
         User.objects.get(email="other-trainee@example.com").trainee_profile.municipality.code
         != "402061"
     )
+
+
+def test_the_demo_week_is_running_today_and_a_past_program_is_finished():
+    from django.utils import timezone
+
+    from programs.models import Program, Status
+
+    call_command("seed_demo")
+    today = timezone.localdate()
+    programs = {p.title: p for p in Program.objects.with_effective_status()}
+    running = programs["ITベンチャー研修（田川市・デモ）"]
+    assert running.effective_status == Status.RUNNING
+    assert running.start_date <= today <= running.end_date
+    assert running.activities.filter(date=today).exists()
+    assert set(running.enrollments.values_list("trainee__email", flat=True)) == {
+        "trainee1@example.com",
+        "trainee2@example.com",
+    }
+    titles = set(running.activities.values_list("title", flat=True))
+    assert any("箕輪町" in t for t in titles) and any("セミナー" in t for t in titles)
+    past = programs["ITベンチャー研修（前回・田川市）"]
+    assert past.effective_status == Status.COMPLETED and past.end_date.month != today.month
+    other = programs["地域DX研修（北見市）"]
+    assert set(other.enrollments.values_list("trainee__email", flat=True)) == {
+        "other-trainee@example.com"
+    }
