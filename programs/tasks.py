@@ -18,6 +18,7 @@ TRANSIENT_SMTP_ERRORS = (
     smtplib.SMTPConnectError,
     smtplib.SMTPHeloError,
     socket.timeout,
+    socket.gaierror,
     ConnectionError,
 )
 
@@ -34,6 +35,7 @@ def clear_expired_sessions() -> None:
 
 
 @shared_task(
+    bind=True,
     name="programs.tasks.send_invitation_email",
     autoretry_for=TRANSIENT_SMTP_ERRORS,
     retry_backoff=30,
@@ -41,7 +43,7 @@ def clear_expired_sessions() -> None:
     retry_jitter=True,
     max_retries=8,
 )
-def send_invitation_email(invitation_id: int, token: str) -> bool:
+def send_invitation_email(self, invitation_id: int, token: str) -> bool:
     """Email the invitation link. Does nothing when the invitation was used, withdrawn or
     sent again with a newer link since this task was queued."""
     invitation = (
@@ -63,7 +65,14 @@ def send_invitation_email(invitation_id: int, token: str) -> bool:
     message.attach_alternative(
         render_to_string("programs/email/invitation.html", context), "text/html"
     )
-    message.send()
+    try:
+        message.send()
+    except smtplib.SMTPResponseException as exc:
+        if 400 <= exc.smtp_code < 500:  # greylisting, a full queue: the same send may pass
+            raise self.retry(
+                exc=exc, countdown=min(60 * 2**self.request.retries, settings.KENSHU_MAX_TASK_DELAY)
+            ) from exc
+        raise
     return True
 
 

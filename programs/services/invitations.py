@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -319,6 +319,22 @@ def _account_for(
             _("This invitation is for another address. Log out, then open the link again."),
             code="other_user",
         )
+    try:
+        with transaction.atomic():
+            user = _create_account(
+                invitation, password, family_name, given_name, family_name_kana, given_name_kana
+            )
+    except IntegrityError as exc:  # another invitation to the address was accepted just now
+        raise InvitationRefused(
+            _("An account already uses this address: log in with it to accept."),
+            code="login_required",
+        ) from exc
+    return user
+
+
+def _create_account(
+    invitation, password, family_name, given_name, family_name_kana, given_name_kana
+) -> User:
     user = User.objects.create_user(
         invitation.email,
         password,
