@@ -4,6 +4,7 @@ change it gets 403 when they try to change it."""
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -135,3 +136,14 @@ def get_enrollment_for_user(user, program: Program, pk: int) -> Enrollment:
         pk=pk,
         program=program,
     )
+
+
+def activities_for(user, program: Program):
+    """The live activities of a program that the user may see: all of them for the host's
+    people; for everyone else (a supervisor, a trainee) those for all trainees and those in
+    which one of the enrolments they may see takes part."""
+    live = Activity.objects.live().filter(program=program)
+    if program.host_id in host_ids_of(user):
+        return live
+    mine = Enrollment.objects.visible_to(user).active().filter(program=program)
+    return live.filter(Q(for_all=True) | Q(participants__in=mine)).distinct()

@@ -7,6 +7,7 @@ page's own parameters. With REDIS_URL the cache is shared by every process and m
 development default (a file cache) is shared by the processes of one machine."""
 
 import hashlib
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,8 +19,10 @@ TIMEOUT = 10 * 60
 def version(name: str) -> int:
     value = cache.get(f"version:{name}")
     if value is None:
-        cache.add(f"version:{name}", 1, None)
-        value = cache.get(f"version:{name}", 1)
+        # A lost counter (evicted, culled, cache cleared) restarts from the clock, never from
+        # a number it had before, so no fragment of an older version becomes current again.
+        cache.add(f"version:{name}", time.time_ns(), None)
+        value = cache.get(f"version:{name}") or time.time_ns()
     return value
 
 
@@ -32,7 +35,7 @@ def bump(*names: str) -> None:
             try:
                 cache.incr(f"version:{name}")
             except ValueError:
-                cache.set(f"version:{name}", 2, None)
+                cache.set(f"version:{name}", time.time_ns(), None)
 
     do()
     transaction.on_commit(do)

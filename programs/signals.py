@@ -31,7 +31,6 @@ def _connect_cache_versions() -> None:
     from . import cache
     from .models import (
         Activity,
-        CalendarFeed,
         Enrollment,
         HostCompany,
         Membership,
@@ -47,6 +46,16 @@ def _connect_cache_versions() -> None:
     def bump_programs(**kwargs):
         cache.bump("programs")
 
+    # A login (last_login), a password change or a language switch shows on no fragment.
+    user_fields_not_shown = {"last_login", "password", "language"}
+
+    def bump_for_user(instance=None, update_fields=None, **kwargs):
+        if update_fields is not None and set(update_fields) <= user_fields_not_shown:
+            return
+        cache.bump("roles", "programs")
+
+    post_save.connect(bump_for_user, sender=User, dispatch_uid="prog-User", weak=False)
+
     for model in (Membership, TraineeProfile):
         post_save.connect(
             bump_roles, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False
@@ -54,7 +63,7 @@ def _connect_cache_versions() -> None:
         post_delete.connect(
             bump_roles, sender=model, dispatch_uid=f"roles-d-{model.__name__}", weak=False
         )
-    for model in (Program, Enrollment, Activity, HostCompany, Municipality, User, CalendarFeed):
+    for model in (Program, Enrollment, Activity, HostCompany, Municipality):
         post_save.connect(
             bump_programs, sender=model, dispatch_uid=f"prog-{model.__name__}", weak=False
         )

@@ -45,8 +45,10 @@ class ProgramQuerySet(models.QuerySet):
             program=OuterRef("pk"), municipality__in=my_municipalities
         )
         own_enrollment = Enrollment.objects.filter(program=OuterRef("pk"), trainee=user)
+        # Drafts stay with the host until published.
         return self.filter(
-            Q(host__in=my_hosts) | Exists(enrolled_from_mine) | Exists(own_enrollment)
+            Q(host__in=my_hosts)
+            | (~Q(status=Status.DRAFT) & (Exists(enrolled_from_mine) | Exists(own_enrollment)))
         )
 
     def editable_by(self, user):

@@ -123,11 +123,12 @@ def enroll(
         raise ProgramRefused(
             _("%(person)s is not registered as a trainee.") % {"person": trainee}
         ) from exc
-    from .week import check_trainee_free
+    from .week import check_trainee_free, lock_program
 
     with transaction.atomic():
+        lock_program(program)
         User.objects.select_for_update().filter(pk=trainee.pk).exists()
-        check_trainee_free(program, trainee)
+        check_trainee_free(program, trainee, actor=by)
         existing = (
             Enrollment.objects.select_for_update().filter(program=program, trainee=trainee).first()
         )

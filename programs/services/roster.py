@@ -6,6 +6,7 @@ writes all rows or none, after checking them again."""
 
 import csv
 import io
+import logging
 import zipfile
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -18,6 +19,8 @@ from django.utils.translation import gettext as _
 from ..models import Enrollment, Invitation, Municipality, Program, Role, TraineeProfile, User
 from ..validators import validate_local_government_code
 from .programs import ProgramRefused, enroll
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 10_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -98,22 +101,50 @@ def _records(data: bytes, filename: str) -> Iterator[list[str]]:
         )
     if "\x00" in text:
         raise RosterRefused(_("The file is not a CSV text file. Save it as CSV or .xlsx."))
-    yield from csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise RosterRefused(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
+
+
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
 
 
 def _xlsx_records(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
+    from xml.etree.ElementTree import ParseError
 
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable = _("This .xlsx file cannot be read as a spreadsheet. Save it again from Excel.")
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise RosterRefused(_("This .xlsx file is too large once unpacked."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise RosterRefused(
-            _("This .xlsx file cannot be read as a spreadsheet. Save it again from Excel.")
-        ) from exc
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        InvalidFileException,
+        ParseError,
+    ) as exc:
+        raise RosterRefused(unreadable) from exc
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
-            yield ["" if v is None else str(v) for v in values]
+            yield [_cell(v) for v in values]
+    except (ParseError, KeyError, ValueError) as exc:
+        raise RosterRefused(unreadable) from exc
     finally:
         workbook.close()
 
@@ -157,6 +188,9 @@ def read_roster(program: Program, data: bytes, filename: str, *, by: User) -> Ro
         extra = record[len(header) :]
         for name, cell in zip(header, record, strict=False):
             values[name] = cell.strip()
+        code = values["municipality_code"]
+        if code.isdigit() and len(code) == 5:  # Excel drops the leading zero (北海道: 01…)
+            values["municipality_code"] = "0" + code
         row = RosterRow(line=line, **values)
         if any(cell.strip() for cell in extra):
             row.errors.append(_("More cells than columns."))
@@ -207,6 +241,7 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
             row.errors.append(_("The same address as row %(line)s.") % {"line": seen[row.email]})
         else:
             seen[row.email] = row.line
+        municipality = None
         try:
             validate_local_government_code(row.municipality_code)
         except ValidationError as error:
@@ -224,9 +259,15 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
             row.errors.append(_("Already enrolled in this program."))
         elif row.email in invited:
             row.errors.append(_("Already invited to this program."))
+        registered = known.get(row.email)
+        if registered and municipality and registered.municipality_id != municipality.pk:
+            row.errors.append(
+                _("Registered as a trainee of %(registered)s, not of %(other)s.")
+                % {"registered": registered.municipality, "other": municipality}
+            )
         if row.errors:
             row.status = "invalid"
-        elif row.email in known:
+        elif registered:
             row.status = "existing"
         else:
             row.status = "new"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,6 +51,30 @@ def describe(activity: Activity, *, with_program: bool = False) -> str:
     return text
 
 
+def describe_clash(clash: Activity, program: Program, actor: User | None) -> str:
+    """The other slot of a conflict. Another host's program stays private: only its time."""
+    if clash.program_id == program.pk:
+        return describe(clash)
+    if actor is not None and clash.program.host_id in _host_ids(actor):
+        return describe(clash, with_program=True)
+    return _("an activity of another program (%(date)s %(start)s–%(end)s)") % {
+        "date": clash.date.strftime("%m/%d"),
+        "start": clash.start_time.strftime("%H:%M"),
+        "end": clash.end_time.strftime("%H:%M"),
+    }
+
+
+def _host_ids(actor: User) -> set[int]:
+    from ..access import host_ids_of
+
+    return host_ids_of(actor)
+
+
+def lock_program(program: Program) -> None:
+    """Serialise the week's writers (activities, enrolments, templates) of one program."""
+    Program.objects.select_for_update().filter(pk=program.pk).exists()
+
+
 def _describe_slot(slot: Slot) -> str:
     return _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
         "title": slot.title,
@@ -75,7 +99,9 @@ def _overlapping(slot: Slot, exclude_pk: int | None):
     return qs.select_related("program")
 
 
-def check_slot(program: Program, slot: Slot, *, exclude_pk: int | None = None) -> None:
+def check_slot(
+    program: Program, slot: Slot, *, exclude_pk: int | None = None, actor: User | None = None
+) -> None:
     """Raise ActivityRefused when the slot breaks a rule of the week."""
     if slot.end_time <= slot.start_time:
         raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
@@ -92,6 +118,15 @@ def check_slot(program: Program, slot: Slot, *, exclude_pk: int | None = None) -
     if trainee_ids:
         list(User.objects.select_for_update().filter(pk__in=trainee_ids).order_by("pk"))
     overlapping = _overlapping(slot, exclude_pk)
+    if slot.for_all:
+        # Within one program, two slots for everyone never overlap, enrolled or not yet.
+        clash = overlapping.filter(program=program, for_all=True).first()
+        if clash is not None:
+            raise ActivityRefused(
+                _("All trainees would be in two places at once: %(new)s and %(other)s.")
+                % {"new": _describe_slot(slot), "other": describe(clash)},
+                field="start_time",
+            )
     if trainee_ids:
         clash = (
             overlapping.filter(
@@ -112,7 +147,7 @@ def check_slot(program: Program, slot: Slot, *, exclude_pk: int | None = None) -
                 % {
                     "person": person,
                     "new": _describe_slot(slot),
-                    "other": describe(clash, with_program=clash.program_id != program.pk),
+                    "other": describe_clash(clash, program, actor),
                 },
                 field="start_time",
             )
@@ -124,7 +159,7 @@ def check_slot(program: Program, slot: Slot, *, exclude_pk: int | None = None) -
                 % {
                     "person": slot.facilitator,
                     "new": _describe_slot(slot),
-                    "other": describe(clash, with_program=clash.program_id != program.pk),
+                    "other": describe_clash(clash, program, actor),
                 },
                 field="facilitator",
             )
@@ -144,12 +179,13 @@ def save_activity(
     """Create an activity, or change one (a move is a change of date or time). Moving an
     activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps."""
     with transaction.atomic():
-        check_slot(program, slot, exclude_pk=activity.pk if activity else None)
+        lock_program(program)
+        check_slot(program, slot, exclude_pk=activity.pk if activity else None, actor=by)
         creating = activity is None
         if creating:
             activity = Activity(program=program)
         else:
-            activity.sequence += 1
+            activity.sequence = F("sequence") + 1
         for field in (
             "date",
             "start_time",
@@ -163,6 +199,7 @@ def save_activity(
         ):
             setattr(activity, field, getattr(slot, field))
         activity.save()
+        activity.refresh_from_db(fields=["sequence"])
         activity.participants.set([] if slot.for_all else (slot.participants or []))
         record_activity(
             by,
@@ -178,7 +215,7 @@ def cancel_activity(activity: Activity, *, by: User, request=None) -> None:
     """Remove an activity from the week. The row stays as cancelled so that subscribed
     calendars receive the cancellation."""
     updated = Activity.objects.filter(pk=activity.pk, cancelled_at__isnull=True).update(
-        cancelled_at=timezone.now(), sequence=activity.sequence + 1, updated_at=timezone.now()
+        cancelled_at=timezone.now(), sequence=F("sequence") + 1, updated_at=timezone.now()
     )
     if updated:
         kenshu_cache.bump("programs")  # update() sends no signal
@@ -203,6 +240,7 @@ def apply_items(
     days = program_days(program, skip_weekends=skip_weekends)
     created = []
     with transaction.atomic():
+        lock_program(program)
         for item in items:
             if item.day_index >= len(days):
                 raise ActivityRefused(
@@ -218,7 +256,7 @@ def apply_items(
                 place=item.place,
                 notes=item.notes,
             )
-            check_slot(program, slot)
+            check_slot(program, slot, actor=by)
             activity = Activity.objects.create(
                 program=program,
                 date=slot.date,
@@ -302,10 +340,16 @@ def week_range(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def check_trainee_free(program: Program, trainee: User) -> None:
+def check_trainee_free(program: Program, trainee: User, actor: User | None = None) -> None:
     """Refuse an enrolment that would put the trainee in two places at once: this program's
-    activities for everyone against the activities they take part in elsewhere."""
-    mine = Activity.objects.live().filter(program=program, for_all=True)
+    activities for everyone (and those the trainee was named in before a withdrawal) against
+    the activities they take part in elsewhere."""
+    mine = (
+        Activity.objects.live()
+        .filter(program=program)
+        .filter(Q(for_all=True) | Q(participants__trainee=trainee))
+        .distinct()
+    )
     elsewhere = (
         Activity.objects.live()
         .exclude(program=program)
@@ -332,6 +376,6 @@ def check_trainee_free(program: Program, trainee: User) -> None:
                     % {
                         "person": trainee,
                         "new": describe(activity),
-                        "other": describe(other, with_program=True),
+                        "other": describe_clash(other, program, actor),
                     }
                 )

@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from .. import access
 from ..access import roles_of
-from ..models import Activity, CalendarFeed, Enrollment, Program
+from ..models import Activity, CalendarFeed, Program
 from ..services import calendar as calendar_services
 
 ICS = "text/calendar; charset=utf-8"
@@ -70,13 +71,11 @@ def calendar_feed(request, token: str):
 def activity_ics(request, pk: int):
     """One activity as an .ics file, for the people who may see it."""
     activity = get_object_or_404(
-        Activity.objects.visible_to(request.user).select_related("program", "facilitator"),
+        Activity.objects.visible_to(request.user).live().select_related("program", "facilitator"),
         pk=pk,
     )
-    if roles_of(request.user)["trainee"] and not roles_of(request.user)["host"]:
-        mine = Enrollment.objects.active().filter(trainee=request.user)
-        if not Activity.objects.for_enrollments(mine).filter(pk=pk).exists():
-            raise Http404
+    if not access.activities_for(request.user, activity.program).filter(pk=pk).exists():
+        raise Http404
     body = calendar_services.to_ical(activity.program.title, [activity])
     response = HttpResponse(body, content_type=ICS)
     filename = f"{activity.date:%Y%m%d}-{activity.title}.ics"

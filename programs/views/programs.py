@@ -355,15 +355,10 @@ def roster_confirm(request, pk: int):
     if not preview.can_apply:
         messages.error(request, _("Correct the invalid rows in the file and upload it again."))
         return redirect("roster_upload", pk=program.pk)
-    try:
-        counts = roster_services.apply_roster(program, preview, by=request.user, request=request)
-    except (
-        roster_services.RosterRefused,
-        program_services.ProgramRefused,
-        invitation_services.InvitationRefused,
-    ) as refused:
-        messages.error(request, refused.message)
+    # Taking the preview out of the cache first: a second click finds nothing to apply.
+    if not cache.delete(_roster_key(request, program, request.POST.get("key", ""))):
+        messages.error(request, _("The preview has expired. Upload the file again."))
         return redirect("roster_upload", pk=program.pk)
-    cache.delete(_roster_key(request, program, request.POST.get("key", "")))
-    messages.success(request, _("%(existing)s trainees enrolled, %(new)s invited.") % counts)
+    roster_services.queue_roster(program, preview, by=request.user, request=request)
+    messages.success(request, _("The roster is being applied: its result appears below."))
     return redirect("program_detail", pk=program.pk)

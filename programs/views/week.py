@@ -44,13 +44,14 @@ def _week_context(request, program, *, editor=None, editing=None, notice=None) -
 
 def _board_context(request, program, can_edit, editing) -> dict:
     activities = (
-        Activity.objects.live()
-        .filter(program=program)
+        access.activities_for(request.user, program)
         .select_related("facilitator")
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Enrollment.objects.visible_to(request.user).select_related("trainee"),
+                queryset=Enrollment.objects.visible_to(request.user)
+                .active()
+                .select_related("trainee"),
             )
         )
     )

@@ -201,3 +201,56 @@ def test_the_worker_applies_an_import_once_and_records_failures(
     again.refresh_from_db()
     assert again.state == "failed" and again.error
     assert program.enrollments.count() == 1
+
+
+def test_excel_numbers_keep_the_leading_zero_of_hokkaido_codes(program, coordinator, kitami):
+    preview = roster.read_roster(
+        program,
+        xlsx_bytes([["伊藤 大輝", "i@example.org", 12084, "市民協働課", "主任"]]),
+        "名簿.xlsx",
+        by=coordinator,
+    )
+    assert (preview.rows[0].municipality_code, preview.rows[0].status) == ("012084", "new")
+
+
+def test_a_registered_trainee_of_another_municipality_is_flagged(
+    program, coordinator, registered, kitami
+):
+    preview = roster.read_roster(
+        program, csv_bytes(f"田中 翔,{registered.email},012084,,\n"), "r.csv", by=coordinator
+    )
+    assert preview.rows[0].status == "invalid"
+    assert "田川市" in preview.rows[0].errors[0]
+
+
+def test_a_huge_cell_and_a_broken_sheet_are_refused_not_crashed(program, coordinator):
+    import zipfile
+
+    with pytest.raises(roster.RosterRefused):
+        roster.read_roster(
+            program, csv_bytes("a" * 200_000 + ",x@example.org,402061,,\n"), "r.csv", by=coordinator
+        )
+    good = xlsx_bytes([["a", "a@example.org", "402061", "", ""]])
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename.startswith("xl/worksheets/"):
+                data = data[: len(data) // 2]
+            target.writestr(item, data)
+    with pytest.raises(roster.RosterRefused):
+        roster.read_roster(program, broken.getvalue(), "r.xlsx", by=coordinator)
+
+
+def test_a_second_click_on_confirm_applies_nothing_more(
+    client, program, coordinator, tagawa, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    upload = io.BytesIO(csv_bytes("山本 彩花,new@example.org,402061,,\n"))
+    upload.name = "roster.csv"
+    key = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload}).context["key"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_confirm", args=[program.pk]), {"key": key})
+        client.post(reverse("roster_confirm", args=[program.pk]), {"key": key})
+    assert Invitation.objects.filter(email="new@example.org").count() == 1
+    assert program.roster_imports.get().state == "done"

@@ -29,10 +29,40 @@ def test_trainee_in_two_places_across_programs_names_both_slots(program, other_p
     with pytest.raises(service.ActivityRefused) as excinfo:
         add_activity(program, MON, "11:00", "13:00", "サービス体験")
     message = excinfo.value.message
-    assert "サービス体験" in message and "地域DXワークショップ" in message
-    assert "地域DX研修" in message  # the other program is named too
+    # Both slots are named; another host's program keeps its titles to itself.
+    assert "サービス体験" in message and "10:00–12:00" in message
+    assert "地域DXワークショップ" not in message and "地域DX研修" not in message
     # Touching ends are not a conflict.
     add_activity(program, MON, "12:00", "13:00", "昼の活動")
+
+
+def test_a_program_of_the_same_host_is_named(program, host, trainee, coordinator):
+    sibling = ProgramFactory(host=host, title="別コース")
+    enrol(program, trainee)
+    enrol(sibling, trainee)
+    add_activity(sibling, MON, "10:00", "12:00", "先約の講義")
+    with pytest.raises(service.ActivityRefused) as excinfo:
+        add_activity(program, MON, "11:00", "13:00", "サービス体験", by=coordinator)
+    assert "先約の講義" in excinfo.value.message and "別コース" in excinfo.value.message
+
+
+def test_slots_for_everyone_never_overlap_even_before_enrolment(program):
+    add_activity(program, MON, "10:00", "12:00", "午前の研修")
+    with pytest.raises(service.ActivityRefused) as excinfo:
+        add_activity(program, MON, "11:00", "13:00", "重なる研修")
+    assert "午前の研修" in excinfo.value.message
+
+
+def test_reenrolment_checks_the_slots_the_trainee_was_named_in(program, other_program, trainee):
+    from programs.services.programs import withdraw
+
+    enrollment = enrol(program, trainee)
+    add_activity(program, MON, "10:00", "11:00", "個別面談", participants=[enrollment])
+    withdraw(enrollment, by=None)
+    enrol(other_program, trainee)
+    add_activity(other_program, MON, "10:00", "11:00", "他社の活動")
+    with pytest.raises(ProgramRefused):
+        enrol(program, trainee)
 
 
 def test_named_participants_only_clash_for_themselves(program, trainee, tagawa):
@@ -61,7 +91,8 @@ def test_facilitator_double_booked_across_programs(program, other_program, staff
     with pytest.raises(service.ActivityRefused) as excinfo:
         add_activity(program, MON, "14:00", "16:00", "説明会", facilitator=staff)
     assert excinfo.value.field == "facilitator"
-    assert "別会社の講義" in excinfo.value.message and "説明会" in excinfo.value.message
+    message = excinfo.value.message
+    assert "説明会" in message and "13:00–15:00" in message and "別会社の講義" not in message
 
 
 def test_moving_onto_its_own_old_time_is_not_a_conflict(program, trainee, coordinator):
@@ -162,7 +193,7 @@ class TestGridPages:
         page = response.content.decode()
         assert response.status_code == 200
         assert page.lstrip().startswith('<div id="week-region"')
-        assert "先約" in page and 'value="重なる活動"' in page and "メモです" in page
+        assert "10:00–12:00" in page and 'value="重なる活動"' in page and "メモです" in page
         assert not program.activities.exists()
 
     def test_move_buttons_keep_the_length(self, client, coordinator, program):
@@ -187,6 +218,27 @@ class TestGridPages:
         assert activity.cancelled_at is not None
         response = client.get(reverse("week_grid", args=[program.pk]))
         assert all(not day.cells for day in response.context["week"].days)
+
+    def test_the_week_grid_shows_a_trainee_only_their_own_slots(
+        self, client, program, trainee, tagawa, supervisor, other_trainee
+    ):
+        from ..factories import TraineeProfileFactory
+
+        mine = enrol(program, trainee)
+        neighbour = enrol(program, TraineeProfileFactory(municipality=tagawa).user)
+        stranger = enrol(program, other_trainee)
+        add_activity(program, MON, "09:00", "10:00", "全員の朝会")
+        add_activity(program, MON, "10:00", "11:00", "自分の面談", participants=[mine])
+        add_activity(program, MON, "10:00", "11:00", "隣の人の面談", participants=[neighbour])
+        add_activity(program, MON, "10:00", "11:00", "北見の人の面談", participants=[stranger])
+        url = reverse("week_grid", args=[program.pk])
+        client.force_login(trainee)
+        page = client.get(url).content.decode()
+        assert "自分の面談" in page and "全員の朝会" in page
+        assert "隣の人の面談" not in page and "北見の人の面談" not in page
+        client.force_login(supervisor)  # 田川市: their two trainees' slots, not 北見's
+        page = client.get(url).content.decode()
+        assert "自分の面談" in page and "隣の人の面談" in page and "北見の人の面談" not in page
 
     def test_the_trainee_week_shows_only_their_activities(
         self, client, program, trainee, tagawa, monkeypatch
