@@ -3,6 +3,7 @@
 from datetime import date
 
 from django import forms
+from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -237,9 +238,12 @@ class ApplyTemplateForm(forms.Form):
         label=_("Skip Saturdays and Sundays"), required=False, initial=True
     )
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["template"].queryset = WeekTemplate.objects.visible_to(user)
+        # The built-in templates and the program's own host's.
+        self.fields["template"].queryset = WeekTemplate.objects.visible_to(user).filter(
+            models.Q(host__isnull=True) | models.Q(host=program.host)
+        )
 
 
 class CopyWeekForm(forms.Form):

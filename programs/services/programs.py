@@ -38,6 +38,8 @@ def save_program(program: Program, *, by: User, request=None) -> Program:
     check_dates(program.start_date, program.end_date)
     with transaction.atomic():
         creating = program.pk is None
+        if not creating and Program.objects.filter(pk=program.pk, status=Status.REPORTED).exists():
+            raise ProgramRefused(_("The program has been reported: it no longer changes."))
         if not creating:
             outside = program.activities.live().exclude(
                 date__range=(program.start_date, program.end_date)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
-from ..models import Activity, Enrollment, Program, TemplateActivity, User, WeekTemplate
+from ..models import Activity, Enrollment, Program, Status, TemplateActivity, User, WeekTemplate
 from .activity import record_activity
 from .programs import ProgramRefused
 
@@ -103,6 +103,8 @@ def check_slot(
     program: Program, slot: Slot, *, exclude_pk: int | None = None, actor: User | None = None
 ) -> None:
     """Raise ActivityRefused when the slot breaks a rule of the week."""
+    if program.status == Status.REPORTED:
+        raise ActivityRefused(_("The program has been reported: its week no longer changes."))
     if slot.end_time <= slot.start_time:
         raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
     if not program.start_date <= slot.date <= program.end_date:
@@ -292,20 +294,29 @@ def apply_template(
     )
 
 
-def _items_of(program: Program) -> list[TemplateActivity]:
-    """A program's live activities as template items (day index counted in program days)."""
-    return [
-        TemplateActivity(
-            day_index=(a.date - program.start_date).days,
-            start_time=a.start_time,
-            end_time=a.end_time,
-            title=a.title,
-            kind=a.kind,
-            place=a.place,
-            notes=a.notes,
+def _items_of(program: Program, *, skip_weekends: bool = False) -> list[TemplateActivity]:
+    """A program's live activities as template items, each on the index of its day among
+    the program's days (weekdays only when weekends are skipped)."""
+    days = program_days(program, skip_weekends=skip_weekends)
+    index = {day: i for i, day in enumerate(days)}
+    items = []
+    for a in program.activities.live():
+        if a.date not in index:
+            raise ActivityRefused(
+                _("“%(title)s” is on a weekend: copy with weekends kept.") % {"title": a.title}
+            )
+        items.append(
+            TemplateActivity(
+                day_index=index[a.date],
+                start_time=a.start_time,
+                end_time=a.end_time,
+                title=a.title,
+                kind=a.kind,
+                place=a.place,
+                notes=a.notes,
+            )
         )
-        for a in program.activities.live()
-    ]
+    return items
 
 
 def copy_week(
@@ -313,7 +324,7 @@ def copy_week(
 ) -> list[Activity]:
     return apply_items(
         target,
-        _items_of(source),
+        _items_of(source, skip_weekends=skip_weekends),
         skip_weekends=skip_weekends,
         by=by,
         source=f"program:{source.pk}",

@@ -95,7 +95,7 @@ def week_tools(request, pk: int):
         "programs/week_tools.html",
         {
             "program": program,
-            "template_form": ApplyTemplateForm(user=request.user),
+            "template_form": ApplyTemplateForm(user=request.user, program=program),
             "copy_form": CopyWeekForm(user=request.user, program=program),
             "save_template_form": SaveTemplateForm(),
         },
@@ -273,7 +273,11 @@ def week_apply_template(request, pk: int):
         }
 
     return _week_form_action(
-        request, pk, ApplyTemplateForm, action, form_kwargs=lambda program: {"user": request.user}
+        request,
+        pk,
+        ApplyTemplateForm,
+        action,
+        form_kwargs=lambda program: {"user": request.user, "program": program},
     )
 
 

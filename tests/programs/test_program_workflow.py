@@ -148,3 +148,17 @@ class TestPages:
         assert titles(municipality=tagawa.pk) == ["実施中の研修"]
         assert titles(q="昨年度") == ["昨年度の研修"]
         assert len(titles()) == 3
+
+
+def test_a_reported_program_no_longer_changes(program, coordinator, monkeypatch):
+    from django.utils import timezone
+
+    from programs.services.week import ActivityRefused
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 12, 10))
+    service.move_program(program, "report", by=coordinator)
+    program.title = "変えたい"
+    with pytest.raises(service.ProgramRefused):
+        service.save_program(program, by=coordinator)
+    with pytest.raises(ActivityRefused):
+        add_activity(program, date(2026, 11, 30), "10:00", "11:00")
