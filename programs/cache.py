@@ -11,7 +11,9 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 TIMEOUT = 10 * 60
 
@@ -62,3 +64,11 @@ def cached_fragment(key: str, build) -> str:
         html = build()
         cache.set(key, html, TIMEOUT)
     return html
+
+
+def cached_render(request, key: str, template: str, build_context) -> SafeString:
+    """`template` rendered with `build_context()`, from the cache when the key is there.
+    The fragment holds no CSRF token and nothing of the session: forms that post stay
+    outside it."""
+    html = cached_fragment(key, lambda: render_to_string(template, build_context(), request))
+    return mark_safe(html)  # noqa: S308 -- our own template, escaped when it was rendered

@@ -10,10 +10,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -54,14 +52,13 @@ def host_home(request):
     today, programs by status. A fixed number of queries whatever the rows."""
     if not access.host_ids_of(request.user):
         raise Http404
-    key = kenshu_cache.fragment_key("dashboard", request)
-    content = kenshu_cache.cached_fragment(
-        key,
-        lambda: render_to_string(
-            "programs/host_home_content.html", _dashboard_context(request), request
-        ),
+    content = kenshu_cache.cached_render(
+        request,
+        kenshu_cache.fragment_key("dashboard", request),
+        "programs/host_home_content.html",
+        lambda: _dashboard_context(request),
     )
-    return render(request, "programs/host_home.html", {"content": mark_safe(content)})  # noqa: S308 -- our own rendered template
+    return render(request, "programs/host_home.html", {"content": content})
 
 
 def _dashboard_context(request) -> dict:

@@ -8,9 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -69,14 +67,13 @@ def _effective(p: dict, today) -> str:
 def program_list(request):
     """A page of 50 programs: a fixed number of queries whatever the number of programs or
     trainees; the rendered content is cached until a program, enrolment or person changes."""
-    key = kenshu_cache.fragment_key("program_list", request, request.GET.urlencode())
-    content = kenshu_cache.cached_fragment(
-        key,
-        lambda: render_to_string(
-            "programs/program_list_content.html", _program_list_context(request), request
-        ),
+    content = kenshu_cache.cached_render(
+        request,
+        kenshu_cache.fragment_key("program_list", request, request.GET.urlencode()),
+        "programs/program_list_content.html",
+        lambda: _program_list_context(request),
     )
-    return render(request, "programs/program_list.html", {"content": mark_safe(content)})  # noqa: S308 -- our own rendered template
+    return render(request, "programs/program_list.html", {"content": content})
 
 
 def _program_list_context(request) -> dict:

@@ -7,9 +7,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,16 +23,15 @@ KIND_LABELS = dict(ActivityKind.choices)
 
 def _week_context(request, program, *, editor=None, editing=None, notice=None) -> dict:
     can_edit = access.can_edit_program(request.user, program)
-    key = kenshu_cache.fragment_key("week", request, program.pk, editing.pk if editing else "")
-    board = kenshu_cache.cached_fragment(
-        key,
-        lambda: render_to_string(
-            "programs/week_board.html", _board_context(request, program, can_edit, editing), request
-        ),
+    board = kenshu_cache.cached_render(
+        request,
+        kenshu_cache.fragment_key("week", request, program.pk, editing.pk if editing else ""),
+        "programs/week_board.html",
+        lambda: _board_context(request, program, can_edit, editing),
     )
     return {
         "program": program,
-        "board": mark_safe(board),  # noqa: S308 -- our own rendered template
+        "board": board,
         "can_edit": can_edit,
         "editor": editor,
         "editing": editing,

@@ -294,8 +294,9 @@ class TestTemplatePages:
 
 
 def test_copying_with_weekends_skipped_keeps_weekday_positions(host, coordinator):
-    friday_start = ProgramFactory(host=host, start_date=date(2026, 12, 4),
-                                  end_date=date(2026, 12, 8))  # Fri..Tue
+    friday_start = ProgramFactory(
+        host=host, start_date=date(2026, 12, 4), end_date=date(2026, 12, 8)
+    )  # Fri..Tue
     add_activity(friday_start, date(2026, 12, 7), "10:00", "11:00", "月曜の活動")
     target = ProgramFactory(host=host, start_date=date(2027, 1, 11), end_date=date(2027, 1, 15))
     service.copy_week(friday_start, target, skip_weekends=True, by=coordinator)
