@@ -224,8 +224,8 @@ class Membership(models.Model):
 
 class TraineeProfileQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The user's own profile; a supervisor's municipality's trainees; the trainees a host
-        invited (later also those enrolled in its programs)."""
+        """The user's own profile; a supervisor's municipality's trainees; for a host's people,
+        the trainees it invited or enrolled in one of its programs."""
         if not user.is_authenticated:
             return self.none()
         if _is_unrestricted(user):
@@ -233,12 +233,21 @@ class TraineeProfileQuerySet(models.QuerySet):
         supervised = Membership.objects.filter(
             user=user, role=Role.SUPERVISOR, municipality=OuterRef("municipality")
         )
+        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
         invited_by_my_host = Invitation.objects.filter(
-            accepted_by=OuterRef("user"),
-            host_company__memberships__user=user,
-            host_company__memberships__role__in=HOST_ROLES,
+            accepted_by=OuterRef("user"), host_company__in=my_hosts
         )
-        return self.filter(Q(user=user) | Exists(supervised) | Exists(invited_by_my_host))
+        from .programs import Enrollment
+
+        enrolled_with_my_host = Enrollment.objects.filter(
+            trainee=OuterRef("user"), program__host__in=my_hosts
+        )
+        return self.filter(
+            Q(user=user)
+            | Exists(supervised)
+            | Exists(invited_by_my_host)
+            | Exists(enrolled_with_my_host)
+        )
 
 
 class TraineeProfile(models.Model):

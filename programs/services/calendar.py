@@ -23,7 +23,7 @@ KIND_LABELS = dict(ActivityKind.choices)
 CANCELLED_KEPT = timedelta(days=60)
 
 
-def _event(activity: Activity) -> Event:
+def _event(activity: Activity, *, for_trainee: bool = False) -> Event:
     event = Event()
     event.add("uid", f"{activity.uid}@kenshu")
     event.add("dtstamp", timezone.now())
@@ -42,14 +42,16 @@ def _event(activity: Activity) -> Event:
     event.add("last-modified", activity.updated_at)
     event.add("created", activity.created_at)
     event.add("status", "CANCELLED" if activity.cancelled_at else "CONFIRMED")
-    event.add(
-        "url",
-        settings.KENSHU_BASE_URL.rstrip("/") + reverse("week_grid", args=[activity.program_id]),
+    page = (
+        reverse("trainee_week") + f"?week={activity.date:%Y-%m-%d}"
+        if for_trainee
+        else reverse("week_grid", args=[activity.program_id])
     )
+    event.add("url", settings.KENSHU_BASE_URL.rstrip("/") + page)
     return event
 
 
-def to_ical(name: str, activities) -> bytes:
+def to_ical(name: str, activities, *, for_trainee: bool = False) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Kenshu//Kenshu//JA")
     calendar.add("version", "2.0")
@@ -58,7 +60,7 @@ def to_ical(name: str, activities) -> bytes:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Tokyo")
     for activity in activities:
-        calendar.add_component(_event(activity))
+        calendar.add_component(_event(activity, for_trainee=for_trainee))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -84,7 +86,7 @@ def program_activities(program: Program):
 def feed_body(feed: CalendarFeed) -> tuple[str, bytes]:
     if feed.kind == CalendarFeed.Kind.TRAINEE:
         name = f"Kenshu — {feed.user.display_name}"
-        return name, to_ical(name, trainee_activities(feed.user))
+        return name, to_ical(name, trainee_activities(feed.user), for_trainee=True)
     name = f"Kenshu — {feed.program.title}"
     return name, to_ical(name, program_activities(feed.program))
 

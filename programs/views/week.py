@@ -21,7 +21,9 @@ from ..week_layout import layout, shift
 KIND_LABELS = dict(ActivityKind.choices)
 
 
-def _week_context(request, program, *, editor=None, editing=None, notice=None) -> dict:
+def _week_context(
+    request, program, *, editor=None, editing=None, notice=None, notice_is_error=False
+) -> dict:
     can_edit = access.can_edit_program(request.user, program)
     board = kenshu_cache.cached_render(
         request,
@@ -36,6 +38,7 @@ def _week_context(request, program, *, editor=None, editing=None, notice=None) -
         "editor": editor,
         "editing": editing,
         "notice": notice,
+        "notice_is_error": notice_is_error,
     }
 
 
@@ -92,8 +95,8 @@ def week_tools(request, pk: int):
         "programs/week_tools.html",
         {
             "program": program,
-            "template_form": ApplyTemplateForm(user=request.user, program=program),
-            "copy_form": CopyWeekForm(user=request.user, program=program),
+            "template_form": ApplyTemplateForm(user=request.user, program=program, prefix="apply"),
+            "copy_form": CopyWeekForm(user=request.user, program=program, prefix="copy"),
             "save_template_form": SaveTemplateForm(),
         },
     )
@@ -196,10 +199,17 @@ def activity_move(request, pk: int, activity_pk: int):
             new_date = date.fromisoformat(request.POST.get("date", ""))
             new_start = time.fromisoformat(request.POST.get("start_time", ""))
     except ValueError:
-        return _render_week(request, program, notice=_("That is not a date and time."))
+        return _render_week(
+            request, program, notice=_("That is not a date and time."), notice_is_error=True
+        )
     end_date, new_end = shift(new_date, new_start, length)
     if end_date != new_date:
-        return _render_week(request, program, notice=_("An activity cannot run past midnight."))
+        return _render_week(
+            request,
+            program,
+            notice=_("An activity cannot run past midnight."),
+            notice_is_error=True,
+        )
     slot = week_services.Slot(
         date=new_date,
         start_time=new_start,
@@ -217,14 +227,17 @@ def activity_move(request, pk: int, activity_pk: int):
             program, slot, by=request.user, activity=activity, request=request
         )
     except week_services.ActivityRefused as refused:
-        notice, editing = refused.message, activity
+        notice, editing, failed = refused.message, activity, True
     else:
+        failed = False
         notice, editing = _("Moved: %(slot)s") % {"slot": week_services.describe(saved)}, saved
     if not request.headers.get("HX-Request"):
-        messages.info(request, notice)
+        (messages.error if failed else messages.info)(request, notice)
         return redirect(f"/programs/{program.pk}/week/?edit={activity.pk}")
     editor = ActivityForm(program=program, initial=ActivityForm.initial_from(editing))
-    return _render_week(request, program, notice=notice, editor=editor, editing=editing)
+    return _render_week(
+        request, program, notice=notice, editor=editor, editing=editing, notice_is_error=failed
+    )
 
 
 @require_POST
@@ -274,7 +287,7 @@ def week_apply_template(request, pk: int):
         pk,
         ApplyTemplateForm,
         action,
-        form_kwargs=lambda program: {"user": request.user, "program": program},
+        form_kwargs=lambda program: {"user": request.user, "program": program, "prefix": "apply"},
     )
 
 
@@ -298,7 +311,7 @@ def week_copy(request, pk: int):
         pk,
         CopyWeekForm,
         action,
-        form_kwargs=lambda program: {"user": request.user, "program": program},
+        form_kwargs=lambda program: {"user": request.user, "program": program, "prefix": "copy"},
     )
 
 

@@ -54,7 +54,7 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     page.get_by_role("button", name="保存").click()
     page.wait_for_url("**/week/")
     page.get_by_role("link", name="テンプレート").first.click()
-    page.locator("#id_template").select_option(label="ITベンチャー研修（1週間）")
+    page.locator("#id_apply-template").select_option(label="ITベンチャー研修（1週間）")
     page.get_by_role("button", name="適用").click()
     page.wait_for_load_state()
     assert page.get_by_text("16件の活動を追加しました").is_visible()

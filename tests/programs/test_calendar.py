@@ -107,3 +107,10 @@ def test_one_activity_download_is_scoped(client, program, trainee, outsider, oth
     for user in (outsider, other_trainee):
         client.force_login(user)
         assert client.get(reverse("activity_ics", args=[activity.pk])).status_code == 404
+
+
+def test_trainee_feed_links_to_the_trainees_own_week(client, program, trainee):
+    enrol(program, trainee)
+    add_activity(program, MON, "10:00", "11:00", "説明会")
+    event = events(client.get(feed_url(trainee)).content)["説明会"]
+    assert str(event["URL"]).endswith("/my/week/?week=2026-11-30")

@@ -129,3 +129,11 @@ class TestHomePages:
         assert client.get(reverse("mfa_activate_totp")).status_code == 404
         client.force_login(coordinator)
         assert client.get(reverse("mfa_index")).status_code == 200
+
+
+def test_a_host_knows_the_trainees_enrolled_in_its_programs(coordinator, outsider, trainee, host):
+    from ..factories import ProgramFactory, enrol
+
+    enrol(ProgramFactory(host=host), trainee)
+    assert list(TraineeProfile.objects.visible_to(coordinator)) == [trainee.trainee_profile]
+    assert list(TraineeProfile.objects.visible_to(outsider)) == []

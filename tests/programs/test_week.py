@@ -265,14 +265,15 @@ class TestTemplatePages:
         template = WeekTemplate.objects.get(host__isnull=True)
         client.post(
             reverse("week_apply_template", args=[program.pk]),
-            {"template": template.pk, "skip_weekends": "on"},
+            {"apply-template": template.pk, "apply-skip_weekends": "on"},
         )
         assert program.activities.count() == 16
         client.post(reverse("week_save_template", args=[program.pk]), {"name": "保存した週"})
         assert WeekTemplate.objects.filter(host=host, name="保存した週").exists()
         later = ProgramFactory(host=host, start_date=date(2027, 1, 11), end_date=date(2027, 1, 15))
         client.post(
-            reverse("week_copy", args=[later.pk]), {"source": program.pk, "skip_weekends": "on"}
+            reverse("week_copy", args=[later.pk]),
+            {"copy-source": program.pk, "copy-skip_weekends": "on"},
         )
         assert later.activities.count() == 16
 
@@ -284,11 +285,11 @@ class TestTemplatePages:
         client.force_login(coordinator)
         client.post(
             reverse("week_apply_template", args=[program.pk]),
-            {"template": theirs.pk, "skip_weekends": "on"},
+            {"apply-template": theirs.pk, "apply-skip_weekends": "on"},
         )
         client.post(
             reverse("week_copy", args=[program.pk]),
-            {"source": other_program.pk, "skip_weekends": "on"},
+            {"copy-source": other_program.pk, "copy-skip_weekends": "on"},
         )
         assert not program.activities.exists()
 
