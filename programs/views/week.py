@@ -369,5 +369,7 @@ def trainee_week(request):
             "previous": (monday - timedelta(days=7)).isoformat(),
             "next": (monday + timedelta(days=7)).isoformat(),
             "this_week": monday <= today <= sunday,
+            "monday": monday,
+            "sunday": sunday,
         },
     )
