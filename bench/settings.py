@@ -24,3 +24,4 @@ CACHES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+WHITENOISE_USE_FINDERS = True  # no collectstatic for the benchmark

@@ -23,7 +23,9 @@ KIND_LABELS = dict(ActivityKind.choices)
 CANCELLED_KEPT = timedelta(days=60)
 
 
-def _event(activity: Activity, *, for_trainee: bool = False) -> Event:
+def _event(activity: Activity, *, for_trainee: bool = False, gone: bool = False) -> Event:
+    """`gone`: the activity still exists but no longer concerns this calendar's owner (they
+    withdrew): it is sent as cancelled, one sequence later, so their calendar removes it."""
     event = Event()
     event.add("uid", f"{activity.uid}@kenshu")
     event.add("dtstamp", timezone.now())
@@ -38,10 +40,10 @@ def _event(activity: Activity, *, for_trainee: bool = False) -> Event:
     if activity.notes:
         lines.append(activity.notes)
     event.add("description", "\n".join(lines))
-    event.add("sequence", activity.sequence)
+    event.add("sequence", activity.sequence + (1 if gone else 0))
     event.add("last-modified", activity.updated_at)
     event.add("created", activity.created_at)
-    event.add("status", "CANCELLED" if activity.cancelled_at else "CONFIRMED")
+    event.add("status", "CANCELLED" if activity.cancelled_at or gone else "CONFIRMED")
     page = (
         reverse("trainee_week") + f"?week={activity.date:%Y-%m-%d}"
         if for_trainee
@@ -51,7 +53,7 @@ def _event(activity: Activity, *, for_trainee: bool = False) -> Event:
     return event
 
 
-def to_ical(name: str, activities, *, for_trainee: bool = False) -> bytes:
+def to_ical(name: str, activities, *, for_trainee: bool = False, gone=()) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Kenshu//Kenshu//JA")
     calendar.add("version", "2.0")
@@ -60,7 +62,7 @@ def to_ical(name: str, activities, *, for_trainee: bool = False) -> bytes:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Tokyo")
     for activity in activities:
-        calendar.add_component(_event(activity, for_trainee=for_trainee))
+        calendar.add_component(_event(activity, for_trainee=for_trainee, gone=activity in gone))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
@@ -79,6 +81,13 @@ def trainee_activities(user: User):
     return _feed_activities(Activity.objects.for_enrollments(enrollments))
 
 
+def withdrawn_activities(user: User):
+    """Activities of the programs the trainee recently withdrew from (and is not in again)."""
+    recent = timezone.now() - CANCELLED_KEPT
+    withdrawn = Enrollment.objects.filter(trainee=user, withdrawn_at__gte=recent)
+    return _feed_activities(Activity.objects.for_enrollments(withdrawn))
+
+
 def program_activities(program: Program):
     return _feed_activities(Activity.objects.filter(program=program))
 
@@ -86,7 +95,9 @@ def program_activities(program: Program):
 def feed_body(feed: CalendarFeed) -> tuple[str, bytes]:
     if feed.kind == CalendarFeed.Kind.TRAINEE:
         name = f"Kenshu — {feed.user.display_name}"
-        return name, to_ical(name, trainee_activities(feed.user), for_trainee=True)
+        current = list(trainee_activities(feed.user))
+        gone = [a for a in withdrawn_activities(feed.user) if a not in set(current)]
+        return name, to_ical(name, current + gone, for_trainee=True, gone=set(gone))
     name = f"Kenshu — {feed.program.title}"
     return name, to_ical(name, program_activities(feed.program))
 

@@ -114,3 +114,15 @@ def test_trainee_feed_links_to_the_trainees_own_week(client, program, trainee):
     add_activity(program, MON, "10:00", "11:00", "説明会")
     event = events(client.get(feed_url(trainee)).content)["説明会"]
     assert str(event["URL"]).endswith("/my/week/?week=2026-11-30")
+
+
+def test_withdrawal_sends_the_trainees_events_as_cancelled(client, program, trainee):
+    from programs.services.programs import withdraw
+
+    enrollment = enrol(program, trainee)
+    add_activity(program, MON, "10:00", "11:00", "説明会")
+    before = events(client.get(feed_url(trainee)).content)["説明会"]
+    withdraw(enrollment, by=None)
+    after = events(client.get(feed_url(trainee)).content)["説明会"]
+    assert str(after["STATUS"]) == "CANCELLED"
+    assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
