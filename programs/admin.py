@@ -17,6 +17,50 @@ from .models.organisations import HOST_ROLES
 from .services import invitations as invitation_services
 from .services.activity import record_activity
 
+ROLE_ACTIONS = {
+    Membership: {
+        "created": "membership.granted",
+        "changed": "membership.changed",
+        "removed": "membership.removed",
+    },
+    TraineeProfile: {
+        "created": "trainee_profile.created",
+        "changed": "trainee_profile.changed",
+        "removed": "trainee_profile.removed",
+    },
+}
+
+
+def log_role_change(request, obj, event: str) -> None:
+    """Record a membership or trainee profile changed in the admin (other rows: nothing)."""
+    actions = ROLE_ACTIONS.get(type(obj))
+    if actions is None:
+        return
+    data = {"user": obj.user.email, "via": "admin"}
+    if isinstance(obj, Membership):
+        data["role"] = obj.role
+    record_activity(
+        request.user,
+        actions[event],
+        obj,
+        host_company=getattr(obj, "host_company", None),
+        municipality=obj.municipality,
+        request=request,
+        data=data,
+    )
+
+
+class RoleChangeLogged:
+    """Admin pages whose saves and deletions are role changes."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        log_role_change(request, obj, "changed" if change else "created")
+
+    def delete_model(self, request, obj):
+        log_role_change(request, obj, "removed")
+        super().delete_model(request, obj)
+
 
 class MembershipInline(admin.TabularInline):
     model = Membership
@@ -56,48 +100,12 @@ class UserAdmin(DjangoUserAdmin):
         """Role changes made in the admin go to the activity log like any other."""
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            if isinstance(obj, TraineeProfile):
-                record_activity(
-                    request.user,
-                    "trainee_profile.removed",
-                    obj,
-                    municipality=obj.municipality,
-                    request=request,
-                    data={"user": obj.user.email, "via": "admin"},
-                )
-            if isinstance(obj, Membership):
-                record_activity(
-                    request.user,
-                    "membership.removed",
-                    obj,
-                    host_company=obj.host_company,
-                    municipality=obj.municipality,
-                    request=request,
-                    data={"user": obj.user.email, "role": obj.role, "via": "admin"},
-                )
+            log_role_change(request, obj, "removed")
             obj.delete()
         for obj in instances:
             created = obj.pk is None
             obj.save()
-            if isinstance(obj, TraineeProfile):
-                record_activity(
-                    request.user,
-                    "trainee_profile.created" if created else "trainee_profile.changed",
-                    obj,
-                    municipality=obj.municipality,
-                    request=request,
-                    data={"user": obj.user.email, "via": "admin"},
-                )
-            if isinstance(obj, Membership):
-                record_activity(
-                    request.user,
-                    "membership.granted" if created else "membership.changed",
-                    obj,
-                    host_company=obj.host_company,
-                    municipality=obj.municipality,
-                    request=request,
-                    data={"user": obj.user.email, "role": obj.role, "via": "admin"},
-                )
+            log_role_change(request, obj, "created" if created else "changed")
         formset.save_m2m()
 
 
@@ -115,67 +123,21 @@ class MunicipalityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RoleChangeLogged, admin.ModelAdmin):
     list_display = ["user", "role", "host_company", "municipality", "created_at"]
     list_filter = ["role", "host_company", "municipality__prefecture"]
     search_fields = ["user__email", "user__family_name", "host_company__name", "municipality__name"]
     autocomplete_fields = ["user", "host_company", "municipality"]
     list_select_related = ["user", "host_company", "municipality"]
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_activity(
-            request.user,
-            "membership.changed" if change else "membership.granted",
-            obj,
-            host_company=obj.host_company,
-            municipality=obj.municipality,
-            request=request,
-            data={"user": obj.user.email, "role": obj.role, "via": "admin"},
-        )
-
-    def delete_model(self, request, obj):
-        record_activity(
-            request.user,
-            "membership.removed",
-            obj,
-            host_company=obj.host_company,
-            municipality=obj.municipality,
-            request=request,
-            data={"user": obj.user.email, "role": obj.role, "via": "admin"},
-        )
-        super().delete_model(request, obj)
-
 
 @admin.register(TraineeProfile)
-class TraineeProfileAdmin(admin.ModelAdmin):
+class TraineeProfileAdmin(RoleChangeLogged, admin.ModelAdmin):
     list_display = ["user", "municipality", "department", "position"]
     list_filter = ["municipality__prefecture", "municipality"]
     search_fields = ["user__email", "user__family_name", "department", "municipality__name"]
     autocomplete_fields = ["user", "municipality"]
     list_select_related = ["user", "municipality"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_activity(
-            request.user,
-            "trainee_profile.changed" if change else "trainee_profile.created",
-            obj,
-            municipality=obj.municipality,
-            request=request,
-            data={"user": obj.user.email, "via": "admin"},
-        )
-
-    def delete_model(self, request, obj):
-        record_activity(
-            request.user,
-            "trainee_profile.removed",
-            obj,
-            municipality=obj.municipality,
-            request=request,
-            data={"user": obj.user.email, "via": "admin"},
-        )
-        super().delete_model(request, obj)
 
 
 class InvitationAdminForm(forms.ModelForm):
