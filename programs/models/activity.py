@@ -37,10 +37,20 @@ class ActivityLog(models.Model):
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(_("object"), max_length=254, blank=True)
     host_company = models.ForeignKey(
-        HostCompany, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        HostCompany,
+        verbose_name=_("host company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
