@@ -20,6 +20,7 @@ urlpatterns = [
     re_path(r"^accounts/email/", email_management_closed),
     path("accounts/", include("allauth.account.urls")),
     path("", include("programs.urls")),
+    path("", include("trainees.urls")),
 ]
 
 if settings.DEBUG:

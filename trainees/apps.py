@@ -4,4 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 class TraineesConfig(AppConfig):
     name = "trainees"
-    verbose_name = _("Trainees")
+    verbose_name = _("Trainees: reflections and surveys")
+
+    def ready(self) -> None:
+        from programs import registry
+
+        from . import answers, demo
+
+        registry.register_due(answers.due_for)
+        registry.register_program_sections(answers.program_sections)
+        registry.register_demo_seeder(demo.seed)

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -94,8 +94,8 @@ class Program(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), editable=False, db_index=True)
     municipality_aims = models.JSONField(_("aims of the municipality"), default=list, blank=True)
     host_aims = models.JSONField(_("aims of the host"), default=list, blank=True)
-    reminder_time = models.TimeField(_("reflection reminder time"), default="17:30")
-    reflection_deadline = models.TimeField(_("reflection deadline"), default="23:59")
+    reminder_time = models.TimeField(_("reflection reminder time"), default=time(17, 30))
+    reflection_deadline = models.TimeField(_("reflection deadline"), default=time(23, 59))
     status = models.CharField(
         _("status"),
         max_length=20,

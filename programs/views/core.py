@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .. import access
+from .. import access, registry
 from .. import cache as kenshu_cache
 from ..forms import AcceptInvitationForm, InvitationForm, LanguageForm
 from ..health import health_status
@@ -232,7 +232,8 @@ def membership_remove(request, pk: int, membership_pk: int):
 
 
 def trainee_today(request):
-    """A trainee's "today": filled by the week, reflections and trips as they land."""
+    """A trainee's "today": today's activities, and what the other apps say is waiting
+    (a reflection to write, a survey, unread feedback), asked through the registry."""
     profile = access.get_trainee_profile(request.user)
     today = timezone.localdate()
     mine = Enrollment.objects.active().filter(trainee=request.user)
@@ -247,7 +248,12 @@ def trainee_today(request):
     return render(
         request,
         "programs/trainee_today.html",
-        {"profile": profile, "today": today, "activities": activities},
+        {
+            "profile": profile,
+            "today": today,
+            "activities": activities,
+            "due": registry.due_for(request.user, today),
+        },
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from .. import access
+from .. import access, registry
 from .. import cache as kenshu_cache
 from ..forms_programs import (
     EnrollForm,
@@ -198,6 +198,7 @@ def program_detail(request, pk: int):
         "moves": program_services.allowed_moves(program) if can_edit else [],
         "can_edit": can_edit,
         "enrollments": enrollments,
+        "sections": registry.program_sections(request.user, program),
         "roster_import": program.roster_imports.first() if can_edit else None,
         "pending_invitations": list(program.invitations.pending().select_related("municipality"))
         if can_edit

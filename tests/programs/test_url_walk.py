@@ -29,6 +29,7 @@ SAMPLE_ARGS = {
     "slug": "sample",
     "path": "sample",
     "uuid": "00000000-0000-0000-0000-000000000000",
+    "isodate": "2026-11-30",
 }
 
 
@@ -64,6 +65,9 @@ def test_the_walk_found_the_project_pages():
         "trainee_today",
         "municipality_home",
         "invitation_create",
+        "reflection_write",
+        "reflection_matrix",
+        "survey_answer",
         "index",
     } <= names
     assert len(ROUTES) > 40

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from programs import registry
 from programs.models import (
     Activity,
     HostCompany,
@@ -128,6 +129,15 @@ class Command(BaseCommand):
             created += new
             created += self.grant(user, grant, hosts, municipalities)
         created += self.seed_programs(hosts)
+        today = timezone.localdate()
+        created += registry.seed_demo(
+            {
+                "today": today,
+                "current": Program.objects.get(host=hosts[HOST], title=DEMO_TITLE),
+                "past": Program.objects.get(host=hosts[HOST], title=PAST_TITLE),
+                "people": {email: User.objects.get(email=email) for email, *_rest in PEOPLE},
+            }
+        )
         return created
 
     def seed_programs(self, hosts) -> int:

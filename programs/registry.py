@@ -1,0 +1,95 @@
+"""What the core asks its neighbours, without knowing their names.
+
+Pages and jobs that gather from several apps (a trainee's "today", a program's page, the
+reminder dispatcher to come) ask here; `trainees` and `seminars` register their answers from
+their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never imports it.
+
+- `due_for(user, today)`: what waits for a person today (a reflection to write, a survey to
+  answer, unread feedback), as `DueItem`s.
+- `program_sections(user, program)`: links a program's page shows for this person (the
+  reflections matrix, the survey results), as `ProgramSection`s.
+- `seed_demo(context)`: each app adds its part of the demo.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing waiting for a person. `state` is one of "due", "late", "open", "unread";
+    `order` sorts the list (smaller first)."""
+
+    kind: str
+    title: str
+    url: str
+    state: str = "due"
+    deadline: datetime | None = None
+    detail: str = ""
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class ProgramSection:
+    """A link on a program's page, with an optional count shown beside it."""
+
+    title: str
+    url: str
+    detail: str = ""
+    order: int = 50
+    badges: tuple[str, ...] = field(default_factory=tuple)
+
+
+DueProvider = Callable[[object, date], Iterable[DueItem]]
+SectionProvider = Callable[[object, object], Iterable[ProgramSection]]
+
+_due: list[DueProvider] = []
+_sections: list[SectionProvider] = []
+
+
+def register_due(provider: DueProvider) -> DueProvider:
+    if provider not in _due:
+        _due.append(provider)
+    return provider
+
+
+def register_program_sections(provider: SectionProvider) -> SectionProvider:
+    if provider not in _sections:
+        _sections.append(provider)
+    return provider
+
+
+def due_for(user, today: date) -> list[DueItem]:
+    items = [item for provider in _due for item in provider(user, today)]
+    return sorted(
+        items,
+        key=lambda item: (
+            item.order,
+            item.deadline.timestamp() if item.deadline else float("inf"),
+            item.title,
+        ),
+    )
+
+
+def program_sections(user, program) -> list[ProgramSection]:
+    sections = [section for provider in _sections for section in provider(user, program)]
+    return sorted(sections, key=lambda section: (section.order, section.title))
+
+
+# Demo data: `seed_demo` seeds the core, then asks each app to add its own rows. ----------
+
+DemoSeeder = Callable[[dict], int]
+_seeders: list[DemoSeeder] = []
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> DemoSeeder:
+    if seeder not in _seeders:
+        _seeders.append(seeder)
+    return seeder
+
+
+def seed_demo(context: dict) -> int:
+    """`context` names the demo's programs and people; each seeder returns the rows it
+    created (0 when its rows are already there)."""
+    return sum(seeder(context) for seeder in _seeders)

@@ -1,0 +1,186 @@
+/* Kenshu: character counters, one-click submit buttons, and the reflection's automatic save.
+ *
+ * The reflection page keeps a local copy of every keystroke (localStorage), sends it to the
+ * server a moment after typing stops, says on screen when the server has it, and says so
+ * when the device is offline; when the connection returns it sends what is pending, once.
+ * Each save carries this page's id and a counter, so the server applies a repeated or late
+ * save at most once and never over a newer one. Without JavaScript the page is a plain form.
+ */
+(function () {
+  "use strict";
+
+  // Counters: "123 / 2000" under each limited text field; over the limit it turns red.
+  function updateCounter(field) {
+    var counter = document.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!counter) return;
+    var limit = parseInt(field.dataset.limit, 10);
+    var count = field.value.replace(/\r\n/g, "\n").trim().length;
+    counter.textContent = count + " / " + limit;
+    counter.classList.toggle("counter--over", count > limit);
+  }
+  document.querySelectorAll("textarea[data-limit]").forEach(function (field) {
+    updateCounter(field);
+    field.addEventListener("input", function () { updateCounter(field); });
+  });
+
+  // A submit button works once: a double tap on a slow connection sends one request.
+  document.querySelectorAll("form").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitting === "1") { event.preventDefault(); return; }
+      form.dataset.submitting = "1";
+      var clicked = event.submitter;
+      if (clicked && clicked.name) {
+        // A disabled button is not sent: carry its value in a hidden field.
+        var carry = document.createElement("input");
+        carry.type = "hidden"; carry.name = clicked.name; carry.value = clicked.value;
+        form.appendChild(carry);
+      }
+      form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+    });
+  });
+
+  var form = document.querySelector("[data-reflection-form]");
+  if (!form) return;
+
+  var status = document.getElementById("save-status");
+  var key = form.dataset.storageKey;
+  var fields = Array.prototype.slice.call(form.querySelectorAll("[data-autosave]"));
+  var clientId = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+    : String(Date.now()) + Math.random().toString(16).slice(2);
+  var revision = parseInt(form.dataset.revision, 10) || 0;
+  var seq = 0;        // changes made on this page
+  var acked = 0;      // the last change the server confirmed
+  var inFlight = false;
+  var timer = null;
+  var DELAY = 1200;   // ms after the last keystroke
+  var RETRY = 5000;   // ms between attempts while offline or failing
+
+  function say(kind, text) {
+    status.textContent = text || status.dataset[kind] || "";
+    status.dataset.state = kind;
+  }
+
+  function snapshot() {
+    var data = {};
+    fields.forEach(function (f) {
+      if (f.type === "radio") { if (f.checked) data[f.name] = f.value; }
+      else data[f.name] = f.value;
+    });
+    if (!("self_rating" in data)) data.self_rating = "";
+    return data;
+  }
+
+  function store() {
+    try {
+      localStorage.setItem(key, JSON.stringify({ data: snapshot(), revision: revision, at: Date.now() }));
+    } catch (e) { /* storage full or disabled: the server save still runs */ }
+  }
+
+  function forget() { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } }
+
+  function showErrors(errors) {
+    form.querySelectorAll("[data-error-for]").forEach(function (el) {
+      var name = el.dataset.errorFor;
+      el.textContent = (errors && errors[name]) || "";
+      var field = form.querySelector('[name="' + name + '"]');
+      if (field && field.tagName === "TEXTAREA") {
+        field.toggleAttribute("aria-invalid", !!(errors && errors[name]));
+        field.closest(".field").classList.toggle("field--error", !!(errors && errors[name]));
+      }
+    });
+  }
+
+  function schedule(delay) {
+    clearTimeout(timer);
+    timer = setTimeout(send, delay);
+  }
+
+  function send() {
+    if (inFlight || acked >= seq) return;
+    if (!navigator.onLine) { say("offline"); schedule(RETRY); return; }
+    inFlight = true;
+    var sending = seq;
+    var body = new FormData();
+    var data = snapshot();
+    Object.keys(data).forEach(function (name) { body.append(name, data[name]); });
+    body.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    body.append("client_id", clientId);
+    body.append("client_seq", String(sending));
+    body.append("base_revision", String(revision));
+    say("saving");
+    fetch(form.action || window.location.href, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Kenshu-Autosave": "1", "Accept": "application/json" }
+    }).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) {
+        // A login page or an error page instead of our answer: the session has ended.
+        return { signedOut: true };
+      }
+      return response.json().then(function (json) { return { status: response.status, json: json }; });
+    }).then(function (result) {
+      inFlight = false;
+      if (result.signedOut) { say("signedOut"); return; }
+      var json = result.json;
+      if (json.ok) {
+        acked = Math.max(acked, sending);
+        revision = json.revision;
+        showErrors({});
+        if (acked >= seq) { forget(); say("saved", json.message); } else { store(); schedule(DELAY); }
+      } else if (result.status === 409) {
+        say("locked");
+      } else {
+        showErrors(json.errors);
+        say("error");
+      }
+    }).catch(function () {
+      // The network failed (offline, a tunnel): keep the local copy and try again.
+      inFlight = false;
+      say(navigator.onLine ? "unsaved" : "offline");
+      schedule(RETRY);
+    });
+  }
+
+  function changed() {
+    seq += 1;
+    store();
+    say(navigator.onLine ? "unsaved" : "offline");
+    schedule(DELAY);
+  }
+
+  fields.forEach(function (f) {
+    f.addEventListener(f.type === "radio" ? "change" : "input", changed);
+  });
+  window.addEventListener("offline", function () { say("offline"); });
+  window.addEventListener("online", function () { if (acked < seq) send(); else say("saved", status.dataset.saved); });
+  window.addEventListener("pagehide", store);
+
+  // Text this device kept but never got confirmed (the page was closed offline): put it
+  // back and send it, unless the server already has the same text.
+  try {
+    var kept = JSON.parse(localStorage.getItem(key) || "null");
+    if (kept && kept.data) {
+      var current = snapshot();
+      var differs = Object.keys(kept.data).some(function (name) {
+        return (kept.data[name] || "") !== (current[name] || "");
+      });
+      if (differs) {
+        fields.forEach(function (f) {
+          if (!(f.name in kept.data)) return;
+          if (f.type === "radio") f.checked = f.value === kept.data[f.name];
+          else { f.value = kept.data[f.name]; updateCounter(f); }
+        });
+        seq = 1;
+        say("restored");
+        schedule(300);
+      } else {
+        forget();
+      }
+    }
+  } catch (e) { forget(); }
+
+  // A normal submit carries the latest text itself: stop the timer so nothing races it.
+  form.addEventListener("submit", function () { clearTimeout(timer); store(); });
+})();

@@ -1,0 +1,114 @@
+"""The matrix, the lists and the survey results run the same number of queries with 5
+trainees as with 50 (and with their reflections, comments and answers)."""
+
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from trainees.models import Phase, QuestionKind
+from trainees.services import reflections as reflection_services
+from trainees.services import surveys as survey_services
+
+from ..factories import TraineeProfileFactory, UserFactory, enrol
+from .conftest import SECTIONS
+
+pytestmark = pytest.mark.django_db
+
+
+def count(client, url):
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), ctx
+
+
+def grow(program, tagawa, coordinator, n):
+    """n more trainees, each with a reflection submitted on every day so far (one with a
+    comment), and answers before and after."""
+    question_set = survey_services.survey_of(program).question_set
+    data = {
+        f"q{q.pk}": "3" if q.kind == QuestionKind.LIKERT else "記述"
+        for q in question_set.questions.all()
+    }
+    today = timezone.localdate()
+    for _ in range(n):
+        trainee = TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user
+        enrollment = enrol(program, trainee)
+        for day in reflection_services.reflection_days(program):
+            if day <= today:
+                row = reflection_services.submit(enrollment, day, SECTIONS, by=trainee)
+                reflection_services.add_comment(row.reflection, "確認", by=coordinator)
+        before = timezone.make_aware(
+            datetime.combine(program.start_date - timedelta(days=1), time(9))
+        )
+        survey_services.Answer = survey_services.Answer  # the real service, real rows
+
+        _answer_at(enrollment, Phase.PRE, data, before)
+        _answer_at(
+            enrollment,
+            Phase.POST,
+            data,
+            timezone.make_aware(datetime.combine(program.end_date, time(18))),
+        )
+
+
+def _answer_at(enrollment, phase, data, when):
+    survey_services.answer(enrollment, phase, data, now=when)
+
+
+@pytest.mark.parametrize("page", ["matrix", "inbox", "results"])
+def test_host_pages(client, coordinator, running, tagawa, page):
+    urls = {
+        "matrix": reverse("reflection_matrix", args=[running.pk]),
+        "inbox": reverse("reflection_inbox"),
+        "results": reverse("survey_results", args=[running.pk]),
+    }
+    client.force_login(coordinator)
+    grow(running, tagawa, coordinator, 5)
+    few, _ = count(client, urls[page])
+    grow(running, tagawa, coordinator, 45)
+    many, ctx = count(client, urls[page])
+    assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_supervisor_list(client, supervisor, coordinator, running, tagawa):
+    client.force_login(supervisor)
+    grow(running, tagawa, coordinator, 5)
+    few, _ = count(client, reverse("supervisor_reflections"))
+    grow(running, tagawa, coordinator, 45)
+    many, ctx = count(client, reverse("supervisor_reflections"))
+    assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_the_trainees_pages(client, trainee, coordinator, host, tagawa, today):
+    """A trainee's list and "today" with 2 programs as with 8, each with its reflections."""
+    from ..factories import ProgramFactory, add_activity
+
+    def programs(n, offset):
+        for i in range(n):
+            start = today - timedelta(days=7 * (offset + i + 1))
+            program = ProgramFactory(
+                host=host, start_date=start, end_date=start + timedelta(days=4)
+            )
+            add_activity(program, start, "10:00", "11:00")
+            enrollment = enrol(program, trainee)
+            for day in reflection_services.reflection_days(program):
+                row = reflection_services.submit(enrollment, day, SECTIONS, by=trainee)
+                reflection_services.add_comment(row.reflection, "確認", by=coordinator)
+
+    client.force_login(trainee)
+    programs(2, 0)
+    few_list, _ = count(client, reverse("my_reflections"))
+    few_today, _ = count(client, reverse("trainee_today"))
+    programs(6, 2)
+    many_list, ctx = count(client, reverse("my_reflections"))
+    assert few_list == many_list, "\n".join(q["sql"] for q in ctx.captured_queries)
+    many_today, ctx = count(client, reverse("trainee_today"))
+    assert few_today == many_today, "\n".join(q["sql"] for q in ctx.captured_queries)

@@ -1,0 +1,82 @@
+"""The demo's reflections and surveys: five days for trainee1 (reviewed ones, one late, with
+comments), a draft for today for trainee2, and answers before and after that show a change.
+A second run changes nothing; a run on a later day moves them with the running week."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from programs.models import Program
+from trainees.models import (
+    DailyReflection,
+    Phase,
+    ReflectionComment,
+    ReflectionStatus,
+    SurveyResponse,
+)
+from trainees.services import surveys
+
+pytestmark = pytest.mark.django_db
+
+PAST = "ITベンチャー研修（前回・田川市）"
+CURRENT = "ITベンチャー研修（田川市・デモ）"
+
+
+def rows():
+    return (
+        sorted(DailyReflection.objects.values_list("enrollment_id", "date", "status", "did")),
+        SurveyResponse.objects.count(),
+        ReflectionComment.objects.count(),
+    )
+
+
+def test_the_demo_has_reflections_comments_and_a_change(client):
+    call_command("seed_demo")
+    first = rows()
+    call_command("seed_demo")
+    assert rows() == first
+
+    past = Program.objects.get(title=PAST)
+    mine = DailyReflection.objects.filter(
+        enrollment__program=past, enrollment__trainee__email="trainee1@example.com"
+    )
+    assert mine.count() == 5
+    assert mine.filter(status=ReflectionStatus.REVIEWED).count() >= 2
+    assert mine.filter(late=True).count() == 1
+    assert ReflectionComment.objects.filter(reflection__in=mine).count() >= 3
+
+    today = timezone.localdate()
+    draft = DailyReflection.objects.get(
+        enrollment__program__title=CURRENT,
+        enrollment__trainee__email="trainee2@example.com",
+        date=today,
+    )
+    assert draft.status == ReflectionStatus.DRAFT and draft.did
+
+    result = surveys.results(past)
+    assert all(q.paired[Phase.POST] == 2 for q in result.questions)
+    assert all(q.change[Phase.POST] > 0 for q in result.questions)
+
+    # The coordinator sees the change drawn; trainee1 sees the unread comment of this week.
+    assert client.login(email="coordinator@example.com", password="kenshu-demo")
+    html = client.get(reverse("survey_results", args=[past.pk])).content.decode()
+    assert "<svg" in html and "+1.5 (2)" in html
+    assert client.login(email="trainee1@example.com", password="kenshu-demo")
+    assert "新しいコメント" in client.get(reverse("trainee_today")).content.decode()
+
+
+def test_a_later_run_moves_the_running_weeks_reflections(monkeypatch):
+    call_command("seed_demo")
+    later = timezone.localdate() + timedelta(days=30)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
+    call_command("seed_demo")
+    current = Program.objects.get(title=CURRENT)
+    assert current.start_date <= later <= current.end_date
+    dates = set(
+        DailyReflection.objects.filter(enrollment__program=current).values_list("date", flat=True)
+    )
+    assert dates and all(current.start_date <= d <= current.end_date for d in dates)
+    assert later in dates  # trainee2's draft for "today"

@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Answer,
+    DailyReflection,
+    ProgramSurvey,
+    Question,
+    QuestionSet,
+    ReflectionComment,
+    ReflectionRevision,
+    SurveyResponse,
+)
+from .services.reflections import change_locked
+
+
+class CommentInline(admin.TabularInline):
+    model = ReflectionComment
+    extra = 0
+    fields = ["author", "body", "created_at", "read_by_trainee_at"]
+    readonly_fields = ["author", "created_at", "read_by_trainee_at"]
+    raw_id_fields = ["author"]
+
+
+class RevisionInline(admin.TabularInline):
+    model = ReflectionRevision
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "changed_by", "reason", "status", "content"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DailyReflection)
+class DailyReflectionAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "date", "status", "late", "submitted_at", "reviewed_at"]
+    list_filter = ["status", "late"]
+    search_fields = ["enrollment__trainee__email", "enrollment__trainee__family_name"]
+    date_hierarchy = "date"
+    list_select_related = ["enrollment__trainee", "enrollment__program"]
+    raw_id_fields = ["enrollment", "reviewed_by"]
+    readonly_fields = ["revision", "client_id", "client_seq", "created_at", "updated_at"]
+    inlines = [CommentInline, RevisionInline]
+
+    def save_model(self, request, obj, form, change):
+        """An operator's change keeps the earlier text in the history (reviewed ones
+        included: review locks a reflection for everyone but operators)."""
+        previous = None
+        if change:
+            previous = DailyReflection.objects.get(pk=obj.pk).content()
+        super().save_model(request, obj, form, change)
+        if previous is not None:
+            change_locked(obj, previous, by=request.user, reason=str(_("changed in the admin")))
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, ReflectionComment) and not instance.author_id:
+                instance.author = request.user
+            instance.save()
+        formset.save_m2m()
+        for obj in formset.deleted_objects:
+            obj.delete()
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    extra = 0
+    fields = ["order", "kind", "text", "text_en", "theme"]
+
+
+@admin.register(QuestionSet)
+class QuestionSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "host"]
+    list_filter = ["host"]
+    inlines = [QuestionInline]
+
+
+@admin.register(ProgramSurvey)
+class ProgramSurveyAdmin(admin.ModelAdmin):
+    list_display = ["program", "question_set", "followup_days"]
+    raw_id_fields = ["program"]
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    fields = ["question", "value", "text"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "phase", "submitted_at"]
+    list_filter = ["phase"]
+    raw_id_fields = ["enrollment"]
+    inlines = [AnswerInline]

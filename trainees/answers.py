@@ -1,0 +1,189 @@
+"""What this app tells the core through `programs.registry`: what waits for a trainee today,
+and the links a program's page shows (reflections, survey results)."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from programs import access
+from programs.models import Enrollment, Status
+from programs.registry import DueItem, ProgramSection
+
+from .models import (
+    DailyReflection,
+    Phase,
+    ProgramSurvey,
+    ReflectionComment,
+    ReflectionStatus,
+    SurveyResponse,
+)
+from .services.reflections import activity_dates_by_program, deadline_of, reflection_days
+from .services.surveys import first_starts, windows
+
+LOOK_BACK_DAYS = 7  # missing reflections of programs that ended within a week still show
+
+
+def _day_label(day: date) -> str:
+    return formats.date_format(day, "n/j (D)")
+
+
+def _reflection_url(enrollment_pk: int, day: date) -> str:
+    return reverse("reflection_write", args=[enrollment_pk, day])
+
+
+def due_for(user, today: date) -> list[DueItem]:
+    if not user.is_authenticated:
+        return []
+    enrollments = list(
+        Enrollment.objects.active()
+        .filter(trainee=user, program__end_date__gte=today - timedelta(days=120))
+        .exclude(program__status=Status.DRAFT)
+        .select_related("program")
+    )
+    if not enrollments:
+        return []
+    items: list[DueItem] = []
+    now = timezone.now()
+    recent = [
+        e
+        for e in enrollments
+        if e.program.start_date <= today <= e.program.end_date + timedelta(days=LOOK_BACK_DAYS)
+    ]
+    if recent:
+        activity_dates = activity_dates_by_program({e.program_id for e in recent})
+        states = {
+            (r["enrollment_id"], r["date"]): r["status"]
+            for r in DailyReflection.objects.filter(enrollment__in=recent).values(
+                "enrollment_id", "date", "status"
+            )
+        }
+        for enrollment in recent:
+            program = enrollment.program
+            for day in reflection_days(program, activity_dates.get(program.pk, set())):
+                if day > today:
+                    break
+                status = states.get((enrollment.pk, day))
+                if status in (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED):
+                    if day == today:
+                        items.append(
+                            DueItem(
+                                "reflection",
+                                _("Today's reflection"),
+                                _reflection_url(enrollment.pk, day),
+                                state="done",
+                                detail=_(
+                                    "Submitted. You can still change it until it is reviewed."
+                                ),
+                                order=10,
+                            )
+                        )
+                    continue
+                deadline = deadline_of(program, day)
+                late = deadline < now
+                items.append(
+                    DueItem(
+                        "reflection",
+                        _("Today's reflection")
+                        if day == today
+                        else _("Reflection for %(day)s") % {"day": _day_label(day)},
+                        _reflection_url(enrollment.pk, day),
+                        state="late" if late else "due",
+                        deadline=deadline,
+                        detail=(_("Draft saved") if status == ReflectionStatus.DRAFT else "")
+                        + (f" · {program.title}" if len(recent) > 1 else ""),
+                        order=10 if day == today else 20,
+                    )
+                )
+    surveys = {
+        s.program_id: s
+        for s in ProgramSurvey.objects.filter(
+            program__in=[e.program_id for e in enrollments]
+        ).select_related("question_set")
+    }
+    answered = set(
+        SurveyResponse.objects.filter(enrollment__in=enrollments).values_list(
+            "enrollment_id", "phase"
+        )
+    )
+    labels = {
+        Phase.PRE: _("Survey before the program"),
+        Phase.POST: _("Survey after the program"),
+        Phase.FOLLOWUP: _("Follow-up survey"),
+    }
+    starts = first_starts([e.program_id for e in enrollments])
+    for enrollment in enrollments:
+        survey = surveys.get(enrollment.program_id)
+        if survey is None:
+            # Not set up yet: the built-in set applies; its windows only need the dates.
+            survey = ProgramSurvey(program=enrollment.program, followup_days=90)
+        program_windows = windows(
+            enrollment.program, survey, first_start=starts.get(enrollment.program_id)
+        )
+        for phase, window in program_windows.items():
+            if window.is_open(now) and (enrollment.pk, phase) not in answered:
+                items.append(
+                    DueItem(
+                        "survey",
+                        labels[phase],
+                        reverse("survey_answer", args=[enrollment.pk, phase]),
+                        state="open",
+                        deadline=window.closes,
+                        detail=enrollment.program.title,
+                        order=30,
+                    )
+                )
+    unread = (
+        ReflectionComment.objects.filter(
+            reflection__enrollment__in=enrollments, read_by_trainee_at__isnull=True
+        )
+        .exclude(author=user)
+        .values("reflection__enrollment_id", "reflection__date")
+        .annotate(n=Count("pk"))
+        .order_by("reflection__date")
+    )
+    for row in unread:
+        items.append(
+            DueItem(
+                "feedback",
+                _("New comments on your reflection for %(day)s")
+                % {"day": _day_label(row["reflection__date"])},
+                _reflection_url(row["reflection__enrollment_id"], row["reflection__date"]),
+                state="unread",
+                detail=_("%(count)s unread") % {"count": row["n"]},
+                order=5,
+            )
+        )
+    return items
+
+
+def program_sections(user, program) -> list[ProgramSection]:
+    sections = []
+    if program.host_id in access.host_ids_of(user):
+        waiting = DailyReflection.objects.filter(
+            enrollment__program=program, status=ReflectionStatus.SUBMITTED
+        ).count()
+        sections.append(
+            ProgramSection(
+                _("Daily reflections"),
+                reverse("reflection_matrix", args=[program.pk]),
+                detail=_("%(count)s waiting for review") % {"count": waiting} if waiting else "",
+                order=10,
+            )
+        )
+        sections.append(
+            ProgramSection(
+                _("Survey results"), reverse("survey_results", args=[program.pk]), order=20
+            )
+        )
+    elif access.roles_of(user)["supervisor"]:
+        sections.append(
+            ProgramSection(
+                _("Submitted reflections"),
+                reverse("supervisor_reflections") + f"?program={program.pk}",
+                order=10,
+            )
+        )
+    return sections

@@ -1,0 +1,267 @@
+"""The trainees' part of the demo: five days of reflections for trainee1 in the finished
+program (some reviewed, one late, with comments), two days in the running week and a draft
+for today for trainee2, and survey answers before and after that show a change."""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from .models import (
+    Answer,
+    DailyReflection,
+    Phase,
+    QuestionKind,
+    ReflectionComment,
+    ReflectionStatus,
+    SurveyResponse,
+)
+from .services.reflections import reflection_days
+from .services.surveys import survey_of
+
+PAST_DAYS = [
+    {
+        "did": (
+            "オリエンテーション。サービスの仕組みと、仕事"
+            "を依頼する側・受ける側の両方の画面を体験した。"
+        ),
+        "learned": "仕事を細かく切り出して募集すると、場所に関係なく人が集まること。",
+        "felt": "社内のチャットの速さに驚いた。決裁を待たずに、その場で決まっていく。",
+        "questions": "役所の業務で切り出せる仕事はどれくらいあるのだろうか。",
+        "tomorrow": "箕輪町の説明会で、参加者の表情と質問をよく見る。",
+        "self_rating": 3,
+        "reviewed": True,
+        "comments": [
+            (
+                "coordinator",
+                "初日おつかれさまでした。疑問はとても大事な視点です。明日の説明会でも聞いてみましょう。",
+            ),
+            ("trainee", "ありがとうございます。明日、質問してみます。"),
+        ],
+    },
+    {
+        "did": (
+            "箕輪町で、初心者ワーカー向けの説明会の準備と受付を手伝い、利用者アンケートを行った。"
+        ),
+        "learned": "子育て中の方が「家で少しずつ働ける」ことを一番の魅力に挙げていた。",
+        "felt": "住民の声を直接聞くと、制度の説明だけでは伝わらないことが分かった。",
+        "questions": "",
+        "tomorrow": "松本市のセミナーで、企業側の本音を聞く。",
+        "self_rating": 4,
+        "reviewed": True,
+        "comments": [
+            ("staff", "アンケートの集計、丁寧でした。気づきを記事にも生かしてください。"),
+        ],
+    },
+    {
+        "did": (
+            "松本市の商工会議所青年部でセミナーとワークショップ。企業の方と業務の切り出しを考えた。"
+        ),
+        "learned": "企業も「頼み方」が分からず困っている。行政がつなぐ役割を担える。",
+        "felt": "ワークショップで自分の意見が採用され、うれしかった。",
+        "questions": "出張の復命書はどこまで詳しく書けばよいか。",
+        "tomorrow": "出張の振り返りを整理する。",
+        "self_rating": 5,
+        "reviewed": True,
+        "comments": [],
+    },
+    {
+        "did": "通常業務に参加。出張の振り返りを社内で共有した。",
+        "learned": "振り返りを短く共有するだけで、チームの次の動きが早くなる。",
+        "felt": "疲れが出て、提出が遅くなってしまった。",
+        "questions": "",
+        "tomorrow": "記事の下書きを書く。",
+        "self_rating": 3,
+        "late": True,
+        "comments": [
+            ("coordinator", "遅れても大丈夫です。共有の仕方、とても良かったです。"),
+        ],
+    },
+    {
+        "did": "記事の執筆と、研修後のインタビュー。",
+        "learned": "一週間で自分の仕事の見方が変わった。",
+        "felt": "「働き方を選べる」ことを、役所の中でも広げたいと思った。",
+        "questions": "戻ってから、どの業務から始めればよいか相談したい。",
+        "tomorrow": "課内で報告会を開く。",
+        "self_rating": 5,
+        "comments": [],
+    },
+]
+
+CURRENT_DAYS = [
+    {
+        "did": "オリエンテーションとサービスの体験。",
+        "learned": "ベンチャーでは、やってみて直すのが当たり前だということ。",
+        "felt": "会議が短い。",
+        "questions": "",
+        "tomorrow": "箕輪町の説明会でアンケートを担当する。",
+        "self_rating": 4,
+        "reviewed": True,
+        "comments": [("coordinator", "よいスタートです。明日はアンケートをよろしくお願いします。")],
+    },
+    {
+        "did": "箕輪町で初心者ワーカー向け説明会の受付と、利用者アンケート。",
+        "learned": "説明会に来た方の半分が、自宅でできる仕事を探していた。",
+        "felt": "",
+        "questions": "",
+        "tomorrow": "松本市のセミナーで記録係をする。",
+        "self_rating": 4,
+        "comments": [],
+    },
+]
+
+# Answers to the nine agreement questions: before, after.
+PRE = {
+    "trainee1@example.com": [3, 2, 3, 2, 3, 1, 2, 3, 1],
+    "trainee2@example.com": [3, 3, 2, 2, 2, 2, 3, 3, 2],
+}
+POST = {
+    "trainee1@example.com": [4, 4, 4, 4, 4, 4, 4, 5, 3],
+    "trainee2@example.com": [4, 3, 4, 3, 4, 4, 4, 4, 3],
+}
+TEXTS = {
+    Phase.PRE: ["ベンチャーの仕事の進め方", "今の働き方を変えるのは難しいと感じている。"],
+    Phase.POST: [
+        "業務を切り出して外に頼む方法",
+        "場所や時間にとらわれない働き方は役所でもできる。",
+    ],
+}
+
+
+def _at(day, hour, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _write(enrollment, day, item, people, *, submitted=True) -> DailyReflection:
+    late = item.get("late", False)
+    reviewed = item.get("reviewed", False)
+    submitted_at = _at(day + timedelta(days=1), 9, 40) if late else _at(day, 18, 30)
+    reflection = DailyReflection.objects.create(
+        enrollment=enrollment,
+        date=day,
+        did=item["did"],
+        learned=item["learned"],
+        felt=item["felt"],
+        questions=item["questions"],
+        tomorrow=item["tomorrow"],
+        self_rating=item["self_rating"],
+        status=ReflectionStatus.REVIEWED
+        if reviewed
+        else (ReflectionStatus.SUBMITTED if submitted else ReflectionStatus.DRAFT),
+        submitted_at=submitted_at if submitted else None,
+        late=late,
+        reviewed_at=submitted_at + timedelta(hours=14) if reviewed else None,
+        reviewed_by=people["coordinator@example.com"] if reviewed else None,
+        revision=1,
+    )
+    authors = {
+        "coordinator": people["coordinator@example.com"],
+        "staff": people["staff@example.com"],
+        "trainee": enrollment.trainee,
+    }
+    for index, (who, body) in enumerate(item.get("comments", [])):
+        comment = ReflectionComment.objects.create(
+            reflection=reflection, author=authors[who], body=body
+        )
+        when = submitted_at + timedelta(hours=13, minutes=10 * index)
+        read = (
+            when if who == "trainee" or enrollment.program.end_date < timezone.localdate() else None
+        )
+        ReflectionComment.objects.filter(pk=comment.pk).update(
+            created_at=when, read_by_trainee_at=read
+        )
+    return reflection
+
+
+def _answer(enrollment, phase, values, texts, when) -> None:
+    survey = survey_of(enrollment.program)
+    response = SurveyResponse.objects.create(
+        enrollment=enrollment, phase=phase, question_set=survey.question_set, submitted_at=when
+    )
+    likert = iter(values)
+    free = iter(texts)
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=question,
+            value=next(likert) if question.kind == QuestionKind.LIKERT else None,
+            text=next(free, "") if question.kind == QuestionKind.TEXT else "",
+        )
+        for question in survey.question_set.questions.order_by("order")
+    )
+
+
+def seed(context: dict) -> int:
+    today = context["today"]
+    people = context["people"]
+    created = 0
+    trainee1 = people["trainee1@example.com"]
+    trainee2 = people["trainee2@example.com"]
+    past = context["past"]
+    current = context["current"]
+    # The finished program: five days for trainee1, surveys before and after for both.
+    past_enrollment = past.enrollments.get(trainee=trainee1)
+    if not past_enrollment.reflections.exists():
+        for day, item in zip(reflection_days(past), PAST_DAYS, strict=False):
+            _write(past_enrollment, day, item, people)
+            created += 1
+    for trainee in (trainee1, trainee2):
+        enrollment = past.enrollments.get(trainee=trainee)
+        if not enrollment.survey_responses.exists():
+            _answer(
+                enrollment,
+                Phase.PRE,
+                PRE[trainee.email],
+                TEXTS[Phase.PRE],
+                _at(past.start_date - timedelta(days=3), 20),
+            )
+            _answer(
+                enrollment,
+                Phase.POST,
+                POST[trainee.email],
+                TEXTS[Phase.POST],
+                _at(past.end_date, 17),
+            )
+            created += 2
+    # The running week: trainee1 wrote day 1 and 2, trainee2 day 1 and a draft for today.
+    days = [d for d in reflection_days(current) if d <= today]
+    enrollment1 = current.enrollments.get(trainee=trainee1)
+    enrollment2 = current.enrollments.get(trainee=trainee2)
+    written = DailyReflection.objects.filter(enrollment__in=[enrollment1, enrollment2])
+    if written.exclude(date__in=reflection_days(current)).exists():
+        # The running program was moved to run again (a later `seed_demo`): start afresh.
+        written.delete()
+        SurveyResponse.objects.filter(enrollment__in=[enrollment1, enrollment2]).delete()
+    if not enrollment1.reflections.exists() and not enrollment2.reflections.exists():
+        for day, item in zip(days[:-1], CURRENT_DAYS, strict=False):
+            _write(enrollment1, day, item, people)
+            created += 1
+        if len(days) > 1:
+            _write(
+                enrollment2, days[0], CURRENT_DAYS[0] | {"comments": [], "reviewed": False}, people
+            )
+            created += 1
+        _write(
+            enrollment2,
+            days[-1],
+            {
+                "did": "松本市へ移動中。セミナーの資料を読み直した。",
+                "learned": "",
+                "felt": "",
+                "questions": "",
+                "tomorrow": "",
+                "self_rating": None,
+            },
+            people,
+            submitted=False,
+        )
+        created += 1
+        for trainee in (trainee1, trainee2):
+            _answer(
+                current.enrollments.get(trainee=trainee),
+                Phase.PRE,
+                PRE[trainee.email],
+                TEXTS[Phase.PRE],
+                _at(current.start_date - timedelta(days=2), 21),
+            )
+            created += 1
+    return created

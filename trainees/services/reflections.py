@@ -1,0 +1,288 @@
+"""Daily reflections: which days need one, saving drafts (safely repeated), submitting (late
+after the program's deadline, never blocked), the comment thread, review (which locks) and
+the history kept when locked text changes."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import Activity, Enrollment, Program
+from programs.services.activity import record_activity
+
+from ..models import (
+    COMMENT_LIMIT,
+    SECTION_LIMIT,
+    SECTION_NAMES,
+    DailyReflection,
+    ReflectionComment,
+    ReflectionRevision,
+    ReflectionStatus,
+)
+
+
+class ReflectionRefused(Exception):
+    """`errors` holds a message per field when the input was at fault."""
+
+    def __init__(self, message: str, code: str = "refused", errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.errors = errors or {}
+
+
+def reflection_days(program: Program, activity_dates: set[date] | None = None) -> list[date]:
+    """The days a reflection is written: every weekday of the program, and a Saturday or
+    Sunday that has an activity."""
+    if activity_dates is None:
+        activity_dates = set(
+            Activity.objects.live().filter(program=program).values_list("date", flat=True)
+        )
+    return [day for day in program.days if day.weekday() < 5 or day in activity_dates]
+
+
+def activity_dates_by_program(program_ids) -> dict[int, set[date]]:
+    """The dates with a live activity, per program, in one query (for `reflection_days`)."""
+    dates: dict[int, set[date]] = {}
+    rows = Activity.objects.live().filter(program__in=program_ids).values_list("program_id", "date")
+    for program_id, day in rows:
+        dates.setdefault(program_id, set()).add(day)
+    return dates
+
+
+def deadline_of(program: Program, day: date) -> datetime:
+    """The moment a day's reflection becomes late: the program's deadline (default 23:59,
+    Japan time) on that day."""
+    naive = datetime.combine(day, program.reflection_deadline)
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def check_writable_day(enrollment: Enrollment, day: date, today: date | None = None) -> None:
+    """Refuse a day outside the program, a day still to come, or a withdrawn trainee."""
+    today = today or timezone.localdate()
+    program = enrollment.program
+    if day not in reflection_days(program):
+        raise ReflectionRefused(_("This day is not a day of the program."), "not_a_day")
+    if day > today:
+        raise ReflectionRefused(_("This day has not come yet."), "future")
+    if not enrollment.is_active:
+        raise ReflectionRefused(_("You have withdrawn from this program."), "withdrawn")
+
+
+def clean_content(data: dict) -> tuple[dict, dict]:
+    """The sections and the rating from a form's data, and any errors by field. Text is
+    kept exactly as typed (surrounding blank lines aside); nothing is cut."""
+    content, errors = {}, {}
+    for name in SECTION_NAMES:
+        text = (data.get(name) or "").replace("\r\n", "\n").strip()
+        if len(text) > SECTION_LIMIT:
+            errors[name] = _(
+                "At most %(limit)s characters (now %(count)s). Shorten it to save; your text "
+                "is kept on this page."
+            ) % {"limit": SECTION_LIMIT, "count": len(text)}
+        content[name] = text
+    rating = data.get("self_rating")
+    if rating in (None, ""):
+        content["self_rating"] = None
+    else:
+        try:
+            content["self_rating"] = int(rating)
+        except (TypeError, ValueError):
+            content["self_rating"] = None
+            errors["self_rating"] = _("Choose a rating from 1 to 5.")
+        else:
+            if not 1 <= content["self_rating"] <= 5:
+                errors["self_rating"] = _("Choose a rating from 1 to 5.")
+    return content, errors
+
+
+@dataclass
+class Saved:
+    reflection: DailyReflection
+    applied: bool  # False when the save was a repeat of one already applied
+
+
+def _locked_row(enrollment: Enrollment, day: date) -> DailyReflection:
+    """The day's reflection, locked for this transaction; created (empty) if missing."""
+    row = (
+        DailyReflection.objects.select_for_update().filter(enrollment=enrollment, date=day).first()
+    )
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return DailyReflection.objects.create(enrollment=enrollment, date=day)
+    except IntegrityError:
+        # Two first saves at once: the other one created it.
+        return DailyReflection.objects.select_for_update().get(enrollment=enrollment, date=day)
+
+
+def _keep_revision(row: DailyReflection, reason: str, by) -> None:
+    ReflectionRevision.objects.create(
+        reflection=row,
+        revision=row.revision,
+        content=row.content(),
+        status=row.status,
+        reason=reason,
+        changed_by=by,
+    )
+
+
+def save_draft(
+    enrollment: Enrollment,
+    day: date,
+    data: dict,
+    *,
+    by,
+    client_id: str = "",
+    client_seq: int = 0,
+    base_revision: int | None = None,
+) -> Saved:
+    """Save what the trainee has typed. A save the same browser already made (same client,
+    same or lower counter: a retry, a late duplicate) changes nothing. A save based on an
+    older revision from another device keeps the text it replaces in the history."""
+    check_writable_day(enrollment, day)
+    content, errors = clean_content(data)
+    if errors:
+        raise ReflectionRefused(_("Some fields need attention."), "invalid", errors)
+    with transaction.atomic():
+        row = _locked_row(enrollment, day)
+        if row.is_locked:
+            raise ReflectionRefused(
+                _("This reflection has been reviewed and can no longer be changed."), "locked"
+            )
+        if client_id and row.client_id == client_id and client_seq <= row.client_seq:
+            return Saved(row, applied=False)
+        if row.content() == content:
+            row.client_id, row.client_seq = client_id[:40], client_seq
+            row.save(update_fields=["client_id", "client_seq"])
+            return Saved(row, applied=True)
+        if (
+            base_revision is not None
+            and base_revision != row.revision
+            and row.client_id != client_id
+            and any(row.content()[name] for name in SECTION_NAMES)
+        ):
+            _keep_revision(row, "replaced by a save from another device", by)
+        for name, value in content.items():
+            setattr(row, name, value)
+        row.revision += 1
+        row.client_id, row.client_seq = client_id[:40], client_seq
+        row.save()
+    return Saved(row, applied=True)
+
+
+def submit(enrollment: Enrollment, day: date, data: dict, *, by, now=None) -> Saved:
+    """Save and submit. After the deadline the reflection is marked late (not refused). A
+    second submit of the same text (a double click) changes nothing."""
+    now = now or timezone.now()
+    content, errors = clean_content(data)
+    if not content["did"]:
+        errors.setdefault("did", _("Write at least what you did today before submitting."))
+    if content["self_rating"] is None:
+        errors.setdefault("self_rating", _("Choose a rating from 1 to 5 before submitting."))
+    if errors:
+        raise ReflectionRefused(_("Some fields need attention."), "invalid", errors)
+    with transaction.atomic():
+        saved = save_draft(enrollment, day, data, by=by)
+        row = DailyReflection.objects.select_for_update().get(pk=saved.reflection.pk)
+        if row.status == ReflectionStatus.SUBMITTED and not saved.applied:
+            return Saved(row, applied=False)
+        first = row.status == ReflectionStatus.DRAFT
+        row.status = ReflectionStatus.SUBMITTED
+        if first:
+            row.submitted_at = now
+            row.late = now > deadline_of(enrollment.program, day)
+        row.save(update_fields=["status", "submitted_at", "late", "updated_at"])
+        if first:
+            record_activity(
+                by,
+                "reflection.submitted",
+                row,
+                host_company=enrollment.program.host,
+                municipality=enrollment.municipality,
+                data={"date": day.isoformat(), "late": row.late},
+            )
+    return Saved(row, applied=first)
+
+
+def can_comment(user, reflection: DailyReflection) -> bool:
+    """Coordinators of the host, the mentor, and the trainee (a reply) write in the thread."""
+    from programs import access
+
+    enrollment = reflection.enrollment
+    if reflection.status == ReflectionStatus.DRAFT:
+        return False
+    if user.pk in (enrollment.trainee_id, enrollment.mentor_id):
+        return True
+    return access.can_edit_program(user, enrollment.program)
+
+
+def add_comment(reflection: DailyReflection, body: str, *, by) -> ReflectionComment:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        message = _("Write a comment first.")
+        raise ReflectionRefused(message, "empty", {"body": message})
+    if len(body) > COMMENT_LIMIT:
+        message = _("At most %(limit)s characters (now %(count)s).") % {
+            "limit": COMMENT_LIMIT,
+            "count": len(body),
+        }
+        raise ReflectionRefused(message, "too_long", {"body": message})
+    if not can_comment(by, reflection):
+        raise ReflectionRefused(_("You cannot comment on this reflection."), "forbidden")
+    own = by.pk == reflection.enrollment.trainee_id
+    return ReflectionComment.objects.create(
+        reflection=reflection,
+        author=by,
+        body=body,
+        read_by_trainee_at=timezone.now() if own else None,
+    )
+
+
+def mark_comments_read(reflection: DailyReflection, trainee) -> int:
+    if trainee.pk != reflection.enrollment.trainee_id:
+        return 0
+    return reflection.comments.filter(read_by_trainee_at__isnull=True).update(
+        read_by_trainee_at=timezone.now()
+    )
+
+
+def mark_reviewed(reflection: DailyReflection, *, by) -> DailyReflection:
+    """The coordinator has read it: the reflection is locked."""
+    from programs import access
+
+    if not access.can_edit_program(by, reflection.enrollment.program):
+        raise ReflectionRefused(
+            _("Only a coordinator can mark a reflection reviewed."), "forbidden"
+        )
+    with transaction.atomic():
+        row = DailyReflection.objects.select_for_update().get(pk=reflection.pk)
+        if row.status == ReflectionStatus.DRAFT:
+            raise ReflectionRefused(_("A draft cannot be reviewed."), "draft")
+        if row.status == ReflectionStatus.REVIEWED:
+            return row
+        row.status = ReflectionStatus.REVIEWED
+        row.reviewed_at = timezone.now()
+        row.reviewed_by = by
+        row.save(update_fields=["status", "reviewed_at", "reviewed_by", "updated_at"])
+        record_activity(by, "reflection.reviewed", row, host_company=row.enrollment.program.host)
+    return row
+
+
+def change_locked(reflection: DailyReflection, previous: dict, *, by, reason: str) -> None:
+    """An operator changed a reflection (in the admin): keep what it said before."""
+    current = reflection.content()
+    if current == previous:
+        return
+    ReflectionRevision.objects.create(
+        reflection=reflection,
+        revision=reflection.revision,
+        content=previous,
+        status=reflection.status,
+        reason=reason,
+        changed_by=by,
+    )
+    DailyReflection.objects.filter(pk=reflection.pk).update(revision=reflection.revision + 1)

@@ -1,0 +1,42 @@
+from datetime import date
+
+from django.urls import path, register_converter
+
+from . import views
+
+
+class IsoDateConverter:
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(value) from exc
+
+    def to_url(self, value) -> str:
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+
+register_converter(IsoDateConverter, "isodate")
+
+urlpatterns = [
+    path("my/reflections/", views.my_reflections, name="my_reflections"),
+    path(
+        "my/reflections/<int:enrollment_pk>/<isodate:day>/",
+        views.reflection_write,
+        name="reflection_write",
+    ),
+    path(
+        "my/surveys/<int:enrollment_pk>/<str:phase>/",
+        views.survey_answer,
+        name="survey_answer",
+    ),
+    path("reflections/new/", views.reflection_inbox, name="reflection_inbox"),
+    path("reflections/<int:pk>/", views.reflection_detail, name="reflection_detail"),
+    path("reflections/<int:pk>/comment/", views.reflection_comment, name="reflection_comment"),
+    path("reflections/<int:pk>/review/", views.reflection_review, name="reflection_review"),
+    path("programs/<int:pk>/reflections/", views.reflection_matrix, name="reflection_matrix"),
+    path("programs/<int:pk>/survey/", views.survey_results, name="survey_results"),
+    path("municipality/reflections/", views.supervisor_reflections, name="supervisor_reflections"),
+]

@@ -1,0 +1,700 @@
+"""Pages for reflections and surveys. Each starts from a scoped query; anything outside the
+person's scope answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programs import access
+from programs.models import Enrollment, Municipality, Status
+
+from .forms import SurveySettingsForm
+from .models import (
+    COMMENT_LIMIT,
+    SECTION_LIMIT,
+    SECTIONS,
+    DailyReflection,
+    Phase,
+    QuestionKind,
+    ReflectionStatus,
+    SurveyResponse,
+)
+from .services import reflections as reflection_services
+from .services import surveys as survey_services
+from .services.reflections import ReflectionRefused, deadline_of, reflection_days
+
+
+def _state_label(state: str) -> str:
+    # Looked up at render time, in the page's language.
+    return {
+        "missing": _("Missing"),
+        "due": _("Not yet written"),
+        "upcoming": "",
+        "draft": _("Draft"),
+        "submitted": _("Submitted"),
+        "late": _("Late"),
+        "reviewed": _("Reviewed"),
+    }[state]
+
+
+def _day(day) -> str:
+    return formats.date_format(day, "n/j (D)")
+
+
+def _own_enrollment(user, pk: int) -> Enrollment:
+    """The signed-in trainee's own enrolment in a published program; 404 for anyone else."""
+    return get_object_or_404(
+        Enrollment.objects.filter(trainee=user)
+        .exclude(program__status=Status.DRAFT)
+        .select_related("program", "program__host", "mentor", "municipality"),
+        pk=pk,
+    )
+
+
+# The trainee writes --------------------------------------------------------------------
+
+
+def reflection_write(request, enrollment_pk: int, day):
+    """The trainee's page for one day: the five sections and the rating, saved as they type
+    (see static/js/reflection.js), submitted with the button; the comment thread below."""
+    enrollment = _own_enrollment(request.user, enrollment_pk)
+    program = enrollment.program
+    if day not in reflection_days(program) or day > timezone.localdate():
+        raise Http404
+    if request.method == "POST":
+        if request.headers.get("X-Kenshu-Autosave") == "1":
+            return _autosave(request, enrollment, day)
+        action = request.POST.get("action", "save")
+        try:
+            if action == "submit":
+                saved = reflection_services.submit(enrollment, day, request.POST, by=request.user)
+            else:
+                saved = reflection_services.save_draft(
+                    enrollment, day, request.POST, by=request.user
+                )
+        except ReflectionRefused as refused:
+            values, _errors = reflection_services.clean_content(request.POST)
+            return _render_write(
+                request,
+                enrollment,
+                day,
+                values=values,
+                errors=refused.errors or {"__all__": refused.message},
+                status=409 if refused.code == "locked" else 400,
+            )
+        if action == "submit":
+            if not saved.applied:
+                messages.info(request, _("This reflection was already submitted."))
+            elif saved.reflection.late:
+                messages.warning(
+                    request, _("Submitted after the deadline: it is marked late. Thank you.")
+                )
+            else:
+                messages.success(request, _("Submitted. Thank you."))
+        else:
+            messages.success(request, _("Draft saved."))
+        return redirect("reflection_write", enrollment.pk, day)
+    return _render_write(request, enrollment, day)
+
+
+def _render_write(
+    request,
+    enrollment,
+    day,
+    *,
+    values=None,
+    errors=None,
+    comment_text="",
+    comment_errors=None,
+    status=200,
+):
+    program = enrollment.program
+    reflection = (
+        DailyReflection.objects.filter(enrollment=enrollment, date=day)
+        .select_related("reviewed_by")
+        .first()
+    )
+    comments = []
+    if reflection is not None:
+        comments = list(reflection.comments.select_related("author"))
+        if request.method == "GET":
+            reflection_services.mark_comments_read(reflection, request.user)
+    if values is None:
+        values = (
+            reflection.content()
+            if reflection
+            else {name: "" for name, _label in SECTIONS} | {"self_rating": None}
+        )
+    errors = errors or {}
+    deadline = deadline_of(program, day)
+    days = reflection_days(program)
+    index = days.index(day)
+    sections = [
+        {
+            "name": name,
+            "label": label,
+            "value": values.get(name, ""),
+            "error": errors.get(name, ""),
+            "count": len(values.get(name, "") or ""),
+        }
+        for name, label in SECTIONS
+    ]
+    return render(
+        request,
+        "trainees/reflection_write.html",
+        {
+            "enrollment": enrollment,
+            "program": program,
+            "day": day,
+            "reflection": reflection,
+            "sections": sections,
+            "rating": str(values.get("self_rating") or ""),
+            "rating_error": errors.get("self_rating", ""),
+            "form_error": errors.get("__all__", ""),
+            "errors": errors,
+            "limit": SECTION_LIMIT,
+            "deadline": deadline,
+            "past_deadline": timezone.now() > deadline,
+            "locked": reflection is not None and reflection.is_locked,
+            "comments": comments,
+            "comment_text": comment_text,
+            "comment_errors": comment_errors or {},
+            "comment_limit": COMMENT_LIMIT,
+            "can_comment": reflection is not None
+            and reflection_services.can_comment(request.user, reflection),
+            "previous_day": days[index - 1] if index > 0 else None,
+            "next_day": days[index + 1]
+            if index + 1 < len(days) and days[index + 1] <= timezone.localdate()
+            else None,
+            "ratings": [
+                (1, _("1 — not at all")),
+                (2, _("2")),
+                (3, _("3")),
+                (4, _("4")),
+                (5, _("5 — fully")),
+            ],
+        },
+        status=status,
+    )
+
+
+def _autosave(request, enrollment, day) -> JsonResponse:
+    """The page's automatic save: answers JSON (the page shows it, never reloads)."""
+    try:
+        client_seq = int(request.POST.get("client_seq", "0"))
+        base = request.POST.get("base_revision", "")
+        base_revision = int(base) if base != "" else None
+    except ValueError:
+        return JsonResponse({"ok": False, "errors": {"__all__": _("Bad request.")}}, status=400)
+    try:
+        saved = reflection_services.save_draft(
+            enrollment,
+            day,
+            request.POST,
+            by=request.user,
+            client_id=request.POST.get("client_id", ""),
+            client_seq=client_seq,
+            base_revision=base_revision,
+        )
+    except ReflectionRefused as refused:
+        return JsonResponse(
+            {
+                "ok": False,
+                "code": refused.code,
+                "errors": refused.errors or {"__all__": refused.message},
+            },
+            status=409 if refused.code == "locked" else 400,
+        )
+    row = saved.reflection
+    saved_at = timezone.localtime(row.updated_at)
+    return JsonResponse(
+        {
+            "ok": True,
+            "applied": saved.applied,
+            "revision": row.revision,
+            "client_seq": row.client_seq if row.client_id == request.POST.get("client_id") else 0,
+            "message": _("Saved at %(time)s") % {"time": f"{saved_at:%H:%M:%S}"},
+        }
+    )
+
+
+def my_reflections(request):
+    """A trainee's reflections, program by program: each day's state, unread comments."""
+    access.get_trainee_profile(request.user)
+    enrollments = list(
+        Enrollment.objects.filter(trainee=request.user)
+        .exclude(program__status=Status.DRAFT)
+        .select_related("program")
+        .order_by("-program__start_date")
+    )
+    today = timezone.localdate()
+    activity_dates = reflection_services.activity_dates_by_program(
+        [e.program_id for e in enrollments]
+    )
+    rows = {
+        (r["enrollment_id"], r["date"]): r
+        for r in DailyReflection.objects.visible_to(request.user)
+        .filter(enrollment__in=enrollments)
+        .annotate(
+            unread=Count(
+                "comments",
+                filter=Q(comments__read_by_trainee_at__isnull=True)
+                & ~Q(comments__author=request.user),
+            )
+        )
+        .values("enrollment_id", "date", "status", "late", "unread")
+    }
+    now = timezone.now()
+    programs = []
+    for enrollment in enrollments:
+        program = enrollment.program
+        days = []
+        for day in reflection_days(program, activity_dates.get(program.pk, set())):
+            row = rows.get((enrollment.pk, day))
+            if row:
+                state = "late" if row["status"] == "submitted" and row["late"] else row["status"]
+            elif day > today:
+                state = "upcoming"
+            else:
+                state = "missing" if deadline_of(program, day) < now else "due"
+            days.append(
+                {
+                    "label": _day(day),
+                    "state": state,
+                    "state_label": _state_label(state),
+                    "url": reverse("reflection_write", args=[enrollment.pk, day])
+                    if day <= today and enrollment.is_active
+                    else "",
+                    "unread": row["unread"] if row else 0,
+                    "today": day == today,
+                }
+            )
+        programs.append({"enrollment": enrollment, "program": program, "days": days})
+    return render(request, "trainees/my_reflections.html", {"programs": programs})
+
+
+# Readers: host, mentor, supervisor -------------------------------------------------------
+
+
+def _visible_reflection(user, pk: int) -> DailyReflection:
+    return get_object_or_404(
+        DailyReflection.objects.visible_to(user).select_related(
+            "enrollment__trainee",
+            "enrollment__program__host",
+            "enrollment__municipality",
+            "enrollment__mentor",
+            "reviewed_by",
+        ),
+        pk=pk,
+    )
+
+
+def reflection_detail(request, pk: int):
+    reflection = _visible_reflection(request.user, pk)
+    if reflection.enrollment.trainee_id == request.user.pk:
+        return redirect("reflection_write", reflection.enrollment_id, reflection.date)
+    return _render_detail(request, reflection)
+
+
+def _render_detail(request, reflection, *, comment_text="", comment_errors=None, status=200):
+    enrollment = reflection.enrollment
+    program = enrollment.program
+    is_host = program.host_id in access.host_ids_of(request.user)
+    return render(
+        request,
+        "trainees/reflection_detail.html",
+        {
+            "reflection": reflection,
+            "enrollment": enrollment,
+            "program": program,
+            "sections": [
+                {"label": label, "text": getattr(reflection, name)} for name, label in SECTIONS
+            ],
+            "comments": list(reflection.comments.select_related("author")),
+            "can_comment": reflection_services.can_comment(request.user, reflection),
+            "can_review": reflection.status == ReflectionStatus.SUBMITTED
+            and access.can_edit_program(request.user, program),
+            "is_host": is_host,
+            "comment_text": comment_text,
+            "comment_errors": comment_errors or {},
+            "comment_limit": COMMENT_LIMIT,
+            "deadline": deadline_of(program, reflection.date),
+            "revisions": list(reflection.revisions.select_related("changed_by")) if is_host else [],
+        },
+        status=status,
+    )
+
+
+@require_POST
+def reflection_comment(request, pk: int):
+    reflection = _visible_reflection(request.user, pk)
+    body = request.POST.get("body", "")
+    own = reflection.enrollment.trainee_id == request.user.pk
+    try:
+        reflection_services.add_comment(reflection, body, by=request.user)
+    except ReflectionRefused as refused:
+        if refused.code == "forbidden":
+            raise Http404 from refused
+        if own:
+            return _render_write(
+                request,
+                reflection.enrollment,
+                reflection.date,
+                comment_text=body,
+                comment_errors=refused.errors,
+                status=400,
+            )
+        return _render_detail(
+            request, reflection, comment_text=body, comment_errors=refused.errors, status=400
+        )
+    messages.success(request, _("Comment posted."))
+    if own:
+        return redirect(
+            reverse("reflection_write", args=[reflection.enrollment_id, reflection.date])
+            + "#thread"
+        )
+    return redirect(reverse("reflection_detail", args=[reflection.pk]) + "#thread")
+
+
+@require_POST
+def reflection_review(request, pk: int):
+    reflection = _visible_reflection(request.user, pk)
+    if reflection.enrollment.program.host_id not in access.host_ids_of(request.user):
+        raise Http404
+    try:
+        reflection_services.mark_reviewed(reflection, by=request.user)
+    except ReflectionRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Marked as reviewed. The reflection is now locked."))
+    return redirect("reflection_detail", pk=reflection.pk)
+
+
+def _host_program(user, pk: int):
+    program = access.get_program_for_user(user, pk)
+    if program.host_id not in access.host_ids_of(user):
+        raise Http404
+    return program
+
+
+def reflection_matrix(request, pk: int):
+    """Trainees × days: each reflection's state; a click opens a submitted one. A fixed
+    number of queries whatever the trainees and days."""
+    program = _host_program(request.user, pk)
+    enrollments = list(
+        Enrollment.objects.visible_to(request.user)
+        .active()
+        .filter(program=program)
+        .select_related("trainee", "municipality")
+        .order_by("trainee__family_name_kana", "trainee__email")
+    )
+    days = reflection_days(program)
+    rows = {
+        (r["enrollment_id"], r["date"]): r
+        for r in DailyReflection.objects.states_visible_to(request.user)
+        .filter(enrollment__program=program)
+        .annotate(comment_count=Count("comments"))
+        .values("pk", "enrollment_id", "date", "status", "late", "comment_count")
+    }
+    today = timezone.localdate()
+    now = timezone.now()
+    deadlines = {day: deadline_of(program, day) for day in days}
+    submitted_per_day = dict.fromkeys(days, 0)
+    table = []
+    for enrollment in enrollments:
+        cells = []
+        for day in days:
+            row = rows.get((enrollment.pk, day))
+            url = ""
+            comments = 0
+            if row and row["status"] != ReflectionStatus.DRAFT:
+                state = "late" if row["status"] == "submitted" and row["late"] else row["status"]
+                url = reverse("reflection_detail", args=[row["pk"]])
+                comments = row["comment_count"]
+                submitted_per_day[day] += 1
+            elif row:
+                state = "draft"
+            elif day > today:
+                state = "upcoming"
+            else:
+                state = "missing" if deadlines[day] < now else "due"
+            cells.append(
+                {
+                    "state": state,
+                    "label": _state_label(state),
+                    "url": url,
+                    "comments": comments,
+                    "day": _day(day),
+                }
+            )
+        table.append(
+            {
+                "name": enrollment.trainee.display_name,
+                "municipality": enrollment.municipality.name,
+                "cells": cells,
+            }
+        )
+    return render(
+        request,
+        "trainees/reflection_matrix.html",
+        {
+            "program": program,
+            "days": [
+                {"label": _day(day), "today": day == today, "submitted": submitted_per_day[day]}
+                for day in days
+            ],
+            "table": table,
+            "trainee_count": len(enrollments),
+        },
+    )
+
+
+def reflection_inbox(request):
+    """New submissions across the host's programs, oldest waiting first."""
+    host_ids = access.host_ids_of(request.user)
+    if not host_ids:
+        raise Http404
+    waiting = list(
+        DailyReflection.objects.visible_to(request.user)
+        .filter(status=ReflectionStatus.SUBMITTED, enrollment__program__host__in=host_ids)
+        .annotate(comment_count=Count("comments"))
+        .order_by("submitted_at")
+        .values(
+            "pk",
+            "date",
+            "late",
+            "submitted_at",
+            "comment_count",
+            "self_rating",
+            "enrollment__trainee__family_name",
+            "enrollment__trainee__given_name",
+            "enrollment__trainee__email",
+            "enrollment__municipality__name",
+            "enrollment__program__title",
+        )[:200]
+    )
+    rows = [
+        {
+            "url": reverse("reflection_detail", args=[r["pk"]]),
+            "name": f"{r['enrollment__trainee__family_name']} "
+            f"{r['enrollment__trainee__given_name']}".strip()
+            or r["enrollment__trainee__email"],
+            "municipality": r["enrollment__municipality__name"],
+            "program": r["enrollment__program__title"],
+            "day": _day(r["date"]),
+            "submitted": formats.date_format(timezone.localtime(r["submitted_at"]), "n/j H:i"),
+            "late": r["late"],
+            "rating": r["self_rating"],
+            "comments": r["comment_count"],
+        }
+        for r in waiting
+    ]
+    return render(request, "trainees/reflection_inbox.html", {"rows": rows})
+
+
+def supervisor_reflections(request):
+    """A supervisor's municipalities' trainees' submitted reflections (never drafts)."""
+    municipalities = list(Municipality.objects.supervised_by(request.user))
+    if not municipalities:
+        raise Http404
+    reflections = (
+        DailyReflection.objects.visible_to(request.user)
+        .submitted()
+        .filter(enrollment__municipality__in=municipalities)
+        .select_related("enrollment__trainee", "enrollment__program", "enrollment__municipality")
+        .order_by("-date", "enrollment__trainee__family_name_kana", "pk")
+    )
+    program_id = request.GET.get("program", "")
+    if program_id.isdigit():
+        reflections = reflections.filter(enrollment__program_id=int(program_id))
+    page = Paginator(reflections, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "trainees/supervisor_reflections.html",
+        {
+            "page": page,
+            "program_id": program_id if program_id.isdigit() else "",
+            "sections": SECTIONS,
+            "items": [
+                {
+                    "reflection": r,
+                    "day": _day(r.date),
+                    "url": reverse("reflection_detail", args=[r.pk]),
+                }
+                for r in page
+            ],
+        },
+    )
+
+
+# Surveys --------------------------------------------------------------------------------
+
+
+def survey_answer(request, enrollment_pk: int, phase: str):
+    enrollment = _own_enrollment(request.user, enrollment_pk)
+    if phase not in Phase.values:
+        raise Http404
+    program = enrollment.program
+    survey = survey_services.survey_of(program)
+    window = survey_services.windows(program, survey).get(phase)
+    if window is None:
+        raise Http404
+    questions = survey_services.questions_of(survey.question_set)
+    response = (
+        SurveyResponse.objects.visible_to(request.user)
+        .filter(enrollment=enrollment, phase=phase)
+        .first()
+    )
+    previous = {}
+    if response is not None:
+        for a in response.answers.all():
+            previous[f"q{a.question_id}"] = str(a.value) if a.value is not None else a.text
+    values, errors, status = previous, {}, 200
+    if request.method == "POST":
+        try:
+            survey_services.answer(enrollment, phase, request.POST)
+        except survey_services.SurveyRefused as refused:
+            values = {f"q{q.pk}": request.POST.get(f"q{q.pk}", "") for q in questions}
+            errors = refused.errors or {"__all__": refused.message}
+            status = 400
+        else:
+            messages.success(request, _("Thank you. Your answers are saved."))
+            return redirect("trainee_today")
+    now = timezone.now()
+    scale = [
+        (1, _("Strongly disagree")),
+        (2, _("Disagree")),
+        (3, _("Neither")),
+        (4, _("Agree")),
+        (5, _("Strongly agree")),
+    ]
+    return render(
+        request,
+        "trainees/survey_answer.html",
+        {
+            "enrollment": enrollment,
+            "program": program,
+            "phase": phase,
+            "phase_label": Phase(phase).label,
+            "window": window,
+            "is_open": window.is_open(now),
+            "not_yet": window.opens is not None and now < window.opens,
+            "response": response,
+            "form_error": errors.get("__all__", ""),
+            "error_count": len([k for k in errors if k != "__all__"]),
+            "questions": [
+                {
+                    "name": f"q{q.pk}",
+                    "label": q.label,
+                    "likert": q.kind == QuestionKind.LIKERT,
+                    "value": values.get(f"q{q.pk}", ""),
+                    "error": errors.get(f"q{q.pk}", ""),
+                    "number": index,
+                }
+                for index, q in enumerate(questions, start=1)
+            ],
+            "scale": scale,
+            "text_limit": survey_services.TEXT_LIMIT,
+        },
+        status=status,
+    )
+
+
+def _trainee_cell(cell: dict, later: list) -> str:
+    """ "4 → 5 (+1)"; with a follow-up, "4 → 5 (+1) → 4 (0)"."""
+    text = "—" if cell["pre"] is None else str(cell["pre"])
+    for phase in later:
+        value, change = cell[phase], cell[f"{phase}_change"]
+        text += " → " + ("—" if value is None else str(value))
+        if change is not None:
+            text += f" ({change:+d})"
+    return text
+
+
+def survey_results(request, pk: int):
+    """Change per question and per trainee, drawn as SVG; coordinators set the questions and
+    the follow-up here."""
+    program = _host_program(request.user, pk)
+    survey = survey_services.survey_of(program)
+    can_edit = access.can_edit_program(request.user, program)
+    form = None
+    status = 200
+    if can_edit:
+        form = SurveySettingsForm(request.POST or None, instance=survey, program=program)
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    survey_services.change_question_set(
+                        program,
+                        form.cleaned_data["question_set"],
+                        form.cleaned_data["followup_days"],
+                    )
+                except survey_services.SurveyRefused as refused:
+                    form.add_error("question_set", refused.message)
+                    status = 400
+                else:
+                    messages.success(request, _("Survey settings saved."))
+                    return redirect("survey_results", pk=program.pk)
+            else:
+                status = 400
+    elif request.method == "POST":
+        raise PermissionDenied
+    result = survey_services.results(program)
+    later = result.phases[1:]
+    question_rows = [
+        {
+            "number": number,
+            "label": item.question.label,
+            "means": [
+                f"{item.means[p]:.1f} (n={item.counts[p]})" if item.means[p] is not None else "—"
+                for p in result.phases
+            ],
+            "changes": [
+                f"{item.change[p]:+.1f} ({item.paired[p]})" if item.change[p] is not None else "—"
+                for p in later
+            ],
+        }
+        for number, item in enumerate(result.questions, start=1)
+    ]
+    answered_later = [p for p in later if result.responded.get(p)]
+    trainee_rows = [
+        {
+            "name": row.enrollment.trainee.display_name,
+            "cells": [_trainee_cell(cell, answered_later) for cell in row.cells],
+        }
+        for row in result.trainees
+    ]
+    window_list = [
+        {"label": Phase(phase).label, "window": window}
+        for phase, window in survey_services.windows(program, survey).items()
+    ]
+    return render(
+        request,
+        "trainees/survey_results.html",
+        {
+            "program": program,
+            "survey": survey,
+            "result": result,
+            "question_rows": question_rows,
+            "trainee_rows": trainee_rows,
+            "chart": survey_services.chart(result),
+            "form": form,
+            "windows": window_list,
+            "phase_labels": [Phase(p).label for p in result.phases],
+            "later_phases": [Phase(p).label for p in result.phases[1:]],
+            "responded": [
+                {"label": Phase(p).label, "count": result.responded.get(p, 0)}
+                for p in result.phases
+            ],
+        },
+        status=status,
+    )
