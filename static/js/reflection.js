@@ -108,7 +108,8 @@
     body.append("client_seq", String(sending));
     body.append("base_revision", String(revision));
     say("saving");
-    fetch(form.action || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
