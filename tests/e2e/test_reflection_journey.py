@@ -106,7 +106,9 @@ def test_offline_typing_is_kept_and_saved_once_when_the_connection_returns(
     shoot_page(office, "reflection-matrix")
     office.get_by_role("link", name=re.compile("提出済み")).first.click()
     expect(office.get_by_text("住民の声を直接聞くことの大切さ。")).to_be_visible()
-    office.get_by_role("textbox", name="コメント").fill("受付おつかれさまでした。明日の記録も期待しています。")
+    office.get_by_role("textbox", name="コメント").fill(
+        "受付おつかれさまでした。明日の記録も期待しています。"
+    )
     office.get_by_role("button", name="投稿").click()
     expect(office.get_by_text("コメントを投稿しました。")).to_be_visible()
     office.get_by_role("button", name="確認済みにする（以後は変更不可）").click()
