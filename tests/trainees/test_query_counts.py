@@ -63,8 +63,8 @@ def _answer_at(enrollment, phase, data, when):
     survey_services.answer(enrollment, phase, data, now=when)
 
 
-@pytest.mark.parametrize("page", ["matrix", "inbox", "results"])
-def test_host_pages(client, coordinator, running, tagawa, page):
+@pytest.mark.parametrize("name", ["matrix", "inbox", "results"])
+def test_host_pages(client, coordinator, running, tagawa, name):
     urls = {
         "matrix": reverse("reflection_matrix", args=[running.pk]),
         "inbox": reverse("reflection_inbox"),
@@ -72,9 +72,9 @@ def test_host_pages(client, coordinator, running, tagawa, page):
     }
     client.force_login(coordinator)
     grow(running, tagawa, coordinator, 5)
-    few, _ = count(client, urls[page])
+    few, _ = count(client, urls[name])
     grow(running, tagawa, coordinator, 45)
-    many, ctx = count(client, urls[page])
+    many, ctx = count(client, urls[name])
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 

@@ -33,8 +33,9 @@ def full_answers(question_set, value=3, text="自由記述"):
     return data
 
 
-def test_the_built_in_set_is_bilingual_and_covers_the_four_themes():
-    built_in = QuestionSet.objects.get(host__isnull=True)
+def test_the_built_in_set_is_bilingual_and_covers_the_four_themes(december):
+    built_in = svc.survey_of(december).question_set
+    assert built_in.host_id is None
     questions = list(built_in.questions.all())
     assert {q.theme for q in questions} >= {"work", "place_time", "crowdsourcing", "public_private"}
     assert all(q.text and q.text_en for q in questions)
@@ -43,6 +44,13 @@ def test_the_built_in_set_is_bilingual_and_covers_the_four_themes():
         assert questions[0].label == questions[0].text_en
     with translation.override("ja"):
         assert questions[0].label == questions[0].text
+
+
+def test_a_deleted_built_in_set_comes_back(host):
+    QuestionSet.objects.filter(host__isnull=True).delete()
+    program = ProgramFactory(host=host)
+    question_set = svc.survey_of(program).question_set
+    assert question_set.host_id is None and question_set.questions.count() == 11
 
 
 def test_windows(december):
@@ -161,7 +169,7 @@ def test_the_question_set_is_fixed_once_anyone_has_answered(
     assert response.status_code == 302
     assert svc.survey_of(december).question_set == own
     enrollment = enrol(december, trainee)
-    builtin = QuestionSet.objects.get(host__isnull=True)
+    builtin = QuestionSet.objects.filter(host__isnull=True).get()
     own.questions.create(order=1, kind=QuestionKind.LIKERT, text="質問")
     svc.answer(
         enrollment, Phase.PRE, {f"q{own.questions.get().pk}": "3"}, now=at(date(2026, 12, 1), 9)

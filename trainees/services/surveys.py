@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import Activity, Enrollment, Program
 
+from ..builtin_questions import create_built_in_set
 from ..models import (
     Answer,
     Phase,
@@ -21,7 +22,6 @@ from ..models import (
     SurveyResponse,
 )
 
-BUILT_IN_NAME = "研修前後の意識調査"
 POST_OPEN_DAYS = 14  # the post survey stays open two weeks after the last day
 FOLLOWUP_OPEN_DAYS = 30
 TEXT_LIMIT = 2000
@@ -42,7 +42,8 @@ def survey_of(program: Program) -> ProgramSurvey:
     if survey is None:
         built_in = QuestionSet.objects.filter(host__isnull=True).order_by("pk").first()
         if built_in is None:
-            raise SurveyRefused(_("No question set is available."), "no_set")
+            # Deleted by an operator (or never migrated in): the built-in set comes back.
+            built_in = create_built_in_set(QuestionSet, Question)
         survey, _created = ProgramSurvey.objects.select_related("question_set").get_or_create(
             program=program, defaults={"question_set": built_in}
         )
