@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Answer,
@@ -11,7 +10,7 @@ from .models import (
     ReflectionRevision,
     SurveyResponse,
 )
-from .services.reflections import change_locked
+from .services.reflections import change_by_operator
 
 
 class CommentInline(admin.TabularInline):
@@ -26,7 +25,7 @@ class RevisionInline(admin.TabularInline):
     model = ReflectionRevision
     extra = 0
     can_delete = False
-    fields = ["changed_at", "changed_by", "reason", "status", "content"]
+    fields = ["changed_at", "changed_by", "kind", "reason", "status", "content"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -41,7 +40,14 @@ class DailyReflectionAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     list_select_related = ["enrollment__trainee", "enrollment__program"]
     raw_id_fields = ["enrollment", "reviewed_by"]
-    readonly_fields = ["revision", "client_id", "client_seq", "created_at", "updated_at"]
+    readonly_fields = [
+        "revision",
+        "submitted_revision",
+        "client_id",
+        "client_seq",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [CommentInline, RevisionInline]
 
     def save_model(self, request, obj, form, change):
@@ -52,7 +58,7 @@ class DailyReflectionAdmin(admin.ModelAdmin):
             previous = DailyReflection.objects.get(pk=obj.pk).content()
         super().save_model(request, obj, form, change)
         if previous is not None:
-            change_locked(obj, previous, by=request.user, reason=str(_("changed in the admin")))
+            change_by_operator(obj, previous, by=request.user, reason="admin")
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):

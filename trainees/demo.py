@@ -152,6 +152,7 @@ def _write(enrollment, day, item, people, *, submitted=True) -> DailyReflection:
         reviewed_at=submitted_at + timedelta(hours=14) if reviewed else None,
         reviewed_by=people["coordinator@example.com"] if reviewed else None,
         revision=1,
+        submitted_revision=1 if submitted else 0,
     )
     authors = {
         "coordinator": people["coordinator@example.com"],

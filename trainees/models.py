@@ -12,6 +12,8 @@ from programs.models import Enrollment, HostCompany, Membership, Program, Role, 
 from programs.models.organisations import HOST_ROLES
 
 SECTION_LIMIT = 2000
+POST_OPEN_DAYS = 14  # the survey at the end stays open two weeks after the last day
+FOLLOWUP_MIN_DAYS = POST_OPEN_DAYS + 1
 COMMENT_LIMIT = 2000
 SECTIONS = (
     ("did", _("What I did today")),
@@ -29,6 +31,13 @@ def _host_ids(user):
 
 def _supervised(user):
     return Membership.objects.filter(user=user, role=Role.SUPERVISOR).values("municipality")
+
+
+class RevisionQuerySet(models.QuerySet):
+    def for_readers(self):
+        """What readers of a submitted reflection may see: earlier text that had been
+        submitted, never a draft's."""
+        return self.exclude(status=ReflectionStatus.DRAFT)
 
 
 class ReflectionStatus(models.TextChoices):
@@ -113,11 +122,13 @@ class DailyReflection(models.Model):
     # Every accepted save raises the revision; the browser that made it is remembered with
     # its own counter, so a save repeated or delivered late by a flaky connection is applied
     # once and never overwrites a newer one.
-    revision = models.PositiveIntegerField(default=0)
-    client_id = models.CharField(max_length=40, blank=True)
-    client_seq = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    # The revision readers last saw submitted: the first change after it keeps that text.
+    submitted_revision = models.PositiveIntegerField(_("submitted revision"), default=0)
+    client_id = models.CharField(_("last saved from (page id)"), max_length=40, blank=True)
+    client_seq = models.PositiveIntegerField(_("that page's change counter"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
     objects = ReflectionQuerySet.as_manager()
 
@@ -154,21 +165,42 @@ class DailyReflection(models.Model):
         return self.status
 
 
+class RevisionKind(models.TextChoices):
+    DRAFT_REPLACED = "draft_replaced", _("draft replaced by a save from another device")
+    CHANGED_AFTER_SUBMISSION = "after_submission", _("changed after submission")
+    REPLACED_AFTER_SUBMISSION = (
+        "replaced_after_submission",
+        _("replaced by a save from another device after submission"),
+    )
+    OPERATOR = "operator", _("changed by an operator")
+
+
 class ReflectionRevision(models.Model):
-    """Earlier text of a reflection, kept when a reviewed reflection is changed (by an
-    operator) or when a save from another device replaces text this one had not seen."""
+    """Earlier text of a reflection. Kept when a save from another device replaces text this
+    one had not seen (a draft: shown to its author only), when submitted text first changes,
+    and when an operator changes a reviewed one."""
 
     reflection = models.ForeignKey(
-        DailyReflection, on_delete=models.CASCADE, related_name="revisions"
+        DailyReflection,
+        verbose_name=_("daily reflection"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
     )
-    revision = models.PositiveIntegerField()
-    content = models.JSONField()
-    status = models.CharField(max_length=12, choices=ReflectionStatus.choices)
-    reason = models.CharField(_("reason"), max_length=200)
+    revision = models.PositiveIntegerField(_("revision"))
+    content = models.JSONField(_("text"))
+    status = models.CharField(_("status"), max_length=12, choices=ReflectionStatus.choices)
+    kind = models.CharField(_("why it was kept"), max_length=30, choices=RevisionKind.choices)
+    reason = models.CharField(_("note"), max_length=200, blank=True)
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
     )
-    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    objects = RevisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("earlier version")
@@ -185,10 +217,15 @@ class ReflectionComment(models.Model):
     reflection = models.ForeignKey(
         DailyReflection, on_delete=models.CASCADE, related_name="comments"
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     body = models.TextField(_("comment"))
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_by_trainee_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    read_by_trainee_at = models.DateTimeField(_("read by the trainee at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("comment")
@@ -249,7 +286,10 @@ class QuestionKind(models.TextChoices):
 
 class Question(models.Model):
     question_set = models.ForeignKey(
-        QuestionSet, on_delete=models.CASCADE, related_name="questions"
+        QuestionSet,
+        verbose_name=_("question set"),
+        on_delete=models.CASCADE,
+        related_name="questions",
     )
     order = models.PositiveSmallIntegerField(_("order"))
     kind = models.CharField(_("kind"), max_length=8, choices=QuestionKind.choices)
@@ -289,8 +329,11 @@ class ProgramSurvey(models.Model):
         null=True,
         blank=True,
         default=90,
-        validators=[MinValueValidator(7), MaxValueValidator(730)],
-        help_text=_("Days after the last day. Empty: no follow-up survey."),
+        validators=[MinValueValidator(FOLLOWUP_MIN_DAYS), MaxValueValidator(730)],
+        help_text=_(
+            "Days after the last day: at least 15, once the survey at the end has closed. "
+            "Empty: no follow-up survey."
+        ),
     )
 
     class Meta:
@@ -322,12 +365,17 @@ class SurveyResponseQuerySet(models.QuerySet):
 
 class SurveyResponse(models.Model):
     enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="survey_responses"
+        Enrollment,
+        verbose_name=_("enrolment"),
+        on_delete=models.CASCADE,
+        related_name="survey_responses",
     )
     phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices)
-    question_set = models.ForeignKey(QuestionSet, on_delete=models.PROTECT)
+    question_set = models.ForeignKey(
+        QuestionSet, verbose_name=_("question set"), on_delete=models.PROTECT
+    )
     submitted_at = models.DateTimeField(_("submitted at"))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
 
     objects = SurveyResponseQuerySet.as_manager()
 
@@ -343,12 +391,22 @@ class SurveyResponse(models.Model):
 
 
 class Answer(models.Model):
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
-    value = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    response = models.ForeignKey(
+        SurveyResponse,
+        verbose_name=_("survey response"),
+        on_delete=models.CASCADE,
+        related_name="answers",
     )
-    text = models.TextField(blank=True)
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.PositiveSmallIntegerField(
+        _("agreement (1–5)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    text = models.TextField(_("free answer"), blank=True)
 
     class Meta:
         verbose_name = _("answer")

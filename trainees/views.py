@@ -32,14 +32,14 @@ from .services.reflections import ReflectionRefused, deadline_of, reflection_day
 
 
 def _state_label(state: str) -> str:
-    # Looked up at render time, in the page's language.
+    # One word for each state on every page, looked up in the page's language.
     return {
-        "missing": _("Missing"),
-        "due": _("Not yet written"),
+        "missing": _("Overdue"),
+        "due": _("Not submitted yet"),
         "upcoming": "",
         "draft": _("Draft"),
         "submitted": _("Submitted"),
-        "late": _("Late"),
+        "late": _("Submitted late"),
         "reviewed": _("Reviewed"),
     }[state]
 
@@ -72,12 +72,15 @@ def reflection_write(request, enrollment_pk: int, day):
         if request.headers.get("X-Kenshu-Autosave") == "1":
             return _autosave(request, enrollment, day)
         action = request.POST.get("action", "save")
+        markers = _client_markers(request.POST)
         try:
             if action == "submit":
-                saved = reflection_services.submit(enrollment, day, request.POST, by=request.user)
+                saved = reflection_services.submit(
+                    enrollment, day, request.POST, by=request.user, **markers
+                )
             else:
                 saved = reflection_services.save_draft(
-                    enrollment, day, request.POST, by=request.user
+                    enrollment, day, request.POST, by=request.user, **markers
                 )
         except ReflectionRefused as refused:
             values, _errors = reflection_services.clean_content(request.POST)
@@ -89,19 +92,63 @@ def reflection_write(request, enrollment_pk: int, day):
                 errors=refused.errors or {"__all__": refused.message},
                 status=409 if refused.code == "locked" else 400,
             )
-        if action == "submit":
-            if not saved.applied:
-                messages.info(request, _("This reflection was already submitted."))
-            elif saved.reflection.late:
-                messages.warning(
-                    request, _("Submitted after the deadline: it is marked late. Thank you.")
-                )
-            else:
-                messages.success(request, _("Submitted. Thank you."))
+        row = saved.reflection
+        if action != "submit":
+            messages.success(
+                request,
+                _("Draft saved.")
+                if row.status == ReflectionStatus.DRAFT
+                else _("Changes saved. The reflection stays submitted; readers see the changes."),
+            )
+        elif not saved.applied:
+            messages.info(request, _("This reflection was already submitted."))
+        elif not saved.first_submission:
+            messages.success(request, _("Changes submitted."))
+        elif row.late:
+            messages.warning(
+                request, _("Submitted after the deadline: it is marked late. Thank you.")
+            )
         else:
-            messages.success(request, _("Draft saved."))
+            messages.success(request, _("Submitted. Thank you."))
         return redirect("reflection_write", enrollment.pk, day)
     return _render_write(request, enrollment, day)
+
+
+def _client_markers(data) -> dict:
+    """The page's id, its change counter and the revision it started from (filled in by the
+    page's script; empty without JavaScript)."""
+    try:
+        seq = int(data.get("client_seq") or 0)
+        base = data.get("base_revision", "")
+        base_revision = int(base) if base != "" else None
+    except ValueError:
+        seq, base_revision = 0, None
+    return {
+        "client_id": (data.get("client_id") or "")[:40],
+        "client_seq": seq,
+        "base_revision": base_revision,
+    }
+
+
+def _revisions(reflection, *, readers: bool) -> list[dict]:
+    """Earlier versions, each section labelled; readers never see a draft's."""
+    if reflection is None:
+        return []
+    rows = reflection.revisions.select_related("changed_by")
+    if readers:
+        rows = rows.for_readers()
+    labels = dict(SECTIONS)
+    return [
+        {
+            "when": r.changed_at,
+            "who": r.changed_by.display_name if r.changed_by else "",
+            "why": r.get_kind_display(),
+            "note": r.reason if r.kind == "operator" and r.reason != "admin" else "",
+            "sections": [(labels[name], r.content.get(name, "")) for name, _label in SECTIONS],
+            "rating": r.content.get("self_rating"),
+        }
+        for r in rows
+    ]
 
 
 def _render_write(
@@ -159,6 +206,10 @@ def _render_write(
             "rating_error": errors.get("self_rating", ""),
             "form_error": errors.get("__all__", ""),
             "errors": errors,
+            "first_error": next(
+                (name for name, _l in [*SECTIONS, ("self_rating", "")] if name in errors), ""
+            ),
+            "revisions": _revisions(reflection, readers=False),
             "limit": SECTION_LIMIT,
             "deadline": deadline,
             "past_deadline": timezone.now() > deadline,
@@ -188,20 +239,8 @@ def _render_write(
 def _autosave(request, enrollment, day) -> JsonResponse:
     """The page's automatic save: answers JSON (the page shows it, never reloads)."""
     try:
-        client_seq = int(request.POST.get("client_seq", "0"))
-        base = request.POST.get("base_revision", "")
-        base_revision = int(base) if base != "" else None
-    except ValueError:
-        return JsonResponse({"ok": False, "errors": {"__all__": _("Bad request.")}}, status=400)
-    try:
         saved = reflection_services.save_draft(
-            enrollment,
-            day,
-            request.POST,
-            by=request.user,
-            client_id=request.POST.get("client_id", ""),
-            client_seq=client_seq,
-            base_revision=base_revision,
+            enrollment, day, request.POST, by=request.user, **_client_markers(request.POST)
         )
     except ReflectionRefused as refused:
         return JsonResponse(
@@ -326,7 +365,8 @@ def _render_detail(request, reflection, *, comment_text="", comment_errors=None,
             "comment_errors": comment_errors or {},
             "comment_limit": COMMENT_LIMIT,
             "deadline": deadline_of(program, reflection.date),
-            "revisions": list(reflection.revisions.select_related("changed_by")) if is_host else [],
+            "revisions": _revisions(reflection, readers=True) if is_host else [],
+            "changed_after_submission": reflection.revision > reflection.submitted_revision,
         },
         status=status,
     )
@@ -341,7 +381,8 @@ def reflection_comment(request, pk: int):
         reflection_services.add_comment(reflection, body, by=request.user)
     except ReflectionRefused as refused:
         if refused.code == "forbidden":
-            raise Http404 from refused
+            # They may read it (or it would be 404 above), not write in its thread.
+            raise PermissionDenied from refused
         if own:
             return _render_write(
                 request,
@@ -366,8 +407,6 @@ def reflection_comment(request, pk: int):
 @require_POST
 def reflection_review(request, pk: int):
     reflection = _visible_reflection(request.user, pk)
-    if reflection.enrollment.program.host_id not in access.host_ids_of(request.user):
-        raise Http404
     try:
         reflection_services.mark_reviewed(reflection, by=request.user)
     except ReflectionRefused as refused:

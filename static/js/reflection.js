@@ -23,9 +23,14 @@
     field.addEventListener("input", function () { updateCounter(field); });
   });
 
-  // A submit button works once: a double tap on a slow connection sends one request.
+  // A form that asks first (e.g. "mark reviewed", which cannot be undone), then a submit
+  // button that works once: a double tap on a slow connection sends one request.
   document.querySelectorAll("form").forEach(function (form) {
     form.addEventListener("submit", function (event) {
+      if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+        return;
+      }
       if (form.dataset.submitting === "1") { event.preventDefault(); return; }
       form.dataset.submitting = "1";
       var clicked = event.submitter;
@@ -54,6 +59,7 @@
   var timer = null;
   var DELAY = 1200;   // ms after the last keystroke
   var RETRY = 5000;   // ms between attempts while offline or failing
+  var TIMEOUT = 15000; // ms before a save that gets no answer is given up
 
   function say(kind, text) {
     status.textContent = text || status.dataset[kind] || "";
@@ -95,6 +101,8 @@
     timer = setTimeout(send, delay);
   }
 
+  function normalise(value) { return String(value || "").replace(/\r\n/g, "\n").trim(); }
+
   function send() {
     if (inFlight || acked >= seq) return;
     if (!navigator.onLine) { say("offline"); schedule(RETRY); return; }
@@ -108,22 +116,32 @@
     body.append("client_seq", String(sending));
     body.append("base_revision", String(revision));
     say("saving");
+    // A request stuck in a tunnel is given up after a while, so the next attempt can start.
+    var controller = window.AbortController ? new AbortController() : null;
+    var stuck = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT) : null;
     // Not form.action: the buttons named "action" shadow that property.
     fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
+      signal: controller ? controller.signal : undefined,
       headers: { "X-Kenshu-Autosave": "1", "Accept": "application/json" }
     }).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) {
-        // A login page or an error page instead of our answer: the session has ended.
-        return { signedOut: true };
+        // The login page (the session ended) or a refused token after signing in again
+        // elsewhere: saving needs a reload. Anything else (a proxy's error page, a Wi-Fi
+        // portal) is passing: try again later.
+        var signedOut = response.status === 403 ||
+          (response.redirected && response.url.indexOf("/accounts/login/") !== -1);
+        return { signedOut: signedOut, retry: !signedOut };
       }
       return response.json().then(function (json) { return { status: response.status, json: json }; });
     }).then(function (result) {
+      clearTimeout(stuck);
       inFlight = false;
       if (result.signedOut) { say("signedOut"); return; }
+      if (result.retry) { say("unsaved"); schedule(RETRY); return; }
       var json = result.json;
       if (json.ok) {
         acked = Math.max(acked, sending);
@@ -137,7 +155,8 @@
         say("error");
       }
     }).catch(function () {
-      // The network failed (offline, a tunnel): keep the local copy and try again.
+      // The network failed or took too long (offline, a tunnel): keep the copy, try again.
+      clearTimeout(stuck);
       inFlight = false;
       say(navigator.onLine ? "unsaved" : "offline");
       schedule(RETRY);
@@ -159,13 +178,15 @@
   window.addEventListener("pagehide", store);
 
   // Text this device kept but never got confirmed (the page was closed offline): put it
-  // back and send it, unless the server already has the same text.
+  // back and send it, unless the server already has the same text. It is sent as based on
+  // the revision it was typed on, so if the server has moved on since (another device),
+  // the server keeps the text it replaces in the history: nothing is lost either way.
   try {
     var kept = JSON.parse(localStorage.getItem(key) || "null");
     if (kept && kept.data) {
       var current = snapshot();
       var differs = Object.keys(kept.data).some(function (name) {
-        return (kept.data[name] || "") !== (current[name] || "");
+        return normalise(kept.data[name]) !== normalise(current[name]);
       });
       if (differs) {
         fields.forEach(function (f) {
@@ -173,6 +194,7 @@
           if (f.type === "radio") f.checked = f.value === kept.data[f.name];
           else { f.value = kept.data[f.name]; updateCounter(f); }
         });
+        if (typeof kept.revision === "number") revision = kept.revision;
         seq = 1;
         say("restored");
         schedule(300);
@@ -182,6 +204,13 @@
     }
   } catch (e) { forget(); }
 
-  // A normal submit carries the latest text itself: stop the timer so nothing races it.
-  form.addEventListener("submit", function () { clearTimeout(timer); store(); });
+  // A normal submit carries the latest text and this page's markers itself, so a save
+  // still on its way is recognised as older and not applied after it.
+  form.addEventListener("submit", function () {
+    clearTimeout(timer);
+    form.querySelector("[data-client-id]").value = clientId;
+    form.querySelector("[data-client-seq]").value = String(seq + 1);
+    form.querySelector("[data-base-revision]").value = String(revision);
+    store();
+  });
 })();

@@ -111,8 +111,11 @@ def test_offline_typing_is_kept_and_saved_once_when_the_connection_returns(
     )
     office.get_by_role("button", name="投稿").click()
     expect(office.get_by_text("コメントを投稿しました。")).to_be_visible()
+    asked = []
+    office.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     office.get_by_role("button", name="確認済みにする（以後は変更不可）").click()
     expect(office.get_by_text("確認済みにしました。")).to_be_visible()
+    assert "研修生はこれ以上変更できなくなります" in asked[0]  # asked before locking
     desk.close()
 
     # The comment reaches the trainee; the reflection is now locked.

@@ -88,20 +88,23 @@ def test_supervisor_list(client, supervisor, coordinator, running, tagawa):
 
 
 def test_the_trainees_pages(client, trainee, coordinator, host, tagawa, today):
-    """A trainee's list and "today" with 2 programs as with 8, each with its reflections."""
+    """A trainee's list and "today" with 2 recent programs as with 8 (running or ended within
+    the week, so each day's reflection is looked at), each with reflections and comments."""
     from ..factories import ProgramFactory, add_activity
 
     def programs(n, offset):
-        for i in range(n):
-            start = today - timedelta(days=7 * (offset + i + 1))
+        for i in range(offset, offset + n):
+            start = today - timedelta(days=i + 1)
             program = ProgramFactory(
                 host=host, start_date=start, end_date=start + timedelta(days=4)
             )
-            add_activity(program, start, "10:00", "11:00")
+            for day in program.days:  # a different hour per program: no clash
+                add_activity(program, day, f"{8 + i:02d}:00", f"{8 + i:02d}:45")
             enrollment = enrol(program, trainee)
             for day in reflection_services.reflection_days(program):
-                row = reflection_services.submit(enrollment, day, SECTIONS, by=trainee)
-                reflection_services.add_comment(row.reflection, "確認", by=coordinator)
+                if day < today:
+                    row = reflection_services.submit(enrollment, day, SECTIONS, by=trainee)
+                    reflection_services.add_comment(row.reflection, "確認", by=coordinator)
 
     client.force_login(trainee)
     programs(2, 0)
@@ -112,3 +115,5 @@ def test_the_trainees_pages(client, trainee, coordinator, host, tagawa, today):
     assert few_list == many_list, "\n".join(q["sql"] for q in ctx.captured_queries)
     many_today, ctx = count(client, reverse("trainee_today"))
     assert few_today == many_today, "\n".join(q["sql"] for q in ctx.captured_queries)
+    html = client.get(reverse("trainee_today")).content.decode()
+    assert html.count("新しいコメント") >= 8  # the loop really met every program's days

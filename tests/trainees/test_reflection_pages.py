@@ -200,3 +200,37 @@ def test_the_trainees_list_shows_states_and_unread_comments(
     assert running.title in html
     assert "新しいコメント 1 件" in html
     assert "未提出" in html  # day 1 passed without one
+
+
+def test_readers_see_submitted_history_never_a_drafts(
+    client, trainee, coordinator, enrollment, today
+):
+    svc.save_draft(
+        enrollment,
+        today,
+        {"did": "下書きの秘密"},
+        by=trainee,
+        client_id="phone",
+        client_seq=1,
+        base_revision=0,
+    )
+    row = svc.submit(
+        enrollment, today, SECTIONS, by=trainee, client_id="pc", client_seq=1, base_revision=0
+    ).reflection
+    svc.save_draft(enrollment, today, SECTIONS | {"did": "提出後の追記"}, by=trainee)
+    client.force_login(coordinator)
+    html = client.get(reverse("reflection_detail", args=[row.pk])).content.decode()
+    assert "下書きの秘密" not in html
+    assert SECTIONS["did"] in html and "提出後に変更" in html  # the submitted text, labelled
+    assert "今日やったこと" in html and "did" not in html.split("以前の版")[1][:200]
+    client.force_login(trainee)
+    html = client.get(write_url(enrollment, today)).content.decode()
+    assert "下書きの秘密" in html  # the author keeps everything they wrote
+
+
+def test_a_refused_submit_puts_the_cursor_on_the_first_problem(client, trainee, enrollment, today):
+    client.force_login(trainee)
+    response = client.post(write_url(enrollment, today), {"did": "書いた", "action": "submit"})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'name="self_rating" value="1" data-autosave autofocus' in html

@@ -190,9 +190,10 @@ def test_a_change_after_review_keeps_the_earlier_text(enrollment, today, trainee
     previous = row.content()
     row.did = "訂正後の本文"
     row.save()
-    svc.change_locked(row, previous, by=coordinator, reason="誤字の訂正")
+    svc.change_by_operator(row, previous, by=coordinator, reason="誤字の訂正")
     kept = ReflectionRevision.objects.get()
     assert kept.content["did"] == SECTIONS["did"] and kept.reason == "誤字の訂正"
+    assert kept.kind == "operator" and kept.status == ReflectionStatus.REVIEWED
     assert DailyReflection.objects.get().did == "訂正後の本文"
 
 
@@ -223,3 +224,54 @@ def test_comments_are_checked_and_marked_read(enrollment, today, trainee, coordi
     assert svc.mark_comments_read(row, coordinator) == 0  # only the trainee reads them
     assert svc.mark_comments_read(row, trainee) == 1
     assert not ReflectionComment.objects.filter(read_by_trainee_at__isnull=True).exists()
+
+
+def test_a_save_still_on_its_way_after_submit_is_not_applied(enrollment, today, trainee):
+    """The page autosaves change 3, the trainee submits (change 4) before the answer comes:
+    the autosave, arriving last, is older and changes nothing."""
+    svc.save_draft(enrollment, today, {"did": "途中"}, by=trainee, client_id="p", client_seq=2)
+    svc.submit(
+        enrollment, today, SECTIONS, by=trainee, client_id="p", client_seq=4, base_revision=1
+    )
+    late = svc.save_draft(
+        enrollment, today, {"did": "途中まで"}, by=trainee, client_id="p", client_seq=3
+    )
+    assert not late.applied
+    row = DailyReflection.objects.get()
+    assert row.did == SECTIONS["did"] and row.status == ReflectionStatus.SUBMITTED
+
+
+def test_a_submit_from_a_stale_tab_keeps_the_newer_text_in_history(enrollment, today, trainee):
+    svc.save_draft(
+        enrollment,
+        today,
+        {"did": "スマホで書いた続き"},
+        by=trainee,
+        client_id="phone",
+        client_seq=1,
+        base_revision=0,
+    )
+    svc.submit(
+        enrollment, today, SECTIONS, by=trainee, client_id="pc", client_seq=1, base_revision=0
+    )
+    kept = ReflectionRevision.objects.get()
+    assert kept.content["did"] == "スマホで書いた続き" and kept.kind == "draft_replaced"
+    assert kept.status == ReflectionStatus.DRAFT
+
+
+def test_the_first_change_after_submission_keeps_the_submitted_text(enrollment, today, trainee):
+    svc.submit(enrollment, today, SECTIONS, by=trainee)
+    svc.save_draft(enrollment, today, SECTIONS | {"did": "追記1"}, by=trainee)
+    svc.save_draft(enrollment, today, SECTIONS | {"did": "追記2"}, by=trainee)
+    kept = ReflectionRevision.objects.get()  # one, not one per keystroke
+    assert kept.content["did"] == SECTIONS["did"] and kept.kind == "after_submission"
+    assert kept.status == ReflectionStatus.SUBMITTED
+    # Submitting the changes makes them the submitted text; the next change keeps them.
+    again = svc.submit(enrollment, today, SECTIONS | {"did": "追記3"}, by=trainee)
+    assert again.applied and not again.first_submission
+    svc.save_draft(enrollment, today, SECTIONS | {"did": "追記4"}, by=trainee)
+    assert list(
+        ReflectionRevision.objects.order_by("pk").values_list("content__did", flat=True)
+    ) == [SECTIONS["did"], "追記3"]
+    row = DailyReflection.objects.get()
+    assert row.status == ReflectionStatus.SUBMITTED and row.did == "追記4"

@@ -121,11 +121,22 @@ def test_the_supervisor_list_shows_their_municipality_only(
     assert "北見の記録" in html and SECTIONS["did"] not in html
 
 
-def test_a_supervisor_and_staff_cannot_write_in_the_thread_but_read_it(client, scene, supervisor):
+def test_readers_who_may_not_write_get_403(client, scene, supervisor, staff, enrollment):
+    """A supervisor reads the reflection but neither comments nor reviews; staff who are
+    not the mentor read only; the mentor comments but does not review."""
+    comment = reverse("reflection_comment", args=[scene["submitted"].pk])
+    review = reverse("reflection_review", args=[scene["submitted"].pk])
     client.force_login(supervisor)
-    url = reverse("reflection_comment", args=[scene["submitted"].pk])
-    assert client.post(url, {"body": "監督者のコメント"}).status_code == 404
+    assert client.post(comment, {"body": "監督者のコメント"}).status_code == 403
+    assert client.post(review).status_code == 403
+    client.force_login(staff)  # the mentor
+    assert client.post(review).status_code == 403
+    enrollment.mentor = None
+    enrollment.save()
+    assert client.post(comment, {"body": "スタッフのコメント"}).status_code == 403
     assert not scene["submitted"].comments.exists()
+    scene["submitted"].refresh_from_db()
+    assert scene["submitted"].status == "submitted"
 
 
 def test_survey_results_are_for_the_host(client, scene, supervisor, trainee, staff):

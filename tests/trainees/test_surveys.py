@@ -224,3 +224,68 @@ def test_an_unknown_phase_is_404(client, trainee, december):
     enrollment = enrol(december, trainee)
     client.force_login(trainee)
     assert client.get(reverse("survey_answer", args=[enrollment.pk, "mid"])).status_code == 404
+
+
+def test_a_one_day_programs_surveys_do_not_overlap(host):
+    program = ProgramFactory(host=host, start_date=date(2026, 12, 7), end_date=date(2026, 12, 7))
+    add_activity(program, date(2026, 12, 7), "10:00", "16:00")
+    windows = svc.windows(program, svc.survey_of(program))
+    assert windows[Phase.POST].opens == windows[Phase.PRE].closes == at(date(2026, 12, 7), 10)
+
+
+def test_the_follow_up_cannot_open_while_the_survey_at_the_end_is_open(
+    client, december, coordinator
+):
+    client.force_login(coordinator)
+    url = reverse("survey_results", args=[december.pk])
+    builtin = svc.survey_of(december).question_set
+    response = client.post(url, {"question_set": builtin.pk, "followup_days": "14"})
+    assert response.status_code == 400
+    assert svc.survey_of(december).followup_days == 90
+    assert client.post(url, {"question_set": builtin.pk, "followup_days": ""}).status_code == 302
+    assert Phase.FOLLOWUP not in svc.windows(december, svc.survey_of(december))
+
+
+def test_the_chart_draws_the_same_pairs_as_the_change(december, trainee):
+    """Before: 1 and 5; after: only the first trainee, 2. Everyone's means would go from 3.0
+    down to 2.0 while the change is +1.0: the chart draws the pair, 1.0 → 2.0."""
+    from ..factories import TraineeProfileFactory, UserFactory
+
+    question_set = svc.survey_of(december).question_set
+    a = enrol(december, trainee)
+    b = enrol(december, TraineeProfileFactory(user=UserFactory()).user)
+    svc.answer(a, Phase.PRE, full_answers(question_set, 1), now=at(date(2026, 12, 1), 9))
+    svc.answer(b, Phase.PRE, full_answers(question_set, 5), now=at(date(2026, 12, 1), 9))
+    svc.answer(a, Phase.POST, full_answers(question_set, 2), now=at(date(2026, 12, 11), 17))
+    result = svc.results(december)
+    row = svc.chart(result)["rows"][0]
+    xs = {p["phase"]: p["x"] for p in row["points"]}
+    assert xs[Phase.PRE] < xs[Phase.POST]  # up, as the change says
+    assert row["arrow"]["x1"] < row["arrow"]["x2"]
+    assert row["change"] == "+1.0" and row["paired"] == 1
+    assert result.questions[0].means[Phase.PRE] == pytest.approx(3.0)  # the table's figure
+
+
+def test_free_answers_and_question_labels_are_shown_as_text(
+    client, december, trainee, coordinator, host
+):
+    own = QuestionSet.objects.create(host=host, name="<i>自社</i>の質問")
+    own.questions.create(order=1, kind=QuestionKind.LIKERT, text="<script>q()</script>速い")
+    free = own.questions.create(order=2, kind=QuestionKind.TEXT, text="自由")
+    svc.change_question_set(december, own, 90)
+    enrollment = enrol(december, trainee)
+    likert = own.questions.get(order=1)
+    svc.answer(
+        enrollment,
+        Phase.PRE,
+        {f"q{likert.pk}": "2", f"q{free.pk}": "<img src=x onerror=alert(1)>"},
+        now=at(date(2026, 12, 1), 9),
+    )
+    client.force_login(coordinator)
+    html = client.get(reverse("survey_results", args=[december.pk])).content.decode()
+    assert "<script>q()" not in html and "&lt;script&gt;q()&lt;/script&gt;速い" in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "<i>自社</i>" not in html
+    client.force_login(trainee)
+    html = client.get(reverse("survey_answer", args=[enrollment.pk, "pre"])).content.decode()
+    assert "<script>q()" not in html

@@ -20,6 +20,7 @@ from ..models import (
     ReflectionComment,
     ReflectionRevision,
     ReflectionStatus,
+    RevisionKind,
 )
 
 
@@ -101,7 +102,8 @@ def clean_content(data: dict) -> tuple[dict, dict]:
 @dataclass
 class Saved:
     reflection: DailyReflection
-    applied: bool  # False when the save was a repeat of one already applied
+    applied: bool  # False when nothing changed (a repeated save, a double submit)
+    first_submission: bool = False
 
 
 def _locked_row(enrollment: Enrollment, day: date) -> DailyReflection:
@@ -119,12 +121,13 @@ def _locked_row(enrollment: Enrollment, day: date) -> DailyReflection:
         return DailyReflection.objects.select_for_update().get(enrollment=enrollment, date=day)
 
 
-def _keep_revision(row: DailyReflection, reason: str, by) -> None:
+def _keep_revision(row: DailyReflection, kind: str, by, reason: str = "") -> None:
     ReflectionRevision.objects.create(
         reflection=row,
         revision=row.revision,
         content=row.content(),
         status=row.status,
+        kind=kind,
         reason=reason,
         changed_by=by,
     )
@@ -159,13 +162,25 @@ def save_draft(
             row.client_id, row.client_seq = client_id[:40], client_seq
             row.save(update_fields=["client_id", "client_seq"])
             return Saved(row, applied=True)
-        if (
+        other_device = (
             base_revision is not None
             and base_revision != row.revision
             and row.client_id != client_id
             and any(row.content()[name] for name in SECTION_NAMES)
+        )
+        if row.status == ReflectionStatus.SUBMITTED and (
+            other_device or row.revision == row.submitted_revision
         ):
-            _keep_revision(row, "replaced by a save from another device", by)
+            # Readers have seen the submitted text: keep it before the first change.
+            _keep_revision(
+                row,
+                RevisionKind.REPLACED_AFTER_SUBMISSION
+                if other_device
+                else RevisionKind.CHANGED_AFTER_SUBMISSION,
+                by,
+            )
+        elif other_device:
+            _keep_revision(row, RevisionKind.DRAFT_REPLACED, by)
         for name, value in content.items():
             setattr(row, name, value)
         row.revision += 1
@@ -174,9 +189,20 @@ def save_draft(
     return Saved(row, applied=True)
 
 
-def submit(enrollment: Enrollment, day: date, data: dict, *, by, now=None) -> Saved:
+def submit(
+    enrollment: Enrollment,
+    day: date,
+    data: dict,
+    *,
+    by,
+    now=None,
+    client_id: str = "",
+    client_seq: int = 0,
+    base_revision: int | None = None,
+) -> Saved:
     """Save and submit. After the deadline the reflection is marked late (not refused). A
-    second submit of the same text (a double click) changes nothing."""
+    second submit of the same text (a double click) changes nothing; changed text submitted
+    again is saved and stays submitted (its first submission time and lateness stay)."""
     now = now or timezone.now()
     content, errors = clean_content(data)
     if not content["did"]:
@@ -186,26 +212,41 @@ def submit(enrollment: Enrollment, day: date, data: dict, *, by, now=None) -> Sa
     if errors:
         raise ReflectionRefused(_("Some fields need attention."), "invalid", errors)
     with transaction.atomic():
-        saved = save_draft(enrollment, day, data, by=by)
+        before = (
+            DailyReflection.objects.filter(enrollment=enrollment, date=day)
+            .values_list("revision", flat=True)
+            .first()
+        )
+        saved = save_draft(
+            enrollment,
+            day,
+            data,
+            by=by,
+            client_id=client_id,
+            client_seq=client_seq,
+            base_revision=base_revision,
+        )
         row = DailyReflection.objects.select_for_update().get(pk=saved.reflection.pk)
-        if row.status == ReflectionStatus.SUBMITTED and not saved.applied:
-            return Saved(row, applied=False)
         first = row.status == ReflectionStatus.DRAFT
+        if not first and row.revision == before:
+            return Saved(row, applied=False)
         row.status = ReflectionStatus.SUBMITTED
+        row.submitted_revision = row.revision
         if first:
             row.submitted_at = now
             row.late = now > deadline_of(enrollment.program, day)
-        row.save(update_fields=["status", "submitted_at", "late", "updated_at"])
-        if first:
-            record_activity(
-                by,
-                "reflection.submitted",
-                row,
-                host_company=enrollment.program.host,
-                municipality=enrollment.municipality,
-                data={"date": day.isoformat(), "late": row.late},
-            )
-    return Saved(row, applied=first)
+        row.save(
+            update_fields=["status", "submitted_at", "late", "submitted_revision", "updated_at"]
+        )
+        record_activity(
+            by,
+            "reflection.submitted" if first else "reflection.resubmitted",
+            row,
+            host_company=enrollment.program.host,
+            municipality=enrollment.municipality,
+            data={"date": day.isoformat(), "late": row.late},
+        )
+    return Saved(row, applied=True, first_submission=first)
 
 
 def can_comment(user, reflection: DailyReflection) -> bool:
@@ -272,16 +313,17 @@ def mark_reviewed(reflection: DailyReflection, *, by) -> DailyReflection:
     return row
 
 
-def change_locked(reflection: DailyReflection, previous: dict, *, by, reason: str) -> None:
-    """An operator changed a reflection (in the admin): keep what it said before."""
-    current = reflection.content()
-    if current == previous:
+def change_by_operator(reflection: DailyReflection, previous: dict, *, by, reason: str) -> None:
+    """An operator changed a reflection (in the admin, reviewed ones included): keep what
+    it said before."""
+    if reflection.content() == previous:
         return
     ReflectionRevision.objects.create(
         reflection=reflection,
         revision=reflection.revision,
         content=previous,
         status=reflection.status,
+        kind=RevisionKind.OPERATOR,
         reason=reason,
         changed_by=by,
     )

@@ -13,6 +13,7 @@ from programs.models import Activity, Enrollment, Program
 
 from ..builtin_questions import create_built_in_set
 from ..models import (
+    POST_OPEN_DAYS,
     Answer,
     Phase,
     ProgramSurvey,
@@ -22,7 +23,6 @@ from ..models import (
     SurveyResponse,
 )
 
-POST_OPEN_DAYS = 14  # the post survey stays open two weeks after the last day
 FOLLOWUP_OPEN_DAYS = 30
 TEXT_LIMIT = 2000
 DAY_ONE_DEFAULT_START = time(9, 0)
@@ -89,13 +89,13 @@ def windows(program: Program, survey: ProgramSurvey, first_start=_ASK) -> dict:
             .filter(program=program, date=program.start_date)
             .aggregate(first=Min("start_time"))["first"]
         )
+    pre_closes = _aware(program.start_date, first_start or DAY_ONE_DEFAULT_START)
     result = {
-        Phase.PRE: Window(
-            Phase.PRE, None, _aware(program.start_date, first_start or DAY_ONE_DEFAULT_START)
-        ),
+        Phase.PRE: Window(Phase.PRE, None, pre_closes),
+        # Never open before the pre survey closes (a one-day program).
         Phase.POST: Window(
             Phase.POST,
-            _aware(program.end_date, time(0, 0)),
+            max(_aware(program.end_date, time(0, 0)), pre_closes),
             _aware(program.end_date + timedelta(days=POST_OPEN_DAYS + 1), time(0, 0)),
         ),
     }
@@ -212,6 +212,8 @@ class QuestionResult:
     counts: dict = field(default_factory=dict)  # phase -> number of answers
     change: dict = field(default_factory=dict)  # "post"/"followup" -> mean of paired diffs
     paired: dict = field(default_factory=dict)  # "post"/"followup" -> number of pairs
+    # "post"/"followup" -> (mean before, mean after) over the same pairs: what the chart draws
+    paired_means: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -265,13 +267,16 @@ def results(program: Program) -> Results:
             result.means[phase] = _mean(answered)
             result.counts[phase] = len(answered)
         for later in phases[1:]:
-            diffs = [
-                value[e.pk, question.pk, later] - value[e.pk, question.pk, Phase.PRE]
+            pairs = [
+                (value[e.pk, question.pk, Phase.PRE], value[e.pk, question.pk, later])
                 for e in enrollments
                 if (e.pk, question.pk, later) in value and (e.pk, question.pk, Phase.PRE) in value
             ]
-            result.change[later] = _mean(diffs)
-            result.paired[later] = len(diffs)
+            result.change[later] = _mean([after - before for before, after in pairs])
+            result.paired[later] = len(pairs)
+            result.paired_means[later] = (
+                (_mean([b for b, _a in pairs]), _mean([a for _b, a in pairs])) if pairs else None
+            )
         per_question.append(result)
     trainee_rows = []
     for enrollment in enrollments:
@@ -303,75 +308,100 @@ def results(program: Program) -> Results:
 
 # The chart: drawn on the server as SVG ---------------------------------------------------
 
-CHART_WIDTH = 720
-LABEL_WIDTH = 300
-ROW_HEIGHT = 46
-TOP = 44
-SCALE_LEFT = LABEL_WIDTH + 20
-SCALE_RIGHT = CHART_WIDTH - 90
+CHART_WIDTH = 480  # narrow enough to stay readable when a phone scales it down
+SCALE_LEFT = 24
+SCALE_RIGHT = 392
+LINE_HEIGHT = 18
+TOP = 46
+BREAK_AFTER = "、。，・）」』はがをにでともへや"
 
 
 def _x(score: float) -> float:
     return round(SCALE_LEFT + (score - 1) / 4 * (SCALE_RIGHT - SCALE_LEFT), 1)
 
 
-def _wrap(text: str, width: int = 22, lines: int = 2) -> list[str]:
-    """Cut a label into lines of about `width` full-width characters (Japanese has no
-    spaces to break at); the last line ends with an ellipsis if the text goes on."""
-    out = [text[i : i + width] for i in range(0, len(text), width)]
-    if len(out) > lines:
-        out = out[:lines]
+def _wrap(text: str, lines: int = 3) -> list[str]:
+    """Cut a label into lines that fit the chart: English at spaces, Japanese after
+    punctuation or a particle near the end of the line (it has no spaces), else anywhere."""
+    latin = all(ord(ch) < 0x3000 for ch in text)
+    width = 58 if latin else 30
+    out, rest = [], text.strip()
+    while rest and len(out) < lines:
+        if len(rest) <= width:
+            out.append(rest)
+            rest = ""
+            break
+        cut = width
+        if latin:
+            space = rest.rfind(" ", 0, width + 1)
+            cut = space if space > width // 2 else width
+        else:
+            for index in range(width, width - 8, -1):
+                if rest[index - 1] in BREAK_AFTER:
+                    cut = index
+                    break
+        out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest:
         out[-1] = out[-1][:-1] + "…"
     return out
 
 
+def _arrow(pre: float | None, post: float | None) -> dict | None:
+    """A line from the before dot to just short of the after dot (the head ends at its
+    edge); none when either is missing or they are too close to draw one."""
+    if pre is None or post is None or abs(_x(post) - _x(pre)) < 20:
+        return None
+    direction = 1 if post > pre else -1
+    return {"x1": _x(pre) + 8 * direction, "x2": _x(post) - 9 * direction}
+
+
 def chart(result: Results) -> dict:
-    """Coordinates for `trainees/survey_chart.html`: one row per agreement question, a dot
-    for each phase's mean on the 1–5 scale and an arrow from before to after."""
+    """Coordinates for `trainees/survey_chart.html`: one block per agreement statement, its
+    label above a 1–5 scale, dots for the means before and after over the trainees who
+    answered both (so the arrow agrees with the change printed beside it), the follow-up
+    likewise. Without any pair, the means of everyone who answered, without an arrow."""
     rows = []
-    for index, item in enumerate(result.questions):
-        y = TOP + index * ROW_HEIGHT + ROW_HEIGHT / 2
+    y = TOP
+    show_followup = any(item.paired.get(Phase.FOLLOWUP) for item in result.questions)
+    for item in result.questions:
+        lines = _wrap(item.question.label)
+        dot_y = y + len(lines) * LINE_HEIGHT + 10
+        pair = item.paired_means.get(Phase.POST)
+        pre, post = pair if pair else (item.means.get(Phase.PRE), item.means.get(Phase.POST))
         points = []
-        for phase in result.phases:
-            mean = item.means.get(phase)
-            if mean is not None:
-                points.append({"phase": phase, "x": _x(mean), "mean": f"{mean:.1f}"})
-        by_phase = {p["phase"]: p for p in points}
+        if pre is not None:
+            points.append({"phase": Phase.PRE, "x": _x(pre), "mean": f"{pre:.1f}"})
+        if post is not None:
+            points.append({"phase": Phase.POST, "x": _x(post), "mean": f"{post:.1f}"})
+        followup = item.paired_means.get(Phase.FOLLOWUP) if show_followup else None
+        if followup:
+            points.append(
+                {"phase": Phase.FOLLOWUP, "x": _x(followup[1]), "mean": f"{followup[1]:.1f}"}
+            )
         change = item.change.get(Phase.POST)
         rows.append(
             {
-                "y": y,
-                "text_y": y - 6,
-                "lines": _wrap(item.question.label, 40 if _latin(item.question.label) else 22),
+                "lines": [
+                    {"text": line, "y": y + (i + 1) * LINE_HEIGHT - 4}
+                    for i, line in enumerate(lines)
+                ],
+                "y": dot_y,
                 "points": points,
-                "arrow": _arrow(by_phase.get(Phase.PRE), by_phase.get(Phase.POST)),
+                "arrow": _arrow(pre, post) if pair else None,
                 "change": f"{change:+.1f}" if change is not None else "—",
                 "paired": item.paired.get(Phase.POST, 0),
                 "label": item.question.label,
+                "top": y,
             }
         )
-    height = TOP + len(rows) * ROW_HEIGHT + 16
+        y = dot_y + 22
     return {
         "width": CHART_WIDTH,
-        "height": height,
+        "height": y + 4,
         "rows": rows,
         "ticks": [{"value": v, "x": _x(v)} for v in range(1, 6)],
-        "scale_left": SCALE_LEFT,
-        "scale_right": SCALE_RIGHT,
-        "change_x": CHART_WIDTH - 8,
-        "bottom": height - 12,
-        "phases": result.phases,
+        "change_x": CHART_WIDTH - 4,
+        "bottom": y,
+        "show_followup": show_followup,
     }
-
-
-def _arrow(pre: dict | None, post: dict | None) -> dict | None:
-    """A line from the before dot to just short of the after dot (the head ends at its
-    edge); none when either is missing or they are too close to draw one."""
-    if not pre or not post or abs(post["x"] - pre["x"]) < 20:
-        return None
-    direction = 1 if post["x"] > pre["x"] else -1
-    return {"x1": pre["x"] + 8 * direction, "x2": post["x"] - 9 * direction}
-
-
-def _latin(text: str) -> bool:
-    return all(ord(ch) < 0x3000 for ch in text)
