@@ -3,6 +3,11 @@ from django.contrib import admin
 from .models import (
     Answer,
     DailyReflection,
+    Interview,
+    InterviewEvent,
+    InterviewQuestion,
+    InterviewTemplate,
+    InterviewTemplateQuestion,
     ProgramSurvey,
     Question,
     QuestionSet,
@@ -106,3 +111,45 @@ class SurveyResponseAdmin(admin.ModelAdmin):
     list_filter = ["phase"]
     raw_id_fields = ["enrollment"]
     inlines = [AnswerInline]
+
+
+class TemplateQuestionInline(admin.TabularInline):
+    model = InterviewTemplateQuestion
+    extra = 0
+    fields = ["order", "text", "text_en"]
+
+
+@admin.register(InterviewTemplate)
+class InterviewTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "host"]
+    list_filter = ["host"]
+    inlines = [TemplateQuestionInline]
+
+
+class InterviewQuestionInline(admin.TabularInline):
+    model = InterviewQuestion
+    extra = 0
+    fields = ["order", "text", "follow_up", "answer", "recorded_answer", "highlight", "consent"]
+    readonly_fields = ["recorded_answer"]
+
+
+class InterviewEventInline(admin.TabularInline):
+    model = InterviewEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "state", "actor", "comment"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Interview)
+class InterviewAdmin(admin.ModelAdmin):
+    list_display = ["enrollment", "state", "name_form", "updated_at"]
+    list_filter = ["state"]
+    list_select_related = ["enrollment__trainee", "enrollment__program"]
+    raw_id_fields = ["enrollment", "activity", "created_by"]
+    filter_horizontal = ["interviewers"]
+    readonly_fields = ["state", "revision", "client_id", "client_seq", "created_at", "updated_at"]
+    inlines = [InterviewQuestionInline, InterviewEventInline]

@@ -14,6 +14,8 @@ from programs.registry import DueItem, ProgramSection
 
 from .models import (
     DailyReflection,
+    Interview,
+    InterviewState,
     Phase,
     ProgramSurvey,
     ReflectionComment,
@@ -135,6 +137,37 @@ def due_for(user, today: date) -> list[DueItem]:
                         order=30,
                     )
                 )
+    for interview in (
+        Interview.objects.filter(
+            enrollment__in=enrollments,
+            state__in=(InterviewState.DRAFT, InterviewState.INTERVIEWED),
+        )
+        .select_related("activity")
+        .order_by("activity__date", "activity__start_time")
+    ):
+        slot = interview.activity
+        if interview.state == InterviewState.INTERVIEWED:
+            items.append(
+                DueItem(
+                    "interview",
+                    _("Read your interview and say what may be published"),
+                    reverse("interview_review", args=[interview.pk]),
+                    state="due",
+                    order=15,
+                )
+            )
+        elif slot.date >= today:
+            items.append(
+                DueItem(
+                    "interview",
+                    _("Interview on %(day)s at %(time)s")
+                    % {"day": _day_label(slot.date), "time": f"{slot.start_time:%H:%M}"},
+                    reverse("interview_review", args=[interview.pk]),
+                    state="open",
+                    detail=slot.place,
+                    order=40,
+                )
+            )
     unread = (
         ReflectionComment.objects.filter(
             reflection__enrollment__in=enrollments, read_by_trainee_at__isnull=True
@@ -178,12 +211,30 @@ def program_sections(user, program) -> list[ProgramSection]:
                 _("Survey results"), reverse("survey_results", args=[program.pk]), order=20
             )
         )
+        sections.append(
+            ProgramSection(_("Interviews"), reverse("interview_list", args=[program.pk]), order=30)
+        )
     elif access.roles_of(user)["supervisor"]:
         sections.append(
             ProgramSection(
                 _("Submitted reflections"),
                 reverse("supervisor_reflections") + f"?program={program.pk}",
                 order=10,
+            )
+        )
+        waiting = (
+            Interview.objects.visible_to(user)
+            .filter(enrollment__program=program, state=InterviewState.REVIEWED)
+            .count()
+        )
+        sections.append(
+            ProgramSection(
+                _("Interviews"),
+                reverse("interview_list", args=[program.pk]),
+                detail=_("%(count)s waiting for your approval") % {"count": waiting}
+                if waiting
+                else "",
+                order=20,
             )
         )
     return sections

@@ -14,3 +14,4 @@ class TraineesConfig(AppConfig):
         registry.register_due(answers.due_for)
         registry.register_program_sections(answers.program_sections)
         registry.register_demo_seeder(demo.seed)
+        registry.register_demo_seeder(demo.seed_interviews)

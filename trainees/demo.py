@@ -266,3 +266,105 @@ def seed(context: dict) -> int:
             )
             created += 1
     return created
+
+
+# The interview of the seed story (answers retold for the demo trainee) ----------------------
+
+INTERVIEW_ANSWERS = [
+    (
+        "いえ、実はあまり知りませんでした。家族が自営業で、ロゴの制作を頼んだという話を"
+        "聞いたことがあって、そういう仕組みがあるんだな、という程度でした。",
+        True,
+    ),
+    (
+        "場所を選ばずに働けるのは素晴らしいと思いました。在宅ワークは一人で自宅で、という"
+        "印象でしたが、箕輪町ではチームで取り組んでいて、パソコンに不慣れな方も始めやすく"
+        "続けやすいのだと感じました。",
+        True,
+    ),
+    (
+        "なんとなくの不安や操作への疑問、自分に合う仕事の探し方が分からないことで離れて"
+        "しまう方が多いのかな、と。発注する側も業務の切り出し方に悩んでいて、受ける側・"
+        "頼む側の両方のハードルを下げる活動が必要だと思います。",
+        True,
+    ),
+    (
+        "出張中に会った友人が、仕事のために地元を離れていて、いつかは戻りたいと話して"
+        "いました。クラウドソーシングの話をしたら、選択肢の一つになると喜んでいました。",
+        False,
+    ),
+    (
+        "働く＝朝から夕方まで出勤すること、だと思っていましたが、それだけではないと気づけた"
+        "のが一番の収穫です。田川市に戻ったら、周りの人から少しずつ伝えていきます。",
+        True,
+    ),
+]
+FOLLOW_UP = (
+    "チームで取り組むことの良さは、どんなところに感じましたか？",
+    "教え合える仲間がいると、最初の一歩が踏み出しやすいところです。",
+)
+
+
+def seed_interviews(context: dict) -> int:
+    from programs.models import ActivityKind
+
+    from .models import Interview, InterviewEvent, InterviewQuestion, InterviewState, NameForm
+    from .services.interviews import built_in_template, default_introduction
+
+    people = context["people"]
+    trainee1 = people["trainee1@example.com"]
+    coordinator = people["coordinator@example.com"]
+    staff = people["staff@example.com"]
+    created = 0
+    for program, state in ((context["past"], InterviewState.APPROVED), (context["current"], None)):
+        enrollment = program.enrollments.get(trainee=trainee1)
+        if enrollment.interviews.exists():
+            continue
+        slot = program.activities.live().filter(kind=ActivityKind.INTERVIEW).first()
+        if slot is None:
+            continue
+        interview = Interview.objects.create(
+            enrollment=enrollment,
+            activity=slot,
+            owns_activity=False,
+            created_by=coordinator,
+            introduction=default_introduction(enrollment),
+            closing="1週間、ありがとうございました。田川市でのご活躍を楽しみにしています。",
+        )
+        interview.interviewers.set([coordinator, staff])
+        questions = list(built_in_template().questions.order_by("order"))
+        rows = []
+        for order, question in enumerate(questions, start=1):
+            rows.append(InterviewQuestion(interview=interview, order=order, text=question.text))
+        if state:
+            for row, (answer, consent) in zip(rows, INTERVIEW_ANSWERS, strict=False):
+                row.answer, row.consent = answer, consent
+            rows[1].highlight = True
+            rows.insert(
+                2,
+                InterviewQuestion(
+                    interview=interview,
+                    text=FOLLOW_UP[0],
+                    answer=FOLLOW_UP[1],
+                    follow_up=True,
+                    consent=True,
+                ),
+            )
+            for order, row in enumerate(rows, start=1):
+                row.order = order
+        InterviewQuestion.objects.bulk_create(rows)
+        InterviewEvent.objects.create(
+            interview=interview, state=InterviewState.DRAFT, actor=coordinator
+        )
+        if state:
+            for step, actor in (
+                (InterviewState.INTERVIEWED, coordinator),
+                (InterviewState.REVIEWED, trainee1),
+                (InterviewState.APPROVED, people["supervisor@example.com"]),
+            ):
+                InterviewEvent.objects.create(interview=interview, state=step, actor=actor)
+            interview.state = state
+            interview.name_form = NameForm.FAMILY_SAN
+            interview.save(update_fields=["state", "name_form"])
+        created += 1
+    return created

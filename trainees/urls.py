@@ -2,7 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
-from . import views
+from . import interview_views, views
 
 
 class IsoDateConverter:
@@ -39,4 +39,28 @@ urlpatterns = [
     path("programs/<int:pk>/reflections/", views.reflection_matrix, name="reflection_matrix"),
     path("programs/<int:pk>/survey/", views.survey_results, name="survey_results"),
     path("municipality/reflections/", views.supervisor_reflections, name="supervisor_reflections"),
+    path("programs/<int:pk>/interviews/", interview_views.interview_list, name="interview_list"),
+    path("interviews/<int:pk>/", interview_views.interview_conduct, name="interview_conduct"),
+    path(
+        "interviews/<int:pk>/questions/",
+        interview_views.interview_questions,
+        name="interview_questions",
+    ),
+    path("interviews/<int:pk>/move/", interview_views.interview_move, name="interview_move"),
+    path(
+        "interviews/<int:pk>/schedule/",
+        interview_views.interview_schedule,
+        name="interview_schedule",
+    ),
+    path(
+        "interviews/<int:pk>/article/text/",
+        interview_views.interview_article,
+        name="interview_article",
+    ),
+    path("my/interviews/<int:pk>/", interview_views.interview_review, name="interview_review"),
+    path(
+        "hosts/<int:pk>/interview-templates/",
+        interview_views.interview_templates,
+        name="interview_templates",
+    ),
 ]

@@ -16,6 +16,16 @@ def fiscal_year_of(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+def default_reminder_time() -> time:
+    # A callable, not a time: a fixed time default makes Django's check warn whenever the
+    # clock passes it (fields.W161), and a string stays a string until the row is reloaded.
+    return time(17, 30)
+
+
+def default_reflection_deadline() -> time:
+    return time(23, 59)
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
@@ -94,8 +104,10 @@ class Program(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"), editable=False, db_index=True)
     municipality_aims = models.JSONField(_("aims of the municipality"), default=list, blank=True)
     host_aims = models.JSONField(_("aims of the host"), default=list, blank=True)
-    reminder_time = models.TimeField(_("reflection reminder time"), default=time(17, 30))
-    reflection_deadline = models.TimeField(_("reflection deadline"), default=time(23, 59))
+    reminder_time = models.TimeField(_("reflection reminder time"), default=default_reminder_time)
+    reflection_deadline = models.TimeField(
+        _("reflection deadline"), default=default_reflection_deadline
+    )
     status = models.CharField(
         _("status"),
         max_length=20,

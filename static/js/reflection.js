@@ -44,7 +44,8 @@
     });
   });
 
-  var form = document.querySelector("[data-reflection-form]");
+  // The reflection, and the interviewer's answers: the same automatic save.
+  var form = document.querySelector("[data-reflection-form], [data-autosave-form]");
   if (!form) return;
 
   var status = document.getElementById("save-status");
@@ -70,9 +71,10 @@
     var data = {};
     fields.forEach(function (f) {
       if (f.type === "radio") { if (f.checked) data[f.name] = f.value; }
+      else if (f.type === "checkbox") data[f.name] = f.checked ? "on" : "";
       else data[f.name] = f.value;
     });
-    if (!("self_rating" in data)) data.self_rating = "";
+    if (form.hasAttribute("data-reflection-form") && !("self_rating" in data)) data.self_rating = "";
     return data;
   }
 
@@ -171,7 +173,7 @@
   }
 
   fields.forEach(function (f) {
-    f.addEventListener(f.type === "radio" ? "change" : "input", changed);
+    f.addEventListener(f.type === "radio" || f.type === "checkbox" ? "change" : "input", changed);
   });
   window.addEventListener("offline", function () { say("offline"); });
   window.addEventListener("online", function () { if (acked < seq) send(); else say("saved", status.dataset.saved); });
@@ -192,6 +194,7 @@
         fields.forEach(function (f) {
           if (!(f.name in kept.data)) return;
           if (f.type === "radio") f.checked = f.value === kept.data[f.name];
+          else if (f.type === "checkbox") f.checked = kept.data[f.name] === "on";
           else { f.value = kept.data[f.name]; updateCounter(f); }
         });
         if (typeof kept.revision === "number") revision = kept.revision;
@@ -210,7 +213,8 @@
     clearTimeout(timer);
     form.querySelector("[data-client-id]").value = clientId;
     form.querySelector("[data-client-seq]").value = String(seq + 1);
-    form.querySelector("[data-base-revision]").value = String(revision);
+    var base = form.querySelector("[data-base-revision]");
+    if (base) base.value = String(revision);
     store();
   });
 })();

@@ -80,3 +80,23 @@ def test_a_later_run_moves_the_running_weeks_reflections(monkeypatch):
     )
     assert dates and all(current.start_date <= d <= current.end_date for d in dates)
     assert later in dates  # trainee2's draft for "today"
+
+
+def test_the_demo_interview_is_approved_with_one_answer_left_out(client):
+    from reports import articles
+    from trainees.models import Interview, InterviewState
+
+    call_command("seed_demo")
+    past = Interview.objects.get(enrollment__program__title=PAST)
+    assert past.state == InterviewState.APPROVED and past.name_form == "family_san"
+    answers = past.questions.exclude(answer="")
+    assert answers.filter(consent=False).count() == 1
+    assert answers.filter(consent=True).count() >= 4
+    markdown = articles.to_markdown(articles.build(past))
+    left_out = answers.get(consent=False).answer
+    assert left_out not in markdown and "**田中さん**" in markdown
+    assert client.login(email="supervisor@example.com", password="kenshu-demo")
+    assert client.get(reverse("article_markdown", args=[past.pk])).status_code == 200
+    # The running week has one waiting to be held, in the week's interview slot.
+    current = Interview.objects.get(enrollment__program__title=CURRENT)
+    assert current.state == InterviewState.DRAFT and current.activity.kind == "interview"

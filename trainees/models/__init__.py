@@ -1,6 +1,19 @@
 """What trainees write and answer: daily reflections with their comment thread and history,
 the pre/post (and follow-up) attitude survey, and the post-training interview."""
 
+from .interviews import (
+    ANSWER_LIMIT,
+    ARTICLE_TEXT_LIMIT,
+    QUESTION_LIMIT,
+    SUPERVISOR_STATES,
+    Interview,
+    InterviewEvent,
+    InterviewQuestion,
+    InterviewState,
+    InterviewTemplate,
+    InterviewTemplateQuestion,
+    NameForm,
+)
 from .reflections import (
     COMMENT_LIMIT,
     SECTION_LIMIT,
@@ -25,6 +38,17 @@ from .surveys import (
 )
 
 __all__ = [
+    "ANSWER_LIMIT",
+    "ARTICLE_TEXT_LIMIT",
+    "QUESTION_LIMIT",
+    "SUPERVISOR_STATES",
+    "Interview",
+    "InterviewEvent",
+    "InterviewQuestion",
+    "InterviewState",
+    "InterviewTemplate",
+    "InterviewTemplateQuestion",
+    "NameForm",
     "COMMENT_LIMIT",
     "FOLLOWUP_MIN_DAYS",
     "POST_OPEN_DAYS",

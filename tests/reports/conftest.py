@@ -1,0 +1,1 @@
+from ..trainees.conftest import enrollment, running, today  # noqa: F401  (shared fixtures)

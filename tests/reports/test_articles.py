@@ -1,0 +1,131 @@
+"""The interview article and its exports: exactly the consented answers, under the chosen
+name form, user text as text; exports only once approved, and only to those in scope."""
+
+from datetime import time
+
+import pytest
+from django.urls import reverse
+
+from reports import articles
+from trainees.models import InterviewState
+from trainees.services import interviews as svc
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def approved(enrollment, coordinator, trainee, supervisor, running):
+    trainee.family_name, trainee.given_name = "田中", "翔"
+    trainee.family_name_kana, trainee.given_name_kana = "たなか", "しょう"
+    trainee.save()
+    interview = svc.schedule(
+        enrollment,
+        svc.Plan(
+            interviewers=[coordinator],
+            date=running.end_date,
+            start_time=time(16),
+            end_time=time(17),
+        ),
+        by=coordinator,
+    )
+    questions = list(interview.questions.order_by("order"))
+    answers = {
+        questions[0]: "知りませんでした",
+        questions[1]: f"場所を選ばず働ける {SCRIPT}",
+        questions[2]: "友人の話（非公開）",
+    }
+    svc.save_answers(
+        interview, {f"answer-{q.pk}": text for q, text in answers.items()}, by=coordinator
+    )
+    svc.finish(interview, by=coordinator)
+    data = {
+        "name_form": "family_san",
+        f"consent-{questions[0].pk}": "yes",
+        f"consent-{questions[1].pk}": "yes",
+        f"consent-{questions[2].pk}": "no",
+    }
+    svc.review(interview, data, by=trainee)
+    svc.approve(interview, by=supervisor)
+    interview.refresh_from_db()
+    return interview
+
+
+def test_only_consented_answers_under_the_chosen_name(approved):
+    article = articles.build(approved)
+    text = articles.to_markdown(article)
+    assert "知りませんでした" in text and "場所を選ばず働ける" in text
+    assert "友人の話" not in text
+    assert "**田中さん**" in text and "田中 翔" not in text and "翔" not in text
+    assert article.left_out == 1
+    html = articles.to_html(article)
+    assert "<strong>田中さん</strong>" in html and "友人の話" not in html
+
+
+@pytest.mark.parametrize(
+    ("form", "shown", "hidden"),
+    [
+        ("full", "田中 翔", "田中さん"),
+        ("family_san", "田中さん", "翔"),
+        ("initials", "S.T.さん", "田中"),
+        ("anonymous", "田川市", "田中"),
+    ],
+)
+def test_name_forms(approved, form, shown, hidden):
+    approved.name_form = form
+    article = articles.build(approved)
+    turns = [t.speaker for t in article.turns if not t.interviewer]
+    assert all(shown in speaker for speaker in turns)
+    assert hidden not in articles.to_markdown(article)
+
+
+def test_user_text_stays_text_in_both_exports(approved):
+    approved.introduction = f"導入 {SCRIPT}\n# 見出しではない"
+    article = articles.build(approved)
+    html = articles.to_html(article)
+    markdown = articles.to_markdown(article)
+    for out in (html, markdown):
+        assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "\\# 見出しではない" in markdown  # not a heading
+
+
+def test_exports_once_approved_and_in_scope_only(
+    client, approved, coordinator, trainee, supervisor, outsider, other_supervisor
+):
+    md = reverse("article_markdown", args=[approved.pk])
+    html = reverse("article_html", args=[approved.pk])
+    for user in (coordinator, trainee, supervisor):
+        client.force_login(user)
+        response = client.get(md)
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/markdown")
+        assert "attachment" in response["Content-Disposition"]
+        body = response.content.decode()
+        assert "知りませんでした" in body and "友人の話" not in body
+        assert client.get(html).status_code == 200
+    for user in (outsider, other_supervisor):
+        client.force_login(user)
+        assert client.get(md).status_code == 404
+        assert client.get(html).status_code == 404
+        assert client.get(reverse("article_preview", args=[approved.pk])).status_code == 404
+    client.logout()
+    assert client.get(md).status_code == 302
+
+
+def test_no_export_before_approval(client, approved, coordinator):
+    approved.state = InterviewState.REVIEWED
+    approved.save()
+    client.force_login(coordinator)
+    response = client.get(reverse("article_markdown", args=[approved.pk]))
+    assert response.status_code == 409
+    assert "承認" in response.content.decode()
+
+
+def test_the_preview_shows_the_supervisor_the_approval_form(client, approved, supervisor):
+    approved.state = InterviewState.REVIEWED
+    approved.save()
+    client.force_login(supervisor)
+    html = client.get(reverse("article_preview", args=[approved.pk])).content.decode()
+    assert 'value="approve"' in html and "友人の話" not in html
+    assert "&lt;script&gt;" in html and SCRIPT not in html

@@ -1,0 +1,432 @@
+"""Interview pages: the program's interviews and the schedule form, the interviewer's page
+(answers saved as they type), the trainee's review and consent. The article's preview and
+exports live in reports/. Anything outside a person's scope answers 404."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from programs import access
+from programs.models import Municipality
+
+from .forms import InterviewScheduleForm
+from .models import (
+    ANSWER_LIMIT,
+    ARTICLE_TEXT_LIMIT,
+    Interview,
+    InterviewState,
+    NameForm,
+)
+from .services import interviews as services
+from .services.interviews import InterviewRefused, Plan
+from .views import _client_markers
+
+
+def _interview(user, pk: int) -> Interview:
+    return get_object_or_404(
+        Interview.objects.visible_to(user).select_related(
+            "enrollment__trainee",
+            "enrollment__program__host",
+            "enrollment__municipality",
+            "activity",
+        ),
+        pk=pk,
+    )
+
+
+def _host_interview(user, pk: int) -> Interview:
+    interview = _interview(user, pk)
+    if interview.enrollment.program.host_id not in access.host_ids_of(user):
+        raise Http404
+    return interview
+
+
+def interview_list(request, pk: int):
+    """The program's interviews: every one for the host's people (and the schedule form for
+    coordinators); for a supervisor, their municipality's once reviewed by the trainee."""
+    program = access.get_program_for_user(request.user, pk)
+    is_host = program.host_id in access.host_ids_of(request.user)
+    if not is_host and not Municipality.objects.supervised_by(request.user).exists():
+        raise Http404
+    can_edit = access.can_edit_program(request.user, program)
+    interviews = list(
+        Interview.objects.visible_to(request.user)
+        .filter(enrollment__program=program)
+        .select_related("enrollment__trainee", "enrollment__municipality", "activity")
+        .prefetch_related("interviewers")
+        .order_by("activity__date", "activity__start_time", "pk")
+    )
+    form = None
+    status = 200
+    if can_edit:
+        form = InterviewScheduleForm(request.POST or None, program=program)
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                try:
+                    interview = services.schedule(
+                        data["enrollment"],
+                        _plan(data),
+                        by=request.user,
+                        template=data["template"],
+                    )
+                except InterviewRefused as refused:
+                    _form_errors(form, refused)
+                    status = 400
+                else:
+                    messages.success(request, _("Interview scheduled. It is in the week."))
+                    return redirect("interview_conduct", pk=interview.pk)
+            else:
+                status = 400
+    elif request.method == "POST":
+        raise PermissionDenied
+    rows = [
+        {
+            "interview": i,
+            "when": f"{i.activity.date:%m/%d} {i.activity.start_time:%H:%M}"
+            f"–{i.activity.end_time:%H:%M}",
+            "interviewers": ", ".join(u.display_name for u in i.interviewers.all()),
+            "url": reverse("interview_conduct", args=[i.pk])
+            if is_host
+            else reverse("article_preview", args=[i.pk]),
+        }
+        for i in interviews
+    ]
+    return render(
+        request,
+        "trainees/interview_list.html",
+        {"program": program, "rows": rows, "form": form, "is_host": is_host},
+        status=status,
+    )
+
+
+def _plan(data) -> Plan:
+    return Plan(
+        interviewers=list(data["interviewers"]),
+        date=data.get("date"),
+        start_time=data.get("start_time"),
+        end_time=data.get("end_time"),
+        place=data.get("place", ""),
+        online_url=data.get("online_url", ""),
+        slot=data.get("slot"),
+    )
+
+
+def _form_errors(form, refused: InterviewRefused) -> None:
+    if not refused.errors:
+        form.add_error(None, refused.message)
+    for name, message in refused.errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+def interview_conduct(request, pk: int):
+    """The interviewer's page: each question with its answer (saved as they type), a
+    highlight mark, follow-up questions, the article's introduction and closing."""
+    interview = _host_interview(request.user, pk)
+    can_conduct = services.can_conduct(request.user, interview)
+    editable = can_conduct and interview.state in services.EDITABLE_STATES
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not can_conduct:
+            raise PermissionDenied
+        markers = _client_markers(request.POST)
+        markers.pop("base_revision")
+        try:
+            applied = services.save_answers(interview, request.POST, by=request.user, **markers)
+        except InterviewRefused as refused:
+            if request.headers.get("X-Kenshu-Autosave") == "1":
+                return JsonResponse(
+                    {"ok": False, "code": refused.code, "errors": refused.errors},
+                    status=409 if refused.code == "locked" else 400,
+                )
+            errors, status = refused.errors or {"__all__": refused.message}, 400
+        else:
+            if request.headers.get("X-Kenshu-Autosave") == "1":
+                saved_at = timezone.localtime()
+                return JsonResponse(
+                    {
+                        "ok": True,
+                        "applied": applied,
+                        "revision": interview.revision,
+                        "message": _("Saved at %(time)s") % {"time": f"{saved_at:%H:%M:%S}"},
+                    }
+                )
+            messages.success(request, _("Answers saved."))
+            return redirect("interview_conduct", pk=interview.pk)
+    questions = [
+        {
+            "q": q,
+            "answer": request.POST.get(f"answer-{q.pk}", q.answer) if errors else q.answer,
+            "error": errors.get(f"answer-{q.pk}", "") or errors.get(f"text-{q.pk}", ""),
+        }
+        for q in interview.questions.order_by("order", "pk")
+    ]
+    events = list(interview.events.select_related("actor"))
+    return render(
+        request,
+        "trainees/interview_conduct.html",
+        {
+            "interview": interview,
+            "enrollment": interview.enrollment,
+            "program": interview.enrollment.program,
+            "questions": questions,
+            "editable": editable,
+            "can_coordinate": services.can_coordinate(request.user, interview),
+            "can_conduct": can_conduct,
+            "events": events,
+            "errors": errors,
+            "form_error": errors.get("__all__", "")
+            or (_("Some fields need attention. What you typed is kept below.") if errors else ""),
+            "limit": ANSWER_LIMIT,
+            "article_limit": ARTICLE_TEXT_LIMIT,
+            "interviewers": ", ".join(u.display_name for u in interview.interviewers.all()),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def interview_questions(request, pk: int):
+    """Add a follow-up question, move one up or down, remove an unanswered one."""
+    interview = _host_interview(request.user, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action == "add":
+            after = request.POST.get("after", "")
+            services.add_question(
+                interview,
+                request.POST.get("question", ""),
+                by=request.user,
+                after=int(after) if after.isdigit() else None,
+            )
+            messages.success(request, _("Question added."))
+        else:
+            question = get_object_or_404(interview.questions, pk=request.POST.get("question_id"))
+            if action in ("up", "down"):
+                services.move_question(question, -1 if action == "up" else 1, by=request.user)
+            elif action == "remove":
+                services.remove_question(question, by=request.user)
+                messages.success(request, _("Question removed."))
+            else:
+                raise Http404
+    except InterviewRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, refused.message)
+    return redirect(reverse("interview_conduct", args=[interview.pk]) + "#questions")
+
+
+@require_POST
+def interview_move(request, pk: int):
+    """finish (interviewers), approve or request changes (the supervisor), publish (a
+    coordinator)."""
+    interview = _interview(request.user, pk)
+    move = request.POST.get("move", "")
+    try:
+        if move == "request_changes":
+            services.request_changes(interview, request.POST.get("comment", ""), by=request.user)
+        elif move in services.MOVES:
+            services.MOVES[move](interview, by=request.user)
+        else:
+            raise Http404
+    except InterviewRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, refused.errors.get("comment") or refused.message)
+    else:
+        messages.success(request, str(MOVE_MESSAGES[move]))
+    if interview.enrollment.program.host_id in access.host_ids_of(request.user):
+        return redirect("interview_conduct", pk=interview.pk)
+    return redirect("article_preview", pk=interview.pk)
+
+
+MOVE_MESSAGES = {
+    "finish": gettext_lazy("Interview finished: the trainee can now read it, correct and consent."),
+    "approve": gettext_lazy("Approved for publication."),
+    "request_changes": gettext_lazy("Sent back with your comment."),
+    "publish": gettext_lazy("Published."),
+}
+
+
+def interview_schedule(request, pk: int):
+    """A coordinator changes when and where (until the interview is held)."""
+    interview = _host_interview(request.user, pk)
+    if not services.can_coordinate(request.user, interview):
+        raise PermissionDenied
+    program = interview.enrollment.program
+    initial = {
+        "slot": None if interview.owns_activity else interview.activity,
+        "date": interview.activity.date,
+        "start_time": interview.activity.start_time,
+        "end_time": interview.activity.end_time,
+        "place": interview.activity.place,
+        "online_url": interview.online_url,
+        "interviewers": list(interview.interviewers.all()),
+    }
+    form = InterviewScheduleForm(
+        request.POST or None, program=program, interview=interview, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.reschedule(interview, _plan(form.cleaned_data), by=request.user)
+            except InterviewRefused as refused:
+                _form_errors(form, refused)
+                status = 400
+            else:
+                messages.success(request, _("Interview moved. The week and calendars follow."))
+                return redirect("interview_conduct", pk=interview.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "trainees/interview_schedule.html",
+        {"interview": interview, "program": program, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def interview_article(request, pk: int):
+    interview = _host_interview(request.user, pk)
+    try:
+        services.edit_article(
+            interview,
+            request.POST.get("introduction", ""),
+            request.POST.get("closing", ""),
+            by=request.user,
+        )
+    except InterviewRefused as refused:
+        if refused.code == "forbidden":
+            raise PermissionDenied from refused
+        messages.error(request, " ".join(refused.errors.values()) or refused.message)
+    else:
+        messages.success(request, _("Article text saved."))
+    return redirect(reverse("interview_conduct", args=[interview.pk]) + "#article")
+
+
+def interview_review(request, pk: int):
+    """The trainee reads the transcript, corrects their own answers, consents per answer
+    and chooses how their name appears."""
+    interview = get_object_or_404(
+        Interview.objects.visible_to(request.user)
+        .filter(enrollment__trainee=request.user)
+        .select_related("enrollment__program__host", "activity"),
+        pk=pk,
+    )
+    errors, status = {}, 200
+    values = request.POST if request.method == "POST" else None
+    if request.method == "POST":
+        try:
+            services.review(interview, request.POST, by=request.user)
+        except InterviewRefused as refused:
+            if refused.code == "forbidden":
+                raise Http404 from refused
+            errors, status = refused.errors or {"__all__": refused.message}, 400
+        else:
+            messages.success(request, _("Thank you. Your answers and consent are saved."))
+            return redirect("interview_review", pk=interview.pk)
+    questions = []
+    for q in interview.questions.order_by("order", "pk"):
+        consent = (
+            values.get(f"consent-{q.pk}", "")
+            if values is not None
+            else ({True: "yes", False: "no"}.get(q.consent, ""))
+        )
+        questions.append(
+            {
+                "q": q,
+                "answer": values.get(f"answer-{q.pk}", q.answer)
+                if values is not None
+                else q.answer,
+                "consent": consent,
+                "error": errors.get(f"consent-{q.pk}", "") or errors.get(f"answer-{q.pk}", ""),
+            }
+        )
+    name_form = values.get("name_form", "") if values is not None else interview.name_form
+    return render(
+        request,
+        "trainees/interview_review.html",
+        {
+            "interview": interview,
+            "program": interview.enrollment.program,
+            "questions": questions,
+            "can_review": interview.state == InterviewState.INTERVIEWED,
+            "name_forms": NameForm.choices,
+            "name_form": name_form,
+            "name_error": errors.get("name_form", ""),
+            "form_error": errors.get("__all__", ""),
+            "has_errors": bool(errors),
+            "limit": ANSWER_LIMIT,
+        },
+        status=status,
+    )
+
+
+def interview_templates(request, pk: int):
+    """The host's interview templates: the built-in one and their own; coordinators write a
+    new one, or start from an existing one (the built-in one is copied, never changed)."""
+    from .models import InterviewTemplate
+
+    host = access.get_host_company_for_user(request.user, pk)
+    can_edit = host.pk in access.roles_of(request.user)["coordinated_ids"] or (
+        request.user.is_superuser
+    )
+    templates = list(
+        InterviewTemplate.objects.usable_by(host)
+        .prefetch_related("questions")
+        .order_by("-host_id", "name")
+    )
+    editing = None
+    edit_id = request.GET.get("edit") or request.POST.get("template_id") or ""
+    if edit_id.isdigit():
+        editing = next((t for t in templates if t.pk == int(edit_id)), None)
+        if editing is None:
+            raise Http404
+    start = next((t for t in templates if str(t.pk) == request.GET.get("from", "")), None)
+    source = editing or start
+    values = {
+        "name": (editing.name if editing else (start.name + _(" (copy)") if start else "")),
+        "questions": "\n".join(q.text for q in source.questions.all()) if source else "",
+    }
+    errors, status = {}, 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        values = {
+            "name": request.POST.get("name", ""),
+            "questions": request.POST.get("questions", ""),
+        }
+        try:
+            services.save_template(
+                host,
+                values["name"],
+                values["questions"],
+                by=request.user,
+                template=editing if editing and editing.host_id else None,
+            )
+        except InterviewRefused as refused:
+            errors, status = refused.errors or {"name": refused.message}, 400
+        else:
+            messages.success(request, _("Template saved."))
+            return redirect("interview_templates", pk=host.pk)
+    return render(
+        request,
+        "trainees/interview_templates.html",
+        {
+            "host": host,
+            "templates": templates,
+            "can_edit": can_edit,
+            "editing": editing if editing and editing.host_id else None,
+            "values": values,
+            "errors": errors,
+        },
+        status=status,
+    )
