@@ -120,6 +120,33 @@ def seed() -> dict:
     Program.objects.filter(pk=current.pk).update(
         start_date=today - timedelta(days=1), end_date=today + timedelta(days=3)
     )
+    # Reflections: every trainee of the first 20 programs wrote each day, half of them
+    # submitted and waiting, the rest reviewed, a comment on each.
+    from django.utils import timezone
+
+    from trainees.models import DailyReflection, ReflectionComment
+
+    now = timezone.now()
+    enrollments = Enrollment.objects.filter(program__in=programs[:20]).select_related("program")
+    DailyReflection.objects.bulk_create(
+        DailyReflection(
+            enrollment=e,
+            date=e.program.start_date + timedelta(days=d),
+            did="説明会の受付を担当した。" * 5,
+            learned="住民の声を直接聞くことの大切さ。" * 5,
+            self_rating=4,
+            status="submitted" if (e.pk + d) % 2 else "reviewed",
+            submitted_at=now,
+            revision=1,
+            submitted_revision=1,
+        )
+        for e in enrollments
+        for d in range(5)
+    )
+    ReflectionComment.objects.bulk_create(
+        ReflectionComment(reflection=r, author=coordinator, body="確認しました。")
+        for r in DailyReflection.objects.all()
+    )
     from django.test import Client
 
     client = Client()
@@ -128,6 +155,7 @@ def seed() -> dict:
         "cookie": client.cookies["sessionid"].value,
         "program": current.pk,
         "activities": Activity.objects.count(),
+        "reflections": DailyReflection.objects.count(),
     }
 
 
@@ -167,7 +195,10 @@ def main() -> None:
         sys.exit("wrk is missing: apt-get install wrk")
     ensure_database(os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/kenshu_bench"))
     info = seed()
-    print(f"seeded: 200 programs, 2000 trainees, {info['activities']} activities")
+    print(
+        f"seeded: 200 programs, 2000 trainees, {info['activities']} activities, "
+        f"{info['reflections']} reflections"
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -197,6 +228,9 @@ def main() -> None:
             "program list (50 rows)": "/programs/",
             "week grid": f"/programs/{info['program']}/week/",
             "dashboard": "/host/",
+            "reflection matrix (10×5)": f"/programs/{info['program']}/reflections/",
+            "new reflections (200 rows)": "/reflections/new/",
+            "interviews (list)": f"/programs/{info['program']}/interviews/",
         }
         for path in pages.values():  # warm up every worker
             wrk(base + path, info["cookie"], 1, args.connections)
