@@ -4,65 +4,12 @@ follows their consent; nobody else is named but the interviewers' company."""
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from trainees.models import Interview
-
-# The first letter of each kana in Hepburn romanisation, for initials.
-_ROWS = {
-    "aiueo": "あいうえおアイウエオ",
-    "k": "かきくけこカキクケコ",
-    "g": "がぎぐげごガギグゲゴ",
-    "s": "さすせそサスセソしシ",
-    "z": "ざずぜぞザズゼゾ",
-    "j": "じぢジヂ",
-    "t": "たてとタテト",
-    "c": "ちチ",
-    "ts": "つツ",
-    "d": "だづでどダヅデド",
-    "n": "なにぬねのナニヌネノ",
-    "h": "はひへほハヒヘホ",
-    "f": "ふフ",
-    "b": "ばびぶべぼバビブベボ",
-    "p": "ぱぴぷぺぽパピプペポ",
-    "m": "まみむめもマミムメモ",
-    "y": "やゆよヤユヨ",
-    "r": "らりるれろラリルレロ",
-    "w": "わをワヲ",
-}
-_VOWELS = dict(zip("あいうえおアイウエオ", "aiueoaiueo", strict=True))
-
-
-def _initial(kana: str, fallback: str) -> str:
-    """The romanised initial of a name from its reading (kana), else of the name itself
-    when it is written in Latin letters; "" when neither tells."""
-    first = (kana or "").strip()[:1]
-    if first in _VOWELS:
-        return _VOWELS[first].upper()
-    for letters, chars in _ROWS.items():
-        if first and first in chars:
-            return letters[0].upper()
-    name = (fallback or "").strip()
-    return name[:1].upper() if name[:1].isascii() and name[:1].isalpha() else ""
-
-
-def trainee_name(interview: Interview) -> str:
-    """How the trainee appears, as they chose when consenting."""
-    user = interview.enrollment.trainee
-    form = interview.name_form or "anonymous"
-    if form == "full":
-        return f"{user.family_name} {user.given_name}".strip() or _("The trainee")
-    if form == "family_san":
-        return f"{user.family_name}さん" if user.family_name else _("The trainee")
-    if form == "initials":
-        given = _initial(user.given_name_kana, user.given_name)
-        family = _initial(user.family_name_kana, user.family_name)
-        if given and family:
-            return f"{given}.{family}.さん"
-    return _("A trainee from %(municipality)s") % {
-        "municipality": interview.enrollment.municipality.name
-    }
+from trainees.names import trainee_name
 
 
 @dataclass
@@ -70,6 +17,7 @@ class Turn:
     speaker: str
     text: str
     interviewer: bool
+    highlight: bool = False
 
 
 @dataclass
@@ -83,6 +31,12 @@ class Article:
 
 
 def build(interview: Interview) -> Article:
+    """The article is published in Japanese, whatever the language of who looks at it."""
+    with translation.override("ja"):
+        return _build(interview)
+
+
+def _build(interview: Interview) -> Article:
     name = trainee_name(interview)
     program = interview.enrollment.program
     article = Article(
@@ -100,19 +54,34 @@ def build(interview: Interview) -> Article:
             article.left_out += 1
             continue
         article.turns.append(Turn(interviewer, question.text, True))
-        article.turns.append(Turn(name, question.answer, False))
+        article.turns.append(Turn(name, question.answer, False, question.highlight))
     return article
 
 
+_MARKDOWN_PUNCTUATION = set("\\`*_{}[]()#+-.!|~=:")
+_HTML_SPECIAL = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
 def _markdown_text(text: str) -> str:
-    """User text in Markdown stays text: HTML is escaped (blog engines pass HTML through)
-    and a line that would start a heading, list or quote is escaped."""
-    out = []
-    for line in escape(text).splitlines():
-        if line[:1] in "#>-+*" or line[:2].rstrip(".").isdigit():
-            line = "\\" + line
-        out.append(line)
-    return "  \n".join(out)
+    """User text in Markdown stays text: every ASCII punctuation mark that Markdown (with
+    GitHub's autolinks) could read as markup is backslash-escaped, < > & become entities
+    (blog engines pass HTML through), and leading spaces are dropped (four would start a
+    code block). Blank lines stay paragraph breaks."""
+    paragraphs = []
+    for paragraph in text.replace("\r\n", "\n").split("\n\n"):
+        lines = []
+        for line in paragraph.split("\n"):
+            out = []
+            for ch in line.lstrip():
+                if ch in _HTML_SPECIAL:
+                    out.append(_HTML_SPECIAL[ch])
+                elif ch in _MARKDOWN_PUNCTUATION:
+                    out.append("\\" + ch)
+                else:
+                    out.append(ch)
+            lines.append("".join(out))
+        paragraphs.append("  \n".join(line for line in lines if line))
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def to_markdown(article: Article) -> str:
@@ -141,8 +110,9 @@ def to_html(article: Article) -> str:
         if turn.interviewer:
             parts.append(f'<p class="interviewer"><strong>――{_html_text(turn.text)}</strong></p>')
         else:
+            css = "trainee highlight" if turn.highlight else "trainee"
             parts.append(
-                f'<p class="trainee"><strong>{escape(turn.speaker)}</strong>：'
+                f'<p class="{css}"><strong>{escape(turn.speaker)}</strong>：'
                 f"{_html_text(turn.text)}</p>"
             )
     if article.closing:

@@ -141,6 +141,7 @@ def due_for(user, today: date) -> list[DueItem]:
         Interview.objects.filter(
             enrollment__in=enrollments,
             state__in=(InterviewState.DRAFT, InterviewState.INTERVIEWED),
+            activity__cancelled_at__isnull=True,
         )
         .select_related("activity")
         .order_by("activity__date", "activity__start_time")

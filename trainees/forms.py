@@ -55,10 +55,16 @@ class InterviewScheduleForm(forms.Form):
         from .models import InterviewTemplate
 
         super().__init__(*args, **kwargs)
-        self.fields["enrollment"].queryset = program.enrollments.active().select_related("trainee")
+        self.fields["enrollment"].queryset = (
+            program.enrollments.active().filter(interviews__isnull=True).select_related("trainee")
+        )
         self.fields["enrollment"].label_from_instance = lambda e: e.trainee.display_name
-        self.fields["slot"].queryset = Activity.objects.live().filter(
-            program=program, kind=ActivityKind.INTERVIEW
+        # The week's interview slots, not those made for one trainee's interview.
+        self.fields["slot"].queryset = (
+            Activity.objects.live()
+            .filter(program=program, kind=ActivityKind.INTERVIEW)
+            .exclude(interviews__owns_activity=True)
+            .distinct()
         )
         self.fields["slot"].label_from_instance = lambda a: (
             f"{a.date:%m/%d} {a.start_time:%H:%M}–{a.end_time:%H:%M} {a.title}"

@@ -186,6 +186,7 @@ def interview_conduct(request, pk: int):
             "limit": ANSWER_LIMIT,
             "article_limit": ARTICLE_TEXT_LIMIT,
             "interviewers": ", ".join(u.display_name for u in interview.interviewers.all()),
+            "slot_cancelled": interview.activity.cancelled_at is not None,
         },
         status=status,
     )
@@ -243,6 +244,9 @@ def interview_move(request, pk: int):
         messages.success(request, str(MOVE_MESSAGES[move]))
     if interview.enrollment.program.host_id in access.host_ids_of(request.user):
         return redirect("interview_conduct", pk=interview.pk)
+    if move == "request_changes":
+        # Back with the trainee: the supervisor no longer sees it until it is reviewed again.
+        return redirect("interview_list", pk=interview.enrollment.program_id)
     return redirect("article_preview", pk=interview.pk)
 
 
@@ -323,6 +327,10 @@ def interview_review(request, pk: int):
     )
     errors, status = {}, 200
     values = request.POST if request.method == "POST" else None
+    if request.method == "POST" and interview.state != InterviewState.INTERVIEWED:
+        # A second click, or another tab: the first one was saved.
+        messages.info(request, _("Your answers and consent were already sent."))
+        return redirect("interview_review", pk=interview.pk)
     if request.method == "POST":
         try:
             services.review(interview, request.POST, by=request.user)

@@ -62,7 +62,7 @@ def test_the_demo_interview_from_holding_it_to_the_export(browser, live_server, 
     for index, text in enumerate(ANSWERS):
         answers.nth(index).press_sequentially(text, delay=5)
     expect(page.locator("#save-status")).to_contain_text("保存しました", timeout=10_000)
-    page.get_by_label("質問", exact=True).fill(FOLLOW_UP[0])
+    page.get_by_label("追加する質問").fill(FOLLOW_UP[0])
     page.get_by_label("研修後").select_option(index=0)  # after Q1
     page.get_by_role("button", name="追加").click()
     expect(page.get_by_text("質問を追加しました。")).to_be_visible()
@@ -121,7 +121,9 @@ def test_the_demo_interview_from_holding_it_to_the_export(browser, live_server, 
         for answer in (ANSWERS[0], ANSWERS[2], FOLLOW_UP[1]):
             assert answer in text
         assert ANSWERS[1] not in text
-        assert "S.T.さん" in text and "田中" not in text
+        assert "田中" not in text
+    assert "**S\\.T\\.さん**" in texts["Markdown"]  # S.T.さん, its dots escaped
+    assert "<strong>S.T.さん</strong>" in texts["HTML"]
     assert texts["Markdown"].startswith("# ")
     assert "<article>" in texts["HTML"] and "<script" not in texts["HTML"]
     office.close()

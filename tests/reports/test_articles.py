@@ -85,9 +85,47 @@ def test_user_text_stays_text_in_both_exports(approved):
     article = articles.build(approved)
     html = articles.to_html(article)
     markdown = articles.to_markdown(article)
-    for out in (html, markdown):
-        assert "<script>" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in markdown and "&lt;script&gt;alert\\(1\\)" in markdown
     assert "\\# 見出しではない" in markdown  # not a heading
+
+
+@pytest.mark.parametrize(
+    ("typed", "markdown"),
+    [
+        ("[x](javascript:alert(1))", "\\[x\\]\\(javascript\\:alert\\(1\\)\\)"),
+        ("![](http://evil/x.png)", "\\!\\[\\]\\(http\\://evil/x\\.png\\)"),
+        ("www.example.com", "www\\.example\\.com"),  # no autolink
+        ("*強調* と `code`", "\\*強調\\* と \\`code\\`"),
+        ("2024年に入庁", "2024年に入庁"),  # digits need no escape
+        ("10. 番号", "10\\. 番号"),  # not an ordered list
+        ("   # 字下げ", "\\# 字下げ"),
+        ("一行目\n===", "一行目  \n\\=\\=\\="),  # not a heading underline
+        ("段落1\n\n段落2", "段落1\n\n段落2"),  # a blank line stays a paragraph break
+        ('"引用"', '"引用"'),
+    ],
+)
+def test_markdown_escaping(typed, markdown):
+    assert articles._markdown_text(typed) == markdown
+
+
+def test_every_piece_of_user_text_is_escaped_in_html(approved, host):
+    host.name = "<b>社</b>"
+    host.save()
+    question = approved.questions.filter(consent=True).first()
+    question.text = "<i>質問</i>"
+    question.save()
+    html = articles.to_html(articles.build(approved))
+    assert "<b>" not in html and "<i>" not in html
+    assert "&lt;b&gt;社&lt;/b&gt;" in html and "&lt;i&gt;質問&lt;/i&gt;" in html
+
+
+def test_the_article_is_in_japanese_whoever_downloads_it(approved):
+    from django.utils import translation
+
+    with translation.override("en"):
+        article = articles.build(approved)
+    assert "に聞きました" in article.title
 
 
 def test_exports_once_approved_and_in_scope_only(

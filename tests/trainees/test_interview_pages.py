@@ -229,3 +229,61 @@ def test_coordinators_copy_the_built_in_template_and_edit_their_own(
         client.post(url, {"template_id": foreign.pk, "name": "x", "questions": "y"}).status_code
         == 404
     )
+
+
+def reviewed(interview, coordinator, trainee):
+    q = interview.questions.first()
+    svc.save_answers(interview, {f"answer-{q.pk}": "答え"}, by=coordinator)
+    svc.finish(interview, by=coordinator)
+    svc.review(interview, {"name_form": "full", f"consent-{q.pk}": "yes"}, by=trainee)
+
+
+def test_another_municipalitys_supervisor_cannot_approve(
+    client, interview, coordinator, trainee, other_supervisor, supervisor
+):
+    reviewed(interview, coordinator, trainee)
+    client.force_login(other_supervisor)
+    move = reverse("interview_move", args=[interview.pk])
+    assert client.post(move, {"move": "approve"}).status_code == 404
+    assert client.get(reverse("article_preview", args=[interview.pk])).status_code == 404
+    interview.refresh_from_db()
+    assert interview.state == InterviewState.REVIEWED
+    # Their own supervisor asks for changes and lands on a page they may see.
+    client.force_login(supervisor)
+    response = client.post(
+        move, {"move": "request_changes", "comment": "課名を伏せて"}, follow=True
+    )
+    assert response.status_code == 200 and "差し戻しました" in response.content.decode()
+
+
+def test_a_second_review_click_is_told_not_refused(client, interview, coordinator, trainee):
+    reviewed(interview, coordinator, trainee)
+    client.force_login(trainee)
+    response = client.post(
+        reverse("interview_review", args=[interview.pk]), {"name_form": "full"}, follow=True
+    )
+    assert response.status_code == 200 and "すでに送信されています" in response.content.decode()
+
+
+def test_staff_who_do_not_interview_get_403_on_questions(client, interview, staff):
+    client.force_login(staff)
+    q = interview.questions.first()
+    url = reverse("interview_questions", args=[interview.pk])
+    for action in ("up", "down", "remove"):
+        assert client.post(url, {"action": action, "question_id": q.pk}).status_code == 403
+    assert client.post(url, {"action": "add", "question": "x"}).status_code == 403
+    assert interview.questions.count() == 5
+
+
+def test_the_interviewer_page_locks_after_finishing(client, interview, coordinator, trainee):
+    reviewed(interview, coordinator, trainee)
+    client.force_login(coordinator)
+    q = interview.questions.first()
+    response = client.post(
+        reverse("interview_conduct", args=[interview.pk]),
+        {f"answer-{q.pk}": "上書き"},
+        headers={"X-Kenshu-Autosave": "1"},
+    )
+    assert response.status_code == 409
+    q.refresh_from_db()
+    assert q.answer == "答え"

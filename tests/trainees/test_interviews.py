@@ -230,3 +230,67 @@ def test_a_supervisor_elsewhere_sees_nothing(
     assert not Interview.objects.visible_to(other_supervisor).exists()
     elsewhere = MembershipFactory(role=Role.STAFF).user  # staff of another host
     assert not Interview.objects.visible_to(elsewhere).exists()
+
+
+def test_after_finishing_the_interviewers_no_longer_write(interview, coordinator, trainee):
+    answered(interview, coordinator)
+    q = interview.questions.first()
+    with pytest.raises(svc.InterviewRefused) as refused:
+        svc.save_answers(interview, {f"answer-{q.pk}": "上書き"}, by=coordinator)
+    assert refused.value.code == "locked"
+    with pytest.raises(svc.InterviewRefused):
+        svc.add_question(interview, "追加の質問", by=coordinator)
+    q.refresh_from_db()
+    assert q.answer == "答え1"
+
+
+def test_the_approved_article_text_no_longer_changes(interview, coordinator, trainee, supervisor):
+    answered(interview, coordinator)
+    svc.edit_article(interview, "導入（修正）", "結び", by=coordinator)  # still allowed
+    svc.review(interview, consent_all(interview), by=trainee)
+    svc.edit_article(interview, "導入（確認後）", "結び", by=coordinator)
+    svc.approve(interview, by=supervisor)
+    with pytest.raises(svc.InterviewRefused):
+        svc.edit_article(interview, "承認後の書き換え", "", by=coordinator)
+    interview.refresh_from_db()
+    assert interview.introduction == "導入（確認後）"
+
+
+def test_one_interview_per_trainee_and_program(interview, enrollment, coordinator, plan):
+    plan.date = plan.date - timedelta(days=1)
+    with pytest.raises(svc.InterviewRefused) as refused:
+        svc.schedule(enrollment, plan, by=coordinator)
+    assert refused.value.code == "twice"
+    assert Interview.objects.count() == 1
+
+
+def test_a_slot_deleted_in_the_week_is_replaced_when_rescheduling(
+    interview, coordinator, plan, trainee
+):
+    from programs.services.week import cancel_activity
+
+    old = interview.activity
+    cancel_activity(old, by=coordinator)
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(trainee)
+    assert (
+        "インタビュー"
+        not in client.get(reverse("trainee_today")).content.decode().split("今日の予定")[0]
+    )  # no reminder of a slot that is gone
+    svc.reschedule(interview, plan, by=coordinator)
+    interview.refresh_from_db()
+    assert interview.activity.pk != old.pk and interview.activity.cancelled_at is None
+    assert interview.owns_activity
+
+
+def test_initials_need_the_reading_of_the_name(interview, coordinator, trainee):
+    trainee.family_name_kana = trainee.given_name_kana = ""
+    trainee.family_name, trainee.given_name = "田中", "翔"
+    trainee.save()
+    answered(interview, coordinator)
+    with pytest.raises(svc.InterviewRefused) as refused:
+        svc.review(interview, consent_all(interview, name_form="initials"), by=trainee)
+    assert "name_form" in refused.value.errors

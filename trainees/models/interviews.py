@@ -155,6 +155,9 @@ class Interview(models.Model):
         verbose_name = _("interview")
         verbose_name_plural = _("interviews")
         ordering = ["enrollment__program", "activity__date", "activity__start_time", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment"], name="interview_once_per_enrolment")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enrollment.trainee} — {self.enrollment.program}"

@@ -29,8 +29,16 @@ from ..models import (
     InterviewTemplateQuestion,
     NameForm,
 )
+from ..names import initials_known
 
-EDITABLE_STATES = (InterviewState.DRAFT, InterviewState.INTERVIEWED)
+# Interviewers write until they finish; then the transcript is the trainee's to correct.
+EDITABLE_STATES = (InterviewState.DRAFT,)
+# The article's own text changes until the supervisor has approved what they read.
+ARTICLE_EDITABLE_STATES = (
+    InterviewState.DRAFT,
+    InterviewState.INTERVIEWED,
+    InterviewState.REVIEWED,
+)
 
 
 class InterviewRefused(Exception):
@@ -191,6 +199,9 @@ def schedule(
         raise InterviewRefused(_("Only a coordinator schedules interviews."), "forbidden")
     if not enrollment.is_active:
         raise InterviewRefused(_("This trainee has withdrawn from the program."), "withdrawn")
+    if Interview.objects.filter(enrollment=enrollment).exists():
+        message = _("This trainee already has an interview in this program.")
+        raise InterviewRefused(message, "twice", {"enrollment": message})
     _check_interviewers(enrollment, plan.interviewers)
     template = template or built_in_template()
     if template.host_id not in (None, program.host_id):
@@ -218,20 +229,23 @@ def schedule(
 def reschedule(interview: Interview, plan: Plan, *, by) -> Interview:
     if not can_coordinate(by, interview):
         raise InterviewRefused(_("Only a coordinator schedules interviews."), "forbidden")
-    if interview.state != InterviewState.DRAFT:
-        raise InterviewRefused(_("The interview has been held: its time no longer changes."))
     enrollment = interview.enrollment
     _check_interviewers(enrollment, plan.interviewers)
     with transaction.atomic():
-        old = interview.activity
-        current = old if interview.owns_activity and plan.slot is None else None
-        activity, owns = _slot_activity(enrollment, plan, by=by, current=current)
-        if interview.owns_activity and activity.pk != old.pk:
+        row = Interview.objects.select_for_update().get(pk=interview.pk)
+        if row.state != InterviewState.DRAFT:
+            raise InterviewRefused(_("The interview has been held: its time no longer changes."))
+        old = row.activity
+        # Its own slot moves with it; a cancelled one (deleted in the week) is replaced.
+        reuse = row.owns_activity and plan.slot is None and old.cancelled_at is None
+        activity, owns = _slot_activity(enrollment, plan, by=by, current=old if reuse else None)
+        if row.owns_activity and activity.pk != old.pk and old.cancelled_at is None:
             cancel_activity(old, by=by)
-        interview.activity, interview.owns_activity = activity, owns
-        interview.online_url = plan.online_url
-        interview.save(update_fields=["activity", "owns_activity", "online_url", "updated_at"])
-        interview.interviewers.set(plan.interviewers)
+        row.activity, row.owns_activity = activity, owns
+        row.online_url = plan.online_url
+        row.save(update_fields=["activity", "owns_activity", "online_url", "updated_at"])
+        row.interviewers.set(plan.interviewers)
+    interview.activity, interview.owns_activity = row.activity, row.owns_activity
     return interview
 
 
@@ -259,7 +273,7 @@ def save_answers(
         row = Interview.objects.select_for_update().get(pk=interview.pk)
         if row.state not in EDITABLE_STATES:
             raise InterviewRefused(
-                _("The trainee has reviewed this interview: its answers no longer change."),
+                _("The interview has been finished: its answers are the trainee's to correct."),
                 "locked",
             )
         if client_id and row.client_id == client_id and client_seq <= row.client_seq:
@@ -308,8 +322,6 @@ def add_question(interview: Interview, text: str, *, by, after: int | None = Non
     """A question asked on the spot, after question `after` (a pk) or at the end."""
     if not can_conduct(by, interview):
         raise InterviewRefused(_("Only the interviewers record answers."), "forbidden")
-    if interview.state not in EDITABLE_STATES:
-        raise InterviewRefused(_("The trainee has reviewed this interview."), "locked")
     text = (text or "").strip()
     if not text or len(text) > QUESTION_LIMIT:
         message = _("A question needs between 1 and %(limit)s characters.") % {
@@ -317,7 +329,9 @@ def add_question(interview: Interview, text: str, *, by, after: int | None = Non
         }
         raise InterviewRefused(message, "invalid", {"question": message})
     with transaction.atomic():
-        Interview.objects.select_for_update().get(pk=interview.pk)
+        row = Interview.objects.select_for_update().get(pk=interview.pk)
+        if row.state not in EDITABLE_STATES:
+            raise InterviewRefused(_("The questions of this interview no longer change."), "locked")
         questions = list(interview.questions.order_by("order", "pk"))
         position = len(questions)
         for index, q in enumerate(questions):
@@ -332,12 +346,19 @@ def add_question(interview: Interview, text: str, *, by, after: int | None = Non
     return new
 
 
+def _lock_editable(interview: Interview, by) -> None:
+    if not can_conduct(by, interview):
+        raise InterviewRefused(_("Only the interviewers change the questions."), "forbidden")
+    row = Interview.objects.select_for_update().get(pk=interview.pk)
+    if row.state not in EDITABLE_STATES:
+        raise InterviewRefused(_("The questions of this interview no longer change."), "locked")
+
+
 def move_question(question: InterviewQuestion, direction: int, *, by) -> None:
     interview = question.interview
-    if not can_conduct(by, interview) or interview.state not in EDITABLE_STATES:
-        raise InterviewRefused(_("The questions of this interview no longer change."), "locked")
     with transaction.atomic():
-        questions = list(interview.questions.select_for_update().order_by("order", "pk"))
+        _lock_editable(interview, by)
+        questions = list(interview.questions.order_by("order", "pk"))
         index = next(i for i, q in enumerate(questions) if q.pk == question.pk)
         other = index + direction
         if 0 <= other < len(questions):
@@ -348,12 +369,11 @@ def move_question(question: InterviewQuestion, direction: int, *, by) -> None:
 
 
 def remove_question(question: InterviewQuestion, *, by) -> None:
-    interview = question.interview
-    if not can_conduct(by, interview) or interview.state not in EDITABLE_STATES:
-        raise InterviewRefused(_("The questions of this interview no longer change."), "locked")
-    if question.answer:
-        raise InterviewRefused(_("A question with an answer is not removed."), "answered")
-    question.delete()
+    with transaction.atomic():
+        _lock_editable(question.interview, by)
+        if InterviewQuestion.objects.filter(pk=question.pk).exclude(answer="").exists():
+            raise InterviewRefused(_("A question with an answer is not removed."), "answered")
+        question.delete()
 
 
 def finish(interview: Interview, *, by) -> Interview:
@@ -379,6 +399,11 @@ def review(interview: Interview, data, *, by) -> Interview:
     name_form = data.get("name_form", "")
     if name_form not in NameForm.values:
         errors["name_form"] = _("Choose how your name appears.")
+    elif name_form == NameForm.INITIALS and not initials_known(by):
+        errors["name_form"] = _(
+            "The reading of your name is not known, so no initials can be made: choose "
+            "another form, or ask your coordinator to add the reading (kana)."
+        )
     questions = [q for q in interview.questions.all() if q.answer]
     updates = []
     now = timezone.now()
@@ -449,10 +474,10 @@ def publish(interview: Interview, *, by) -> Interview:
 
 
 def edit_article(interview: Interview, introduction: str, closing: str, *, by) -> None:
+    """The introduction and closing change until the supervisor approves the article (what
+    they approve is what is published)."""
     if not can_coordinate(by, interview):
         raise InterviewRefused(_("Only a coordinator edits the article."), "forbidden")
-    if interview.state == InterviewState.PUBLISHED:
-        raise InterviewRefused(_("The article is published: it no longer changes."), "published")
     errors = {}
     for name, value in (("introduction", introduction), ("closing", closing)):
         if len(value or "") > ARTICLE_TEXT_LIMIT:
@@ -462,11 +487,15 @@ def edit_article(interview: Interview, introduction: str, closing: str, *, by) -
             }
     if errors:
         raise InterviewRefused(_("Some fields need attention."), "invalid", errors)
-    Interview.objects.filter(pk=interview.pk).update(
+    updated = Interview.objects.filter(pk=interview.pk, state__in=ARTICLE_EDITABLE_STATES).update(
         introduction=(introduction or "").strip(),
         closing=(closing or "").strip(),
         updated_at=timezone.now(),
     )
+    if not updated:
+        raise InterviewRefused(
+            _("The article has been approved: it no longer changes."), "published"
+        )
 
 
 MOVES = {
