@@ -97,7 +97,7 @@ def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     """A program the user may see; `write` asks for a coordinator of its host (403 for the
     others who may only read it). The host's own people are recognised from their cached
     memberships (one query); everyone else goes through `Program.objects.visible_to`."""
-    program = Program.objects.select_related("host").filter(pk=pk).first()
+    program = _program(pk, cached=not write)
     if program is None:
         raise Http404
     if (
@@ -108,6 +108,20 @@ def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     if write and not can_edit_program(user, program):
         raise PermissionDenied
     return program
+
+
+def _program(pk: int, *, cached: bool) -> Program | None:
+    """The program and its host. Pages that only read take it from the cache, keyed on the
+    "programs" version that every writer of programs and hosts bumps (programs.cache); a
+    change goes through a fresh query."""
+    if not cached:
+        return Program.objects.select_related("host").filter(pk=pk).first()
+    key = f"program:{pk}:{kenshu_cache.version('programs')}"
+    found = cache.get(key)
+    if found is None:
+        found = Program.objects.select_related("host").filter(pk=pk).first() or False
+        cache.set(key, found, kenshu_cache.TIMEOUT)
+    return found or None
 
 
 def can_edit_program(user, program: Program) -> bool:

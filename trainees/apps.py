@@ -9,7 +9,9 @@ class TraineesConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers, demo
+        from . import answers, demo, signals
+
+        signals.connect()
 
         registry.register_due(answers.due_for)
         registry.register_program_sections(answers.program_sections)

@@ -16,7 +16,7 @@ class SurveySettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["question_set"].queryset = QuestionSet.objects.usable_by(program.host)
         self.fields["question_set"].empty_label = None
-        self.fields["followup_days"].widget.attrs.update({"min": 7, "max": 730})
+        self.fields["followup_days"].widget.attrs.update({"min": 15, "max": 730})
 
 
 class InterviewScheduleForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs import cache as kenshu_cache
 from programs.models import Municipality
 
 from .forms import InterviewScheduleForm
@@ -48,13 +49,34 @@ def _host_interview(user, pk: int) -> Interview:
 
 
 def interview_list(request, pk: int):
-    """The program's interviews: every one for the host's people (and the schedule form for
-    coordinators); for a supervisor, their municipality's once reviewed by the trainee."""
+    """The program's interviews: every one for the host's people; for a supervisor, their
+    municipality's once reviewed by the trainee. The table is cached until an interview, a
+    program, an enrolment or an activity changes."""
     program = access.get_program_for_user(request.user, pk)
     is_host = program.host_id in access.host_ids_of(request.user)
     if not is_host and not Municipality.objects.supervised_by(request.user).exists():
         raise Http404
-    can_edit = access.can_edit_program(request.user, program)
+    content = kenshu_cache.cached_render(
+        request,
+        kenshu_cache.fragment_key(
+            "interview-list", request, program.pk, kenshu_cache.version("trainees")
+        ),
+        "trainees/interview_list_content.html",
+        lambda: _list_context(request, program, is_host),
+    )
+    return render(
+        request,
+        "trainees/interview_list.html",
+        {
+            "program": program,
+            "content": content,
+            "is_host": is_host,
+            "can_edit": access.can_edit_program(request.user, program),
+        },
+    )
+
+
+def _list_context(request, program, is_host: bool) -> dict:
     interviews = list(
         Interview.objects.visible_to(request.user)
         .filter(enrollment__program=program)
@@ -62,46 +84,49 @@ def interview_list(request, pk: int):
         .prefetch_related("interviewers")
         .order_by("activity__date", "activity__start_time", "pk")
     )
-    form = None
+    return {
+        "rows": [
+            {
+                "name": i.enrollment.trainee.display_name,
+                "municipality": i.enrollment.municipality.name,
+                "state": i.state,
+                "state_label": i.get_state_display(),
+                "when": f"{i.activity.date:%m/%d} {i.activity.start_time:%H:%M}"
+                f"–{i.activity.end_time:%H:%M}",
+                "interviewers": ", ".join(u.display_name for u in i.interviewers.all()),
+                "url": reverse("interview_conduct", args=[i.pk])
+                if is_host
+                else reverse("article_preview", args=[i.pk]),
+            }
+            for i in interviews
+        ]
+    }
+
+
+def interview_new(request, pk: int):
+    """A coordinator schedules an interview."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    form = InterviewScheduleForm(request.POST or None, program=program)
     status = 200
-    if can_edit:
-        form = InterviewScheduleForm(request.POST or None, program=program)
-        if request.method == "POST":
-            if form.is_valid():
-                data = form.cleaned_data
-                try:
-                    interview = services.schedule(
-                        data["enrollment"],
-                        _plan(data),
-                        by=request.user,
-                        template=data["template"],
-                    )
-                except InterviewRefused as refused:
-                    _form_errors(form, refused)
-                    status = 400
-                else:
-                    messages.success(request, _("Interview scheduled. It is in the week."))
-                    return redirect("interview_conduct", pk=interview.pk)
-            else:
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                interview = services.schedule(
+                    data["enrollment"], _plan(data), by=request.user, template=data["template"]
+                )
+            except InterviewRefused as refused:
+                _form_errors(form, refused)
                 status = 400
-    elif request.method == "POST":
-        raise PermissionDenied
-    rows = [
-        {
-            "interview": i,
-            "when": f"{i.activity.date:%m/%d} {i.activity.start_time:%H:%M}"
-            f"–{i.activity.end_time:%H:%M}",
-            "interviewers": ", ".join(u.display_name for u in i.interviewers.all()),
-            "url": reverse("interview_conduct", args=[i.pk])
-            if is_host
-            else reverse("article_preview", args=[i.pk]),
-        }
-        for i in interviews
-    ]
+            else:
+                messages.success(request, _("Interview scheduled. It is in the week."))
+                return redirect("interview_conduct", pk=interview.pk)
+        else:
+            status = 400
     return render(
         request,
-        "trainees/interview_list.html",
-        {"program": program, "rows": rows, "form": form, "is_host": is_host},
+        "trainees/interview_new.html",
+        {"program": program, "form": form},
         status=status,
     )
 

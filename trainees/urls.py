@@ -40,6 +40,7 @@ urlpatterns = [
     path("programs/<int:pk>/survey/", views.survey_results, name="survey_results"),
     path("municipality/reflections/", views.supervisor_reflections, name="supervisor_reflections"),
     path("programs/<int:pk>/interviews/", interview_views.interview_list, name="interview_list"),
+    path("programs/<int:pk>/interviews/new/", interview_views.interview_new, name="interview_new"),
     path("interviews/<int:pk>/", interview_views.interview_conduct, name="interview_conduct"),
     path(
         "interviews/<int:pk>/questions/",

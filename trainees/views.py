@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs import cache as kenshu_cache
 from programs.models import Enrollment, Municipality, Status
 
 from .forms import SurveySettingsForm
@@ -427,8 +428,29 @@ def _host_program(user, pk: int):
 
 def reflection_matrix(request, pk: int):
     """Trainees × days: each reflection's state; a click opens a submitted one. A fixed
-    number of queries whatever the trainees and days."""
+    number of queries whatever the trainees and days, and the rendered table is cached
+    until a reflection, a comment, a program, an enrolment or an activity changes."""
     program = _host_program(request.user, pk)
+    today = timezone.localdate()
+    key = kenshu_cache.fragment_key(
+        "reflection-matrix",
+        request,
+        program.pk,
+        kenshu_cache.version("trainees"),
+        timezone.now() > deadline_of(program, today),  # today's cells turn "overdue"
+    )
+    content = kenshu_cache.cached_render(
+        request,
+        key,
+        "trainees/reflection_matrix_content.html",
+        lambda: _matrix_context(request, program),
+    )
+    return render(
+        request, "trainees/reflection_matrix.html", {"program": program, "content": content}
+    )
+
+
+def _matrix_context(request, program) -> dict:
     enrollments = list(
         Enrollment.objects.visible_to(request.user)
         .active()
@@ -482,19 +504,15 @@ def reflection_matrix(request, pk: int):
                 "cells": cells,
             }
         )
-    return render(
-        request,
-        "trainees/reflection_matrix.html",
-        {
-            "program": program,
-            "days": [
-                {"label": _day(day), "today": day == today, "submitted": submitted_per_day[day]}
-                for day in days
-            ],
-            "table": table,
-            "trainee_count": len(enrollments),
-        },
-    )
+    return {
+        "program": program,
+        "days": [
+            {"label": _day(day), "today": day == today, "submitted": submitted_per_day[day]}
+            for day in days
+        ],
+        "table": table,
+        "trainee_count": len(enrollments),
+    }
 
 
 def reflection_inbox(request):
@@ -502,6 +520,16 @@ def reflection_inbox(request):
     host_ids = access.host_ids_of(request.user)
     if not host_ids:
         raise Http404
+    content = kenshu_cache.cached_render(
+        request,
+        kenshu_cache.fragment_key("reflection-inbox", request, kenshu_cache.version("trainees")),
+        "trainees/reflection_inbox_content.html",
+        lambda: _inbox_context(request, host_ids),
+    )
+    return render(request, "trainees/reflection_inbox.html", {"content": content})
+
+
+def _inbox_context(request, host_ids) -> dict:
     waiting = list(
         DailyReflection.objects.visible_to(request.user)
         .filter(status=ReflectionStatus.SUBMITTED, enrollment__program__host__in=host_ids)
@@ -537,7 +565,7 @@ def reflection_inbox(request):
         }
         for r in waiting
     ]
-    return render(request, "trainees/reflection_inbox.html", {"rows": rows})
+    return {"rows": rows}
 
 
 def supervisor_reflections(request):

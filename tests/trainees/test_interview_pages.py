@@ -36,6 +36,7 @@ def urls(interview):
     pk = interview.pk
     return [
         ("get", reverse("interview_list", args=[interview.enrollment.program_id])),
+        ("post", reverse("interview_new", args=[interview.enrollment.program_id])),
         ("get", reverse("interview_conduct", args=[pk])),
         ("post", reverse("interview_questions", args=[pk])),
         ("post", reverse("interview_move", args=[pk])),
@@ -64,8 +65,10 @@ def test_outsiders_get_404(client, interview, who, request):
 
 
 def test_the_coordinator_schedules_in_the_form(client, coordinator, staff, running, enrollment):
+    client.force_login(staff)
+    assert client.get(reverse("interview_new", args=[running.pk])).status_code == 403
     client.force_login(coordinator)
-    url = reverse("interview_list", args=[running.pk])
+    url = reverse("interview_new", args=[running.pk])
     form = {
         "enrollment": enrollment.pk,
         "date": running.end_date.isoformat(),
@@ -287,3 +290,15 @@ def test_the_interviewer_page_locks_after_finishing(client, interview, coordinat
     assert response.status_code == 409
     q.refresh_from_db()
     assert q.answer == "答え"
+
+
+def test_the_cached_list_follows_every_write(client, coordinator, trainee, interview, staff):
+    client.force_login(coordinator)
+    url = reverse("interview_list", args=[interview.enrollment.program_id])
+    assert "予定" in client.get(url).content.decode()
+    q = interview.questions.first()
+    svc.save_answers(interview, {f"answer-{q.pk}": "答え"}, by=coordinator)
+    svc.finish(interview, by=coordinator)
+    assert "実施済み" in client.get(url).content.decode()
+    interview.interviewers.add(staff)
+    assert staff.display_name in client.get(url).content.decode()

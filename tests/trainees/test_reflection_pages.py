@@ -184,8 +184,8 @@ def test_the_matrix_shows_each_state(client, coordinator, trainee, enrollment, t
     svc.save_draft(enrollment, today, {"did": "途中"}, by=trainee)
     client.force_login(coordinator)
     html = client.get(reverse("reflection_matrix", args=[running.pk])).content.decode()
-    assert "cell cell--late" in html and "cell cell--reviewed" in html
-    assert "cell cell--draft" in html and "cell cell--upcoming" in html
+    assert '<td class="cell cell--late"' in html and '<td class="cell cell--reviewed"' in html
+    assert '<td class="cell cell--draft"' in html and '<td class="cell cell--upcoming"' in html
     assert "途中" not in html  # a draft's state shows, never its text
     assert reverse("reflection_detail", args=[on_time.pk]) in html
 
@@ -234,3 +234,24 @@ def test_a_refused_submit_puts_the_cursor_on_the_first_problem(client, trainee, 
     html = response.content.decode()
     assert response.status_code == 400
     assert 'name="self_rating" value="1" data-autosave autofocus' in html
+
+
+def test_the_cached_matrix_and_list_follow_every_write(
+    client, coordinator, trainee, enrollment, today, running
+):
+    client.force_login(coordinator)
+    matrix = reverse("reflection_matrix", args=[running.pk])
+    inbox = reverse("reflection_inbox")
+    assert '<td class="cell cell--submitted"' not in client.get(matrix).content.decode()
+    assert '<td class="cell cell--draft"' not in client.get(matrix).content.decode()
+    client.get(inbox)  # both cached now
+    svc.save_draft(enrollment, today, {"did": "途中"}, by=trainee)
+    assert '<td class="cell cell--draft"' in client.get(matrix).content.decode()
+    row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
+    assert '<td class="cell cell--submitted"' in client.get(matrix).content.decode()
+    assert reverse("reflection_detail", args=[row.pk]) in client.get(inbox).content.decode()
+    svc.add_comment(row, "一言", by=coordinator)
+    assert 'badge--comments">1' in client.get(matrix).content.decode()
+    svc.mark_reviewed(row, by=coordinator)
+    assert '<td class="cell cell--reviewed"' in client.get(matrix).content.decode()
+    assert reverse("reflection_detail", args=[row.pk]) not in client.get(inbox).content.decode()
