@@ -302,3 +302,14 @@ def test_the_cached_list_follows_every_write(client, coordinator, trainee, inter
     assert "実施済み" in client.get(url).content.decode()
     interview.interviewers.add(staff)
     assert staff.display_name in client.get(url).content.decode()
+
+
+def test_the_interview_is_in_both_calendar_feeds(client, interview, trainee, coordinator):
+    """The trainee's own feed and the program's feed that the host's people subscribe to."""
+    from programs.services import calendar as calendar_services
+
+    program = interview.enrollment.program
+    for user, kwargs in ((trainee, {}), (coordinator, {"program": program})):
+        token = calendar_services.get_or_create_feed(user, **kwargs).token
+        body = client.get(reverse("calendar_feed", args=[token])).content.decode()
+        assert "インタビュー" in body and "会議室A" in body, user
