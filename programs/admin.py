@@ -9,6 +9,7 @@ from .models import (
     Invitation,
     Membership,
     Municipality,
+    Notification,
     Role,
     TraineeProfile,
     User,
@@ -287,3 +288,46 @@ class ActivityLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The reminder rows: what was due, to whom, and what became of it. Nothing here is
+    edited; "send again" is an explicit action."""
+
+    list_display = ["key", "kind", "recipient", "status", "due_at", "sent_at", "attempts"]
+    list_filter = ["status", "kind", ("due_at", admin.DateFieldListFilter)]
+    search_fields = ["key", "recipient__email"]
+    date_hierarchy = "due_at"
+    list_select_related = ["recipient"]
+    actions = ["send_again"]
+    readonly_fields = [
+        "key",
+        "kind",
+        "recipient",
+        "program",
+        "url",
+        "context",
+        "due_at",
+        "status",
+        "claimed_at",
+        "attempts",
+        "sent_at",
+        "error",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Send again (the recipient gets the reminder once more)"))
+    def send_again(self, request, queryset):
+        from .services.reminders import resend
+
+        count = resend(list(queryset.values_list("pk", flat=True)))
+        record_activity(request.user, "reminders.resent", data={"count": count}, request=request)
+        self.message_user(
+            request,
+            _("%(count)s reminders will be sent again at the next tick.") % {"count": count},
+            messages.WARNING,
+        )

@@ -52,6 +52,21 @@ class ProgramForm(forms.ModelForm):
         help_text=_("One aim per line."),
     )
 
+    required_reminders = forms.MultipleChoiceField(
+        label=_("Reminders trainees cannot turn off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone can turn the other reminders off for themselves."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from . import registry
+
+        super().__init__(*args, **kwargs)
+        self.fields["required_reminders"].choices = [
+            (kind, reminder.label) for kind, reminder in registry.reminders().items()
+        ]
+
     class Meta:
         model = Program
         fields = [
@@ -63,6 +78,7 @@ class ProgramForm(forms.ModelForm):
             "host_aims",
             "reminder_time",
             "reflection_deadline",
+            "required_reminders",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

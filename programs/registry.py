@@ -93,3 +93,52 @@ def seed_demo(context: dict) -> int:
     """`context` names the demo's programs and people; each seeder returns the rows it
     created (0 when its rows are already there)."""
     return sum(seeder(context) for seeder in _seeders)
+
+
+# Reminders: each app says which reminders it has, who is due now, and what to write. -----
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    """One reminder due to one person now. `key` is unique per occasion (kind, recipient,
+    object, date): the dispatcher writes one row per key, whatever beat or retries do."""
+
+    kind: str
+    key: str
+    recipient_id: int
+    url: str
+    due_at: datetime
+    program_id: int | None = None
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ReminderMessage:
+    subject: str
+    lines: tuple[str, ...]
+    action: str  # the link's label
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A kind of reminder. `find(now)` yields what is due; `still_due(rows)` returns the ids
+    of notification rows that are still worth sending (a reflection submitted since, a
+    trainee withdrawn); `message(row)` writes it, in the active language."""
+
+    kind: str
+    label: object
+    find: Callable[[datetime], Iterable[DueReminder]]
+    still_due: Callable[[list], set]
+    message: Callable[[object], ReminderMessage | None]
+
+
+_reminders: dict[str, Reminder] = {}
+
+
+def register_reminder(reminder: Reminder) -> Reminder:
+    _reminders[reminder.kind] = reminder
+    return reminder
+
+
+def reminders() -> dict[str, Reminder]:
+    return dict(_reminders)

@@ -82,3 +82,43 @@ def apply_roster_import(import_id: int) -> None:
     from .services.roster import run_roster_import
 
     run_roster_import(import_id)
+
+
+@shared_task(name="programs.tasks.dispatch_reminders")
+def dispatch_reminders() -> dict:
+    """The beat's tick (every few minutes): write the rows of every reminder due now, then
+    hand them to senders in batches. Safe to run twice at once: rows have unique keys and
+    senders claim each row once."""
+    from django.utils import timezone
+
+    from .services import reminders
+
+    now = timezone.now()
+    interrupted = reminders.reap(now)
+    created = reminders.dispatch(now)
+    batches = reminders.due_batches(now)
+    for ids in batches:
+        send_reminder_batch.delay(ids)
+    return {"created": created, "batches": len(batches), "interrupted": interrupted}
+
+
+@shared_task(
+    bind=True,
+    name="programs.tasks.send_reminder_batch",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=8,
+)
+def send_reminder_batch(self, ids: list[int]) -> dict:
+    """Send one batch over one SMTP connection. On an error that can pass, the unsent rows
+    wait again and the task retries with backoff (capped below the broker's visibility
+    timeout)."""
+    from .services import reminders
+
+    result = reminders.send_batch(ids)
+    if result.retry is not None:
+        raise self.retry(
+            exc=result.retry,
+            countdown=min(30 * 2**self.request.retries, settings.KENSHU_MAX_TASK_DELAY),
+        )
+    return {"sent": result.sent, "skipped": result.skipped, "failed": result.failed}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import core, feeds, programs, week
+from .views import core, feeds, programs, reminders, week
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -61,6 +61,7 @@ urlpatterns = [
     ),
     path("activities/<int:pk>.ics", feeds.activity_ics, name="activity_ics"),
     path("calendar/", feeds.calendar_feeds, name="calendar_feeds"),
+    path("reminders/", reminders.reminder_settings, name="reminder_settings"),
     path(
         "calendar/<int:pk>/regenerate/",
         feeds.calendar_feed_regenerate,

@@ -9,7 +9,7 @@ class TraineesConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers, demo, signals
+        from . import answers, demo, reminders, signals
 
         signals.connect()
 
@@ -17,3 +17,5 @@ class TraineesConfig(AppConfig):
         registry.register_program_sections(answers.program_sections)
         registry.register_demo_seeder(demo.seed)
         registry.register_demo_seeder(demo.seed_interviews)
+        for reminder in reminders.REMINDERS:
+            registry.register_reminder(reminder)

@@ -250,10 +250,16 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60 * 60}
 KENSHU_MAX_TASK_DELAY = 60 * 60
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+KENSHU_REMINDER_TICK_MINUTES = env.int("KENSHU_REMINDER_TICK_MINUTES", default=5)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "programs.tasks.clear_expired_sessions",
         "schedule": crontab(hour=4, minute=0),
+    },
+    # One entry; correctness lives in the notification rows, not in beat.
+    "dispatch-reminders": {
+        "task": "programs.tasks.dispatch_reminders",
+        "schedule": crontab(minute=f"*/{KENSHU_REMINDER_TICK_MINUTES}"),
     },
 }
 

@@ -1,5 +1,6 @@
 from .accounts import User
 from .activity import ActivityLog
+from .notifications import Notification, NotificationStatus, ReminderOptOut
 from .organisations import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile
 from .programs import Enrollment, Program, RosterImport, Scheme, Status, fiscal_year_of
 from .week import Activity, ActivityKind, CalendarFeed, TemplateActivity, WeekTemplate
@@ -14,7 +15,10 @@ __all__ = [
     "Invitation",
     "Membership",
     "Municipality",
+    "Notification",
+    "NotificationStatus",
     "Program",
+    "ReminderOptOut",
     "Role",
     "RosterImport",
     "Scheme",

@@ -105,6 +105,9 @@ class Program(models.Model):
     municipality_aims = models.JSONField(_("aims of the municipality"), default=list, blank=True)
     host_aims = models.JSONField(_("aims of the host"), default=list, blank=True)
     reminder_time = models.TimeField(_("reflection reminder time"), default=default_reminder_time)
+    required_reminders = models.JSONField(
+        _("reminders trainees cannot turn off"), default=list, blank=True
+    )
     reflection_deadline = models.TimeField(
         _("reflection deadline"), default=default_reflection_deadline
     )
