@@ -38,6 +38,7 @@ def article_preview(request, pk: int):
             "interview": interview,
             "article": article,
             "is_host": interview.enrollment.program.host_id in access.host_ids_of(request.user),
+            "is_trainee": interview.enrollment.trainee_id == request.user.pk,
             "can_approve": interview.state == InterviewState.REVIEWED
             and interview_services.is_supervisor_of(request.user, interview),
             "can_publish": interview.state == InterviewState.APPROVED

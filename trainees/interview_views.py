@@ -341,6 +341,22 @@ def interview_article(request, pk: int):
     return redirect(reverse("interview_conduct", args=[interview.pk]) + "#article")
 
 
+def _name_examples(interview) -> list:
+    """Each name form with how this trainee's name would read, e.g. イニシャル（S.T.さん）."""
+    from .names import initials_known, trainee_name
+
+    examples = []
+    for value, label in NameForm.choices:
+        if value == NameForm.INITIALS and not initials_known(interview.enrollment.trainee):
+            examples.append((value, label))
+            continue
+        original = interview.name_form
+        interview.name_form = value
+        examples.append((value, f"{label}（{trainee_name(interview)}）"))
+        interview.name_form = original
+    return examples
+
+
 def interview_review(request, pk: int):
     """The trainee reads the transcript, corrects their own answers, consents per answer
     and chooses how their name appears."""
@@ -392,7 +408,7 @@ def interview_review(request, pk: int):
             "program": interview.enrollment.program,
             "questions": questions,
             "can_review": interview.state == InterviewState.INTERVIEWED,
-            "name_forms": NameForm.choices,
+            "name_forms": _name_examples(interview),
             "name_form": name_form,
             "name_error": errors.get("name_form", ""),
             "form_error": errors.get("__all__", ""),

@@ -4,11 +4,11 @@ with a conditional update and send them in batches over one SMTP connection.
 Never twice, never lost:
 - two beats or a retried dispatch write nothing new (the key is unique);
 - two workers given the same ids: the conditional claim lets one of them have each row;
-- a row is marked "sending" just before its message goes out and "sent" right after (one
-  UPDATE does both for consecutive rows); a worker that dies leaves its untouched rows
-  "claimed", and they are claimed again and sent after CLAIM_TIMEOUT; the one row it may
-  have been sending becomes "interrupted" and is never sent again by itself (an operator
-  can resend it from the admin, saying so);
+- rows are marked "sending" a few at a time (CHUNK) just before their messages go out and
+  "sent" right after; a worker that dies leaves its untouched rows "claimed", and they are
+  claimed again and sent after CLAIM_TIMEOUT; the rows it may have been sending become
+  "interrupted" and are never sent again by themselves (an operator can resend them from
+  the admin, saying so);
 - an SMTP error that can pass puts the row and the rest of the batch back to "pending" and
   the task retries with backoff; a permanent refusal is recorded on the row."""
 
@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import Case, CharField, DateTimeField, F, Q, TextField, Value, When
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -30,6 +30,8 @@ from ..models import Notification, NotificationStatus, Program, ReminderOptOut
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 BATCH_SIZE = 200
+CHUNK = 20  # rows marked "sending" together: at most this many become "interrupted" if a
+# worker is killed in the middle of sending them
 S = NotificationStatus
 
 
@@ -87,29 +89,6 @@ def claim(ids: list[int], now: datetime) -> tuple[uuid.UUID, list[Notification]]
     return token, rows
 
 
-def _mark(done: int | None, status: str, error: str = "", start: int | None = None) -> None:
-    """Close row `done` with `status` and open row `start` as "sending", in one UPDATE."""
-    now = timezone.now()
-    pks = [pk for pk in (done, start) if pk is not None]
-    if not pks:
-        return
-    Notification.objects.filter(pk__in=pks).update(
-        status=Case(
-            When(pk=done, then=Value(status)),
-            default=Value(S.SENDING),
-            output_field=CharField(),
-        ),
-        sent_at=Case(
-            When(pk=done, then=Value(now)), default=F("sent_at"), output_field=DateTimeField()
-        )
-        if status == S.SENT
-        else F("sent_at"),
-        error=Case(
-            When(pk=done, then=Value(error[:2000])), default=F("error"), output_field=TextField()
-        ),
-    )
-
-
 @dataclass
 class BatchResult:
     sent: int = 0
@@ -118,14 +97,15 @@ class BatchResult:
     retry: Exception | None = None
 
 
-def _message(row: Notification, reminder: registry.Reminder, reply_to: str | None):
+def _message(
+    row: Notification, reminder: registry.Reminder, reply_to: str | None, preferences: str
+):
     user = row.recipient
     with translation.override(user.language or settings.LANGUAGE_CODE):
         text = reminder.message(row)
         if text is None:
             return None
         base = settings.KENSHU_BASE_URL.rstrip("/")
-        preferences = base + reverse("reminder_settings")
         context = {
             "user": user,
             "message": text,
@@ -151,7 +131,7 @@ def _message(row: Notification, reminder: registry.Reminder, reply_to: str | Non
 
 def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     """Claim the rows, check each is still due and wanted, and send them over one SMTP
-    connection. Reads a fixed number of queries per batch; each message costs one UPDATE."""
+    connection. A fixed number of reads per batch, two UPDATEs per CHUNK messages."""
     now = now or timezone.now()
     result = BatchResult()
     _token, rows = claim(ids, now)
@@ -197,45 +177,16 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     if not to_send:
         return result
     connection = get_connection()
-    previous = None
+    preferences = settings.KENSHU_BASE_URL.rstrip("/") + reverse("reminder_settings")
     try:
         connection.open()
-        for row in to_send:
-            program = programs.get(row.program_id)
-            reply_to = program.created_by.email if program and program.created_by else None
-            message = _message(row, kinds[row.kind], reply_to)
-            if message is None:
-                _mark(previous, S.SENT, start=None)
-                previous = None
-                Notification.objects.filter(pk=row.pk).update(
-                    status=S.SKIPPED, error="nothing to say any more"
-                )
-                result.skipped += 1
-                continue
-            _mark(previous, S.SENT, start=row.pk)
-            previous = None
-            message.connection = connection
-            try:
-                connection.send_messages([message])
-            except smtplib.SMTPRecipientsRefused as exc:
-                Notification.objects.filter(pk=row.pk).update(status=S.FAILED, error=str(exc))
-                result.failed += 1
-                continue
-            except smtplib.SMTPResponseException as exc:
-                if 400 <= exc.smtp_code < 500:
-                    raise
-                Notification.objects.filter(pk=row.pk).update(status=S.FAILED, error=str(exc))
-                result.failed += 1
-                continue
-            previous = row.pk
-            result.sent += 1
-        _mark(previous, S.SENT)
-        previous = None
+        for first in range(0, len(to_send), CHUNK):
+            _send_chunk(
+                to_send[first : first + CHUNK], kinds, programs, preferences, connection, result
+            )
     except (smtplib.SMTPException, OSError) as exc:
-        # The connection or the server failed: what was sent is marked; the message being
-        # sent was refused (no 250), so it and the rest wait for the retry.
-        if previous is not None:
-            _mark(previous, S.SENT)
+        # The connection or the server failed. What went out is marked sent; the message
+        # being sent was refused (no 250), so it and the rest wait for the retry.
         Notification.objects.filter(
             pk__in=[r.pk for r in to_send], status__in=(S.CLAIMED, S.SENDING)
         ).update(status=S.PENDING, claim_token=None, error=f"will retry: {exc}"[:2000])
@@ -244,6 +195,52 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
         with contextlib.suppress(Exception):  # closing a broken connection may fail too
             connection.close()
     return result
+
+
+def _send_chunk(chunk, kinds, programs, preferences, connection, result: BatchResult) -> None:
+    """Mark a few rows "sending" in one UPDATE, send them, mark those that went out "sent" in
+    one UPDATE. A worker killed in between leaves at most CHUNK rows "sending": they become
+    interrupted (never resent by themselves); the rows it had not reached stay "claimed" and
+    are sent later."""
+    messages, nothing = [], []
+    for row in chunk:
+        program = programs.get(row.program_id)
+        reply_to = program.created_by.email if program and program.created_by else None
+        message = _message(row, kinds[row.kind], reply_to, preferences)
+        if message is None:
+            nothing.append(row.pk)
+        else:
+            message.connection = connection
+            messages.append((row, message))
+    if nothing:
+        Notification.objects.filter(pk__in=nothing).update(
+            status=S.SKIPPED, error="nothing to say any more"
+        )
+        result.skipped += len(nothing)
+    Notification.objects.filter(pk__in=[row.pk for row, _m in messages]).update(status=S.SENDING)
+    sent, failed = [], []
+    try:
+        for row, message in messages:
+            try:
+                connection.send_messages([message])
+            except smtplib.SMTPRecipientsRefused as exc:
+                failed.append((row.pk, str(exc)))
+                continue
+            except smtplib.SMTPResponseException as exc:
+                if 400 <= exc.smtp_code < 500:
+                    raise
+                failed.append((row.pk, str(exc)))
+                continue
+            sent.append(row.pk)
+    finally:
+        if sent:
+            Notification.objects.filter(pk__in=sent).update(
+                status=S.SENT, sent_at=timezone.now(), error=""
+            )
+        for pk, error in failed:  # a permanent refusal: recorded on its row
+            Notification.objects.filter(pk=pk).update(status=S.FAILED, error=error[:2000])
+        result.sent += len(sent)
+        result.failed += len(failed)
 
 
 def resend(notification_ids: list[int]) -> int:

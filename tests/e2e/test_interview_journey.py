@@ -63,7 +63,7 @@ def test_the_demo_interview_from_holding_it_to_the_export(browser, live_server, 
         answers.nth(index).press_sequentially(text, delay=5)
     expect(page.locator("#save-status")).to_contain_text("保存しました", timeout=10_000)
     page.get_by_label("追加する質問").fill(FOLLOW_UP[0])
-    page.get_by_label("研修後").select_option(index=0)  # after Q1
+    page.get_by_label("追加する位置").select_option(index=0)  # after Q1
     page.get_by_role("button", name="追加").click()
     expect(page.get_by_text("質問を追加しました。")).to_be_visible()
     page.get_by_label(re.compile(re.escape(FOLLOW_UP[0]))).fill(FOLLOW_UP[1])

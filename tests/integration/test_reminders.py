@@ -1,0 +1,157 @@
+"""Reminders against a real SMTP server on a loopback port (aiosmtpd), and two real worker
+processes on PostgreSQL and Redis racing for the same rows: every reminder arrives once."""
+
+import email
+import socket
+import threading
+from collections import Counter
+from datetime import datetime, time, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.db import connection
+from django.utils import timezone
+
+from config.celery_app import app as celery_app
+from programs.models import Notification, NotificationStatus
+from programs.services import reminders as svc
+
+from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, add_activity, enrol
+from .conftest import celery_worker, client_app, need, redis_url, wait_for
+
+S = NotificationStatus
+
+
+class CountingHandler:
+    """Accepts every message and counts them by reminder key; refuses addresses that start
+    with "refuse"; answers 451 (try later) to the DATA commands listed in `temporary`."""
+
+    def __init__(self, temporary=()):
+        self.keys: Counter = Counter()
+        self.data_commands = 0
+        self.temporary = set(temporary)
+        self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("refuse"):
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.data_commands += 1
+            if self.data_commands in self.temporary:
+                return "451 4.3.0 Try again later"
+            message = email.message_from_bytes(envelope.content)
+            self.keys[message["X-Kenshu-Reminder"]] += 1
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    def start(temporary=()):
+        handler = CountingHandler(temporary)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        started.append(controller)
+        return handler, port
+
+    started = []
+    yield start
+    for controller in started:
+        controller.stop()
+
+
+def running_program(host, trainees, day):
+    program = ProgramFactory(host=host, start_date=day - timedelta(days=1), end_date=day)
+    for offset in range(2):
+        add_activity(program, program.start_date + timedelta(days=offset), "10:00", "11:00")
+    for trainee in trainees:
+        enrol(program, trainee)
+    return program
+
+
+def evening(day):
+    return timezone.make_aware(datetime.combine(day, time(18, 0)))
+
+
+@pytest.mark.django_db
+def test_a_refused_address_is_recorded_and_a_temporary_refusal_retried(
+    smtp, settings, host, tagawa
+):
+    handler, port = smtp(temporary={2})  # the second message is refused for now
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    today = timezone.localdate()
+    people = [
+        TraineeProfileFactory(user=UserFactory(email=f"t{i}@example.org"), municipality=tagawa).user
+        for i in range(4)
+    ]
+    people.append(
+        TraineeProfileFactory(
+            user=UserFactory(email="refuse@example.org"), municipality=tagawa
+        ).user
+    )
+    running_program(host, people, today)
+    now = evening(today)
+    svc.dispatch(now)
+    Notification.objects.exclude(kind="reflection").delete()  # yesterday's morning rows
+    from programs.tasks import send_reminder_batch
+
+    celery_app.conf.task_eager_propagates = False  # eager mode re-runs a retry at once
+    try:
+        for ids in svc.due_batches(now):
+            send_reminder_batch.delay(ids)
+    finally:
+        celery_app.conf.task_eager_propagates = True
+    statuses = dict(Notification.objects.values_list("recipient__email", "status"))
+    assert statuses.pop("refuse@example.org") == S.FAILED
+    assert set(statuses.values()) == {S.SENT}
+    assert "550" in Notification.objects.get(recipient__email="refuse@example.org").error
+    assert len(handler.keys) == 4 and set(handler.keys.values()) == {1}  # once each
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_for_the_same_rows_send_each_reminder_once(tmp_path, smtp, host, tagawa):
+    need(
+        connection.vendor == "postgresql",
+        "needs DATABASE_URL on PostgreSQL: worker processes cannot see an in-memory SQLite",
+    )
+    url = redis_url()
+    handler, port = smtp()
+    today = timezone.localdate()
+    trainees = [
+        TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user for _ in range(240)
+    ]
+    running_program(host, trainees, today)
+    now = evening(today)
+    svc.dispatch(now)
+    svc.dispatch(now)  # a second beat: nothing new
+    Notification.objects.exclude(kind="reflection").delete()
+    assert Notification.objects.count() == 240
+    batches = svc.due_batches(now, size=40)
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        "REDIS_URL": url,
+        "DATABASE_URL": database_url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+    }
+    client = client_app(url, url)
+    with celery_worker(env, tmp_path, "w1"), celery_worker(env, tmp_path, "w2"):
+        for ids in batches * 2:  # every batch handed out twice, as two beats would
+            client.send_task("programs.tasks.send_reminder_batch", args=[ids])
+        done = wait_for(
+            lambda: not Notification.objects.exclude(status=S.SENT).exists(), timeout=120
+        )
+    logs = (tmp_path / "w1.log").read_text() + (tmp_path / "w2.log").read_text()
+    assert done, logs[-3000:]
+    assert sum(handler.keys.values()) == 240, logs[-3000:]
+    assert set(handler.keys.values()) == {1}  # no duplicate
+    assert "w1@" in logs and "w2@" in logs
