@@ -67,8 +67,11 @@ def smtp():
 
 
 def running_program(host, trainees, day):
-    program = ProgramFactory(host=host, start_date=day - timedelta(days=1), end_date=day)
-    for offset in range(2):
+    """Since yesterday until tomorrow (no survey open today)."""
+    program = ProgramFactory(
+        host=host, start_date=day - timedelta(days=1), end_date=day + timedelta(days=1)
+    )
+    for offset in range(3):
         add_activity(program, program.start_date + timedelta(days=offset), "10:00", "11:00")
     for trainee in trainees:
         enrol(program, trainee)
@@ -155,3 +158,86 @@ def test_two_workers_racing_for_the_same_rows_send_each_reminder_once(tmp_path, 
     assert sum(handler.keys.values()) == 240, logs[-3000:]
     assert set(handler.keys.values()) == {1}  # no duplicate
     assert "w1@" in logs and "w2@" in logs
+
+
+class SlowHandler(CountingHandler):
+    """Takes a moment per message, so a worker can be killed in the middle of a batch."""
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+
+        await asyncio.sleep(0.05)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(tmp_path, host, tagawa):
+    """SIGKILL a worker while it sends; once its claim has expired, the next tick (a second
+    worker) sends what it had not reached and marks what it may have been sending as
+    interrupted, never sending those again by itself."""
+    import signal
+
+    need(
+        connection.vendor == "postgresql",
+        "needs DATABASE_URL on PostgreSQL: worker processes cannot see an in-memory SQLite",
+    )
+    url = redis_url()
+    handler = SlowHandler()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        today = timezone.localdate()
+        trainees = [
+            TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user for _ in range(120)
+        ]
+        running_program(host, trainees, today)
+        now = evening(today)
+        svc.dispatch(now)
+        Notification.objects.exclude(kind="reflection").delete()
+        # Due by the clock the workers read, whatever time of day the test runs.
+        Notification.objects.update(due_at=timezone.now() - timedelta(minutes=1))
+        ids = list(Notification.objects.values_list("pk", flat=True))
+        db = connection.settings_dict
+        env = {
+            "REDIS_URL": url,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        }
+        client = client_app(url, url)
+        with celery_worker(env, tmp_path, "doomed") as doomed:
+            client.send_task("programs.tasks.send_reminder_batch", args=[ids])
+            assert wait_for(lambda: handler.data_commands >= 30, timeout=90)
+            doomed.send_signal(signal.SIGKILL)
+            doomed.wait(timeout=20)
+        received_before = sum(handler.keys.values())
+        assert 0 < received_before < 120
+        # Time passes beyond the claim timeout.
+        Notification.objects.filter(status__in=[S.CLAIMED, S.SENDING]).update(
+            claimed_at=timezone.now() - svc.CLAIM_TIMEOUT - timedelta(minutes=1)
+        )
+        with celery_worker(env, tmp_path, "next"):
+            client.send_task("programs.tasks.dispatch_reminders")
+            assert wait_for(
+                lambda: (
+                    not Notification.objects.filter(
+                        status__in=[S.PENDING, S.CLAIMED, S.SENDING]
+                    ).exists()
+                ),
+                timeout=120,
+            ), (tmp_path / "next.log").read_text()[-3000:]
+    finally:
+        controller.stop()
+    assert set(handler.keys.values()) == {1}  # nothing twice
+    statuses = Counter(
+        Notification.objects.filter(kind="reflection").values_list("status", flat=True)
+    )
+    assert statuses[S.SENT] + statuses[S.INTERRUPTED] == 120
+    assert statuses[S.INTERRUPTED] <= svc.CHUNK
+    # Every row marked sent reached the server; only interrupted ones may be unknown.
+    sent_keys = set(
+        Notification.objects.filter(kind="reflection", status=S.SENT).values_list("key", flat=True)
+    )
+    assert sent_keys <= set(handler.keys)

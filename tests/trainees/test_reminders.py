@@ -239,3 +239,35 @@ def test_the_settings_page(client, trainee, enrollment, running):
     client.post(url, {})
     assert not ReminderOptOut.objects.filter(user=trainee, kind="reflection").exists()
     assert "disabled" in client.get(url).content.decode()
+
+
+def test_operators_see_the_rows_and_send_again_on_purpose(client, enrollment, today):
+    from django.urls import reverse
+
+    from programs.models import ActivityLog, User
+
+    operator = User.objects.create_superuser(email="ops@example.org", password="x" * 12)
+    dispatch_evening(at(today, 18))
+    send_all(at(today, 18))
+    row = Notification.objects.get()
+    client.force_login(operator)
+    url = reverse("admin:programs_notification_changelist")
+    assert client.get(url + "?status__exact=sent&kind=reflection").status_code == 200
+    response = client.post(url, {"action": "send_again", "_selected_action": [row.pk]})
+    assert response.status_code == 302
+    row.refresh_from_db()
+    assert row.status == S.PENDING and row.error == "resent by an operator"
+    assert ActivityLog.objects.filter(action="reminders.resent").exists()
+    sent = len(mail.outbox)
+    send_all(at(today, 18, 10))
+    assert len(mail.outbox) == sent + 1  # once more, as asked
+
+
+def test_the_coordinator_makes_a_reminder_required_in_the_program_form(
+    client, coordinator, running
+):
+    from django.urls import reverse
+
+    client.force_login(coordinator)
+    page = client.get(reverse("program_edit", args=[running.pk])).content.decode()
+    assert 'name="required_reminders" value="reflection"' in page
