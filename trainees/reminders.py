@@ -14,6 +14,7 @@ from programs.models import Enrollment, Membership, Program, Role, Status
 from programs.registry import DueReminder, Reminder, ReminderMessage
 
 from .models import (
+    POST_OPEN_DAYS,
     DailyReflection,
     Interview,
     InterviewState,
@@ -90,6 +91,10 @@ def find_reflection(now: datetime):
 
 
 def _still_missing(rows) -> set:
+    """Not submitted, the trainee still enrolled, and still timely: today's reminder only
+    before the deadline, the morning nudge only the day after."""
+    now = timezone.now()
+    today = timezone.localdate(now)
     wanted = {(r.context.get("enrollment"), r.context.get("date")) for r in rows}
     active = set(
         Enrollment.objects.active()
@@ -102,11 +107,19 @@ def _still_missing(rows) -> set:
             enrollment__in=active, date__in={d for _e, d in wanted}, status__in=DONE
         ).values_list("enrollment_id", "date")
     }
+
+    def timely(row) -> bool:
+        day = datetime.fromisoformat(row.context["date"]).date()
+        if row.kind == "reflection":
+            return row.program is not None and now < deadline_of(row.program, day)
+        return today - day <= timedelta(days=1)
+
     return {
         r.pk
         for r in rows
         if r.context.get("enrollment") in active
         and (r.context.get("enrollment"), r.context.get("date")) not in done
+        and timely(r)
     }
 
 
@@ -263,22 +276,30 @@ def find_interview(now: datetime):
 
 
 def _interview_still_due(rows) -> set:
+    """Still to be held at the time the row was written for, the trainee still enrolled, and
+    the recipient still the trainee or one of the interviewers."""
     now = timezone.now()
-    ok = {
+    interviews = {
         i.pk: i
         for i in Interview.objects.filter(
             pk__in={r.context.get("interview") for r in rows},
             state=InterviewState.DRAFT,
             activity__cancelled_at__isnull=True,
-        ).select_related("activity")
+            enrollment__withdrawn_at__isnull=True,
+        )
+        .select_related("activity", "enrollment")
+        .prefetch_related("interviewers")
     }
-    return {
-        r.pk
-        for r in rows
-        if r.context.get("interview") in ok
-        and _interview_start(ok[r.context["interview"]]).isoformat() == r.context.get("start")
-        and _interview_start(ok[r.context["interview"]]) > now
-    }
+    due = set()
+    for r in rows:
+        interview = interviews.get(r.context.get("interview"))
+        if interview is None:
+            continue
+        start = _interview_start(interview)
+        people = {interview.enrollment.trainee_id} | {u.pk for u in interview.interviewers.all()}
+        if start.isoformat() == r.context.get("start") and start > now and r.recipient_id in people:
+            due.add(r.pk)
+    return due
 
 
 def message_interview(row) -> ReminderMessage:
@@ -286,20 +307,20 @@ def message_interview(row) -> ReminderMessage:
         pk=row.context["interview"]
     )
     slot = interview.activity
-    lines = [
-        _("Tomorrow (%(day)s) at %(time)s: the post-training interview with %(name)s.")
-        % {
-            "day": _day(slot.date),
-            "time": f"{slot.start_time:%H:%M}",
-            "name": interview.enrollment.trainee.display_name,
-        }
-    ]
+    when = {"day": _day(slot.date), "time": f"{slot.start_time:%H:%M}"}
+    if row.recipient_id == interview.enrollment.trainee_id:
+        first = _("Your post-training interview is on %(day)s at %(time)s.") % when
+    else:
+        first = _("The post-training interview of %(name)s is on %(day)s at %(time)s.") % (
+            when | {"name": interview.enrollment.trainee.display_name}
+        )
+    lines = [first]
     if slot.place:
         lines.append(_("Place: %(place)s") % {"place": slot.place})
     if interview.online_url:
         lines.append(_("Online: %(link)s") % {"link": interview.online_url})
     return ReminderMessage(
-        subject=_("Interview tomorrow at %(time)s") % {"time": f"{slot.start_time:%H:%M}"},
+        subject=_("Interview on %(day)s at %(time)s") % when,
         lines=(row.program.title, *lines),
         action=_("Open the interview"),
     )
@@ -310,16 +331,38 @@ def message_interview(row) -> ReminderMessage:
 
 def find_survey(now: datetime):
     today = timezone.localdate(now)
+    surveys = {
+        s.program_id: s
+        for s in ProgramSurvey.objects.filter(program__end_date__gte=today - timedelta(days=800))
+    }
+
+    def may_be_open(program) -> bool:
+        """Before day 1 (the first survey), around the last day (the second), or when the
+        follow-up window can be open."""
+        if program.start_date >= today or program.end_date >= today - timedelta(
+            days=POST_OPEN_DAYS + 1
+        ):
+            return True
+        survey = surveys.get(program.pk)
+        days = survey.followup_days if survey else 90
+        if not days:
+            return False
+        opens = program.end_date + timedelta(days=days)
+        return opens <= today <= opens + timedelta(days=31)
+
+    programs = [
+        p
+        for p in Program.objects.filter(end_date__gte=today - timedelta(days=800)).exclude(
+            status=Status.DRAFT
+        )
+        if may_be_open(p)
+    ]
     enrollments = list(
-        Enrollment.objects.active()
-        .filter(program__end_date__gte=today - timedelta(days=760))
-        .exclude(program__status=Status.DRAFT)
-        .select_related("program")
+        Enrollment.objects.active().filter(program__in=programs).select_related("program")
     )
     if not enrollments:
         return
     program_ids = {e.program_id for e in enrollments}
-    surveys = {s.program_id: s for s in ProgramSurvey.objects.filter(program__in=program_ids)}
     starts = first_starts(program_ids)
     answered = set(
         SurveyResponse.objects.filter(enrollment__in=enrollments).values_list(
@@ -410,14 +453,14 @@ REMINDERS = [
     Reminder(
         "reflection_missing",
         gettext_lazy("A missing reflection, the next morning"),
-        lambda now: (d for d in find_morning(now) if d.kind == "reflection_missing"),
+        find_morning,  # yields the digests' rows too, in the same pass
         _still_missing,
         message_missing,
     ),
     Reminder(
         "reflection_digest",
         gettext_lazy("Coordinators and mentors: the reflections missing from yesterday"),
-        lambda now: (d for d in find_morning(now) if d.kind == "reflection_digest"),
+        lambda now: (),  # its rows come from the morning pass above
         _digest_still_due,
         message_digest,
     ),

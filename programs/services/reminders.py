@@ -26,9 +26,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .. import registry
-from ..models import Notification, NotificationStatus, Program, ReminderOptOut
+from ..models import Enrollment, Notification, NotificationStatus, Program, ReminderOptOut
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
+MAX_ATTEMPTS = 10
 BATCH_SIZE = 200
 CHUNK = 20  # rows marked "sending" together: at most this many become "interrupted" if a
 # worker is killed in the middle of sending them
@@ -36,30 +37,39 @@ S = NotificationStatus
 
 
 def dispatch(now: datetime) -> int:
-    """Write a row for every reminder due now; returns how many rows are new."""
-    rows = [
-        Notification(
-            key=due.key[:200],
-            kind=due.kind,
-            recipient_id=due.recipient_id,
-            program_id=due.program_id,
-            url=due.url,
-            context=due.context,
-            due_at=due.due_at,
-        )
-        for reminder in registry.reminders().values()
-        for due in reminder.find(now)
-    ]
-    if not rows:
-        return 0
-    before = Notification.objects.count()
-    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    return Notification.objects.count() - before
+    """Write a row for every reminder due now that has none yet; returns how many."""
+    rows = {}
+    for reminder in registry.reminders().values():
+        for due in reminder.find(now):
+            rows.setdefault(
+                due.key[:200],
+                Notification(
+                    key=due.key[:200],
+                    kind=due.kind,
+                    recipient_id=due.recipient_id,
+                    program_id=due.program_id,
+                    url=due.url,
+                    context=due.context,
+                    due_at=due.due_at,
+                ),
+            )
+    keys = list(rows)
+    for first in range(0, len(keys), 5000):
+        for known in Notification.objects.filter(key__in=keys[first : first + 5000]).values_list(
+            "key", flat=True
+        ):
+            rows.pop(known, None)
+    # Another dispatcher may write the same keys meanwhile: the unique key keeps one.
+    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True, batch_size=1000)
+    return len(rows)
 
 
 def reap(now: datetime) -> int:
-    """A row left "sending" by a worker that died: its message may have gone out. It is
-    marked interrupted and not sent again by itself."""
+    """Rows left "sending" by a worker that died (their messages may have gone out) become
+    interrupted and are not sent again by themselves; rows tried MAX_ATTEMPTS times fail."""
+    Notification.objects.filter(
+        status__in=(S.PENDING, S.CLAIMED), attempts__gte=MAX_ATTEMPTS
+    ).update(status=S.FAILED, error="gave up after repeated attempts")
     return Notification.objects.filter(status=S.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
         status=S.INTERRUPTED, error="The worker stopped while sending this message."
     )
@@ -78,7 +88,7 @@ def due_batches(now: datetime, size: int = BATCH_SIZE) -> list[list[int]]:
 
 def claim(ids: list[int], now: datetime) -> tuple[uuid.UUID, list[Notification]]:
     token = uuid.uuid4()
-    Notification.objects.filter(pk__in=ids).filter(
+    Notification.objects.filter(pk__in=ids, attempts__lt=MAX_ATTEMPTS).filter(
         Q(status=S.PENDING) | Q(status=S.CLAIMED, claimed_at__lt=now - CLAIM_TIMEOUT)
     ).update(status=S.CLAIMED, claim_token=token, claimed_at=now, attempts=F("attempts") + 1)
     rows = list(
@@ -134,30 +144,37 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     connection. A fixed number of reads per batch, two UPDATEs per CHUNK messages."""
     now = now or timezone.now()
     result = BatchResult()
-    _token, rows = claim(ids, now)
+    token, rows = claim(ids, now)
     if not rows:
         return result
     kinds = registry.reminders()
+    recipients = {r.recipient_id for r in rows}
     opted_out = set(
-        ReminderOptOut.objects.filter(user__in={r.recipient_id for r in rows}).values_list(
-            "user_id", "kind"
+        ReminderOptOut.objects.filter(user__in=recipients).values_list("user_id", "kind")
+    )
+    program_ids = {r.program_id for r in rows if r.program_id}
+    programs = {
+        p.pk: p for p in Program.objects.filter(pk__in=program_ids).select_related("created_by")
+    }
+    # A program's required reminders bind its trainees, not its staff.
+    trainees_of = set(
+        Enrollment.objects.filter(program__in=program_ids, trainee__in=recipients).values_list(
+            "program_id", "trainee_id"
         )
     )
-    programs = {
-        p.pk: p
-        for p in Program.objects.filter(
-            pk__in={r.program_id for r in rows if r.program_id}
-        ).select_related("created_by")
-    }
     still_due: set[int] = set()
     for kind, reminder in kinds.items():
         of_kind = [r for r in rows if r.kind == kind]
         if of_kind:
             still_due |= reminder.still_due(of_kind)
-    to_send, skips = [], []
+    to_send, skips = [], {}
     for row in rows:
         program = programs.get(row.program_id)
-        required = program is not None and row.kind in (program.required_reminders or [])
+        required = (
+            program is not None
+            and row.kind in (program.required_reminders or [])
+            and (row.program_id, row.recipient_id) in trainees_of
+        )
         reason = ""
         if row.kind not in kinds:
             reason = "unknown kind"
@@ -168,12 +185,14 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
         elif row.pk not in still_due:
             reason = "no longer due"
         if reason:
-            skips.append((row.pk, reason))
+            skips.setdefault(reason, []).append(row.pk)
         else:
             to_send.append(row)
-    for pk, reason in skips:
-        Notification.objects.filter(pk=pk).update(status=S.SKIPPED, error=reason)
-    result.skipped = len(skips)
+    for reason, pks in skips.items():
+        Notification.objects.filter(pk__in=pks, claim_token=token).update(
+            status=S.SKIPPED, error=reason
+        )
+        result.skipped += len(pks)
     if not to_send:
         return result
     connection = get_connection()
@@ -182,13 +201,19 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
         connection.open()
         for first in range(0, len(to_send), CHUNK):
             _send_chunk(
-                to_send[first : first + CHUNK], kinds, programs, preferences, connection, result
+                to_send[first : first + CHUNK],
+                token,
+                kinds,
+                programs,
+                preferences,
+                connection,
+                result,
             )
     except (smtplib.SMTPException, OSError) as exc:
-        # The connection or the server failed. What went out is marked sent; the message
-        # being sent was refused (no 250), so it and the rest wait for the retry.
+        # An error that can pass (a 4xx, the server away before the message): the rows this
+        # worker still holds wait for the retry.
         Notification.objects.filter(
-            pk__in=[r.pk for r in to_send], status__in=(S.CLAIMED, S.SENDING)
+            pk__in=[r.pk for r in to_send], claim_token=token, status__in=(S.CLAIMED, S.SENDING)
         ).update(status=S.PENDING, claim_token=None, error=f"will retry: {exc}"[:2000])
         result.retry = exc
     finally:
@@ -197,54 +222,91 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     return result
 
 
-def _send_chunk(chunk, kinds, programs, preferences, connection, result: BatchResult) -> None:
-    """Mark a few rows "sending" in one UPDATE, send them, mark those that went out "sent" in
-    one UPDATE. A worker killed in between leaves at most CHUNK rows "sending": they become
-    interrupted (never resent by themselves); the rows it had not reached stay "claimed" and
-    are sent later."""
-    messages, nothing = [], []
-    for row in chunk:
-        program = programs.get(row.program_id)
-        reply_to = program.created_by.email if program and program.created_by else None
-        message = _message(row, kinds[row.kind], reply_to, preferences)
-        if message is None:
-            nothing.append(row.pk)
-        else:
-            message.connection = connection
-            messages.append((row, message))
-    if nothing:
-        Notification.objects.filter(pk__in=nothing).update(
-            status=S.SKIPPED, error="nothing to say any more"
+def _transient(exc: smtplib.SMTPRecipientsRefused) -> bool:
+    """Greylisting: every recipient refused with a 4xx code."""
+    return all(400 <= code < 500 for code, _message in exc.recipients.values())
+
+
+def _send_chunk(
+    chunk, token, kinds, programs, preferences, connection, result: BatchResult
+) -> None:
+    """Switch a few of this worker's rows to "sending" in one UPDATE (only rows it still
+    holds: its token, still claimed), send those, mark those that went out "sent" in one
+    UPDATE. A worker killed in between leaves at most CHUNK rows "sending": they become
+    interrupted (never resent by themselves); the rows it had not reached stay "claimed"
+    and are sent later."""
+    now = timezone.now()
+    pks = [row.pk for row in chunk]
+    Notification.objects.filter(pk__in=pks, claim_token=token, status=S.CLAIMED).update(
+        status=S.SENDING, claimed_at=now
+    )
+    held = set(
+        Notification.objects.filter(pk__in=pks, claim_token=token, status=S.SENDING).values_list(
+            "pk", flat=True
         )
-        result.skipped += len(nothing)
-    Notification.objects.filter(pk__in=[row.pk for row, _m in messages]).update(status=S.SENDING)
-    sent, failed = [], []
+    )
+    sent, failed, nothing = [], [], []
+    in_flight = None
     try:
-        for row, message in messages:
+        for row in chunk:
+            if row.pk not in held:
+                continue  # taken over by another worker after a long pause: theirs now
             try:
+                program = programs.get(row.program_id)
+                reply_to = program.created_by.email if program and program.created_by else None
+                message = _message(row, kinds[row.kind], reply_to, preferences)
+                if message is None:
+                    nothing.append(row.pk)
+                    continue
+                message.connection = connection
+                in_flight = row.pk
                 connection.send_messages([message])
+                in_flight = None
             except smtplib.SMTPRecipientsRefused as exc:
+                in_flight = None
+                if _transient(exc):
+                    raise
                 failed.append((row.pk, str(exc)))
                 continue
             except smtplib.SMTPResponseException as exc:
+                in_flight = None  # the server answered: the message was not accepted
                 if 400 <= exc.smtp_code < 500:
                     raise
                 failed.append((row.pk, str(exc)))
                 continue
+            except (smtplib.SMTPException, OSError):
+                raise  # the connection failed; what happened to `in_flight` is unknown
+            except Exception as exc:  # noqa: BLE001 -- a bad header, a template error
+                in_flight = None
+                failed.append((row.pk, f"{type(exc).__name__}: {exc}"))
+                continue
             sent.append(row.pk)
     finally:
+        mine = Notification.objects.filter(claim_token=token)
         if sent:
-            Notification.objects.filter(pk__in=sent).update(
-                status=S.SENT, sent_at=timezone.now(), error=""
+            mine.filter(pk__in=sent).update(status=S.SENT, sent_at=timezone.now(), error="")
+        if nothing:
+            mine.filter(pk__in=nothing).update(status=S.SKIPPED, error="nothing to say any more")
+        if in_flight is not None:
+            # Lost in the middle of the conversation: it may have been delivered.
+            mine.filter(pk=in_flight).update(
+                status=S.INTERRUPTED, error="The connection failed while sending this message."
             )
         for pk, error in failed:  # a permanent refusal: recorded on its row
-            Notification.objects.filter(pk=pk).update(status=S.FAILED, error=error[:2000])
+            mine.filter(pk=pk).update(status=S.FAILED, error=error[:2000])
         result.sent += len(sent)
+        result.skipped += len(nothing)
         result.failed += len(failed)
 
 
 def resend(notification_ids: list[int]) -> int:
     """An operator sends again on purpose: the rows wait to be sent once more."""
-    return Notification.objects.filter(pk__in=notification_ids).update(
-        status=S.PENDING, claim_token=None, claimed_at=None, error="resent by an operator"
+    return Notification.objects.filter(
+        pk__in=notification_ids, status__in=(S.SENT, S.SKIPPED, S.FAILED, S.INTERRUPTED)
+    ).update(
+        status=S.PENDING,
+        claim_token=None,
+        claimed_at=None,
+        attempts=0,
+        error="resent by an operator",
     )

@@ -30,11 +30,15 @@ class CountingHandler:
         self.keys: Counter = Counter()
         self.data_commands = 0
         self.temporary = set(temporary)
+        self.greylisted: set = set()
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refuse"):
             return "550 5.1.1 No such user here"
+        if address.startswith("grey") and address not in self.greylisted:
+            self.greylisted.add(address)  # greylisting: come back later
+            return "450 4.2.0 Greylisted, try again"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -83,9 +87,7 @@ def evening(day):
 
 
 @pytest.mark.django_db
-def test_a_refused_address_is_recorded_and_a_temporary_refusal_retried(
-    smtp, settings, host, tagawa
-):
+def test_a_refused_address_is_recorded_and_temporary_refusals_retried(smtp, settings, host, tagawa):
     handler, port = smtp(temporary={2})  # the second message is refused for now
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
@@ -96,11 +98,10 @@ def test_a_refused_address_is_recorded_and_a_temporary_refusal_retried(
         TraineeProfileFactory(user=UserFactory(email=f"t{i}@example.org"), municipality=tagawa).user
         for i in range(4)
     ]
-    people.append(
-        TraineeProfileFactory(
-            user=UserFactory(email="refuse@example.org"), municipality=tagawa
-        ).user
-    )
+    for address in ("grey@example.org", "refuse@example.org"):
+        people.append(
+            TraineeProfileFactory(user=UserFactory(email=address), municipality=tagawa).user
+        )
     running_program(host, people, today)
     now = evening(today)
     svc.dispatch(now)
@@ -117,7 +118,8 @@ def test_a_refused_address_is_recorded_and_a_temporary_refusal_retried(
     assert statuses.pop("refuse@example.org") == S.FAILED
     assert set(statuses.values()) == {S.SENT}
     assert "550" in Notification.objects.get(recipient__email="refuse@example.org").error
-    assert len(handler.keys) == 4 and set(handler.keys.values()) == {1}  # once each
+    assert handler.greylisted == {"grey@example.org"}  # refused for now, sent on the retry
+    assert len(handler.keys) == 5 and set(handler.keys.values()) == {1}  # once each
 
 
 @pytest.mark.django_db(transaction=True)

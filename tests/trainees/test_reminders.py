@@ -271,3 +271,77 @@ def test_the_coordinator_makes_a_reminder_required_in_the_program_form(
     client.force_login(coordinator)
     page = client.get(reverse("program_edit", args=[running.pk])).content.decode()
     assert 'name="required_reminders" value="reflection"' in page
+
+
+def test_a_slow_worker_does_not_send_what_another_took_over(enrollment, today):
+    dispatch_evening(at(today, 18))
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    now = at(today, 18)
+    token_a, rows_a = svc.claim(ids, now)  # worker A claims, then stalls
+    later = now + svc.CLAIM_TIMEOUT + timedelta(minutes=1)
+    svc.send_batch(ids, now=later)  # worker B takes over and sends
+    assert len(mail.outbox) == 1
+    from programs import registry
+
+    result = svc.BatchResult()
+    svc._send_chunk(rows_a, token_a, registry.reminders(), {}, "http://x/", None, result)
+    assert len(mail.outbox) == 1 and result.sent == 0  # A wakes up: nothing of its own left
+
+
+def test_a_message_that_cannot_be_built_fails_alone(enrollment, today, running, coordinator):
+    """A line break in a program title would inject a header into the digest's subject:
+    that message is refused and recorded; the other reminders of the batch go out."""
+    running.title = "研修\r\nBcc: evil@example.org"
+    running.save()
+    tomorrow = today + timedelta(days=1)
+    svc.dispatch(at(tomorrow, 9, 5))
+    send_all(at(tomorrow, 9, 5))
+    digest = Notification.objects.get(kind="reflection_digest", recipient=coordinator)
+    assert digest.status == S.FAILED and "BadHeaderError" in digest.error
+    nudge = Notification.objects.get(kind="reflection_missing")
+    assert nudge.status == S.SENT
+    assert not any("evil@example.org" in (m.to + m.bcc) for m in mail.outbox)
+
+
+def test_a_reminder_held_up_past_the_deadline_is_not_sent(enrollment, today):
+    dispatch_evening(at(today, 18))
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    svc.send_batch(ids, now=at(today, 18))  # claims with the evening clock
+    Notification.objects.update(status=S.PENDING)
+    from unittest import mock
+
+    tomorrow_morning = at(today + timedelta(days=1), 8)
+    with mock.patch("django.utils.timezone.now", return_value=tomorrow_morning):
+        svc.send_batch(ids, now=tomorrow_morning)
+    assert Notification.objects.get().error == "no longer due"
+
+
+def test_required_reminders_bind_trainees_not_staff(enrollment, today, coordinator, running):
+    running.required_reminders = ["reflection_digest"]
+    running.save()
+    ReminderOptOut.objects.create(user=coordinator, kind="reflection_digest")
+    tomorrow = today + timedelta(days=1)
+    svc.dispatch(at(tomorrow, 9, 5))
+    send_all(at(tomorrow, 9, 5))
+    digest = Notification.objects.get(kind="reflection_digest", recipient=coordinator)
+    assert digest.status == S.SKIPPED and digest.error.startswith("turned off")
+
+
+def test_no_interview_reminder_after_withdrawal(enrollment, today, coordinator, running):
+    from trainees.services import interviews
+
+    interviews.schedule(
+        enrollment,
+        interviews.Plan(
+            interviewers=[coordinator],
+            date=running.end_date,
+            start_time=time(16),
+            end_time=time(17),
+        ),
+        by=coordinator,
+    )
+    start = at(running.end_date, 16)
+    svc.dispatch(start - timedelta(hours=23))
+    withdraw(enrollment, by=coordinator, reason="")
+    send_all(start - timedelta(hours=23))
+    assert not [m for m in mail.outbox if "インタビュー" in m.subject]
