@@ -5,12 +5,11 @@ the record of every move between states."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Activity, Enrollment, HostCompany, Status
 
-from .scope import _host_ids, _supervised
+from .scope import _host_ids, _supervised, in_page_language
 
 ANSWER_LIMIT = 5000
 QUESTION_LIMIT = 300
@@ -69,9 +68,7 @@ class InterviewTemplateQuestion(models.Model):
 
     @property
     def label(self) -> str:
-        if translation.get_language() == "en" and self.text_en:
-            return self.text_en
-        return self.text
+        return in_page_language(self.text, self.text_en)
 
 
 class InterviewState(models.TextChoices):

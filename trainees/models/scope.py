@@ -10,3 +10,10 @@ def _host_ids(user):
 
 def _supervised(user):
     return Membership.objects.filter(user=user, role=Role.SUPERVISOR).values("municipality")
+
+
+def in_page_language(japanese: str, english: str) -> str:
+    """The English text on English pages when there is one; Japanese otherwise."""
+    from django.utils import translation
+
+    return english if english and translation.get_language() == "en" else japanese

@@ -3,12 +3,11 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Enrollment, HostCompany, Program
 
-from .scope import _host_ids
+from .scope import _host_ids, in_page_language
 
 POST_OPEN_DAYS = 14  # the survey at the end stays open two weeks after the last day
 FOLLOWUP_MIN_DAYS = POST_OPEN_DAYS + 1
@@ -48,9 +47,7 @@ class QuestionSet(models.Model):
 
     @property
     def label(self) -> str:
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return in_page_language(self.name, self.name_en)
 
 
 class QuestionKind(models.TextChoices):
@@ -84,9 +81,7 @@ class Question(models.Model):
 
     @property
     def label(self) -> str:
-        if translation.get_language() == "en" and self.text_en:
-            return self.text_en
-        return self.text
+        return in_page_language(self.text, self.text_en)
 
 
 class ProgramSurvey(models.Model):
