@@ -130,6 +130,7 @@ class Reminder:
     find: Callable[[datetime], Iterable[DueReminder]]
     still_due: Callable[[list], set]
     message: Callable[[object], ReminderMessage | None]
+    audience: str = "trainee"  # or "host": whose settings page lists it
 
 
 _reminders: dict[str, Reminder] = {}

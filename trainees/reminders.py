@@ -463,6 +463,7 @@ REMINDERS = [
         lambda now: (),  # its rows come from the morning pass above
         _digest_still_due,
         message_digest,
+        audience="host",
     ),
     Reminder(
         "interview",
@@ -470,6 +471,7 @@ REMINDERS = [
         find_interview,
         _interview_still_due,
         message_interview,
+        audience="both",
     ),
     Reminder(
         "survey",

@@ -26,7 +26,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .. import registry
-from ..models import Enrollment, Notification, NotificationStatus, Program, ReminderOptOut
+from ..models import (
+    Enrollment,
+    Membership,
+    Notification,
+    NotificationStatus,
+    Program,
+    ReminderOptOut,
+    Role,
+)
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 MAX_ATTEMPTS = 10
@@ -153,9 +161,19 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
         ReminderOptOut.objects.filter(user__in=recipients).values_list("user_id", "kind")
     )
     program_ids = {r.program_id for r in rows if r.program_id}
-    programs = {
-        p.pk: p for p in Program.objects.filter(pk__in=program_ids).select_related("created_by")
-    }
+    programs = {p.pk: p for p in Program.objects.filter(pk__in=program_ids)}
+    # Replies go to the program's creator while they coordinate its host, else to another
+    # of its coordinators.
+    coordinators: dict[int, dict] = {}
+    for host_id, user_id, address in Membership.objects.filter(
+        role=Role.COORDINATOR,
+        host_company__in={p.host_id for p in programs.values()},
+        user__is_active=True,
+    ).values_list("host_company_id", "user_id", "user__email"):
+        coordinators.setdefault(host_id, {})[user_id] = address
+    for program in programs.values():
+        known = coordinators.get(program.host_id, {})
+        program.reply_to = known.get(program.created_by_id) or next(iter(known.values()), None)
     # A program's required reminders bind its trainees, not its staff.
     trainees_of = set(
         Enrollment.objects.filter(program__in=program_ids, trainee__in=recipients).values_list(
@@ -253,7 +271,7 @@ def _send_chunk(
                 continue  # taken over by another worker after a long pause: theirs now
             try:
                 program = programs.get(row.program_id)
-                reply_to = program.created_by.email if program and program.created_by else None
+                reply_to = program.reply_to if program else None
                 message = _message(row, kinds[row.kind], reply_to, preferences)
                 if message is None:
                     nothing.append(row.pk)

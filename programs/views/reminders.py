@@ -7,13 +7,19 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import registry
+from .. import access, registry
 from ..models import Enrollment, ReminderOptOut
 
 
 def reminder_settings(request):
     user = request.user
-    kinds = registry.reminders()
+    roles = access.roles_of(user)
+    audiences = (
+        {"both"}
+        | ({"trainee"} if roles["trainee"] else set())
+        | ({"host"} if roles["host"] else set())
+    )
+    kinds = {k: r for k, r in registry.reminders().items() if r.audience in audiences}
     today = timezone.localdate()
     required = set()
     for kinds_required in (

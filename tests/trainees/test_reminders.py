@@ -345,3 +345,24 @@ def test_no_interview_reminder_after_withdrawal(enrollment, today, coordinator, 
     withdraw(enrollment, by=coordinator, reason="")
     send_all(start - timedelta(hours=23))
     assert not [m for m in mail.outbox if "インタビュー" in m.subject]
+
+
+def test_replies_go_to_a_coordinator_of_the_host(enrollment, today, coordinator, running):
+    running.created_by = coordinator
+    running.save()
+    dispatch_evening(at(today, 18))
+    send_all(at(today, 18))
+    assert mail.outbox[0].reply_to == [coordinator.email]
+    assert mail.outbox[0].from_email  # DEFAULT_FROM_EMAIL
+
+
+def test_each_person_sees_the_reminders_meant_for_them(client, trainee, coordinator):
+    from django.urls import reverse
+
+    client.force_login(trainee)
+    page = client.get(reverse("reminder_settings")).content.decode()
+    assert "on-reflection" in page and "on-reflection_digest" not in page
+    client.force_login(coordinator)
+    page = client.get(reverse("reminder_settings")).content.decode()
+    assert "on-reflection_digest" in page and "on-interview" in page
+    assert 'name="on-reflection"' not in page
