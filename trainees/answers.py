@@ -239,3 +239,43 @@ def program_sections(user, program) -> list[ProgramSection]:
             )
         )
     return sections
+
+
+def due_for_readers(user, today: date) -> list[DueItem]:
+    """For the host's people: reflections waiting for review; for supervisors: interview
+    articles waiting for their approval."""
+    items = []
+    host_ids = access.host_ids_of(user)
+    if host_ids:
+        waiting = DailyReflection.objects.filter(
+            enrollment__program__host__in=host_ids, status=ReflectionStatus.SUBMITTED
+        ).count()
+        if waiting:
+            items.append(
+                DueItem(
+                    "reflections",
+                    _("%(count)s reflections waiting for review") % {"count": waiting},
+                    reverse("reflection_inbox"),
+                    state="todo",
+                    order=10,
+                )
+            )
+    if access.roles_of(user)["supervisor"]:
+        for interview in (
+            Interview.objects.visible_to(user)
+            .filter(state=InterviewState.REVIEWED)
+            .exclude(enrollment__program__host__in=host_ids)
+            .select_related("enrollment__trainee", "enrollment__program")
+        ):
+            items.append(
+                DueItem(
+                    "interview_approval",
+                    _("Approve the interview article of %(name)s")
+                    % {"name": interview.enrollment.trainee.display_name},
+                    reverse("article_preview", args=[interview.pk]),
+                    state="todo",
+                    detail=interview.enrollment.program.title,
+                    order=10,
+                )
+            )
+    return items

@@ -14,6 +14,7 @@ class TraineesConfig(AppConfig):
         signals.connect()
 
         registry.register_due(answers.due_for)
+        registry.register_due(answers.due_for_readers)
         registry.register_program_sections(answers.program_sections)
         registry.register_demo_seeder(demo.seed)
         registry.register_demo_seeder(demo.seed_interviews)

@@ -58,7 +58,16 @@ def host_home(request):
         "programs/host_home_content.html",
         lambda: _dashboard_context(request),
     )
-    return render(request, "programs/host_home.html", {"content": content})
+    return render(
+        request,
+        "programs/host_home.html",
+        {
+            "content": content,
+            "due": registry.due_for(request.user, timezone.localdate()),
+            "today": timezone.localdate(),
+            "coordinated": access.roles_of(request.user)["coordinated_ids"],
+        },
+    )
 
 
 def _dashboard_context(request) -> dict:
@@ -271,7 +280,14 @@ def municipality_home(request):
     )
     if not municipalities:
         raise Http404
-    return render(request, "programs/municipality_home.html", {"municipalities": municipalities})
+    return render(
+        request,
+        "programs/municipality_home.html",
+        {
+            "municipalities": municipalities,
+            "due": registry.due_for(request.user, timezone.localdate()),
+        },
+    )
 
 
 @login_not_required

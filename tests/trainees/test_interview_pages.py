@@ -313,3 +313,15 @@ def test_the_interview_is_in_both_calendar_feeds(client, interview, trainee, coo
         token = calendar_services.get_or_create_feed(user, **kwargs).token
         body = client.get(reverse("calendar_feed", args=[token])).content.decode()
         assert "インタビュー" in body and "会議室A" in body, user
+
+
+def test_the_supervisors_home_lists_articles_to_approve(
+    client, interview, coordinator, trainee, supervisor, other_supervisor
+):
+    reviewed(interview, coordinator, trainee)
+    client.force_login(supervisor)
+    html = client.get(reverse("municipality_home")).content.decode()
+    assert reverse("article_preview", args=[interview.pk]) in html
+    client.force_login(other_supervisor)
+    html = client.get(reverse("municipality_home")).content.decode()
+    assert reverse("article_preview", args=[interview.pk]) not in html

@@ -255,3 +255,10 @@ def test_the_cached_matrix_and_list_follow_every_write(
     svc.mark_reviewed(row, by=coordinator)
     assert '<td class="cell cell--reviewed"' in client.get(matrix).content.decode()
     assert reverse("reflection_detail", args=[row.pk]) not in client.get(inbox).content.decode()
+
+
+def test_home_pages_say_what_waits_for_readers(client, coordinator, trainee, enrollment, today):
+    svc.submit(enrollment, today, SECTIONS, by=trainee)
+    client.force_login(coordinator)
+    html = client.get(reverse("host_home")).content.decode()
+    assert "確認待ちの振り返り 1 件" in html and reverse("reflection_inbox") in html
