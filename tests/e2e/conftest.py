@@ -68,3 +68,13 @@ def log_in(page, live_server, email, password=None):
     page.get_by_label("パスワード", exact=True).fill(password or PASSWORD)
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def _let_requests_finish():
+    """A request the browser started just before a test ended must finish while the live
+    server's database connection is still shared with its threads (in-memory SQLite)."""
+    yield
+    import time
+
+    time.sleep(0.5)
