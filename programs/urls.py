@@ -62,6 +62,7 @@ urlpatterns = [
     path("activities/<int:pk>.ics", feeds.activity_ics, name="activity_ics"),
     path("calendar/", feeds.calendar_feeds, name="calendar_feeds"),
     path("reminders/", reminders.reminder_settings, name="reminder_settings"),
+    path("reminders/off/<str:token>/", reminders.reminder_off, name="reminder_off"),
     path(
         "calendar/<int:pk>/regenerate/",
         feeds.calendar_feed_regenerate,

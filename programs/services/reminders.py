@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -36,12 +37,19 @@ from ..models import (
     Role,
 )
 
+OFF_SALT = "kenshu.reminder-off"
 CLAIM_TIMEOUT = timedelta(minutes=15)
 MAX_ATTEMPTS = 10
 BATCH_SIZE = 200
 CHUNK = 20  # rows marked "sending" together: at most this many become "interrupted" if a
 # worker is killed in the middle of sending them
 S = NotificationStatus
+
+
+def off_path(user_id: int, kind: str) -> str:
+    """The one-click address that turns this kind of reminder off for this person."""
+    token = signing.dumps({"u": user_id, "k": kind}, salt=OFF_SALT, compress=True)
+    return reverse("reminder_off", args=[token])
 
 
 def dispatch(now: datetime) -> int:
@@ -136,7 +144,9 @@ def _message(
             to=[user.email],
             reply_to=[reply_to] if reply_to else None,
             headers={
-                "List-Unsubscribe": f"<{preferences}>",
+                # One click turns this kind off (RFC 8058); the body links to all settings.
+                "List-Unsubscribe": f"<{base}{off_path(user.pk, row.kind)}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "Auto-Submitted": "auto-generated",
                 "X-Kenshu-Reminder": row.key,
             },

@@ -2,13 +2,18 @@
 one of their current programs cannot be turned off."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from .. import access, registry
-from ..models import Enrollment, ReminderOptOut
+from ..models import Enrollment, ReminderOptOut, User
+from ..services.reminders import OFF_SALT
 
 
 def reminder_settings(request):
@@ -49,3 +54,31 @@ def reminder_settings(request):
         for kind, reminder in kinds.items()
     ]
     return render(request, "programs/reminder_settings.html", {"rows": rows})
+
+
+@login_not_required
+@csrf_exempt  # mail providers post the one-click request without a session; the token is the key
+def reminder_off(request, token: str):
+    """The address in a reminder's List-Unsubscribe header: GET asks, POST (a person's click
+    or a mail provider's one-click request, RFC 8058) turns that kind of reminder off."""
+    try:
+        data = signing.loads(token, salt=OFF_SALT)
+        user = User.objects.get(pk=data["u"], is_active=True)
+        reminder = registry.reminders()[data["k"]]
+    except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist) as exc:
+        raise Http404 from exc
+    required = any(
+        reminder.kind in (kinds or [])
+        for kinds in Enrollment.objects.active()
+        .filter(trainee=user, program__end_date__gte=timezone.localdate())
+        .values_list("program__required_reminders", flat=True)
+    )
+    done = False
+    if request.method == "POST" and not required:
+        ReminderOptOut.objects.get_or_create(user=user, kind=reminder.kind)
+        done = True
+    return render(
+        request,
+        "programs/reminder_off.html",
+        {"label": reminder.label, "required": required, "done": done},
+    )

@@ -22,6 +22,7 @@ PUBLIC = {
     "set_language": "the language switcher on the login page",
     "healthz": "health check for load balancers",
     "calendar_feed": "calendar feeds, by their secret token",
+    "reminder_off": "one-click unsubscribe from a reminder email, by its signed token",
 }
 SAMPLE_ARGS = {
     "int": "1",

@@ -56,7 +56,8 @@ def test_the_reflection_reminder_comes_at_the_programs_time_once(enrollment, tod
     assert message.to == [trainee.email]
     assert "今日の振り返り" in message.subject and "23:59" in message.subject
     assert f"/my/reflections/{enrollment.pk}/{today.isoformat()}/" in message.body
-    assert message.extra_headers["List-Unsubscribe"].endswith("/reminders/>")
+    assert "/reminders/off/" in message.extra_headers["List-Unsubscribe"]
+    assert "/reminders/" in message.body  # and the body links to all the settings
     assert message.alternatives and "<a href=" in message.alternatives[0][0]
     row.refresh_from_db()
     assert row.status == S.SENT and row.sent_at is not None
@@ -366,3 +367,26 @@ def test_each_person_sees_the_reminders_meant_for_them(client, trainee, coordina
     page = client.get(reverse("reminder_settings")).content.decode()
     assert "on-reflection_digest" in page and "on-interview" in page
     assert 'name="on-reflection"' not in page
+
+
+def test_one_click_unsubscribe_from_the_email(client, enrollment, today, trainee, running):
+    dispatch_evening(at(today, 18))
+    send_all(at(today, 18))
+    message = mail.outbox[0]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = message.extra_headers["List-Unsubscribe"].strip("<>").split("testserver")[-1]
+    url = url[url.index("/reminders/off/") :]
+    assert (
+        "オフにしますか" in client.get(url).content.decode() or client.get(url).status_code == 200
+    )
+    # A mail provider's one-click POST: no session, no CSRF token.
+    response = client.post(url, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+    assert ReminderOptOut.objects.filter(user=trainee, kind="reflection").exists()
+    assert client.get(url.replace("/off/", "/off/x")).status_code == 404
+    # A reminder the program requires stays on.
+    ReminderOptOut.objects.all().delete()
+    running.required_reminders = ["reflection"]
+    running.save()
+    client.post(url)
+    assert not ReminderOptOut.objects.exists()
