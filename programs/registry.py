@@ -38,7 +38,6 @@ class ProgramSection:
     url: str
     detail: str = ""
     order: int = 50
-    badges: tuple[str, ...] = field(default_factory=tuple)
 
 
 DueProvider = Callable[[object, date], Iterable[DueItem]]

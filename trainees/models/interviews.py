@@ -9,16 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Activity, Enrollment, HostCompany, Status
 
-from .scope import _host_ids, _supervised, in_page_language
+from .scope import BuiltInOrOwnQuerySet, _host_ids, _supervised, in_page_language
 
 ANSWER_LIMIT = 5000
 QUESTION_LIMIT = 300
 ARTICLE_TEXT_LIMIT = 5000
-
-
-class InterviewTemplateQuerySet(models.QuerySet):
-    def usable_by(self, host: HostCompany):
-        return self.filter(Q(host__isnull=True) | Q(host=host))
 
 
 class InterviewTemplate(models.Model):
@@ -36,7 +31,7 @@ class InterviewTemplate(models.Model):
     name = models.CharField(_("name"), max_length=120)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = InterviewTemplateQuerySet.as_manager()
+    objects = BuiltInOrOwnQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("interview template")

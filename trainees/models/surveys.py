@@ -7,15 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Enrollment, HostCompany, Program
 
-from .scope import _host_ids, in_page_language
+from .scope import BuiltInOrOwnQuerySet, _host_ids, in_page_language
 
 POST_OPEN_DAYS = 14  # the survey at the end stays open two weeks after the last day
 FOLLOWUP_MIN_DAYS = POST_OPEN_DAYS + 1
-
-
-class QuestionSetQuerySet(models.QuerySet):
-    def usable_by(self, host: HostCompany):
-        return self.filter(Q(host__isnull=True) | Q(host=host))
 
 
 class QuestionSet(models.Model):
@@ -35,7 +30,7 @@ class QuestionSet(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = QuestionSetQuerySet.as_manager()
+    objects = BuiltInOrOwnQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("question set")
