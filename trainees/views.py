@@ -26,6 +26,7 @@ from .models import (
     QuestionKind,
     ReflectionStatus,
     SurveyResponse,
+    day_state,
 )
 from .services import reflections as reflection_services
 from .services import surveys as survey_services
@@ -298,12 +299,14 @@ def my_reflections(request):
         days = []
         for day in reflection_days(program, activity_dates.get(program.pk, set())):
             row = rows.get((enrollment.pk, day))
-            if row:
-                state = "late" if row["status"] == "submitted" and row["late"] else row["status"]
-            elif day > today:
-                state = "upcoming"
-            else:
-                state = "missing" if deadline_of(program, day) < now else "due"
+            state = day_state(
+                row["status"] if row else None,
+                bool(row and row["late"]),
+                day=day,
+                deadline=deadline_of(program, day),
+                today=today,
+                now=now,
+            )
             days.append(
                 {
                     "label": _day(day),
@@ -477,17 +480,18 @@ def _matrix_context(request, program) -> dict:
             row = rows.get((enrollment.pk, day))
             url = ""
             comments = 0
+            state = day_state(
+                row["status"] if row else None,
+                bool(row and row["late"]),
+                day=day,
+                deadline=deadlines[day],
+                today=today,
+                now=now,
+            )
             if row and row["status"] != ReflectionStatus.DRAFT:
-                state = "late" if row["status"] == "submitted" and row["late"] else row["status"]
                 url = reverse("reflection_detail", args=[row["pk"]])
                 comments = row["comment_count"]
                 submitted_per_day[day] += 1
-            elif row:
-                state = "draft"
-            elif day > today:
-                state = "upcoming"
-            else:
-                state = "missing" if deadlines[day] < now else "due"
             cells.append(
                 {
                     "state": state,

@@ -24,6 +24,7 @@ from .reflections import (
     ReflectionRevision,
     ReflectionStatus,
     RevisionKind,
+    day_state,
 )
 from .surveys import (
     FOLLOWUP_MIN_DAYS,
@@ -67,4 +68,5 @@ __all__ = [
     "ReflectionStatus",
     "RevisionKind",
     "SurveyResponse",
+    "day_state",
 ]

@@ -148,10 +148,19 @@ class DailyReflection(models.Model):
 
     @property
     def state(self) -> str:
-        """The state a matrix cell shows: draft, submitted, late or reviewed."""
-        if self.status == ReflectionStatus.SUBMITTED and self.late:
-            return "late"
-        return self.status
+        """draft, submitted, late or reviewed."""
+        return day_state(self.status, self.late)
+
+
+def day_state(status=None, late=False, *, day=None, deadline=None, today=None, now=None) -> str:
+    """One word for a reflection day, the same on every page: draft, submitted, late
+    (submitted after the deadline) or reviewed when there is a reflection; otherwise upcoming
+    (a day to come), due (today, before the deadline) or missing (past the deadline)."""
+    if status:
+        return "late" if status == ReflectionStatus.SUBMITTED and late else status
+    if day > today:
+        return "upcoming"
+    return "missing" if deadline < now else "due"
 
 
 class RevisionKind(models.TextChoices):
