@@ -2,7 +2,7 @@
 program (some reviewed, one late, with comments), two days in the running week and a draft
 for today for trainee2, and survey answers before and after that show a change."""
 
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 
 from django.utils import timezone
 
@@ -15,7 +15,7 @@ from .models import (
     ReflectionStatus,
     SurveyResponse,
 )
-from .services.reflections import reflection_days
+from .services.reflections import local_moment, reflection_days
 from .services.surveys import survey_of
 
 PAST_DAYS = [
@@ -128,7 +128,7 @@ TEXTS = {
 
 
 def _at(day, hour, minute=0):
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+    return local_moment(day, time(hour, minute))
 
 
 def _write(enrollment, day, item, people, *, submitted=True) -> DailyReflection:

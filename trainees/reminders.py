@@ -23,15 +23,16 @@ from .models import (
     ReflectionStatus,
     SurveyResponse,
 )
-from .services.reflections import activity_dates_by_program, deadline_of, reflection_days
+from .services.reflections import (
+    activity_dates_by_program,
+    deadline_of,
+    local_moment,
+    reflection_days,
+)
 from .services.surveys import first_starts, windows
 
 MORNING = time(9, 0)
 DONE = (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED)
-
-
-def _aware(day, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
 
 
 def _day(day) -> str:
@@ -76,7 +77,7 @@ def find_reflection(now: datetime):
     ]
     if not due:
         return
-    at = {p.pk: _aware(today, p.reminder_time) for p in due}
+    at = {p.pk: local_moment(today, p.reminder_time) for p in due}
     path = reverse("reflection_write", args=[0, today])
     for e in _missing(due, today):
         yield DueReminder(
@@ -154,7 +155,7 @@ def find_morning(now: datetime):
     if not programs:
         return
     missing = _missing(programs, yesterday)
-    at = _aware(today, MORNING)
+    at = local_moment(today, MORNING)
     path = reverse("reflection_write", args=[0, yesterday])
     by_program: dict[int, list[dict]] = {}
     for e in missing:
@@ -237,7 +238,7 @@ def message_digest(row) -> ReminderMessage | None:
 
 
 def _interview_start(interview) -> datetime:
-    return _aware(interview.activity.date, interview.activity.start_time)
+    return local_moment(interview.activity.date, interview.activity.start_time)
 
 
 def find_interview(now: datetime):

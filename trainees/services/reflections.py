@@ -3,7 +3,7 @@ after the program's deadline, never blocked), the comment thread, review (which 
 the history kept when locked text changes."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -53,11 +53,15 @@ def activity_dates_by_program(program_ids) -> dict[int, set[date]]:
     return dates
 
 
+def local_moment(day: date, at: time) -> datetime:
+    """A day and a clock time in the project's zone (Japan time), whatever the server's."""
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
+
+
 def deadline_of(program: Program, day: date) -> datetime:
     """The moment a day's reflection becomes late: the program's deadline (default 23:59,
     Japan time) on that day."""
-    naive = datetime.combine(day, program.reflection_deadline)
-    return timezone.make_aware(naive, timezone.get_default_timezone())
+    return local_moment(day, program.reflection_deadline)
 
 
 def check_writable_day(enrollment: Enrollment, day: date, today: date | None = None) -> None:

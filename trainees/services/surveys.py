@@ -2,7 +2,7 @@
 and per question (post − pre, follow-up − pre) with the program mean over paired answers."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F, Min
@@ -22,6 +22,7 @@ from ..models import (
     QuestionSet,
     SurveyResponse,
 )
+from .reflections import local_moment
 
 FOLLOWUP_OPEN_DAYS = 30
 TEXT_LIMIT = 2000
@@ -48,10 +49,6 @@ def survey_of(program: Program) -> ProgramSurvey:
             program=program, defaults={"question_set": built_in}
         )
     return survey
-
-
-def _aware(day: date, at: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, at), timezone.get_default_timezone())
 
 
 @dataclass(frozen=True)
@@ -89,22 +86,22 @@ def windows(program: Program, survey: ProgramSurvey, first_start=_ASK) -> dict:
             .filter(program=program, date=program.start_date)
             .aggregate(first=Min("start_time"))["first"]
         )
-    pre_closes = _aware(program.start_date, first_start or DAY_ONE_DEFAULT_START)
+    pre_closes = local_moment(program.start_date, first_start or DAY_ONE_DEFAULT_START)
     result = {
         Phase.PRE: Window(Phase.PRE, None, pre_closes),
         # Never open before the pre survey closes (a one-day program).
         Phase.POST: Window(
             Phase.POST,
-            max(_aware(program.end_date, time(0, 0)), pre_closes),
-            _aware(program.end_date + timedelta(days=POST_OPEN_DAYS + 1), time(0, 0)),
+            max(local_moment(program.end_date, time(0, 0)), pre_closes),
+            local_moment(program.end_date + timedelta(days=POST_OPEN_DAYS + 1), time(0, 0)),
         ),
     }
     if survey.followup_days:
         opens = program.end_date + timedelta(days=survey.followup_days)
         result[Phase.FOLLOWUP] = Window(
             Phase.FOLLOWUP,
-            _aware(opens, time(0, 0)),
-            _aware(opens + timedelta(days=FOLLOWUP_OPEN_DAYS), time(0, 0)),
+            local_moment(opens, time(0, 0)),
+            local_moment(opens + timedelta(days=FOLLOWUP_OPEN_DAYS), time(0, 0)),
         )
     return result
 
