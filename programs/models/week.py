@@ -31,6 +31,17 @@ class ActivityQuerySet(models.QuerySet):
     def live(self):
         return self.filter(cancelled_at__isnull=True)
 
+    def of_trainee(self, user, *, withdrawn_since=None):
+        """The activities a trainee takes part in, in the programs they may see (drafts stay
+        with the host); with `withdrawn_since`, those of programs they left since then."""
+        enrollments = Enrollment.objects.filter(trainee=user)
+        enrollments = (
+            enrollments.filter(withdrawn_at__gte=withdrawn_since)
+            if withdrawn_since is not None
+            else enrollments.active()
+        )
+        return self.visible_to(user).for_enrollments(enrollments)
+
     def for_enrollments(self, enrollment_ids):
         """Activities that the given enrolments take part in: for everyone, or named."""
         return self.filter(

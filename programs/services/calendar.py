@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from ..models import Activity, ActivityKind, CalendarFeed, Enrollment, Program, User
+from ..models import Activity, ActivityKind, CalendarFeed, Program, User
 from .activity import record_activity
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -77,15 +77,13 @@ def _feed_activities(qs):
 
 
 def trainee_activities(user: User):
-    enrollments = Enrollment.objects.active().filter(trainee=user)
-    return _feed_activities(Activity.objects.for_enrollments(enrollments))
+    return _feed_activities(Activity.objects.of_trainee(user))
 
 
 def withdrawn_activities(user: User):
     """Activities of the programs the trainee recently withdrew from (and is not in again)."""
     recent = timezone.now() - CANCELLED_KEPT
-    withdrawn = Enrollment.objects.filter(trainee=user, withdrawn_at__gte=recent)
-    return _feed_activities(Activity.objects.for_enrollments(withdrawn))
+    return _feed_activities(Activity.objects.of_trainee(user, withdrawn_since=recent))
 
 
 def program_activities(program: Program):

@@ -245,11 +245,9 @@ def trainee_today(request):
     (a reflection to write, a survey, unread feedback), asked through the registry."""
     profile = access.get_trainee_profile(request.user)
     today = timezone.localdate()
-    mine = Enrollment.objects.active().filter(trainee=request.user)
     activities = (
-        Activity.objects.visible_to(request.user)
+        Activity.objects.of_trainee(request.user)
         .live()
-        .for_enrollments(mine)
         .filter(date=today)
         .select_related("facilitator", "program")
         .order_by("start_time")

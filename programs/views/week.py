@@ -337,10 +337,9 @@ def trainee_week(request):
     except ValueError:
         anchor = today
     monday, sunday = week_services.week_range(anchor)
-    enrollments = Enrollment.objects.active().filter(trainee=request.user)
     activities = (
-        Activity.objects.live()
-        .for_enrollments(enrollments)
+        Activity.objects.of_trainee(request.user)
+        .live()
         .filter(date__range=(monday, sunday))
         .select_related("facilitator", "program")
         .order_by("date", "start_time")

@@ -126,3 +126,19 @@ def test_withdrawal_sends_the_trainees_events_as_cancelled(client, program, trai
     after = events(client.get(feed_url(trainee)).content)["説明会"]
     assert str(after["STATUS"]) == "CANCELLED"
     assert after["UID"] == before["UID"] and after["SEQUENCE"] > before["SEQUENCE"]
+
+
+def test_a_draft_programs_activities_stay_with_the_host(client, host, trainee):
+    """Neither the trainee's week nor their calendar feed shows a program still in draft."""
+    from ..factories import ProgramFactory, add_activity, enrol
+
+    draft = ProgramFactory(host=host, status="draft", title="下書きの研修")
+    enrol(draft, trainee)
+    add_activity(draft, draft.start_date, "10:00", "11:00", "まだ秘密の活動")
+    client.force_login(trainee)
+    week = reverse("trainee_week") + f"?week={draft.start_date.isoformat()}"
+    assert "まだ秘密の活動" not in client.get(week).content.decode()
+    assert "まだ秘密の活動" not in client.get(feed_url(trainee)).content.decode()
+    draft.status = "published"
+    draft.save()
+    assert "まだ秘密の活動" in client.get(week).content.decode()
