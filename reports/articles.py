@@ -26,7 +26,6 @@ class Article:
     introduction: str
     turns: list = field(default_factory=list)
     closing: str = ""
-    name: str = ""
     left_out: int = 0  # answers the trainee did not consent to
 
 
@@ -44,7 +43,6 @@ def _build(interview: Interview) -> Article:
         % {"host": program.host.name, "name": name},
         introduction=interview.introduction,
         closing=interview.closing,
-        name=name,
     )
     interviewer = _("Interviewer")
     for question in interview.questions.order_by("order", "pk"):

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs import access
@@ -22,14 +22,15 @@ from .models import (
     ReflectionStatus,
     SurveyResponse,
 )
-from .services.reflections import activity_dates_by_program, deadline_of, reflection_days
+from .services.reflections import (
+    activity_dates_by_program,
+    day_label,
+    deadline_of,
+    reflection_days,
+)
 from .services.surveys import first_starts, windows
 
 LOOK_BACK_DAYS = 7  # missing reflections of programs that ended within a week still show
-
-
-def _day_label(day: date) -> str:
-    return formats.date_format(day, "n/j (D)")
 
 
 def _reflection_url(enrollment_pk: int, day: date) -> str:
@@ -90,7 +91,7 @@ def due_for(user, today: date) -> list[DueItem]:
                         "reflection",
                         _("Today's reflection")
                         if day == today
-                        else _("Reflection for %(day)s") % {"day": _day_label(day)},
+                        else _("Reflection for %(day)s") % {"day": day_label(day)},
                         _reflection_url(enrollment.pk, day),
                         state="late" if late else "due",
                         deadline=deadline,
@@ -162,7 +163,7 @@ def due_for(user, today: date) -> list[DueItem]:
                 DueItem(
                     "interview",
                     _("Interview on %(day)s at %(time)s")
-                    % {"day": _day_label(slot.date), "time": f"{slot.start_time:%H:%M}"},
+                    % {"day": day_label(slot.date), "time": f"{slot.start_time:%H:%M}"},
                     reverse("interview_review", args=[interview.pk]),
                     state="open",
                     detail=slot.place,
@@ -183,7 +184,7 @@ def due_for(user, today: date) -> list[DueItem]:
             DueItem(
                 "feedback",
                 _("New comments on your reflection for %(day)s")
-                % {"day": _day_label(row["reflection__date"])},
+                % {"day": day_label(row["reflection__date"])},
                 _reflection_url(row["reflection__enrollment_id"], row["reflection__date"]),
                 state="unread",
                 detail=_("%(count)s unread") % {"count": row["n"]},

@@ -233,7 +233,10 @@ def interview_questions(request, pk: int):
             )
             messages.success(request, _("Question added."))
         else:
-            question = get_object_or_404(interview.questions, pk=request.POST.get("question_id"))
+            question_id = request.POST.get("question_id", "")
+            if not question_id.isdigit():
+                raise Http404
+            question = get_object_or_404(interview.questions, pk=int(question_id))
             if action in ("up", "down"):
                 services.move_question(question, -1 if action == "up" else 1, by=request.user)
             elif action == "remove":

@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 
 # The first letter of each kana in Hepburn romanisation, for initials.
 _ROWS = {
-    "aiueo": "あいうえおアイウエオ",
     "k": "かきくけこカキクケコ",
     "g": "がぎぐげごガギグゲゴ",
     "s": "さすせそサスセソしシ",

@@ -25,6 +25,7 @@ from .models import (
 )
 from .services.reflections import (
     activity_dates_by_program,
+    day_label,
     deadline_of,
     local_moment,
     reflection_days,
@@ -33,10 +34,6 @@ from .services.surveys import first_starts, windows
 
 MORNING = time(9, 0)
 DONE = (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED)
-
-
-def _day(day) -> str:
-    return formats.date_format(day, "n/j (D)")
 
 
 def _reflection_day_programs(day) -> list[Program]:
@@ -136,7 +133,7 @@ def message_reflection(row) -> ReminderMessage:
                 "Your reflection for %(day)s has not been submitted yet. It takes a few minutes, "
                 "and can be written on a phone."
             )
-            % {"day": _day(day)},
+            % {"day": day_label(day)},
         ),
         action=_("Write today's reflection"),
     )
@@ -194,7 +191,7 @@ def find_morning(now: datetime):
 def message_missing(row) -> ReminderMessage:
     day = datetime.fromisoformat(row.context["date"]).date()
     return ReminderMessage(
-        subject=_("Your reflection for %(day)s is missing") % {"day": _day(day)},
+        subject=_("Your reflection for %(day)s is missing") % {"day": day_label(day)},
         lines=(
             row.program.title,
             _(
@@ -224,10 +221,10 @@ def message_digest(row) -> ReminderMessage | None:
         return None
     return ReminderMessage(
         subject=_("%(count)s reflections missing for %(day)s: %(program)s")
-        % {"count": len(names), "day": _day(day), "program": program.title},
+        % {"count": len(names), "day": day_label(day), "program": program.title},
         lines=(
             _("These trainees have not submitted their reflection for %(day)s:")
-            % {"day": _day(day)},
+            % {"day": day_label(day)},
             *[f"・{name}" for name in names],
         ),
         action=_("Open the reflections"),
@@ -308,7 +305,7 @@ def message_interview(row) -> ReminderMessage:
         pk=row.context["interview"]
     )
     slot = interview.activity
-    when = {"day": _day(slot.date), "time": f"{slot.start_time:%H:%M}"}
+    when = {"day": day_label(slot.date), "time": f"{slot.start_time:%H:%M}"}
     if row.recipient_id == interview.enrollment.trainee_id:
         first = _("Your post-training interview is on %(day)s at %(time)s.") % when
     else:

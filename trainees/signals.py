@@ -10,6 +10,35 @@ def _bump(**kwargs) -> None:
     cache.bump("trainees")
 
 
+# What a draft's autosave writes: no cached fragment shows a draft's text or counters, so
+# the saves a trainee makes while typing do not invalidate every host's matrix and lists.
+DRAFT_TYPING = {
+    "did",
+    "learned",
+    "felt",
+    "questions",
+    "tomorrow",
+    "self_rating",
+    "revision",
+    "client_id",
+    "client_seq",
+    "updated_at",
+}
+
+
+def _bump_reflection(instance=None, created=False, update_fields=None, **kwargs) -> None:
+    from .models import ReflectionStatus
+
+    if (
+        not created
+        and update_fields is not None
+        and set(update_fields) <= DRAFT_TYPING
+        and instance.status == ReflectionStatus.DRAFT
+    ):
+        return
+    cache.bump("trainees")
+
+
 def connect() -> None:
     from .models import (
         DailyReflection,
@@ -19,9 +48,13 @@ def connect() -> None:
         ReflectionComment,
     )
 
+    post_save.connect(
+        _bump_reflection, sender=DailyReflection, dispatch_uid="trainees-reflection", weak=False
+    )
     for model in (DailyReflection, ReflectionComment, Interview, InterviewQuestion, InterviewEvent):
         name = model.__name__
-        post_save.connect(_bump, sender=model, dispatch_uid=f"trainees-{name}", weak=False)
+        if model is not DailyReflection:
+            post_save.connect(_bump, sender=model, dispatch_uid=f"trainees-{name}", weak=False)
         post_delete.connect(_bump, sender=model, dispatch_uid=f"trainees-d-{name}", weak=False)
     m2m_changed.connect(
         _bump,

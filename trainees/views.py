@@ -30,7 +30,7 @@ from .models import (
 )
 from .services import reflections as reflection_services
 from .services import surveys as survey_services
-from .services.reflections import ReflectionRefused, deadline_of, reflection_days
+from .services.reflections import ReflectionRefused, day_label, deadline_of, reflection_days
 
 
 def _state_label(state: str) -> str:
@@ -44,10 +44,6 @@ def _state_label(state: str) -> str:
         "late": _("Submitted late"),
         "reviewed": _("Reviewed"),
     }[state]
-
-
-def _day(day) -> str:
-    return formats.date_format(day, "n/j (D)")
 
 
 def _own_enrollment(user, pk: int) -> Enrollment:
@@ -309,7 +305,7 @@ def my_reflections(request):
             )
             days.append(
                 {
-                    "label": _day(day),
+                    "label": day_label(day),
                     "state": state,
                     "state_label": _state_label(state),
                     "url": reverse("reflection_write", args=[enrollment.pk, day])
@@ -498,7 +494,7 @@ def _matrix_context(request, program) -> dict:
                     "label": _state_label(state),
                     "url": url,
                     "comments": comments,
-                    "day": _day(day),
+                    "day": day_label(day),
                 }
             )
         table.append(
@@ -511,7 +507,7 @@ def _matrix_context(request, program) -> dict:
     return {
         "program": program,
         "days": [
-            {"label": _day(day), "today": day == today, "submitted": submitted_per_day[day]}
+            {"label": day_label(day), "today": day == today, "submitted": submitted_per_day[day]}
             for day in days
         ],
         "table": table,
@@ -561,7 +557,7 @@ def _inbox_context(request, host_ids) -> dict:
             or r["enrollment__trainee__email"],
             "municipality": r["enrollment__municipality__name"],
             "program": r["enrollment__program__title"],
-            "day": _day(r["date"]),
+            "day": day_label(r["date"]),
             "submitted": formats.date_format(timezone.localtime(r["submitted_at"]), "n/j H:i"),
             "late": r["late"],
             "rating": r["self_rating"],
@@ -594,11 +590,10 @@ def supervisor_reflections(request):
         {
             "page": page,
             "program_id": program_id if program_id.isdigit() else "",
-            "sections": SECTIONS,
             "items": [
                 {
                     "reflection": r,
-                    "day": _day(r.date),
+                    "day": day_label(r.date),
                     "url": reverse("reflection_detail", args=[r.pk]),
                 }
                 for r in page

@@ -32,7 +32,6 @@ from ..models import (
     Membership,
     Notification,
     NotificationStatus,
-    Program,
     ReminderOptOut,
     Role,
 )
@@ -170,8 +169,8 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     opted_out = set(
         ReminderOptOut.objects.filter(user__in=recipients).values_list("user_id", "kind")
     )
-    program_ids = {r.program_id for r in rows if r.program_id}
-    programs = {p.pk: p for p in Program.objects.filter(pk__in=program_ids)}
+    programs = {r.program_id: r.program for r in rows if r.program_id}  # loaded by the claim
+    program_ids = set(programs)
     # Replies go to the program's creator while they coordinate its host, else to another
     # of its coordinators.
     coordinators: dict[int, dict] = {}

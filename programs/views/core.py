@@ -101,9 +101,6 @@ def _dashboard_context(request) -> dict:
     )
     return {
         "hosts": hosts,
-        "coordinated": set(
-            HostCompany.objects.coordinated_by(request.user).values_list("pk", flat=True)
-        ),
         "status_counts": [
             {"status": value, "label": label, "count": counts.get(value, 0)}
             for value, label in Status.choices
@@ -123,7 +120,6 @@ def _dashboard_context(request) -> dict:
             for p in upcoming
         ],
         "on_site": on_site,
-        "today": today,
     }
 
 

@@ -262,3 +262,17 @@ def test_home_pages_say_what_waits_for_readers(client, coordinator, trainee, enr
     client.force_login(coordinator)
     html = client.get(reverse("host_home")).content.decode()
     assert "確認待ちの振り返り 1 件" in html and reverse("reflection_inbox") in html
+
+
+def test_typing_a_draft_does_not_invalidate_the_hosts_cached_pages(
+    client, trainee, enrollment, today
+):
+    from programs import cache as kenshu_cache
+
+    svc.save_draft(enrollment, today, {"did": "一"}, by=trainee)  # the row appears: a bump
+    before = kenshu_cache.version("trainees")
+    svc.save_draft(enrollment, today, {"did": "一二"}, by=trainee)
+    svc.save_draft(enrollment, today, {"did": "一二三", "self_rating": "3"}, by=trainee)
+    assert kenshu_cache.version("trainees") == before
+    svc.submit(enrollment, today, SECTIONS, by=trainee)
+    assert kenshu_cache.version("trainees") != before

@@ -97,6 +97,7 @@ def _move(interview: Interview, expected: tuple, to: str, by, comment: str = "")
                 _("This interview has moved on in the meantime: reload the page."), "state"
             )
         interview.state = to
+        # update() sends no signal: the event's own save bumps the cached interview list.
         _event(interview, to, by, comment)
     return interview
 

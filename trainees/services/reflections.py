@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Activity, Enrollment, Program
@@ -51,6 +51,11 @@ def activity_dates_by_program(program_ids) -> dict[int, set[date]]:
     for program_id, day in rows:
         dates.setdefault(program_id, set()).add(day)
     return dates
+
+
+def day_label(day: date) -> str:
+    """A day as reflections and reminders name it: 11/30 (月)."""
+    return formats.date_format(day, "n/j (D)")
 
 
 def local_moment(day: date, at: time) -> datetime:
@@ -189,7 +194,7 @@ def save_draft(
             setattr(row, name, value)
         row.revision += 1
         row.client_id, row.client_seq = client_id[:40], client_seq
-        row.save()
+        row.save(update_fields=[*content, "revision", "client_id", "client_seq", "updated_at"])
     return Saved(row, applied=True)
 
 
