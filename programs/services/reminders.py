@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,6 +50,37 @@ def off_path(user_id: int, kind: str) -> str:
     """The one-click address that turns this kind of reminder off for this person."""
     token = signing.dumps({"u": user_id, "k": kind}, salt=OFF_SALT, compress=True)
     return reverse("reminder_off", args=[token])
+
+
+def required_kinds(user) -> set[str]:
+    """Kinds a coordinator made required in a current program of this trainee."""
+    required = set()
+    for kinds in (
+        Enrollment.objects.active()
+        .filter(trainee=user, program__end_date__gte=timezone.localdate())
+        .values_list("program__required_reminders", flat=True)
+    ):
+        required |= set(kinds or [])
+    return required
+
+
+def set_wanted(user, kinds: set[str], wanted: set[str]) -> None:
+    """Among `kinds`, the person receives `wanted` (and always the required ones)."""
+    wanted = wanted | (required_kinds(user) & kinds)
+    with transaction.atomic():
+        ReminderOptOut.objects.filter(user=user, kind__in=wanted).delete()
+        ReminderOptOut.objects.bulk_create(
+            [ReminderOptOut(user=user, kind=kind) for kind in kinds - wanted],
+            ignore_conflicts=True,
+        )
+
+
+def turn_off(user, kind: str) -> bool:
+    """One click in an email: off unless required. Returns whether it is off now."""
+    if kind in required_kinds(user):
+        return False
+    ReminderOptOut.objects.get_or_create(user=user, kind=kind)
+    return True
 
 
 def dispatch(now: datetime) -> int:

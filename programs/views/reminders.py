@@ -4,15 +4,14 @@ one of their current programs cannot be turned off."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from .. import access, registry
-from ..models import Enrollment, ReminderOptOut, User
+from ..models import ReminderOptOut, User
+from ..services import reminders as reminder_services
 from ..services.reminders import OFF_SALT
 
 
@@ -25,23 +24,11 @@ def reminder_settings(request):
         | ({"host"} if roles["host"] else set())
     )
     kinds = {k: r for k, r in registry.reminders().items() if r.audience in audiences}
-    today = timezone.localdate()
-    required = set()
-    for kinds_required in (
-        Enrollment.objects.active()
-        .filter(trainee=user, program__end_date__gte=today)
-        .values_list("program__required_reminders", flat=True)
-    ):
-        required |= set(kinds_required or [])
+    required = reminder_services.required_kinds(user)
     off = set(ReminderOptOut.objects.filter(user=user).values_list("kind", flat=True))
     if request.method == "POST":
-        wanted = {kind for kind in kinds if request.POST.get(f"on-{kind}")} | required
-        with transaction.atomic():
-            ReminderOptOut.objects.filter(user=user, kind__in=wanted).delete()
-            ReminderOptOut.objects.bulk_create(
-                [ReminderOptOut(user=user, kind=kind) for kind in set(kinds) - wanted],
-                ignore_conflicts=True,
-            )
+        wanted = {kind for kind in kinds if request.POST.get(f"on-{kind}")}
+        reminder_services.set_wanted(user, set(kinds), wanted)
         messages.success(request, _("Your reminder settings are saved."))
         return redirect("reminder_settings")
     rows = [
@@ -67,16 +54,8 @@ def reminder_off(request, token: str):
         reminder = registry.reminders()[data["k"]]
     except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist) as exc:
         raise Http404 from exc
-    required = any(
-        reminder.kind in (kinds or [])
-        for kinds in Enrollment.objects.active()
-        .filter(trainee=user, program__end_date__gte=timezone.localdate())
-        .values_list("program__required_reminders", flat=True)
-    )
-    done = False
-    if request.method == "POST" and not required:
-        ReminderOptOut.objects.get_or_create(user=user, kind=reminder.kind)
-        done = True
+    required = reminder.kind in reminder_services.required_kinds(user)
+    done = request.method == "POST" and reminder_services.turn_off(user, reminder.kind)
     return render(
         request,
         "programs/reminder_off.html",
