@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -35,10 +34,9 @@ FISCAL_YEAR = gettext_lazy("FY%(year)s")
 
 def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> list[dict]:
     """Shape programs (`.values()` dicts) for the list template: every cell a string."""
-    today = timezone.localdate()
     rows = []
     for p in programs:
-        status = _effective(p, today)
+        status = p["effective_status"]
         rows.append(
             {
                 "pk": p["pk"],
@@ -53,15 +51,6 @@ def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> 
             }
         )
     return rows
-
-
-def _effective(p: dict, today) -> str:
-    if p["status"] == Status.PUBLISHED:
-        if p["end_date"] < today:
-            return Status.COMPLETED
-        if p["start_date"] <= today:
-            return Status.RUNNING
-    return p["status"]
 
 
 def program_list(request):
@@ -117,6 +106,7 @@ def _program_list_context(request) -> dict:
             "end_date",
             "fiscal_year",
             "status",
+            "effective_status",
             "trainees",
         )
     )
