@@ -15,7 +15,8 @@ from . import articles
 EXPORTABLE = (InterviewState.APPROVED, InterviewState.PUBLISHED)
 
 
-def _interview(request, pk: int) -> Interview:
+def _interview(request, pk: int) -> tuple[Interview, bool]:
+    """The interview and whether the person is one of its host's people."""
     interview = get_object_or_404(
         Interview.objects.visible_to(request.user).select_related(
             "enrollment__trainee", "enrollment__program__host", "enrollment__municipality"
@@ -25,11 +26,11 @@ def _interview(request, pk: int) -> Interview:
     is_host = interview.enrollment.program.host_id in access.host_ids_of(request.user)
     if not is_host and interview.state in (InterviewState.DRAFT, InterviewState.INTERVIEWED):
         raise Http404  # the trainee sees the article once they have consented
-    return interview
+    return interview, is_host
 
 
 def article_preview(request, pk: int):
-    interview = _interview(request, pk)
+    interview, is_host = _interview(request, pk)
     article = articles.build(interview)
     return render(
         request,
@@ -37,7 +38,7 @@ def article_preview(request, pk: int):
         {
             "interview": interview,
             "article": article,
-            "is_host": interview.enrollment.program.host_id in access.host_ids_of(request.user),
+            "is_host": is_host,
             "is_trainee": interview.enrollment.trainee_id == request.user.pk,
             "can_approve": interview.state == InterviewState.REVIEWED
             and interview_services.is_supervisor_of(request.user, interview),
@@ -49,7 +50,7 @@ def article_preview(request, pk: int):
 
 
 def _export(request, pk: int, kind: str) -> HttpResponse:
-    interview = _interview(request, pk)
+    interview, _is_host = _interview(request, pk)
     if interview.state not in EXPORTABLE:
         return HttpResponse(
             _("The article can be exported once the supervisor has approved it."),

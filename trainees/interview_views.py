@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from programs import access
 from programs import cache as kenshu_cache
-from programs.models import Municipality
+from programs.models import HostCompany, Municipality
 
 from .forms import InterviewScheduleForm
 from .models import (
@@ -371,16 +371,15 @@ def interview_review(request, pk: int):
     )
     errors, status = {}, 200
     values = request.POST if request.method == "POST" else None
-    if request.method == "POST" and interview.state != InterviewState.INTERVIEWED:
-        # A second click, or another tab: the first one was saved.
-        messages.info(request, _("Your answers and consent were already sent."))
-        return redirect("interview_review", pk=interview.pk)
     if request.method == "POST":
         try:
             services.review(interview, request.POST, by=request.user)
         except InterviewRefused as refused:
             if refused.code == "forbidden":
                 raise Http404 from refused
+            if refused.code == "state":  # a second click, or another tab: the first was saved
+                messages.info(request, _("Your answers and consent were already sent."))
+                return redirect("interview_review", pk=interview.pk)
             errors, status = refused.errors or {"__all__": refused.message}, 400
         else:
             messages.success(request, _("Thank you. Your answers and consent are saved."))
@@ -428,9 +427,7 @@ def interview_templates(request, pk: int):
     from .models import InterviewTemplate
 
     host = access.get_host_company_for_user(request.user, pk)
-    can_edit = host.pk in access.roles_of(request.user)["coordinated_ids"] or (
-        request.user.is_superuser
-    )
+    can_edit = HostCompany.objects.coordinated_by(request.user).filter(pk=host.pk).exists()
     templates = list(
         InterviewTemplate.objects.usable_by(host)
         .prefetch_related("questions")

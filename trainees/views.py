@@ -64,7 +64,8 @@ def reflection_write(request, enrollment_pk: int, day):
     (see static/js/reflection.js), submitted with the button; the comment thread below."""
     enrollment = _own_enrollment(request.user, enrollment_pk)
     program = enrollment.program
-    if day not in reflection_days(program) or day > timezone.localdate():
+    days = reflection_days(program)
+    if day not in days or day > timezone.localdate():
         raise Http404
     if request.method == "POST":
         if request.headers.get("X-Kenshu-Autosave") == "1":
@@ -109,7 +110,7 @@ def reflection_write(request, enrollment_pk: int, day):
         else:
             messages.success(request, _("Submitted. Thank you."))
         return redirect("reflection_write", enrollment.pk, day)
-    return _render_write(request, enrollment, day)
+    return _render_write(request, enrollment, day, days=days)
 
 
 def _client_markers(data) -> dict:
@@ -159,6 +160,7 @@ def _render_write(
     comment_text="",
     comment_errors=None,
     status=200,
+    days=None,
 ):
     program = enrollment.program
     reflection = (
@@ -179,7 +181,7 @@ def _render_write(
         )
     errors = errors or {}
     deadline = deadline_of(program, day)
-    days = reflection_days(program)
+    days = days if days is not None else reflection_days(program)
     index = days.index(day)
     sections = [
         {
@@ -703,6 +705,7 @@ def survey_results(request, pk: int):
                         program,
                         form.cleaned_data["question_set"],
                         form.cleaned_data["followup_days"],
+                        by=request.user,
                     )
                 except survey_services.SurveyRefused as refused:
                     form.add_error("question_set", refused.message)

@@ -272,7 +272,7 @@ def test_free_answers_and_question_labels_are_shown_as_text(
     own = QuestionSet.objects.create(host=host, name="<i>自社</i>の質問")
     own.questions.create(order=1, kind=QuestionKind.LIKERT, text="<script>q()</script>速い")
     free = own.questions.create(order=2, kind=QuestionKind.TEXT, text="自由")
-    svc.change_question_set(december, own, 90)
+    svc.change_question_set(december, own, 90, by=coordinator)
     enrollment = enrol(december, trainee)
     likert = own.questions.get(order=1)
     svc.answer(
@@ -289,3 +289,11 @@ def test_free_answers_and_question_labels_are_shown_as_text(
     client.force_login(trainee)
     html = client.get(reverse("survey_answer", args=[enrollment.pk, "pre"])).content.decode()
     assert "<script>q()" not in html
+
+
+def test_only_a_coordinator_changes_the_survey(december, staff):
+    builtin = svc.survey_of(december).question_set
+    with pytest.raises(svc.SurveyRefused) as refused:
+        svc.change_question_set(december, builtin, 30, by=staff)
+    assert refused.value.code == "forbidden"
+    assert svc.survey_of(december).followup_days == 90

@@ -178,8 +178,12 @@ def answer(enrollment: Enrollment, phase: str, data, *, now=None) -> SurveyRespo
     return response
 
 
-def change_question_set(program: Program, question_set: QuestionSet, followup_days) -> None:
+def change_question_set(program: Program, question_set: QuestionSet, followup_days, *, by) -> None:
     """A coordinator chooses the set (refused once anyone has answered) and the follow-up."""
+    from programs import access
+
+    if not access.can_edit_program(by, program):
+        raise SurveyRefused(_("Only a coordinator changes the survey."), "forbidden")
     survey = survey_of(program)
     if question_set.host_id not in (None, program.host_id):
         raise SurveyRefused(_("Choose one of the offered question sets."), "foreign_set")
