@@ -103,9 +103,15 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     assert page.get_by_label("開始").input_value() == "12:00"
     shoot("week-05-conflict")
 
-    # 5. The trainee sees the moved activity in their week (phone) and in their feed.
+    # 5. A draft stays with the host; once published, the trainee sees the moved activity
+    # in their week (phone) and in their feed.
     trainee_page = browser.new_page(viewport={"width": 360, "height": 740})
     log_in(trainee_page, live_server, scene["trainee"].email)
+    trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-11")
+    assert not trainee_page.get_by_text("17:15–17:45").is_visible()
+    page.goto(f"{live_server.url}/programs/{program.pk}/")
+    page.get_by_role("button", name="公開する").click()
+    page.wait_for_load_state()
     trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-11")
     assert trainee_page.get_by_text("17:15–17:45").is_visible()
     trainee_page.screenshot(
