@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/", include("allauth.account.urls")),
     path("", include("programs.urls")),
     path("", include("trainees.urls")),
+    path("", include("seminars.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -9,6 +9,7 @@ their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never
 - `program_sections(user, program)`: links a program's page shows for this person (the
   reflections matrix, the survey results), as `ProgramSection`s.
 - `seed_demo(context)`: each app adds its part of the demo.
+- `origin_of(activity)`: the page of the record a derived activity comes from (a trip).
 """
 
 from collections.abc import Callable, Iterable
@@ -142,3 +143,35 @@ def register_reminder(reminder: Reminder) -> Reminder:
 
 def reminders() -> dict[str, Reminder]:
     return dict(_reminders)
+
+
+# Activities derived from another app's record (a trip's legs, a seminar) -----------------
+
+
+@dataclass(frozen=True)
+class ActivityOrigin:
+    """Where a derived activity is changed: `url(program_id, object_id)` is the page of the
+    record named by the activity's `origin` ("<prefix>:<object_id>"); `label` says what it is."""
+
+    prefix: str
+    label: object
+    url: Callable[[int, int], str]
+
+
+_origins: dict[str, ActivityOrigin] = {}
+
+
+def register_activity_origin(origin: ActivityOrigin) -> ActivityOrigin:
+    _origins[origin.prefix] = origin
+    return origin
+
+
+def origin_of(activity) -> tuple[str, str] | None:
+    """(label, url) of the record a derived activity comes from; None for a typed one."""
+    if not activity.origin:
+        return None
+    prefix, _sep, object_id = activity.origin.partition(":")
+    known = _origins.get(prefix)
+    if known is None or not object_id.isdigit():
+        return None
+    return str(known.label), known.url(activity.program_id, int(object_id))

@@ -4,6 +4,8 @@ Policy allows no inline styles), every cell a ready string."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from .registry import origin_of
+
 QUARTER = 15  # minutes per grid row
 DEFAULT_START = time(8, 0)
 DEFAULT_END = time(20, 0)
@@ -27,6 +29,8 @@ class Cell:
     row_end: int
     lane: int = 1
     participants: str = ""
+    origin_label: str = ""
+    origin_url: str = ""
 
 
 @dataclass
@@ -72,6 +76,7 @@ def layout(
         day = by_date.get(a.date)
         if day is None:
             continue
+        origin_label, origin_url = origin_of(a) or ("", "")
         day.cells.append(
             Cell(
                 pk=a.pk,
@@ -84,6 +89,8 @@ def layout(
                 row_start=(_minutes(a.start_time) - first) // QUARTER + 1,
                 row_end=-(-(_minutes(a.end_time) - first) // QUARTER) + 1,
                 participants=names.get(a.pk, ""),
+                origin_label=origin_label,
+                origin_url=origin_url,
             )
         )
     for day in by_date.values():

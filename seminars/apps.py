@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class SeminarsConfig(AppConfig):
     name = "seminars"
     verbose_name = _("Trips and seminars")
+
+    def ready(self) -> None:
+        from programs import registry
+
+        from . import answers, demo
+
+        for origin in answers.ORIGINS:
+            registry.register_activity_origin(origin)
+        registry.register_program_sections(answers.program_sections)
+        registry.register_due(answers.due_for)
+        registry.register_demo_seeder(demo.seed)

@@ -251,6 +251,8 @@ if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
 KENSHU_MAX_TASK_DELAY = 60 * 60
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 KENSHU_REMINDER_TICK_MINUTES = env.int("KENSHU_REMINDER_TICK_MINUTES", default=5)
+# A trainee files the trip report (復命書) within this many days of the trip's last day.
+KENSHU_TRIP_REPORT_DAYS = env.int("KENSHU_TRIP_REPORT_DAYS", default=3)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "programs.tasks.clear_expired_sessions",

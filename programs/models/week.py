@@ -76,6 +76,11 @@ class Activity(models.Model):
         Enrollment, verbose_name=_("participants"), blank=True, related_name="activities"
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # Set when another app derives the slot from its own record (a trip's leg, a seminar):
+    # `origin` names the record people edit ("trip:12"), `origin_part` the piece of it
+    # ("leg:5:0"). The week shows such slots but changes them only through their origin.
+    origin = models.CharField(max_length=40, blank=True, default="", editable=False)
+    origin_part = models.CharField(max_length=40, blank=True, default="", editable=False)
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -93,10 +98,18 @@ class Activity(models.Model):
                 condition=Q(end_time__gt=models.F("start_time")), name="activity_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["program", "date"]), models.Index(fields=["date"])]
+        indexes = [
+            models.Index(fields=["program", "date"]),
+            models.Index(fields=["date"]),
+            models.Index(fields=["origin"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.date:%m/%d} {self.start_time:%H:%M}–{self.end_time:%H:%M} {self.title}"
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.origin)
 
 
 class WeekTemplateQuerySet(models.QuerySet):

@@ -175,17 +175,39 @@ def _who_clashes(clash: Activity, trainee_ids: list[int]) -> User:
     return enrollment.trainee
 
 
+def check_owner(activity: Activity, origin: str) -> None:
+    """A derived activity changes only through the record it comes from."""
+    if activity.origin != origin:
+        from ..registry import origin_of
+
+        label = (origin_of(activity) or (_("another record"), ""))[0]
+        raise ActivityRefused(
+            _("“%(title)s” comes from %(origin)s: change it there.")
+            % {"title": activity.title, "origin": label}
+        )
+
+
 def save_activity(
-    program: Program, slot: Slot, *, by: User, activity: Activity | None = None, request=None
+    program: Program,
+    slot: Slot,
+    *,
+    by: User,
+    activity: Activity | None = None,
+    request=None,
+    origin: tuple[str, str] = ("", ""),
 ) -> Activity:
     """Create an activity, or change one (a move is a change of date or time). Moving an
-    activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps."""
+    activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps.
+    `origin` (record, part) marks an activity derived from another app's record; only that
+    record's service may change it afterwards."""
     with transaction.atomic():
         lock_program(program)
+        if activity is not None:
+            check_owner(activity, origin[0])
         check_slot(program, slot, exclude_pk=activity.pk if activity else None, actor=by)
         creating = activity is None
         if creating:
-            activity = Activity(program=program)
+            activity = Activity(program=program, origin=origin[0], origin_part=origin[1])
         else:
             activity.sequence = F("sequence") + 1
         for field in (
@@ -213,9 +235,10 @@ def save_activity(
     return activity
 
 
-def cancel_activity(activity: Activity, *, by: User, request=None) -> None:
+def cancel_activity(activity: Activity, *, by: User, request=None, origin: str = "") -> None:
     """Remove an activity from the week. The row stays as cancelled so that subscribed
     calendars receive the cancellation."""
+    check_owner(activity, origin)
     updated = Activity.objects.filter(pk=activity.pk, cancelled_at__isnull=True).update(
         cancelled_at=timezone.now(), sequence=F("sequence") + 1, updated_at=timezone.now()
     )
@@ -300,7 +323,8 @@ def _items_of(program: Program, *, skip_weekends: bool = False) -> list[Template
     days = program_days(program, skip_weekends=skip_weekends)
     index = {day: i for i, day in enumerate(days)}
     items = []
-    for a in program.activities.live():
+    # Derived slots belong to their record (a trip): copying the week does not copy them.
+    for a in program.activities.live().filter(origin=""):
         if a.date not in index:
             raise ActivityRefused(
                 _("“%(title)s” is on a weekend: copy with weekends kept.") % {"title": a.title}

@@ -15,6 +15,7 @@ from .. import access
 from .. import cache as kenshu_cache
 from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
 from ..models import Activity, ActivityKind, Enrollment
+from ..registry import origin_of
 from ..services import week as week_services
 from ..week_layout import layout, shift
 
@@ -109,6 +110,9 @@ def week_grid(request, pk: int):
         program = access.get_program_for_user(request.user, pk, write=True)
         if "edit" in request.GET:
             editing = _activity_from_query(request, program)
+            derived = origin_of(editing)
+            if derived is not None:  # a trip's leg or a seminar: changed on its own page
+                return redirect(derived[1])
             editor = ActivityForm(program=program, initial=ActivityForm.initial_from(editing))
         else:
             editor = ActivityForm(program=program, initial=_new_initial(request, program))
@@ -244,12 +248,17 @@ def activity_move(request, pk: int, activity_pk: int):
 def activity_cancel(request, pk: int, activity_pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
     activity = access.get_activity_for_user(request.user, program, activity_pk)
-    week_services.cancel_activity(activity, by=request.user, request=request)
-    notice = _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
+    try:
+        week_services.cancel_activity(activity, by=request.user, request=request)
+    except week_services.ActivityRefused as refused:
+        notice, failed = refused.message, True
+    else:
+        notice = _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
+        failed = False
     if not request.headers.get("HX-Request"):
-        messages.success(request, notice)
+        (messages.error if failed else messages.success)(request, notice)
         return redirect("week_grid", pk=program.pk)
-    return _render_week(request, program, notice=notice)
+    return _render_week(request, program, notice=notice, notice_is_error=failed)
 
 
 def _week_form_action(request, pk, form_class, action, form_kwargs):

@@ -1,0 +1,133 @@
+"""Documents built from the trips: the itinerary (one A4 page per traveller), shared by the
+browser's print view and the PDF, and the expenses as CSV."""
+
+import csv
+import hashlib
+import io
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from seminars.models import Trip
+from seminars.services import expenses as expense_services
+from seminars.services.trips import leg_title, participants, seminars_of
+
+
+def itinerary_context(trip: Trip, who: str | None = None) -> dict:
+    """Each traveller's page: who, the trip, and its schedule in time order. `who` (a
+    participant key) keeps one page."""
+    schedule = []
+    for leg in trip.legs.all():
+        schedule.append(
+            {
+                "at": timezone.localtime(leg.depart_at),
+                "until": timezone.localtime(leg.arrive_at),
+                "what": leg_title(leg),
+                "detail": " ".join(filter(None, [leg.get_mode_display(), leg.notes])),
+                "fare": leg.fare,
+            }
+        )
+    for seminar in seminars_of(trip):
+        start = timezone.make_aware(timezone.datetime.combine(seminar.date, seminar.start_time))
+        schedule.append(
+            {
+                "at": start,
+                "until": timezone.make_aware(
+                    timezone.datetime.combine(seminar.date, seminar.end_time)
+                ),
+                "what": seminar.title,
+                "detail": " ".join(filter(None, [seminar.venue, seminar.address])),
+                "fare": None,
+                "seminar": seminar.pk,
+            }
+        )
+    schedule.sort(key=lambda item: item["at"])
+    people = participants(trip)
+    if who is not None:
+        people = [p for p in people if p["key"] == who]
+    roles = {}
+    for seminar in seminars_of(trip).prefetch_related("roles"):
+        for role in seminar.roles.all():
+            roles[(seminar.pk, role.enrollment_id)] = role.get_role_display()
+    pages = []
+    for person in people:
+        enrollment_id = person["enrollment"].pk if person["enrollment"] else None
+        pages.append(
+            {
+                "person": person,
+                "rows": [
+                    {**row, "role": roles.get((row.get("seminar"), enrollment_id), "")}
+                    for row in schedule
+                ],
+            }
+        )
+    return {
+        "trip": trip,
+        "program": trip.program,
+        "pages": pages,
+        "places": [m.name for m in trip.municipalities.all()] + trip.place_list,
+        "contact": trip.created_by,
+    }
+
+
+def itinerary_html(trip: Trip) -> str:
+    """The PDF's HTML: Japanese, its stylesheet inline (the engine reads no static files)."""
+    with translation.override("ja"):
+        return render_to_string(
+            "reports/itinerary.html",
+            {**itinerary_context(trip), "for_pdf": True, "stylesheet": _stylesheet()},
+        )
+
+
+def _stylesheet() -> str:
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("css/itinerary.css"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def content_hash(html: str) -> str:
+    return hashlib.sha256(html.encode()).hexdigest()
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()
+
+
+# CSV ----------------------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value) -> str:
+    """A cell Excel will not run: text starting like a formula gets a leading apostrophe."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def csv_rows(header: list[str], rows):
+    """UTF-8 with a BOM (Excel in Japan reads it as UTF-8), one line at a time."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    yield "\ufeff"
+    for row in [header, *rows]:
+        writer.writerow([safe_cell(cell) for cell in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def expense_rows(trip: Trip):
+    host = trip.program.host.name
+    for line in expense_services.lines(trip):
+        yield [
+            trip.purpose,
+            expense_services.person_of(line),
+            expense_services.municipality_of(line) or host,
+            line.get_category_display(),
+            line.amount,
+            host if line.payer == "host" else expense_services.municipality_of(line),
+            line.note,
+        ]

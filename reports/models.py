@@ -1,0 +1,56 @@
+"""Stored documents: each request makes a row that a worker fills. A request for unchanged
+data gets the version already built (same content hash); a change makes a new version, and
+the old ones stay downloadable."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Program
+
+
+class ReportState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being built")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ReportKind(models.TextChoices):
+    ITINERARY = "itinerary", _("Trip itineraries")
+
+
+def report_path(instance, filename: str) -> str:
+    # Random: nobody reaches a document by guessing its storage path.
+    return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class Report(models.Model):
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
+    scope = models.CharField(max_length=60)  # what it covers, e.g. "trip:12"
+    version = models.PositiveIntegerField(default=1)
+    state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.QUEUED)
+    content_hash = models.CharField(max_length=64)
+    file = models.FileField(upload_to=report_path, blank=True, max_length=200)
+    filename = models.CharField(max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "scope", "version"], name="report_unique_version"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.scope} v{self.version} ({self.state})"

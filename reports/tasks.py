@@ -1,0 +1,40 @@
+"""Building documents in the background: a task takes a report id, claims the row, renders,
+stores the file through the storage API and records the outcome."""
+
+from celery import shared_task
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from seminars.models import Trip
+
+from . import documents
+from .models import Report, ReportKind, ReportState
+
+
+@shared_task(name="reports.tasks.build_report", acks_late=True, reject_on_worker_lost=True)
+def build_report(report_id: int) -> str:
+    """Idempotent: a report already claimed, built or failed is left alone."""
+    claimed = Report.objects.filter(pk=report_id, state=ReportState.QUEUED).update(
+        state=ReportState.RUNNING
+    )
+    if not claimed:
+        return "skipped"
+    report = Report.objects.get(pk=report_id)
+    try:
+        if report.kind != ReportKind.ITINERARY:
+            raise ValueError(f"unknown kind {report.kind}")
+        trip = Trip.objects.select_related("program__host").get(pk=int(report.scope[5:]))
+        html = documents.itinerary_html(trip)
+        pdf = documents.render_pdf(html)
+    except Exception as exc:  # recorded on the row, shown on the page, retried from there
+        Report.objects.filter(pk=report_id).update(
+            state=ReportState.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    report.file.save("report.pdf", ContentFile(pdf), save=False)
+    report.size = len(pdf)
+    report.content_hash = documents.content_hash(html)
+    report.state = ReportState.DONE
+    report.finished_at = timezone.now()
+    report.save(update_fields=["file", "size", "content_hash", "state", "finished_at"])
+    return "done"

@@ -1,0 +1,80 @@
+"""What seminars/ tells the core through its registry: where derived activities are
+changed, the program page's link, and what is due for a trainee (a trip report)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from programs import access
+from programs.registry import ActivityOrigin, DueItem, ProgramSection
+
+from .models import Trip, TripReport, TripReportStatus, TripStatus
+
+ORIGINS = [
+    ActivityOrigin(
+        prefix="trip",
+        label=gettext_lazy("Trip"),
+        url=lambda program_id, pk: reverse("trip_detail", args=[program_id, pk]),
+    ),
+    ActivityOrigin(
+        prefix="seminar",
+        label=gettext_lazy("Seminar"),
+        url=lambda program_id, pk: reverse("seminar_detail", args=[program_id, pk]),
+    ),
+]
+
+
+def report_due_date(trip: Trip):
+    return trip.end_date + timedelta(days=settings.KENSHU_TRIP_REPORT_DAYS)
+
+
+def program_sections(user, program):
+    trips = Trip.objects.visible_to(user).filter(program=program).count()
+    if trips or access.can_edit_program(user, program):
+        yield ProgramSection(
+            title=_("Trips and seminars"),
+            url=reverse("trip_list", args=[program.pk]),
+            detail=str(trips) if trips else "",
+            order=30,
+        )
+
+
+def due_for(user, today):
+    """A trainee's trip that has begun and whose report is not submitted yet; the itinerary
+    of a trip starting tomorrow or today."""
+    trips = (
+        Trip.objects.filter(trainees__trainee=user, trainees__withdrawn_at__isnull=True)
+        .exclude(status=TripStatus.CANCELLED)
+        .exclude(program__status="draft")
+        .filter(start_date__lte=today + timedelta(days=1), end_date__gte=today - timedelta(days=30))
+        .select_related("program")
+    )
+    trips = list(trips)
+    submitted = set(
+        TripReport.objects.filter(enrollment__trainee=user, trip__in=trips)
+        .exclude(status=TripReportStatus.DRAFT)
+        .values_list("trip_id", flat=True)
+    )
+    for trip in trips:
+        if trip.start_date >= today and trip.start_date <= today + timedelta(days=1):
+            yield DueItem(
+                kind="itinerary",
+                title=_("Itinerary: %(purpose)s") % {"purpose": trip.purpose},
+                url=reverse("itinerary_print", args=[trip.program_id, trip.pk]),
+                state="open",
+                detail=_("From %(date)s") % {"date": trip.start_date.strftime("%m/%d")},
+                order=20,
+            )
+        if trip.start_date <= today and trip.pk not in submitted:
+            due = report_due_date(trip)
+            yield DueItem(
+                kind="trip_report",
+                title=_("Trip report (復命書): %(purpose)s") % {"purpose": trip.purpose},
+                url=reverse("trip_report_write", args=[trip.program_id, trip.pk]),
+                state="late" if today > due else "due",
+                detail=_("Due %(date)s") % {"date": due.strftime("%m/%d")},
+                order=40,
+            )

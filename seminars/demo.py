@@ -1,0 +1,238 @@
+"""The demo's trips: 福岡 → 東京 → 長野 (箕輪町: a briefing for beginner workers of a local
+team and a user survey; 松本市: a seminar for local companies at the chamber of commerce's
+youth division, with a workshop) and back, on days 2–3 of both demo programs. The finished
+program's trip is done, with attendance and trainee1's submitted trip report."""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import F
+from django.utils import timezone
+
+from programs.models import Activity, Municipality
+from programs.services.week import cancel_activity
+
+from .models import Leg, Seminar, SeminarRole, Trip, TripReport, TripStatus
+from .services import expenses as expense_services
+from .services import legs as leg_services
+from .services import seminars as seminar_services
+from .services import trip_reports as report_services
+from .services import trips as trip_services
+
+PURPOSE = "地域ワーカー向け説明会・ユーザー調査、地元企業向けセミナーの開催（長野県箕輪町・松本市）"
+LODGING = "伊那市内のビジネスホテル（1泊・朝食付）"
+# (day 0 or 1 of the trip, departs, arrives, mode, from, to, service, fare)
+LEGS = [
+    (0, "07:00", "08:40", "flight", "福岡空港", "羽田空港", "JAL 304", 38000),
+    (0, "08:55", "09:35", "rail", "羽田空港", "新宿", "京急線・JR山手線", 520),
+    (0, "10:00", "12:07", "rail", "新宿", "岡谷", "特急あずさ 13号", 6620),
+    (0, "12:20", "12:52", "rail", "岡谷", "伊那松島", "JR飯田線", 420),
+    (1, "08:31", "09:45", "rail", "伊那松島", "松本", "JR飯田線・篠ノ井線", 990),
+    (1, "17:00", "17:25", "bus", "松本バスターミナル", "信州まつもと空港", "空港連絡バス", 1000),
+    (1, "18:10", "19:55", "flight", "信州まつもと空港", "福岡空港", "FDA 245", 39000),
+]
+SEMINARS = [
+    {
+        "day": 0,
+        "kind": "worker_briefing",
+        "title": "地域チーム初心者ワーカー向け説明会",
+        "start": "13:30",
+        "end": "15:00",
+        "venue": "箕輪町地域交流センター",
+        "address": "長野県上伊那郡箕輪町",
+        "partner": "箕輪町 地域のワーカーチーム",
+        "expected": 20,
+        "actual": 18,
+        "outcomes": "初めて仕事を受ける人の不安（報酬の受け取り、納期）を聞き取った。"
+        "その場で3人が登録を終えた。",
+        "roles": {"trainee1@example.com": "assistant"},
+    },
+    {
+        "day": 0,
+        "kind": "site_visit",
+        "title": "ユーザーアンケート・ヒアリング",
+        "start": "15:30",
+        "end": "17:30",
+        "venue": "箕輪町内の協力事業者",
+        "address": "長野県上伊那郡箕輪町",
+        "partner": "",
+        "expected": 8,
+        "actual": 8,
+        "outcomes": "在宅で働くワーカー8人にアンケートとヒアリング。"
+        "子育て中の時間の使い方が共通の課題。",
+        "roles": {},
+    },
+    {
+        "day": 1,
+        "kind": "business_seminar",
+        "title": "地元企業向けセミナー「仕事を切り出して地域で頼む」",
+        "start": "13:30",
+        "end": "15:00",
+        "venue": "松本商工会議所",
+        "address": "長野県松本市中央1-23-1",
+        "partner": "松本商工会議所青年部",
+        "expected": 30,
+        "actual": 26,
+        "outcomes": "参加企業26社。業務の切り出し方への質問が多かった。",
+        "roles": {"trainee2@example.com": "presenter"},
+    },
+    {
+        "day": 1,
+        "kind": "workshop",
+        "title": "ワークショップ：自社の仕事を切り出してみる",
+        "start": "15:15",
+        "end": "16:30",
+        "venue": "松本商工会議所",
+        "address": "長野県松本市中央1-23-1",
+        "partner": "松本商工会議所青年部",
+        "expected": 20,
+        "actual": 19,
+        "outcomes": "5つのグループで切り出せる業務を洗い出した。2社が試行を希望。",
+        "roles": {"trainee1@example.com": "assistant", "trainee2@example.com": "assistant"},
+    },
+]
+REPORT = {
+    "content": "箕輪町で初心者ワーカー向け説明会の運営を補助し、"
+    "在宅ワーカー8人へのヒアリングに同席した。"
+    "翌日は松本商工会議所青年部と共催の地元企業向けセミナー・ワークショップで進行を補助した。",
+    "impressions": "仕事を小さく切り出せば、場所や時間に制約のある人も担い手になれると実感した。"
+    "企業側の不安は「何を頼めるか分からない」ことにあり、行政が橋渡しできる余地が大きい。",
+    "application": "市の定型業務（データ入力、チラシ作成）のうち外部に頼めるものを洗い出し、"
+    "地域のワーカーに発注する試行を課内で提案する。",
+}
+
+
+def seed(context: dict) -> int:
+    people = context["people"]
+    coordinator = people["coordinator@example.com"]
+    created = 0
+    for program, done in ((context["past"], True), (context["current"], False)):
+        days = [d for d in program.days if d.weekday() < 5] if done else program.days
+        first = days[1]
+        trip = Trip.objects.filter(program=program, purpose=PURPOSE).first()
+        if trip is not None:
+            _follow_program(trip, first)
+            continue
+        created += _plan(program, first, days[2], done, people, coordinator)
+    return created
+
+
+def _follow_program(trip: Trip, first) -> None:
+    """The running demo program moved (seed_demo on a later day moves it and its
+    activities): the trip, its legs and its seminars follow by the same days."""
+    shift = first - trip.start_date
+    if not shift:
+        return
+    Trip.objects.filter(pk=trip.pk).update(
+        start_date=F("start_date") + shift, end_date=F("end_date") + shift
+    )
+    Leg.objects.filter(trip=trip).update(
+        depart_at=F("depart_at") + shift, arrive_at=F("arrive_at") + shift
+    )
+    Seminar.objects.filter(trip=trip).update(date=F("date") + shift)
+
+
+def _at(day, clock: str) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.fromisoformat(clock)))
+
+
+def _plan(program, first, last, done, people, coordinator) -> int:
+    # The week template holds placeholders for the trip; the trip's own activities replace them.
+    placeholders = Activity.objects.live().filter(
+        program=program, origin="", date__in=[first, last]
+    )
+    for activity in placeholders.filter(kind__in=["trip", "seminar"]) | placeholders.filter(
+        title="ユーザーアンケート・ヒアリング"
+    ):
+        cancel_activity(activity, by=coordinator)
+    trainees = list(program.enrollments.active().select_related("trainee"))
+    staff = [people["coordinator@example.com"], people["staff@example.com"]]
+    trip = trip_services.save_trip(
+        program,
+        trip_services.TripPlan(
+            purpose=PURPOSE,
+            start_date=first,
+            end_date=last,
+            municipalities=list(Municipality.objects.filter(code__in=["203831", "202029"])),
+            places="東京（乗継）",
+            trainees=trainees,
+            staff=staff,
+            lodging=LODGING,
+            status=TripStatus.CONFIRMED,
+        ),
+        by=coordinator,
+    )
+    days = (first, last)
+    for day, depart, arrive, mode, origin, destination, service, fare in LEGS:
+        leg_services.save_leg(
+            trip,
+            leg_services.LegPlan(
+                mode=mode,
+                origin_place=origin,
+                destination=destination,
+                depart_at=_at(days[day], depart),
+                arrive_at=_at(days[day], arrive),
+                service=service,
+                fare=fare,
+            ),
+            by=coordinator,
+        )
+    by_email = {e.trainee.email: e for e in trainees}
+    for item in SEMINARS:
+        happened = done or days[item["day"]] < timezone.localdate()
+        seminar = seminar_services.save_seminar(
+            program,
+            seminar_services.SeminarPlan(
+                kind=item["kind"],
+                title=item["title"],
+                date=days[item["day"]],
+                start_time=time.fromisoformat(item["start"]),
+                end_time=time.fromisoformat(item["end"]),
+                venue=item["venue"],
+                address=item["address"],
+                partner=item["partner"],
+                lead=people["staff@example.com"] if item["day"] == 0 else coordinator,
+                expected_attendance=item["expected"],
+                actual_attendance=item["actual"] if happened else None,
+                outcomes=item["outcomes"] if happened else "",
+            ),
+            trip=trip,
+            by=coordinator,
+        )
+        for email, role in item["roles"].items():
+            SeminarRole.objects.filter(seminar=seminar, enrollment=by_email[email]).update(
+                role=role
+            )
+        if item["kind"] == "worker_briefing":
+            seminar_services.add_follow_up(
+                seminar,
+                "参加者へお礼と登録手順のメールを送る",
+                people["staff@example.com"],
+                days[0] + timedelta(days=3),
+                by=coordinator,
+            )
+    for enrollment in trainees:
+        for category, amount, note in (
+            ("daily", 2200 * 2, "日当 2日分"),
+            ("lodging", 10900, LODGING),
+        ):
+            expense_services.save_expense(
+                trip,
+                expense_services.ExpensePlan(
+                    participant=f"e{enrollment.pk}",
+                    category=category,
+                    amount=amount,
+                    payer="municipality",
+                    note=note,
+                ),
+                by=coordinator,
+            )
+    if done:
+        trip.status = TripStatus.DONE
+        trip.save(update_fields=["status"])
+        enrollment = by_email["trainee1@example.com"]
+        report = report_services.report_for(trip, enrollment)
+        report_services.submit(report, report_services.ReportText(**REPORT), by=enrollment.trainee)
+        TripReport.objects.filter(pk=report.pk).update(
+            submitted_at=_at(last + timedelta(days=1), "18:30")
+        )
+    return 1

@@ -1,0 +1,244 @@
+"""Forms read what people typed; the rules live in the services (which name the field a
+refusal belongs to, so the message appears next to it)."""
+
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Municipality, Program
+
+from .models import (
+    TEXT_LIMIT,
+    ExpenseCategory,
+    Mode,
+    Payer,
+    SeminarKind,
+    SeminarRole,
+    TripStatus,
+)
+from .services.common import host_people
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local", "step": 60}, format="%Y-%m-%dT%H:%M"
+)
+
+
+class YenField(forms.IntegerField):
+    """Whole yen: "1,200" and "１２００" are read; "12.5" and "-3" are refused plainly."""
+
+    default_error_messages = {
+        "invalid": _("Whole yen only (no decimals)."),
+        "min_value": _("The amount cannot be negative."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 10_000_000)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"inputmode": "numeric", "step": 1})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            import unicodedata
+
+            value = unicodedata.normalize("NFKC", value).replace(",", "").replace("¥", "")
+            value = value.replace("円", "").strip()
+        return super().to_python(value)
+
+
+class TripForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose (用務)"),
+        max_length=300,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. 地域ワーカー向け説明会・企業向けセミナーの開催")}
+        ),
+    )
+    start_date = forms.DateField(label=_("First day"), widget=DATE)
+    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Destinations (municipalities)"),
+        queryset=Municipality.objects.registry(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 5}),
+    )
+    places = forms.CharField(
+        label=_("Other places"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One place per line, e.g. 東京（乗継）."),
+    )
+    trainees = forms.ModelMultipleChoiceField(
+        label=_("Trainees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff = forms.ModelMultipleChoiceField(
+        label=_("Host staff"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    lodging = forms.CharField(
+        label=_("Lodging"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=TripStatus.choices)
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every enrolment of the program is offered, so one from elsewhere is refused by
+        # the service with its own message rather than silently dropped.
+        self.fields["trainees"].queryset = program.enrollments.active().select_related("trainee")
+        self.fields["trainees"].label_from_instance = lambda e: e.trainee.display_name
+        self.fields["staff"].queryset = host_people(program)
+        self.fields["staff"].label_from_instance = lambda u: u.display_name
+        self.fields["start_date"].widget.attrs.update(
+            {"min": program.start_date.isoformat(), "max": program.end_date.isoformat()}
+        )
+        self.fields["end_date"].widget.attrs.update(
+            {"min": program.start_date.isoformat(), "max": program.end_date.isoformat()}
+        )
+
+
+class LegForm(forms.Form):
+    mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
+    origin_place = forms.CharField(label=_("From"), max_length=120)
+    destination = forms.CharField(label=_("To"), max_length=120)
+    depart_at = forms.DateTimeField(label=_("Departs"), widget=DATETIME)
+    arrive_at = forms.DateTimeField(label=_("Arrives"), widget=DATETIME)
+    service = forms.CharField(
+        label=_("Train or flight"),
+        max_length=80,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. のぞみ 12号, JAL 306")}),
+    )
+    fare = YenField(label=_("Fare per person (yen)"), required=False)
+    notes = forms.CharField(label=_("Notes"), max_length=300, required=False)
+
+    def clean_fare(self):
+        return self.cleaned_data.get("fare") or 0
+
+    @staticmethod
+    def initial_after(previous) -> dict:
+        """A new leg starts where and when the last one ended."""
+        if previous is None:
+            return {}
+        arrive = timezone.localtime(previous.arrive_at)
+        return {"origin_place": previous.destination, "depart_at": arrive, "arrive_at": arrive}
+
+
+class ExpenseForm(forms.Form):
+    participant = forms.ChoiceField(label=_("Participant"))
+    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+    amount = YenField(label=_("Amount (yen)"))
+    payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, people: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].choices = [(p["key"], p["name"]) for p in people]
+
+
+class SeminarForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SeminarKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start"), widget=TIME)
+    end_time = forms.TimeField(label=_("End"), widget=TIME)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    partner = forms.CharField(
+        label=_("Partner organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. a chamber of commerce's youth division"),
+    )
+    lead = forms.ModelChoiceField(label=_("Lead from the host"), queryset=None, required=False)
+    expected_attendance = forms.IntegerField(
+        label=_("Expected attendance"), min_value=0, required=False
+    )
+    actual_attendance = forms.IntegerField(
+        label=_("Actual attendance"), min_value=0, required=False
+    )
+    outcomes = forms.CharField(
+        label=_("Outcomes"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = host_people(program)
+        self.fields["lead"].label_from_instance = lambda u: u.display_name
+
+    def clean_expected_attendance(self):
+        return self.cleaned_data.get("expected_attendance") or 0
+
+
+class RolesForm(forms.Form):
+    """One choice per trainee: a role, or not taking part."""
+
+    def __init__(self, *args, enrollments, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Not taking part")), *SeminarRole.Role.choices]
+        for enrollment in enrollments:
+            self.fields[f"role_{enrollment.pk}"] = forms.ChoiceField(
+                label=enrollment.trainee.display_name,
+                choices=choices,
+                required=False,
+                initial=current.get(enrollment.pk, ""),
+            )
+
+    def roles(self) -> dict[int, str | None]:
+        return {
+            int(name.removeprefix("role_")): value or None
+            for name, value in self.cleaned_data.items()
+        }
+
+
+class FollowUpForm(forms.Form):
+    action = forms.CharField(label=_("Follow-up action"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda u: u.display_name
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(
+        label=_("Material"),
+        help_text=_("PDF, PowerPoint (.pptx) or an image; at most 20 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.pptx,.png,.jpg,.jpeg,.gif,.webp"}),
+    )
+
+
+class TripReportForm(forms.Form):
+    content = forms.CharField(
+        label=_("内容 (what was done)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    impressions = forms.CharField(
+        label=_("所感 (impressions)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    application = forms.CharField(
+        label=_("今後の業務への活用 (use in my work)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+def as_aware(value: datetime) -> datetime:
+    return value if timezone.is_aware(value) else timezone.make_aware(value)

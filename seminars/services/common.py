@@ -1,0 +1,117 @@
+"""What every service of this app shares: the refusal, who may change what, and the sync of
+the activities a trip or a seminar puts in the week."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs import access
+from programs import cache as kenshu_cache
+from programs.models import Activity, Membership, Program, Role
+from programs.models.organisations import HOST_ROLES
+from programs.services.week import ActivityRefused, Slot, lock_program, save_activity
+
+
+class TripRefused(Exception):
+    """A change the rules do not allow; `message` says why, `field` where (or None)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def refuse_unless_coordinator(user, program: Program) -> None:
+    if not access.can_edit_program(user, program):
+        raise TripRefused(_("Only the host's coordinators change trips and seminars."))
+
+
+def host_people(program: Program):
+    """The host's coordinators and staff: who may travel with trainees or lead a seminar."""
+    from programs.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(host_company=program.host_id, role__in=HOST_ROLES).values(
+            "user"
+        ),
+    ).order_by("family_name_kana", "email")
+
+
+def is_coordinator_of(user, program: Program) -> bool:
+    return Membership.objects.filter(
+        user=user, host_company=program.host_id, role=Role.COORDINATOR
+    ).exists()
+
+
+def local(moment: datetime) -> datetime:
+    return timezone.localtime(moment)
+
+
+def day_pieces(start: datetime, end: datetime) -> list[tuple[date, time, time]]:
+    """A span in local time cut at midnight (a night bus): one piece per calendar day. A
+    piece that ends at midnight ends at 23:59, as the week's slots end within their day."""
+    start, end = local(start), local(end)
+    pieces = []
+    day = start.date()
+    while day <= end.date():
+        first = start.time() if day == start.date() else time(0, 0)
+        last = end.time() if day == end.date() else time(23, 59)
+        if last > first:
+            pieces.append((day, first.replace(second=0, microsecond=0), last.replace(second=0)))
+        day += timedelta(days=1)
+    return pieces
+
+
+def _same(activity: Activity, slot: Slot, participant_ids: set[int]) -> bool:
+    return (
+        (activity.date, activity.start_time, activity.end_time)
+        == (slot.date, slot.start_time, slot.end_time)
+        and (activity.title, activity.kind, activity.place, activity.notes)
+        == (slot.title, slot.kind, slot.place, slot.notes)
+        and activity.facilitator_id == (slot.facilitator.pk if slot.facilitator else None)
+        and participant_ids == {e.pk for e in slot.participants or []}
+    )
+
+
+def sync_activities(program: Program, origin: str, desired: dict[str, Slot], *, by) -> None:
+    """Make the week's live activities of `origin` exactly `desired` (part → slot), each
+    checked like a slot typed in the week editor; the first clash refuses everything (the
+    caller's transaction rolls back). The record's own slots are set aside first, so moving
+    a whole trip never clashes with its own old times; unchanged slots keep their sequence,
+    so calendars see only what moved."""
+    with transaction.atomic():
+        lock_program(program)
+        existing = {
+            a.origin_part: a
+            for a in Activity.objects.filter(
+                program=program, origin=origin, cancelled_at__isnull=True
+            ).prefetch_related("participants")
+        }
+        now = timezone.now()
+        Activity.objects.filter(pk__in=[a.pk for a in existing.values()]).update(cancelled_at=now)
+        for part, slot in sorted(desired.items(), key=lambda item: _order(item[1])):
+            activity = existing.pop(part, None)
+            if activity is not None:
+                Activity.objects.filter(pk=activity.pk).update(cancelled_at=None)
+                if _same(activity, slot, {e.pk for e in activity.participants.all()}):
+                    continue
+            save_activity(program, slot, by=by, activity=activity, origin=(origin, part))
+        # Whatever is left was removed from the record: it stays cancelled, and calendars
+        # are told so by the higher sequence.
+        Activity.objects.filter(pk__in=[a.pk for a in existing.values()]).update(
+            sequence=F("sequence") + 1, updated_at=now
+        )
+        kenshu_cache.bump("programs")
+
+
+def _order(slot: Slot):
+    return (slot.date, slot.start_time)
+
+
+def clash_to_field(refused: ActivityRefused, field: str) -> TripRefused:
+    """A clash found in the week, said where the person can change it."""
+    return TripRefused(refused.message, field=field)

@@ -1,0 +1,126 @@
+"""The itinerary: legs, each checked against the trip's dates, its other legs and the other
+trips of the same people."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from programs.services.activity import record_activity
+
+from ..models import Leg, Trip, TripStatus
+from .common import TripRefused, local, refuse_unless_coordinator
+from .trips import sync_fares, sync_trip
+
+
+@dataclass
+class LegPlan:
+    mode: str
+    origin_place: str
+    destination: str
+    depart_at: datetime
+    arrive_at: datetime
+    service: str = ""
+    fare: int = 0
+    notes: str = ""
+
+
+def _when(leg) -> str:
+    return "{}→{} {}–{}".format(
+        leg.origin_place,
+        leg.destination,
+        local(leg.depart_at).strftime("%m/%d %H:%M"),
+        local(leg.arrive_at).strftime("%H:%M"),
+    )
+
+
+def check_leg(trip: Trip, plan: LegPlan, *, exclude_pk: int | None = None) -> None:
+    """Raise TripRefused when the leg breaks a rule of the itinerary."""
+    if plan.arrive_at <= plan.depart_at:
+        raise TripRefused(_("The arrival must be after the departure."), field="arrive_at")
+    if plan.fare < 0:
+        raise TripRefused(_("A fare cannot be negative."), field="fare")
+    if local(plan.depart_at).date() < trip.start_date:
+        raise TripRefused(
+            _("The trip starts on %(date)s: the leg cannot depart before it.")
+            % {"date": trip.start_date},
+            field="depart_at",
+        )
+    if local(plan.arrive_at).date() > trip.end_date:
+        raise TripRefused(
+            _("The trip ends on %(date)s: the leg cannot arrive after it.")
+            % {"date": trip.end_date},
+            field="arrive_at",
+        )
+    overlapping = Leg.objects.filter(
+        depart_at__lt=plan.arrive_at, arrive_at__gt=plan.depart_at
+    ).exclude(trip__status=TripStatus.CANCELLED)
+    if exclude_pk:
+        overlapping = overlapping.exclude(pk=exclude_pk)
+    own = overlapping.filter(trip=trip).first()
+    if own is not None:
+        raise TripRefused(
+            _("The travellers would be on two legs at once: this one and %(other)s.")
+            % {"other": _when(own)},
+            field="depart_at",
+        )
+    trainee_ids = list(trip.trainees.values_list("trainee", flat=True))
+    staff_ids = list(trip.staff.values_list("pk", flat=True))
+    people = trainee_ids + staff_ids
+    other = (
+        overlapping.exclude(trip=trip)
+        .filter(Q(trip__trainees__trainee__in=people) | Q(trip__staff__in=people))
+        .select_related("trip__program")
+        .first()
+    )
+    if other is not None:
+        shared = set(other.trip.trainees.values_list("trainee", flat=True)) | set(
+            other.trip.staff.values_list("pk", flat=True)
+        )
+        person = next(p for p in (*trip.trainees.all(), *trip.staff.all()) if _uid(p) in shared)
+        raise TripRefused(
+            _("%(person)s would be on two legs at once: this one and %(other)s (another trip).")
+            % {"person": getattr(person, "trainee", person), "other": _when(other)},
+            field="depart_at",
+        )
+
+
+def _uid(participant) -> int:
+    return getattr(participant, "trainee_id", None) or participant.pk
+
+
+def save_leg(trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None) -> Leg:
+    """Add or change a leg; its activity in the week and its fare lines follow."""
+    refuse_unless_coordinator(by, trip.program)
+    with transaction.atomic():
+        trip = Trip.objects.select_for_update().select_related("program").get(pk=trip.pk)
+        check_leg(trip, plan, exclude_pk=leg.pk if leg else None)
+        creating = leg is None
+        leg = leg or Leg(trip=trip)
+        for name, value in vars(plan).items():
+            setattr(leg, name, value)
+        leg.save()
+        sync_fares(trip)
+        sync_trip(trip, by=by)
+        record_activity(
+            by,
+            "trip.leg_added" if creating else "trip.leg_changed",
+            trip,
+            host_company=trip.program.host,
+            data={"leg": str(leg)},
+        )
+    return leg
+
+
+def delete_leg(leg: Leg, *, by) -> None:
+    trip = leg.trip
+    refuse_unless_coordinator(by, trip.program)
+    with transaction.atomic():
+        leg.delete()
+        sync_fares(trip)
+        sync_trip(trip, by=by)
+        record_activity(
+            by, "trip.leg_removed", trip, host_company=trip.program.host, data={"leg": str(leg)}
+        )

@@ -1,0 +1,151 @@
+"""The trip report (復命書): prefilled from the trip, written by the trainee, submitted,
+acknowledged by a coordinator. The trip's part is frozen into the report when it is
+submitted, so a filed report keeps saying what the trip was."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import Enrollment
+from programs.services.activity import record_activity
+
+from ..models import TEXT_LIMIT, Trip, TripReport, TripReportStatus
+from .common import TripRefused, is_coordinator_of, local
+from .trips import leg_title, participants, seminars_of
+
+FIELDS = ("content", "impressions", "application")
+
+
+@dataclass
+class ReportText:
+    content: str = ""
+    impressions: str = ""
+    application: str = ""
+
+
+def header_for(trip: Trip, enrollment: Enrollment) -> dict:
+    """What the trip fills in: 所属, 氏名, 同行者, 日時, 場所, 用務, 訪問先, and the schedule."""
+    others = [p["name"] for p in participants(trip) if p["enrollment"] != enrollment]
+    schedule = [
+        {
+            "at": local(leg.depart_at).isoformat(),
+            "when": "{} {}–{}".format(
+                local(leg.depart_at).strftime("%m/%d"),
+                local(leg.depart_at).strftime("%H:%M"),
+                local(leg.arrive_at).strftime("%H:%M"),
+            ),
+            "what": leg_title(leg),
+        }
+        for leg in trip.legs.all()
+    ]
+    visits = []
+    for seminar in seminars_of(trip):
+        schedule.append(
+            {
+                "at": f"{seminar.date.isoformat()}T{seminar.start_time:%H:%M}",
+                "when": f"{seminar.date:%m/%d} {seminar.start_time:%H:%M}–{seminar.end_time:%H:%M}",
+                "what": " ".join(filter(None, [seminar.title, seminar.venue])),
+            }
+        )
+        visits.append(" ".join(filter(None, [seminar.partner or seminar.venue, seminar.address])))
+    schedule.sort(key=lambda item: item["at"])
+    places = [m.name for m in trip.municipalities.all()] + trip.place_list
+    return {
+        "affiliation": " ".join(
+            filter(None, [enrollment.municipality.name, enrollment.department])
+        ),
+        "name": enrollment.trainee.display_name,
+        "companions": others,
+        "start_date": trip.start_date.isoformat(),
+        "end_date": trip.end_date.isoformat(),
+        "places": places,
+        "purpose": trip.purpose,
+        "visits": [v for v in dict.fromkeys(visits) if v],
+        "schedule": schedule,
+    }
+
+
+def header(report: TripReport) -> dict:
+    """The frozen header of a submitted report; the live one of a draft."""
+    if report.status != TripReportStatus.DRAFT and report.header:
+        return report.header
+    return header_for(report.trip, report.enrollment)
+
+
+def can_write(trip: Trip, today=None) -> bool:
+    today = today or timezone.localdate()
+    return trip.start_date <= today or trip.status == "done"
+
+
+def report_for(trip: Trip, enrollment: Enrollment) -> TripReport:
+    """The trainee's report on this trip, created (empty) the first time they open it."""
+    report, _created = TripReport.objects.select_related("trip", "enrollment").get_or_create(
+        trip=trip, enrollment=enrollment
+    )
+    return report
+
+
+def _check_text(text: ReportText) -> None:
+    for name in FIELDS:
+        if len(getattr(text, name)) > TEXT_LIMIT:
+            raise TripRefused(
+                _("At most %(limit)s characters.") % {"limit": TEXT_LIMIT}, field=name
+            )
+
+
+def save_report(report: TripReport, text: ReportText, *, by) -> TripReport:
+    """Keep the trainee's text. Only the author writes, and only until it is acknowledged."""
+    if report.enrollment.trainee_id != by.pk:
+        raise TripRefused(_("Only the trainee writes their trip report."))
+    if report.status == TripReportStatus.ACKNOWLEDGED:
+        raise TripRefused(_("This report has been acknowledged and no longer changes."))
+    _check_text(text)
+    for name in FIELDS:
+        setattr(report, name, getattr(text, name).strip())
+    report.save(update_fields=[*FIELDS, "updated_at"])
+    return report
+
+
+def submit(report: TripReport, text: ReportText, *, by) -> TripReport:
+    """Save and submit: 内容 and 所感 are required; the trip's part is frozen now. A second
+    submission of an unchanged report changes nothing."""
+    with transaction.atomic():
+        report = (
+            TripReport.objects.select_for_update()
+            .select_related(
+                "trip__program__host", "enrollment__trainee", "enrollment__municipality"
+            )
+            .get(pk=report.pk)
+        )
+        save_report(report, text, by=by)
+        for name in ("content", "impressions"):
+            if not getattr(report, name):
+                raise TripRefused(_("Write this part before submitting."), field=name)
+        if report.status == TripReportStatus.DRAFT:
+            report.status = TripReportStatus.SUBMITTED
+            report.submitted_at = timezone.now()
+        report.header = header_for(report.trip, report.enrollment)
+        report.save(update_fields=["status", "submitted_at", "header", "updated_at"])
+        record_activity(by, "trip_report.submitted", report, host_company=report.trip.program.host)
+    return report
+
+
+def acknowledge(report: TripReport, *, by) -> TripReport:
+    if not is_coordinator_of(by, report.trip.program) and not by.is_superuser:
+        raise TripRefused(_("Only the host's coordinators acknowledge trip reports."))
+    updated = TripReport.objects.filter(pk=report.pk, status=TripReportStatus.SUBMITTED).update(
+        status=TripReportStatus.ACKNOWLEDGED,
+        acknowledged_at=timezone.now(),
+        acknowledged_by=by,
+        updated_at=timezone.now(),
+    )
+    if not updated and report.status != TripReportStatus.ACKNOWLEDGED:
+        raise TripRefused(_("Only a submitted report can be acknowledged."))
+    report.refresh_from_db()
+    if updated:
+        record_activity(
+            by, "trip_report.acknowledged", report, host_company=report.trip.program.host
+        )
+    return report

@@ -1,0 +1,251 @@
+"""Trips: planning one, moving it, its participants and status. Every change that touches
+the week goes through `sync_trip`, inside the same transaction, so a clash refuses the whole
+change and nothing is half-written."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from programs.models import ActivityKind, Enrollment, Municipality, Program, User
+from programs.services.activity import record_activity
+from programs.services.week import ActivityRefused, Slot
+
+from ..models import Expense, Leg, Payer, Seminar, Trip, TripStatus
+from .common import (
+    TripRefused,
+    day_pieces,
+    host_people,
+    local,
+    refuse_unless_coordinator,
+    sync_activities,
+)
+
+
+@dataclass
+class TripPlan:
+    purpose: str
+    start_date: date
+    end_date: date
+    municipalities: list[Municipality] = field(default_factory=list)
+    places: str = ""
+    trainees: list[Enrollment] = field(default_factory=list)
+    staff: list[User] = field(default_factory=list)
+    lodging: str = ""
+    status: str = TripStatus.PLANNED
+
+
+def _check_plan(program: Program, plan: TripPlan) -> None:
+    if plan.end_date < plan.start_date:
+        raise TripRefused(_("The last day is before the first day."), field="end_date")
+    if not (program.start_date <= plan.start_date and plan.end_date <= program.end_date):
+        raise TripRefused(
+            _("The trip must lie within the program (%(start)s–%(end)s).")
+            % {"start": program.start_date, "end": program.end_date},
+            field="start_date",
+        )
+    for enrollment in plan.trainees:
+        if enrollment.program_id != program.pk or not enrollment.is_active:
+            raise TripRefused(
+                _("%(person)s is not a trainee of this program.") % {"person": enrollment.trainee},
+                field="trainees",
+            )
+    allowed = set(host_people(program).values_list("pk", flat=True))
+    for person in plan.staff:
+        if person.pk not in allowed:
+            raise TripRefused(
+                _("%(person)s does not work for %(host)s.")
+                % {"person": person, "host": program.host},
+                field="staff",
+            )
+    if not plan.trainees and not plan.staff:
+        raise TripRefused(_("Choose who goes on the trip."), field="trainees")
+
+
+def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None) -> Trip:
+    """Create or change a trip. A new first day moves the trip: its legs and seminars shift
+    by the same number of days, and so do their activities in the week. Everything must
+    still fit the new dates and the week, or nothing changes."""
+    refuse_unless_coordinator(by, program)
+    _check_plan(program, plan)
+    with transaction.atomic():
+        creating = trip is None
+        if creating:
+            trip = Trip(program=program, created_by=by)
+            shift = timedelta(0)
+        else:
+            trip = Trip.objects.select_for_update().get(pk=trip.pk)
+            shift = plan.start_date - trip.start_date
+        for name in ("purpose", "start_date", "end_date", "places", "lodging", "status"):
+            setattr(trip, name, getattr(plan, name))
+        trip.save()
+        trip.municipalities.set(plan.municipalities)
+        trip.trainees.set(plan.trainees)
+        trip.staff.set(plan.staff)
+        if shift:
+            _shift(trip, shift)
+        _check_contents_fit(trip)
+        sync_fares(trip)
+        sync_trip(trip, by=by)
+        record_activity(
+            by,
+            "trip.created" if creating else "trip.changed",
+            trip,
+            host_company=program.host,
+            data={"moved_days": shift.days} if shift else None,
+        )
+    return trip
+
+
+def _shift(trip: Trip, shift: timedelta) -> None:
+    for leg in trip.legs.all():
+        leg.depart_at += shift
+        leg.arrive_at += shift
+        leg.save(update_fields=["depart_at", "arrive_at"])
+    for seminar in trip.seminars.all():
+        seminar.date += shift
+        seminar.save(update_fields=["date"])
+
+
+def _check_contents_fit(trip: Trip) -> None:
+    for leg in trip.legs.all():
+        if local(leg.depart_at).date() < trip.start_date or local(leg.arrive_at).date() > (
+            trip.end_date
+        ):
+            raise TripRefused(
+                _("The leg %(leg)s would fall outside the trip's dates.") % {"leg": leg},
+                field="end_date",
+            )
+    for seminar in trip.seminars.all():
+        if not trip.start_date <= seminar.date <= trip.end_date:
+            raise TripRefused(
+                _("The seminar “%(title)s” would fall outside the trip's dates.")
+                % {"title": seminar.title},
+                field="end_date",
+            )
+
+
+def leg_title(leg: Leg) -> str:
+    # Stored in the week as the activity's title, so in the one language of the records
+    # (typed titles are Japanese too), not in the language of whoever saved the leg.
+    title = f"移動：{leg.origin_place} → {leg.destination}"
+    return f"{title}（{leg.service}）" if leg.service else title
+
+
+def leg_slots(trip: Trip) -> dict[str, Slot]:
+    trainees = list(trip.trainees.filter(withdrawn_at__isnull=True))
+    slots = {}
+    for leg in trip.legs.all():
+        for index, (day, start, end) in enumerate(day_pieces(leg.depart_at, leg.arrive_at)):
+            slots[f"leg:{leg.pk}:{index}"] = Slot(
+                date=day,
+                start_time=start,
+                end_time=end,
+                title=leg_title(leg),
+                kind=ActivityKind.TRIP,
+                place=leg.origin_place,
+                for_all=False,
+                participants=trainees,
+                notes=trip.purpose,
+            )
+    return slots
+
+
+def sync_trip(trip: Trip, *, by) -> None:
+    """The week shows the trip's legs (and, through `sync_seminar`, its seminars); a
+    cancelled trip shows nothing."""
+    from .seminars import sync_seminar
+
+    desired = {} if trip.status == TripStatus.CANCELLED else leg_slots(trip)
+    try:
+        sync_activities(trip.program, trip.origin, desired, by=by)
+        for seminar in trip.seminars.all():
+            sync_seminar(seminar, by=by)
+    except ActivityRefused as refused:
+        raise TripRefused(refused.message) from refused
+
+
+def sync_fares(trip: Trip) -> None:
+    """Each leg's fare is an expense line of every participant (鉄道賃, 航空賃 or 車賃), kept
+    in step with the legs and the participants; a payer the coordinator changed is kept."""
+    category = {
+        "shinkansen": "rail",
+        "rail": "rail",
+        "flight": "air",
+        "bus": "car",
+        "car": "car",
+        "taxi": "car",
+    }
+    existing = {
+        (e.leg_id, e.enrollment_id, e.staff_id): e
+        for e in Expense.objects.filter(trip=trip, leg__isnull=False)
+    }
+    keep = set()
+    trainees = list(trip.trainees.all())
+    staff = list(trip.staff.all())
+    for leg in trip.legs.all():
+        if not leg.fare or leg.mode not in category:
+            continue
+        people = [(e.pk, None, Payer.MUNICIPALITY) for e in trainees]
+        people += [(None, u.pk, Payer.HOST) for u in staff]
+        for enrollment_id, staff_id, payer in people:
+            key = (leg.pk, enrollment_id, staff_id)
+            keep.add(key)
+            line = existing.get(key)
+            if line is None:
+                Expense.objects.create(
+                    trip=trip,
+                    leg=leg,
+                    enrollment_id=enrollment_id,
+                    staff_id=staff_id,
+                    category=category[leg.mode],
+                    amount=leg.fare,
+                    payer=payer,
+                    note=str(leg),
+                )
+            elif (line.amount, line.category, line.note) != (
+                leg.fare,
+                category[leg.mode],
+                str(leg),
+            ):
+                line.amount, line.category, line.note = leg.fare, category[leg.mode], str(leg)
+                line.save(update_fields=["amount", "category", "note"])
+    stale = [e.pk for key, e in existing.items() if key not in keep]
+    Expense.objects.filter(pk__in=stale).delete()
+    # Lines typed by hand for someone who left the trip go too.
+    Expense.objects.filter(trip=trip, leg__isnull=True, enrollment__isnull=False).exclude(
+        enrollment__in=trainees
+    ).delete()
+    Expense.objects.filter(trip=trip, leg__isnull=True, staff__isnull=False).exclude(
+        staff__in=staff
+    ).delete()
+
+
+def participants(trip: Trip) -> list[dict]:
+    """Everyone on the trip, trainees first, as the pages and documents name them."""
+    people = [
+        {
+            "key": f"e{e.pk}",
+            "user": e.trainee,
+            "enrollment": e,
+            "name": e.trainee.display_name,
+            "affiliation": " ".join(filter(None, [e.municipality.name, e.department])),
+        }
+        for e in trip.trainees.select_related("trainee", "municipality")
+    ]
+    people += [
+        {
+            "key": f"s{u.pk}",
+            "user": u,
+            "enrollment": None,
+            "name": u.display_name,
+            "affiliation": trip.program.host.name,
+        }
+        for u in trip.staff.all()
+    ]
+    return people
+
+
+def seminars_of(trip: Trip):
+    return Seminar.objects.filter(trip=trip).order_by("date", "start_time")

@@ -1,0 +1,628 @@
+"""Pages of trips, seminars and trip reports. Each starts from the program the person may
+see and a scoped query inside it: anything outside answers 404; a reader who tries to change
+something gets 403."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programs import access
+
+from . import forms as f
+from .models import (
+    Expense,
+    FollowUp,
+    Leg,
+    Material,
+    Seminar,
+    Trip,
+    TripReport,
+    TripReportStatus,
+)
+from .services import expenses as expense_services
+from .services import legs as leg_services
+from .services import seminars as seminar_services
+from .services import trip_reports as report_services
+from .services import trips as trip_services
+from .services.common import TripRefused, host_people
+
+
+def _trip(request, pk: int, trip_pk: int, *, write: bool = False):
+    program = access.get_program_for_user(request.user, pk, write=write)
+    trip = get_object_or_404(
+        Trip.objects.visible_to(request.user).select_related("program__host"),
+        pk=trip_pk,
+        program=program,
+    )
+    return program, trip
+
+
+def _seminar(request, pk: int, seminar_pk: int, *, write: bool = False):
+    program = access.get_program_for_user(request.user, pk, write=write)
+    seminar = get_object_or_404(
+        Seminar.objects.visible_to(request.user).select_related("trip", "lead"),
+        pk=seminar_pk,
+        program=program,
+    )
+    return program, seminar
+
+
+def _refused(form, refused: TripRefused) -> None:
+    form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+
+
+def _form_page(request, form, *, title, program, back, submit, trip=None, delete_url=None):
+    return render(
+        request,
+        "seminars/form.html",
+        {
+            "form": form,
+            "title": title,
+            "program": program,
+            "trip": trip,
+            "back_url": reverse(back[0], args=back[1:]),
+            "submit": submit,
+            "delete_url": reverse(delete_url[0], args=delete_url[1:]) if delete_url else None,
+        },
+    )
+
+
+def _is_host(user, program) -> bool:
+    return program.host_id in access.host_ids_of(user)
+
+
+# Trips -------------------------------------------------------------------------------------
+
+
+def trip_list(request, pk: int):
+    program = access.get_program_for_user(request.user, pk)
+    trips = Trip.objects.visible_to(request.user).filter(program=program)
+    local = (
+        Seminar.objects.visible_to(request.user)
+        .filter(program=program, trip__isnull=True)
+        .select_related("lead")
+    )
+    return render(
+        request,
+        "seminars/trip_list.html",
+        {
+            "program": program,
+            "trips": trips.prefetch_related("municipalities"),
+            "local_seminars": local,
+            "can_edit": access.can_edit_program(request.user, program),
+        },
+    )
+
+
+def _plan(form) -> trip_services.TripPlan:
+    data = form.cleaned_data
+    return trip_services.TripPlan(
+        purpose=data["purpose"],
+        start_date=data["start_date"],
+        end_date=data["end_date"],
+        municipalities=list(data["municipalities"]),
+        places=data["places"],
+        trainees=list(data["trainees"]),
+        staff=list(data["staff"]),
+        lodging=data["lodging"],
+        status=data["status"],
+    )
+
+
+def trip_new(request, pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    initial = {"start_date": program.start_date, "end_date": program.start_date}
+    form = f.TripForm(request.POST or None, program=program, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trip = trip_services.save_trip(program, _plan(form), by=request.user)
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Trip saved. Add its legs and seminars."))
+            return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Plan a trip"),
+        program=program,
+        back=("trip_list", program.pk),
+        submit=_("Save the trip"),
+    )
+
+
+def trip_edit(request, pk: int, trip_pk: int):
+    program, trip = _trip(request, pk, trip_pk, write=True)
+    initial = {
+        "purpose": trip.purpose,
+        "start_date": trip.start_date,
+        "end_date": trip.end_date,
+        "municipalities": list(trip.municipalities.all()),
+        "places": trip.places,
+        "trainees": list(trip.trainees.all()),
+        "staff": list(trip.staff.all()),
+        "lodging": trip.lodging,
+        "status": trip.status,
+    }
+    form = f.TripForm(request.POST or None, program=program, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trip_services.save_trip(program, _plan(form), by=request.user, trip=trip)
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Trip saved; the week follows it."))
+            return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Change the trip"),
+        program=program,
+        trip=trip,
+        back=("trip_detail", program.pk, trip.pk),
+        submit=_("Save the trip"),
+    )
+
+
+def trip_detail(request, pk: int, trip_pk: int):
+    program, trip = _trip(request, pk, trip_pk)
+    is_host = _is_host(request.user, program)
+    people = trip_services.participants(trip)
+    if is_host:
+        visible_enrollments = None
+    else:
+        from programs.models import Enrollment
+
+        visible_enrollments = Enrollment.objects.visible_to(request.user).filter(program=program)
+    lines = expense_services.lines(trip, enrollments=visible_enrollments)
+    mine = [p for p in people if p["user"] == request.user]
+    reports = (
+        TripReport.objects.visible_to(request.user)
+        .filter(trip=trip)
+        .select_related("enrollment__trainee")
+    )
+    return render(
+        request,
+        "seminars/trip_detail.html",
+        {
+            "program": program,
+            "trip": trip,
+            "people": people if is_host else [p for p in people if _sees(p, visible_enrollments)],
+            "legs": trip.legs.all(),
+            "seminars": Seminar.objects.visible_to(request.user)
+            .filter(trip=trip)
+            .select_related("lead"),
+            "lines": [
+                {
+                    "line": line,
+                    "person": expense_services.person_of(line),
+                    "municipality": expense_services.municipality_of(line),
+                }
+                for line in lines
+            ],
+            "totals": expense_services.totals(lines, program.host.name),
+            "matrix": expense_services.by_category(lines),
+            "reports": reports,
+            "can_edit": access.can_edit_program(request.user, program),
+            "is_host": is_host,
+            "my_enrollment": mine[0]["enrollment"] if mine else None,
+            "can_write_report": report_services.can_write(trip),
+        },
+    )
+
+
+def _sees(person, enrollments) -> bool:
+    return person["enrollment"] is not None and person["enrollment"] in enrollments
+
+
+# Legs --------------------------------------------------------------------------------------
+
+
+def _leg_plan(form) -> leg_services.LegPlan:
+    data = form.cleaned_data
+    return leg_services.LegPlan(
+        mode=data["mode"],
+        origin_place=data["origin_place"],
+        destination=data["destination"],
+        depart_at=f.as_aware(data["depart_at"]),
+        arrive_at=f.as_aware(data["arrive_at"]),
+        service=data["service"],
+        fare=data["fare"],
+        notes=data["notes"],
+    )
+
+
+def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
+    program, trip = _trip(request, pk, trip_pk, write=True)
+    leg = get_object_or_404(Leg, pk=leg_pk, trip=trip) if leg_pk else None
+    if leg:
+        initial = {name: getattr(leg, name) for name in f.LegForm.base_fields}
+    else:
+        initial = f.LegForm.initial_after(trip.legs.last())
+        initial.setdefault("depart_at", f"{trip.start_date.isoformat()}T09:00")
+        initial.setdefault("arrive_at", f"{trip.start_date.isoformat()}T10:00")
+    form = f.LegForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leg_services.save_leg(trip, _leg_plan(form), by=request.user, leg=leg)
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Leg saved; the week and the fares follow it."))
+            return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Change a leg") if leg else _("Add a leg"),
+        program=program,
+        trip=trip,
+        back=("trip_detail", program.pk, trip.pk),
+        submit=_("Save the leg"),
+        delete_url=("leg_delete", program.pk, trip.pk, leg.pk) if leg else None,
+    )
+
+
+@require_POST
+def leg_delete(request, pk: int, trip_pk: int, leg_pk: int):
+    program, trip = _trip(request, pk, trip_pk, write=True)
+    leg = get_object_or_404(Leg, pk=leg_pk, trip=trip)
+    try:
+        leg_services.delete_leg(leg, by=request.user)
+    except TripRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Leg removed."))
+    return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+
+
+# Expenses ----------------------------------------------------------------------------------
+
+
+def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
+    program, trip = _trip(request, pk, trip_pk, write=True)
+    expense = get_object_or_404(Expense, pk=expense_pk, trip=trip) if expense_pk else None
+    people = trip_services.participants(trip)
+    initial = {}
+    if expense:
+        initial = {
+            "participant": f"e{expense.enrollment_id}"
+            if expense.enrollment_id
+            else f"s{expense.staff_id}",
+            "category": expense.category,
+            "amount": expense.amount,
+            "payer": expense.payer,
+            "note": expense.note,
+        }
+    form = f.ExpenseForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        plan = expense_services.ExpensePlan(
+            participant=data["participant"],
+            category=data["category"],
+            amount=data["amount"],
+            payer=data["payer"],
+            note=data["note"],
+        )
+        try:
+            expense_services.save_expense(trip, plan, by=request.user, expense=expense)
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Expense saved."))
+            return redirect(f"{trip_url(program, trip)}#expenses")
+    return _form_page(
+        request,
+        form,
+        title=_("Change an expense") if expense else _("Add an expense"),
+        program=program,
+        trip=trip,
+        back=("trip_detail", program.pk, trip.pk),
+        submit=_("Save the expense"),
+        delete_url=("expense_delete", program.pk, trip.pk, expense.pk)
+        if expense and not expense.leg_id
+        else None,
+    )
+
+
+def trip_url(program, trip) -> str:
+    return reverse("trip_detail", args=[program.pk, trip.pk])
+
+
+@require_POST
+def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
+    program, trip = _trip(request, pk, trip_pk, write=True)
+    expense = get_object_or_404(Expense, pk=expense_pk, trip=trip)
+    try:
+        expense_services.delete_expense(expense, by=request.user)
+    except TripRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Expense removed."))
+    return redirect(f"{trip_url(program, trip)}#expenses")
+
+
+# Seminars ----------------------------------------------------------------------------------
+
+
+def _seminar_plan(form) -> seminar_services.SeminarPlan:
+    data = form.cleaned_data
+    return seminar_services.SeminarPlan(
+        **{name: data[name] for name in f.SeminarForm.base_fields},
+    )
+
+
+def seminar_edit(request, pk: int, seminar_pk: int | None = None):
+    if seminar_pk:
+        program, seminar = _seminar(request, pk, seminar_pk, write=True)
+        trip = seminar.trip
+        initial = {name: getattr(seminar, name) for name in f.SeminarForm.base_fields}
+    else:
+        program = access.get_program_for_user(request.user, pk, write=True)
+        seminar = None
+        trip = None
+        if request.GET.get("trip", "").isdigit():
+            trip = get_object_or_404(Trip, pk=int(request.GET["trip"]), program=program)
+        first_day = trip.start_date if trip else program.start_date
+        initial = {"date": first_day, "start_time": "13:00", "end_time": "15:00"}
+    form = f.SeminarForm(request.POST or None, program=program, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            seminar = seminar_services.save_seminar(
+                program, _seminar_plan(form), by=request.user, trip=trip, seminar=seminar
+            )
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, _("Seminar saved; it is in the week."))
+            return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    if seminar:
+        back = ("seminar_detail", program.pk, seminar.pk)
+    elif trip:
+        back = ("trip_detail", program.pk, trip.pk)
+    else:
+        back = ("trip_list", program.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Change the seminar") if seminar else _("Add a seminar"),
+        program=program,
+        trip=trip,
+        back=back,
+        submit=_("Save the seminar"),
+        delete_url=("seminar_delete", program.pk, seminar.pk) if seminar else None,
+    )
+
+
+def seminar_detail(request, pk: int, seminar_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk)
+    can_edit = access.can_edit_program(request.user, program)
+    roles = list(seminar.roles.select_related("enrollment__trainee"))
+    context = {
+        "program": program,
+        "seminar": seminar,
+        "roles": roles,
+        "follow_ups": seminar.follow_ups.select_related("owner"),
+        "materials": seminar.materials.all(),
+        "can_edit": can_edit,
+    }
+    if can_edit:
+        enrollments = (
+            seminar.trip.trainees.select_related("trainee")
+            if seminar.trip_id
+            else program.enrollments.active().select_related("trainee")
+        )
+        context["roles_form"] = f.RolesForm(
+            enrollments=enrollments, current={r.enrollment_id: r.role for r in roles}
+        )
+        context["follow_up_form"] = f.FollowUpForm(owners=_owners(program))
+        context["material_form"] = f.MaterialForm()
+    return render(request, "seminars/seminar_detail.html", context)
+
+
+def _owners(program):
+    from programs.models import User
+
+    return User.objects.filter(
+        pk__in=[*host_people(program).values_list("pk", flat=True)]
+        + list(program.enrollments.active().values_list("trainee", flat=True))
+    ).order_by("family_name_kana", "email")
+
+
+@require_POST
+def seminar_delete(request, pk: int, seminar_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    trip = seminar.trip
+    seminar_services.delete_seminar(seminar, by=request.user)
+    messages.success(request, _("Seminar removed from the week."))
+    if trip:
+        return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return redirect("trip_list", pk=program.pk)
+
+
+@require_POST
+def seminar_roles(request, pk: int, seminar_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    enrollments = seminar.trip.trainees.all() if seminar.trip_id else program.enrollments.active()
+    form = f.RolesForm(request.POST, enrollments=enrollments, current={})
+    if form.is_valid():
+        try:
+            seminar_services.set_roles(seminar, form.roles(), by=request.user)
+        except TripRefused as refused:
+            messages.error(request, refused.message)
+        else:
+            messages.success(request, _("Roles saved."))
+    return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+
+
+def _seminar_form(request, program, seminar, form, action, *, done: str, title: str, submit: str):
+    """A form posted from the seminar's page: back to it when the service accepts, the
+    form again with the message next to its field when it refuses."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            messages.success(request, done)
+            return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        program=program,
+        back=("seminar_detail", program.pk, seminar.pk),
+        submit=submit,
+    )
+
+
+@require_POST
+def follow_up_add(request, pk: int, seminar_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    return _seminar_form(
+        request,
+        program,
+        seminar,
+        f.FollowUpForm(request.POST, owners=_owners(program)),
+        lambda data: seminar_services.add_follow_up(
+            seminar, data["action"], data["owner"], data["due_date"], by=request.user
+        ),
+        done=_("Follow-up added."),
+        title=_("Add a follow-up"),
+        submit=_("Add"),
+    )
+
+
+@require_POST
+def follow_up_done(request, pk: int, seminar_pk: int, follow_up_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, seminar=seminar)
+    seminar_services.set_follow_up_done(follow_up, request.POST.get("done") == "1", by=request.user)
+    return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+
+
+@require_POST
+def material_upload(request, pk: int, seminar_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    return _seminar_form(
+        request,
+        program,
+        seminar,
+        f.MaterialForm(request.POST, request.FILES),
+        lambda data: seminar_services.add_material(seminar, data["file"], by=request.user),
+        done=_("Material added."),
+        title=_("Add a material"),
+        submit=_("Upload"),
+    )
+
+
+def material_download(request, pk: int, seminar_pk: int, material_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk)
+    material = get_object_or_404(Material, pk=material_pk, seminar=seminar)
+    try:
+        handle = material.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=material.content_type,
+        as_attachment=not material.content_type.startswith("image/"),
+        filename=material.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def material_delete(request, pk: int, seminar_pk: int, material_pk: int):
+    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    material = get_object_or_404(Material, pk=material_pk, seminar=seminar)
+    seminar_services.delete_material(material, by=request.user)
+    messages.success(request, _("Material removed."))
+    return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+
+
+# Trip reports (復命書) -----------------------------------------------------------------------
+
+
+def trip_report_write(request, pk: int, trip_pk: int):
+    """The trainee's own report on a trip they went on."""
+    program, trip = _trip(request, pk, trip_pk)
+    enrollment = trip.trainees.filter(trainee=request.user).select_related(
+        "trainee", "municipality"
+    )
+    enrollment = enrollment.first()
+    if enrollment is None:
+        raise Http404
+    if not report_services.can_write(trip):
+        messages.info(request, _("You can write your trip report from the first day of the trip."))
+        return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+    report = report_services.report_for(trip, enrollment)
+    form = f.TripReportForm(
+        request.POST or None,
+        initial={name: getattr(report, name) for name in report_services.FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        text = report_services.ReportText(**form.cleaned_data)
+        try:
+            if "submit" in request.POST:
+                report_services.submit(report, text, by=request.user)
+                messages.success(request, _("Trip report submitted."))
+            else:
+                report_services.save_report(report, text, by=request.user)
+                messages.success(request, _("Draft saved."))
+        except TripRefused as refused:
+            _refused(form, refused)
+        else:
+            return redirect("trip_report_write", pk=program.pk, trip_pk=trip.pk)
+    return render(
+        request,
+        "seminars/trip_report_write.html",
+        {
+            "program": program,
+            "trip": trip,
+            "report": report,
+            "header": report_services.header(report),
+            "form": form,
+            "locked": report.status == TripReportStatus.ACKNOWLEDGED,
+        },
+    )
+
+
+def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):
+    program, trip = _trip(request, pk, trip_pk)
+    report = get_object_or_404(
+        TripReport.objects.visible_to(request.user).select_related(
+            "enrollment__trainee", "enrollment__municipality", "acknowledged_by"
+        ),
+        pk=report_pk,
+        trip=trip,
+    )
+    return render(
+        request,
+        "seminars/trip_report_detail.html",
+        {
+            "program": program,
+            "trip": trip,
+            "report": report,
+            "header": report_services.header(report),
+            "can_acknowledge": access.can_edit_program(request.user, program)
+            and report.status == TripReportStatus.SUBMITTED,
+        },
+    )
+
+
+@require_POST
+def trip_report_acknowledge(request, pk: int, trip_pk: int, report_pk: int):
+    program, trip = _trip(request, pk, trip_pk, write=True)
+    report = get_object_or_404(TripReport.objects.visible_to(request.user), pk=report_pk, trip=trip)
+    try:
+        report_services.acknowledge(report, by=request.user)
+    except TripRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(request, _("Acknowledged."))
+    return redirect("trip_report_detail", pk=program.pk, trip_pk=trip.pk, report_pk=report.pk)
