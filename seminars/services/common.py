@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from programs import access
 from programs import cache as kenshu_cache
-from programs.models import Activity, Membership, Program, Role
+from programs.models import Activity, Membership, Program, Role, Status
 from programs.models.organisations import HOST_ROLES
 from programs.services.week import ActivityRefused, Slot, lock_program, save_activity
 
@@ -25,8 +25,12 @@ class TripRefused(Exception):
 
 
 def refuse_unless_coordinator(user, program: Program) -> None:
+    """Every change to a trip or a seminar: a coordinator of the host, and a program that
+    has not been reported (its record is closed)."""
     if not access.can_edit_program(user, program):
         raise TripRefused(_("Only the host's coordinators change trips and seminars."))
+    if program.status == Status.REPORTED:
+        raise TripRefused(_("The program has been reported: its trips no longer change."))
 
 
 def host_people(program: Program):

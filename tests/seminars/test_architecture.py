@@ -1,0 +1,34 @@
+"""seminars/ imports the core only (not trainees/, not reports/) and answers the core's
+registry: where a derived activity is changed, the program's link, due items, the demo."""
+
+from programs import registry
+
+from ..trainees.test_architecture import ROOT, imported_modules
+
+
+def test_seminars_import_neither_trainees_nor_reports():
+    offending = [
+        (str(path.relative_to(ROOT)), module)
+        for path, module in imported_modules(ROOT / "seminars")
+        if module.split(".")[0] in {"trainees", "reports"}
+    ]
+    assert offending == []
+
+
+def test_nobody_imports_reports():
+    offending = [
+        (str(path.relative_to(ROOT)), module)
+        for app in ("programs", "trainees", "seminars")
+        for path, module in imported_modules(ROOT / app)
+        if module.split(".")[0] == "reports"
+    ]
+    assert offending == []
+
+
+def test_seminars_answer_the_registry():
+    from seminars import answers, demo
+
+    assert {"trip", "seminar"} <= set(registry._origins)
+    assert answers.due_for in registry._due
+    assert answers.program_sections in registry._sections
+    assert demo.seed in registry._seeders

@@ -1,0 +1,40 @@
+"""What a trainee's "today" shows for a trip: the itinerary the day before it starts, and
+the trip report (復命書) from its first day until submitted, late after the deadline."""
+
+from datetime import date
+
+import pytest
+from django.test import override_settings
+
+from programs import registry
+from seminars.services import trip_reports as report_services
+
+pytestmark = pytest.mark.django_db
+
+
+def due(user, day):
+    return [
+        (item.kind, item.state)
+        for item in registry.due_for(user, day)
+        if item.kind in ("itinerary", "trip_report")
+    ]
+
+
+@override_settings(KENSHU_TRIP_REPORT_DAYS=3)
+def test_the_itinerary_then_the_report(trip, trainee, enrollment, second_trainee):
+    assert due(trainee, date(2026, 11, 29)) == []
+    assert due(trainee, date(2026, 11, 30)) == [("itinerary", "open")]
+    assert due(trainee, date(2026, 12, 1)) == [("itinerary", "open"), ("trip_report", "due")]
+    assert due(trainee, date(2026, 12, 5)) == [("trip_report", "due")]
+    assert due(trainee, date(2026, 12, 6)) == [("trip_report", "late")]
+    report = report_services.report_for(trip, enrollment)
+    report_services.submit(
+        report, report_services.ReportText(content="内容", impressions="所感"), by=trainee
+    )
+    assert due(trainee, date(2026, 12, 6)) == []
+    assert due(second_trainee, date(2026, 12, 6)) == [("trip_report", "late")]
+
+
+def test_nothing_for_someone_not_on_the_trip(trip, other_trainee, supervisor):
+    assert due(other_trainee, date(2026, 12, 1)) == []
+    assert due(supervisor, date(2026, 12, 1)) == []

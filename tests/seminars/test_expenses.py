@@ -1,0 +1,110 @@
+"""Expenses in whole yen: who they are for, who pays, the totals an accounting office asks
+for, and the form's plain messages for decimals and negative amounts."""
+
+import pytest
+
+from seminars.forms import ExpenseForm
+from seminars.models import Expense
+from seminars.services import expenses as expense_services
+from seminars.services.common import TripRefused
+
+pytestmark = pytest.mark.django_db
+
+
+def add(trip, coordinator, participant, category, amount, payer="municipality", note=""):
+    return expense_services.save_expense(
+        trip,
+        expense_services.ExpensePlan(participant, category, amount, payer, note),
+        by=coordinator,
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("12.5", "Whole yen only"), ("-3", "cannot be negative"), ("abc", "Whole yen only")],
+)
+def test_the_form_refuses_decimals_and_negative_yen_and_keeps_the_text(trip, typed, message):
+    from django.utils import translation
+
+    people = [{"key": "e1", "name": "田中"}]
+    with translation.override("en"):
+        form = ExpenseForm(
+            {"participant": "e1", "category": "daily", "amount": typed, "payer": "municipality"},
+            people=people,
+        )
+        assert not form.is_valid()
+        assert message in form.errors["amount"][0]
+        assert f'value="{typed}"' in str(form["amount"])
+
+
+def test_the_form_reads_yen_as_people_type_it(trip):
+    form = ExpenseForm(
+        {"participant": "e1", "category": "daily", "amount": "１２，０００円", "payer": "host"},
+        people=[{"key": "e1", "name": "田中"}],
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["amount"] == 12000
+
+
+def test_the_host_pays_for_its_own_staff(trip, coordinator, staff):
+    with pytest.raises(TripRefused) as refused:
+        add(trip, coordinator, f"s{staff.pk}", "daily", 2200, payer="municipality")
+    assert refused.value.field == "payer"
+
+
+def test_only_people_on_the_trip_have_expenses(trip, coordinator, elsewhere, outsider):
+    for key in (f"e{elsewhere.pk}", f"s{outsider.pk}", "x1", "e"):
+        with pytest.raises(TripRefused) as refused:
+            add(trip, coordinator, key, "daily", 2200)
+        assert refused.value.field == "participant"
+    assert not Expense.objects.exists()
+
+
+def test_a_negative_amount_is_refused_by_the_service_too(trip, coordinator, enrollment):
+    with pytest.raises(TripRefused):
+        add(trip, coordinator, f"e{enrollment.pk}", "daily", -1)
+
+
+def test_staff_cannot_add_expenses(trip, staff, enrollment):
+    with pytest.raises(TripRefused):
+        add(trip, staff, f"e{enrollment.pk}", "daily", 2200)
+
+
+def test_a_fare_line_is_changed_through_its_leg(trip, first_leg, coordinator, enrollment):
+    line = Expense.objects.get(leg=first_leg, enrollment=enrollment)
+    with pytest.raises(TripRefused):
+        expense_services.delete_expense(line, by=coordinator)
+    # Its payer may change; its person may not.
+    expense_services.save_expense(
+        trip,
+        expense_services.ExpensePlan(f"e{enrollment.pk}", "air", 38000, "host"),
+        by=coordinator,
+        expense=line,
+    )
+    line.refresh_from_db()
+    assert line.payer == "host"
+
+
+def test_totals_per_participant_payer_and_municipality(
+    trip, first_leg, coordinator, enrollment, second_enrollment, staff, host
+):
+    add(trip, coordinator, f"e{enrollment.pk}", "lodging", 10900)
+    add(trip, coordinator, f"e{second_enrollment.pk}", "daily", 4400, payer="host")
+    add(trip, coordinator, f"s{staff.pk}", "lodging", 10900, payer="host")
+    lines = expense_services.lines(trip)
+    totals = expense_services.totals(lines, host.name)
+    people = dict(totals["per_person"])
+    assert people == {
+        enrollment.trainee.display_name: 38000 + 10900,
+        second_enrollment.trainee.display_name: 38000 + 4400,
+        staff.display_name: 38000 + 10900,
+    }
+    assert dict(totals["per_payer"]) == {
+        "田川市": 38000 + 10900 + 38000,
+        host.name: 4400 + 38000 + 10900,
+    }
+    assert dict(totals["per_municipality"]) == {"田川市": 38000 + 10900 + 38000}
+    assert totals["total"] == sum(people.values())
+    matrix = expense_services.by_category(lines)
+    assert matrix["column_totals"][1] == 3 * 38000  # 航空賃
+    assert sum(matrix["column_totals"]) == totals["total"]

@@ -1,0 +1,252 @@
+"""A trip: inside its program, with its own program's trainees and its host's staff; its
+legs and seminars are the week's activities, moved with it, refused on a clash, and changed
+only through it."""
+
+from datetime import date
+
+import pytest
+
+from programs.models import Activity
+from programs.services import week as week_services
+from seminars.models import Trip
+from seminars.services import legs as leg_services
+from seminars.services import trips as trip_services
+from seminars.services.common import TripRefused
+
+from ..factories import add_activity
+from .conftest import at, leg_plan, plan
+
+pytestmark = pytest.mark.django_db
+
+
+def derived(trip):
+    return Activity.objects.live().filter(program=trip.program).exclude(origin="")
+
+
+def test_a_trip_outside_the_program_is_refused_and_nothing_saved(program, enrollment, coordinator):
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            program, plan(program, [enrollment], end_date=date(2026, 12, 5)), by=coordinator
+        )
+    assert refused.value.field == "start_date"
+    assert "2026-11-30" in refused.value.message
+    assert Trip.objects.count() == 0
+
+
+def test_the_last_day_before_the_first_is_refused(program, enrollment, coordinator):
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            program,
+            plan(program, [enrollment], start_date=date(2026, 12, 2), end_date=date(2026, 12, 1)),
+            by=coordinator,
+        )
+    assert refused.value.field == "end_date"
+
+
+def test_a_trainee_of_another_program_is_refused(program, enrollment, elsewhere, coordinator):
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(program, plan(program, [enrollment, elsewhere]), by=coordinator)
+    assert refused.value.field == "trainees"
+    assert str(elsewhere.trainee) in refused.value.message
+    assert Trip.objects.count() == 0
+
+
+def test_staff_of_another_host_is_refused(program, enrollment, outsider, coordinator):
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(program, plan(program, [enrollment], [outsider]), by=coordinator)
+    assert refused.value.field == "staff"
+
+
+def test_only_a_coordinator_plans_a_trip(program, enrollment, staff):
+    with pytest.raises(TripRefused):
+        trip_services.save_trip(program, plan(program, [enrollment]), by=staff)
+
+
+def test_legs_appear_in_the_week_for_the_trips_trainees(
+    trip, first_leg, enrollment, second_enrollment
+):
+    (activity,) = derived(trip)
+    assert (activity.date, f"{activity.start_time:%H:%M}", f"{activity.end_time:%H:%M}") == (
+        date(2026, 12, 1),
+        "07:00",
+        "08:40",
+    )
+    assert activity.title == "移動：福岡空港 → 羽田空港（JAL 304）"
+    assert activity.kind == "trip"
+    assert activity.origin == f"trip:{trip.pk}"
+    assert not activity.for_all
+    assert set(activity.participants.all()) == {enrollment, second_enrollment}
+
+
+def test_moving_the_trip_moves_its_legs_seminars_and_activities(
+    trip, first_leg, seminar, coordinator, enrollment, second_enrollment, staff
+):
+    before = {a.origin_part: (a.pk, a.sequence) for a in derived(trip)}
+    trip_services.save_trip(
+        trip.program,
+        plan(
+            trip.program,
+            [enrollment, second_enrollment],
+            [staff],
+            start_date=date(2026, 12, 2),
+            end_date=date(2026, 12, 3),
+        ),
+        by=coordinator,
+        trip=trip,
+    )
+    first_leg.refresh_from_db()
+    seminar.refresh_from_db()
+    assert (first_leg.depart_at, first_leg.arrive_at) == (at("12-02 07:00"), at("12-02 08:40"))
+    assert seminar.date == date(2026, 12, 2)
+    after = {a.origin_part: a for a in derived(trip)}
+    assert {part: a.date for part, a in after.items()} == {
+        f"leg:{first_leg.pk}:0": date(2026, 12, 2),
+        "": date(2026, 12, 2),
+    }
+    # The same calendar events, one sequence later: calendars move them, not re-create them.
+    for part, activity in after.items():
+        assert activity.pk == before[part][0]
+        assert activity.sequence == before[part][1] + 1
+
+
+def test_a_move_that_clashes_with_the_week_is_refused_and_nothing_moves(
+    trip, first_leg, coordinator, enrollment, second_enrollment, staff
+):
+    add_activity(trip.program, date(2026, 12, 3), "07:30", "09:00", "通常業務")
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            trip.program,
+            plan(
+                trip.program,
+                [enrollment, second_enrollment],
+                [staff],
+                start_date=date(2026, 12, 3),
+                end_date=date(2026, 12, 4),
+            ),
+            by=coordinator,
+            trip=trip,
+        )
+    assert "通常業務" in refused.value.message
+    trip.refresh_from_db()
+    first_leg.refresh_from_db()
+    assert trip.start_date == date(2026, 12, 1)
+    assert first_leg.depart_at == leg_plan("12-01 07:00", "12-01 08:40").depart_at
+    assert [a.date for a in derived(trip)] == [date(2026, 12, 1)]
+
+
+def test_shortening_the_trip_under_its_legs_is_refused(
+    trip, coordinator, enrollment, second_enrollment, staff
+):
+    leg_services.save_leg(trip, leg_plan("12-02 18:00", "12-02 19:45"), by=coordinator)
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            trip.program,
+            plan(
+                trip.program, [enrollment, second_enrollment], [staff], end_date=date(2026, 12, 1)
+            ),
+            by=coordinator,
+            trip=trip,
+        )
+    assert refused.value.field == "end_date"
+
+
+def test_a_cancelled_trip_leaves_the_week_and_comes_back_when_planned_again(
+    trip, first_leg, seminar, coordinator, enrollment, second_enrollment, staff
+):
+    people = ([enrollment, second_enrollment], [staff])
+    trip_services.save_trip(
+        trip.program, plan(trip.program, *people, status="cancelled"), by=coordinator, trip=trip
+    )
+    assert not derived(trip).exists()
+    cancelled = Activity.objects.filter(program=trip.program, origin=trip.origin).get()
+    assert cancelled.cancelled_at is not None  # kept, so calendars are told
+    trip_services.save_trip(
+        trip.program, plan(trip.program, *people, status="planned"), by=coordinator, trip=trip
+    )
+    assert derived(trip).count() == 2
+
+
+def test_leaving_the_trip_removes_a_trainee_from_its_activities_and_fares(
+    trip, first_leg, coordinator, enrollment, second_enrollment, staff
+):
+    trip_services.save_trip(
+        trip.program, plan(trip.program, [enrollment], [staff]), by=coordinator, trip=trip
+    )
+    (activity,) = derived(trip)
+    assert list(activity.participants.all()) == [enrollment]
+    assert not trip.expenses.filter(enrollment=second_enrollment).exists()
+
+
+def test_the_week_editor_cannot_change_or_delete_a_derived_activity(trip, first_leg, coordinator):
+    (activity,) = derived(trip)
+    slot = week_services.Slot(
+        date=activity.date,
+        start_time=activity.start_time,
+        end_time=activity.end_time,
+        title="書き換え",
+        kind="work",
+    )
+    with pytest.raises(week_services.ActivityRefused) as refused:
+        week_services.save_activity(trip.program, slot, by=coordinator, activity=activity)
+    assert "出張" in refused.value.message or "Trip" in refused.value.message
+    with pytest.raises(week_services.ActivityRefused):
+        week_services.cancel_activity(activity, by=coordinator)
+    activity.refresh_from_db()
+    assert activity.title.startswith("移動") and activity.cancelled_at is None
+
+
+def test_copying_the_week_leaves_the_trip_behind(trip, first_leg, coordinator, host):
+    from ..factories import ProgramFactory
+
+    add_activity(trip.program, date(2026, 11, 30), "09:30", "10:00", "オリエンテーション")
+    target = ProgramFactory(host=host, start_date=date(2027, 1, 11))
+    copied = week_services.copy_week(trip.program, target, skip_weekends=False, by=coordinator)
+    assert [a.title for a in copied] == ["オリエンテーション"]
+    assert all(not a.origin for a in copied)
+
+
+def test_a_week_cell_of_a_leg_links_to_its_trip(client, trip, first_leg, coordinator):
+    client.force_login(coordinator)
+    response = client.get(f"/programs/{trip.program.pk}/week/")
+    assert f'href="/programs/{trip.program.pk}/trips/{trip.pk}/"' in response.content.decode()
+    (activity,) = derived(trip)
+    response = client.get(f"/programs/{trip.program.pk}/week/?edit={activity.pk}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/programs/{trip.program.pk}/trips/{trip.pk}/"
+
+
+def test_a_night_leg_is_cut_at_midnight(trip, coordinator):
+    leg_services.save_leg(
+        trip,
+        leg_plan("12-01 22:30", "12-02 06:10", mode="bus", service="夜行バス", fare=8000),
+        by=coordinator,
+    )
+    pieces = sorted((a.date, f"{a.start_time:%H:%M}", f"{a.end_time:%H:%M}") for a in derived(trip))
+    assert pieces == [
+        (date(2026, 12, 1), "22:30", "23:59"),
+        (date(2026, 12, 2), "00:00", "06:10"),
+    ]
+
+
+def test_a_clash_is_named_with_both_slots(trip, coordinator):
+    add_activity(trip.program, date(2026, 12, 1), "08:00", "09:00", "朝会")
+    with pytest.raises(TripRefused) as refused:
+        leg_services.save_leg(trip, leg_plan("12-01 07:00", "12-01 08:40"), by=coordinator)
+    assert "朝会" in refused.value.message and "移動" in refused.value.message
+    assert not trip.legs.exists()
+    assert not trip.expenses.exists()
+
+
+def test_participants_are_listed_trainees_first(trip, enrollment, second_enrollment, staff):
+    people = trip_services.participants(trip)
+    assert [p["key"] for p in people][-1] == f"s{staff.pk}"
+    assert {p["key"] for p in people[:2]} == {f"e{enrollment.pk}", f"e{second_enrollment.pk}"}
+    assert people[0]["affiliation"].startswith("田川市")
+
+
+def test_a_reported_program_keeps_its_trip(trip, coordinator, enrollment):
+    trip.program.status = "reported"
+    trip.program.save(update_fields=["status"])
+    with pytest.raises(TripRefused):
+        leg_services.save_leg(trip, leg_plan("12-01 07:00", "12-01 08:40"), by=coordinator)
+    assert not trip.legs.exists()
