@@ -117,6 +117,7 @@ class ReminderMessage:
     subject: str
     lines: tuple[str, ...]
     action: str  # the link's label
+    attachments: tuple[tuple[str, bytes, str], ...] = ()  # (file name, content, MIME type)
 
 
 @dataclass(frozen=True)

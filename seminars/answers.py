@@ -3,7 +3,6 @@ changed, the program page's link, and what is due for a trainee (a trip report).
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,6 +11,7 @@ from programs import access
 from programs.registry import ActivityOrigin, DueItem, ProgramSection
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
+from .reminders import due_date
 
 ORIGINS = [
     ActivityOrigin(
@@ -25,10 +25,6 @@ ORIGINS = [
         url=lambda program_id, pk: reverse("seminar_detail", args=[program_id, pk]),
     ),
 ]
-
-
-def report_due_date(trip: Trip):
-    return trip.end_date + timedelta(days=settings.KENSHU_TRIP_REPORT_DAYS)
 
 
 def program_sections(user, program):
@@ -69,7 +65,7 @@ def due_for(user, today):
                 order=20,
             )
         if trip.start_date <= today and trip.pk not in submitted:
-            due = report_due_date(trip)
+            due = due_date(trip)
             yield DueItem(
                 kind="trip_report",
                 title=_("Trip report (復命書): %(purpose)s") % {"purpose": trip.purpose},

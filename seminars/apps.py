@@ -9,10 +9,12 @@ class SeminarsConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers, demo
+        from . import answers, demo, reminders
 
         for origin in answers.ORIGINS:
             registry.register_activity_origin(origin)
         registry.register_program_sections(answers.program_sections)
         registry.register_due(answers.due_for)
         registry.register_demo_seeder(demo.seed)
+        for reminder in reminders.REMINDERS:
+            registry.register_reminder(reminder)

@@ -35,11 +35,14 @@ class YenField(forms.IntegerField):
         "min_value": _("The amount cannot be negative."),
     }
 
+    # Text, not type=number: people type "38,000" or "３８０００円", which a number input
+    # refuses before the form can read it. `inputmode` still brings up the digit keyboard.
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
     def __init__(self, **kwargs):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 10_000_000)
         super().__init__(**kwargs)
-        self.widget.attrs.update({"inputmode": "numeric", "step": 1})
 
     def to_python(self, value):
         if isinstance(value, str):

@@ -185,6 +185,8 @@ def _message(
         message.attach_alternative(
             render_to_string("programs/email/reminder.html", context), "text/html"
         )
+        for name, content, mimetype in text.attachments:
+            message.attach(name, content, mimetype)
     return message
 
 
