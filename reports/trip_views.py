@@ -1,6 +1,7 @@
 """Trip documents: the itinerary (print view and PDF, built by a worker) and the expenses
 CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, StreamingHttpResponse
@@ -119,7 +120,7 @@ def report_status(request, pk: int):
 def report_retry(request, pk: int):
     report = _report(request, pk)
     if not access.can_edit_program(request.user, report.program):
-        raise Http404
+        raise PermissionDenied  # one of the host's people, who may only read
     if Report.objects.filter(pk=report.pk, state=ReportState.FAILED).update(
         state=ReportState.QUEUED, error=""
     ):

@@ -1,7 +1,7 @@
 """Forms read what people typed; the rules live in the services (which name the field a
 refusal belongs to, so the message appears next to it)."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -67,7 +67,8 @@ class TripForm(forms.Form):
         label=_("Destinations (municipalities)"),
         queryset=Municipality.objects.registry(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 5}),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
     )
     places = forms.CharField(
         label=_("Other places"),
@@ -130,7 +131,11 @@ class LegForm(forms.Form):
         if previous is None:
             return {}
         arrive = timezone.localtime(previous.arrive_at)
-        return {"origin_place": previous.destination, "depart_at": arrive, "arrive_at": arrive}
+        return {
+            "origin_place": previous.destination,
+            "depart_at": arrive,
+            "arrive_at": arrive + timedelta(hours=1),
+        }
 
 
 class ExpenseForm(forms.Form):
@@ -152,7 +157,7 @@ class SeminarForm(forms.Form):
     start_time = forms.TimeField(label=_("Start"), widget=TIME)
     end_time = forms.TimeField(label=_("End"), widget=TIME)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
-    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    address = forms.CharField(label=_("Street address"), max_length=300, required=False)
     partner = forms.CharField(
         label=_("Partner organisation"),
         max_length=200,

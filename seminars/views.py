@@ -3,6 +3,7 @@ see and a scoped query inside it: anything outside answers 404; a reader who tri
 something gets 403."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,23 +32,32 @@ from .services.common import TripRefused, host_people
 
 
 def _trip(request, pk: int, trip_pk: int, *, write: bool = False):
-    program = access.get_program_for_user(request.user, pk, write=write)
+    """The trip, found in the person's scope first (404 outside it), then, for a change,
+    the coordinator's right (403 for someone who may only read it)."""
+    program = access.get_program_for_user(request.user, pk)
     trip = get_object_or_404(
         Trip.objects.visible_to(request.user).select_related("program__host"),
         pk=trip_pk,
         program=program,
     )
+    _may_change(request, program, write)
     return program, trip
 
 
 def _seminar(request, pk: int, seminar_pk: int, *, write: bool = False):
-    program = access.get_program_for_user(request.user, pk, write=write)
+    program = access.get_program_for_user(request.user, pk)
     seminar = get_object_or_404(
         Seminar.objects.visible_to(request.user).select_related("trip", "lead"),
         pk=seminar_pk,
         program=program,
     )
+    _may_change(request, program, write)
     return program, seminar
+
+
+def _may_change(request, program, write: bool) -> None:
+    if write and not access.can_edit_program(request.user, program):
+        raise PermissionDenied
 
 
 def _refused(form, refused: TripRefused) -> None:
@@ -114,7 +124,13 @@ def _plan(form) -> trip_services.TripPlan:
 
 def trip_new(request, pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
-    initial = {"start_date": program.start_date, "end_date": program.start_date}
+    # Usually every trainee goes, with the coordinator who plans it.
+    initial = {
+        "start_date": program.start_date,
+        "end_date": program.start_date,
+        "trainees": list(program.enrollments.active()),
+        "staff": [request.user],
+    }
     form = f.TripForm(request.POST or None, program=program, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -179,11 +195,21 @@ def trip_detail(request, pk: int, trip_pk: int):
         visible_enrollments = Enrollment.objects.visible_to(request.user).filter(program=program)
     lines = expense_services.lines(trip, enrollments=visible_enrollments)
     mine = [p for p in people if p["user"] == request.user]
-    reports = (
-        TripReport.objects.visible_to(request.user)
+    # Each traveller a reader may see, with their report once submitted (a draft stays
+    # with its author, so it reads "not submitted yet" to everyone else).
+    reports = {
+        r.enrollment_id: r
+        for r in TripReport.objects.visible_to(request.user)
         .filter(trip=trip)
-        .select_related("enrollment__trainee")
-    )
+        .exclude(status=TripReportStatus.DRAFT)
+    }
+    report_rows = [
+        {"name": p["name"], "report": reports.get(p["enrollment"].pk)}
+        for p in people
+        if p["enrollment"] is not None
+        and (is_host or _sees(p, visible_enrollments))
+        and p["user"] != request.user
+    ]
     return render(
         request,
         "seminars/trip_detail.html",
@@ -205,7 +231,7 @@ def trip_detail(request, pk: int, trip_pk: int):
             ],
             "totals": expense_services.totals(lines, program.host.name),
             "matrix": expense_services.by_category(lines),
-            "reports": reports,
+            "report_rows": report_rows,
             "can_edit": access.can_edit_program(request.user, program),
             "is_host": is_host,
             "my_enrollment": mine[0]["enrollment"] if mine else None,

@@ -49,7 +49,8 @@ def header_for(trip: Trip, enrollment: Enrollment) -> dict:
                 "what": " ".join(filter(None, [seminar.title, seminar.venue])),
             }
         )
-        visits.append(" ".join(filter(None, [seminar.partner or seminar.venue, seminar.address])))
+        place = seminar.partner or seminar.venue
+        visits.append(f"{place}（{seminar.address}）" if place and seminar.address else place)
     schedule.sort(key=lambda item: item["at"])
     places = [m.name for m in trip.municipalities.all()] + trip.place_list
     return {
