@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from .models import Report
+
+
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    """Built documents: their state and error, for operators. Built by workers, never here."""
+
+    list_display = ["kind", "scope", "version", "state", "program", "created_at", "finished_at"]
+    list_filter = ["kind", "state"]
+    search_fields = ["scope", "program__title"]
+    readonly_fields = [f.name for f in Report._meta.fields]
+    list_select_related = ["program"]
+
+    def has_add_permission(self, request):
+        return False
