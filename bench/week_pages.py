@@ -147,6 +147,7 @@ def seed() -> dict:
         ReflectionComment(reflection=r, author=coordinator, body="確認しました。")
         for r in DailyReflection.objects.all()
     )
+    trip = seed_trip(current, coordinator)
     from django.test import Client
 
     client = Client()
@@ -154,6 +155,7 @@ def seed() -> dict:
     return {
         "cookie": client.cookies["sessionid"].value,
         "program": current.pk,
+        "trip": trip.pk,
         "activities": Activity.objects.count(),
         "reflections": DailyReflection.objects.count(),
     }
@@ -184,6 +186,76 @@ def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
         "p99_ms": float(p99.group(1)) * scale,
         "errors": int(non_2xx.group(1)) if non_2xx else 0,
     }
+
+
+def seed_trip(program, coordinator):
+    """The current program's trip: its ten trainees and the coordinator on seven legs, four
+    seminars, fares and 日当/宿泊料 for everyone (about 100 expense lines)."""
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from seminars.models import Expense, Leg, Seminar, Trip
+
+    first = program.start_date + timedelta(days=1)
+    trip = Trip.objects.create(
+        program=program,
+        purpose="地域ワーカー向け説明会・企業向けセミナーの開催",
+        start_date=first,
+        end_date=first + timedelta(days=1),
+        lodging="伊那市内のビジネスホテル",
+        status="confirmed",
+    )
+    enrollments = list(program.enrollments.all())
+    trip.trainees.set(enrollments)
+    trip.staff.set([coordinator])
+    legs = Leg.objects.bulk_create(
+        Leg(
+            trip=trip,
+            mode="rail",
+            origin_place=f"駅{i}",
+            destination=f"駅{i + 1}",
+            depart_at=timezone.make_aware(datetime.combine(first, time(7 + i, 0))),
+            arrive_at=timezone.make_aware(datetime.combine(first, time(7 + i, 45))),
+            service=f"特急 {i}号",
+            fare=1000 + i * 100,
+        )
+        for i in range(7)
+    )
+    Seminar.objects.bulk_create(
+        Seminar(
+            program=program,
+            trip=trip,
+            kind="workshop",
+            title=f"ワークショップ {i}",
+            date=first,
+            start_time=time(15 + i, 0),
+            end_time=time(15 + i, 45),
+            venue="松本商工会議所",
+        )
+        for i in range(4)
+    )
+    Expense.objects.bulk_create(
+        [
+            Expense(
+                trip=trip,
+                leg=leg,
+                enrollment=e,
+                category="rail",
+                amount=leg.fare,
+                payer="municipality",
+                note=str(leg),
+            )
+            for leg in legs
+            for e in enrollments
+        ]
+        + [
+            Expense(trip=trip, enrollment=e, category=c, amount=a, payer="municipality")
+            for e in enrollments
+            for c, a in (("daily", 4400), ("lodging", 10900))
+        ]
+    )
+    return trip
 
 
 def main() -> None:
@@ -231,6 +303,8 @@ def main() -> None:
             "reflection matrix (10×5)": f"/programs/{info['program']}/reflections/",
             "new reflections (200 rows)": "/reflections/new/",
             "interviews (list)": f"/programs/{info['program']}/interviews/",
+            "trips (list)": f"/programs/{info['program']}/trips/",
+            "trip page (10×7 legs)": f"/programs/{info['program']}/trips/{info['trip']}/",
         }
         for path in pages.values():  # warm up every worker
             wrk(base + path, info["cookie"], 1, args.connections)

@@ -51,16 +51,16 @@ def itinerary_context(trip: Trip, who: str | None = None) -> dict:
             roles[(seminar.pk, role.enrollment_id)] = role.get_role_display()
     pages = []
     for person in people:
+        # A trainee's page has the seminars they take part in; the host's staff have all.
         enrollment_id = person["enrollment"].pk if person["enrollment"] else None
-        pages.append(
-            {
-                "person": person,
-                "rows": [
-                    {**row, "role": roles.get((row.get("seminar"), enrollment_id), "")}
-                    for row in schedule
-                ],
-            }
-        )
+        rows = [
+            {**row, "role": roles.get((row.get("seminar"), enrollment_id), "")}
+            for row in schedule
+            if enrollment_id is None
+            or row.get("seminar") is None
+            or (row["seminar"], enrollment_id) in roles
+        ]
+        pages.append({"person": person, "rows": rows})
     return {
         "trip": trip,
         "program": trip.program,

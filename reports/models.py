@@ -3,9 +3,11 @@ data gets the version already built (same content hash); a change makes a new ve
 the old ones stay downloadable."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Program
@@ -42,6 +44,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -54,3 +58,18 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.scope} v{self.version} ({self.state})"
+
+    @property
+    def is_stale(self) -> bool:
+        """Running since before `stale_before()`: its worker died."""
+        return (
+            self.state == ReportState.RUNNING
+            and self.started_at is not None
+            and self.started_at < stale_before()
+        )
+
+
+def stale_before():
+    """A row running since before this was claimed by a worker that died: the hard time
+    limit stops every task long before."""
+    return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)

@@ -2,7 +2,7 @@
 CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -55,45 +55,48 @@ def itinerary_print(request, pk: int, trip_pk: int):
     )
 
 
-@require_POST
 def itinerary_pdf(request, pk: int, trip_pk: int):
     """Ask for the PDF: the version already built when nothing changed, else a new one that
     a worker builds (never in this web process)."""
     program, trip, _is_host = _trip(request, pk, trip_pk, host_only=True)
+    if request.method != "POST":
+        return redirect("itinerary_print", pk=program.pk, trip_pk=trip.pk)
     scope = f"trip:{trip.pk}"
     digest = documents.content_hash(documents.itinerary_html(trip))
-    existing = Report.objects.filter(
-        kind=ReportKind.ITINERARY,
-        scope=scope,
-        content_hash=digest,
-        state__in=[ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE],
-    ).first()
-    if existing is not None:
-        return redirect("report_status", pk=existing.pk)
-    for _attempt in range(3):  # two requests at once: one version each, never the same number
-        try:
-            with transaction.atomic():
-                version = (
-                    Report.objects.filter(kind=ReportKind.ITINERARY, scope=scope).aggregate(
-                        v=Max("version")
-                    )["v"]
-                    or 0
-                ) + 1
-                report = Report.objects.create(
+    with transaction.atomic():
+        # Two requests at once wait for each other here: one version, one job.
+        Trip.objects.select_for_update().filter(pk=trip.pk).exists()
+        existing = next(
+            (
+                r
+                for r in Report.objects.filter(
                     kind=ReportKind.ITINERARY,
-                    program=program,
                     scope=scope,
-                    version=version,
                     content_hash=digest,
-                    filename=f"行程表_{trip.start_date:%Y%m%d}_v{version}.pdf",
-                    requested_by=request.user,
+                    state__in=[ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE],
                 )
-                build_report.delay_on_commit(report.pk)
-            break
-        except IntegrityError:
-            continue
-    else:
-        raise Http404
+                if not r.is_stale
+            ),
+            None,
+        )
+        if existing is not None:
+            return redirect("report_status", pk=existing.pk)
+        version = (
+            Report.objects.filter(kind=ReportKind.ITINERARY, scope=scope).aggregate(
+                v=Max("version")
+            )["v"]
+            or 0
+        ) + 1
+        report = Report.objects.create(
+            kind=ReportKind.ITINERARY,
+            program=program,
+            scope=scope,
+            version=version,
+            content_hash=digest,
+            filename=f"行程表_{trip.start_date:%Y%m%d}_v{version}.pdf",
+            requested_by=request.user,
+        )
+        build_report.delay_on_commit(report.pk)
     return redirect("report_status", pk=report.pk)
 
 
@@ -121,8 +124,9 @@ def report_retry(request, pk: int):
     report = _report(request, pk)
     if not access.can_edit_program(request.user, report.program):
         raise PermissionDenied  # one of the host's people, who may only read
-    if Report.objects.filter(pk=report.pk, state=ReportState.FAILED).update(
-        state=ReportState.QUEUED, error=""
+    retryable = report.state == ReportState.FAILED or report.is_stale
+    if retryable and Report.objects.filter(pk=report.pk, state=report.state).update(
+        state=ReportState.QUEUED, error="", attempts=0
     ):
         build_report.delay_on_commit(report.pk)
     return redirect("report_status", pk=report.pk)
@@ -132,8 +136,12 @@ def report_download(request, pk: int):
     report = _report(request, pk)
     if report.state != ReportState.DONE or not report.file:
         raise Http404
+    try:
+        handle = report.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
     response = FileResponse(
-        report.file.open("rb"),
+        handle,
         content_type="application/pdf",
         as_attachment=True,
         filename=report.filename,
@@ -160,6 +168,6 @@ def trip_expenses_csv(request, pk: int, trip_pk: int):
     from django.utils.http import content_disposition_header
 
     response["Content-Disposition"] = content_disposition_header(
-        True, f"旅費_{trip.start_date:%Y%m%d}.csv"
+        True, f"旅費_{trip.start_date:%Y%m%d}_{trip.pk}.csv"
     )
     return response

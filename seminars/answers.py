@@ -39,8 +39,8 @@ def program_sections(user, program):
 
 
 def due_for(user, today):
-    """A trainee's trip that has begun and whose report is not submitted yet; the itinerary
-    of a trip starting tomorrow or today."""
+    """The itinerary from the day before a trainee's trip until its last day; the trip
+    report from its first day until submitted."""
     trips = (
         Trip.objects.filter(trainees__trainee=user, trainees__withdrawn_at__isnull=True)
         .exclude(status=TripStatus.CANCELLED)
@@ -55,7 +55,7 @@ def due_for(user, today):
         .values_list("trip_id", flat=True)
     )
     for trip in trips:
-        if trip.start_date >= today and trip.start_date <= today + timedelta(days=1):
+        if trip.start_date <= today + timedelta(days=1) and today <= trip.end_date:
             yield DueItem(
                 kind="itinerary",
                 title=_("Itinerary: %(purpose)s") % {"purpose": trip.purpose},

@@ -4,6 +4,7 @@ refusal belongs to, so the message appears next to it)."""
 from datetime import datetime, timedelta
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -91,11 +92,14 @@ class TripForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=TripStatus.choices)
 
-    def __init__(self, *args, program: Program, **kwargs):
+    def __init__(self, *args, program: Program, trip=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # Every enrolment of the program is offered, so one from elsewhere is refused by
-        # the service with its own message rather than silently dropped.
-        self.fields["trainees"].queryset = program.enrollments.active().select_related("trainee")
+        # The program's trainees, and anyone already on the trip who has withdrawn since
+        # (they travelled: their costs and report stay with the trip).
+        enrollments = program.enrollments.filter(
+            Q(withdrawn_at__isnull=True) | Q(trips=trip) if trip else Q(withdrawn_at__isnull=True)
+        )
+        self.fields["trainees"].queryset = enrollments.distinct().select_related("trainee")
         self.fields["trainees"].label_from_instance = lambda e: e.trainee.display_name
         self.fields["staff"].queryset = host_people(program)
         self.fields["staff"].label_from_instance = lambda u: u.display_name
@@ -132,6 +136,7 @@ class LegForm(forms.Form):
             return {}
         arrive = timezone.localtime(previous.arrive_at)
         return {
+            "mode": previous.mode,
             "origin_place": previous.destination,
             "depart_at": arrive,
             "arrive_at": arrive + timedelta(hours=1),

@@ -4,12 +4,14 @@ trip (with the trip as a calendar file), and the trip report (復命書) on its 
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from programs.models import Activity, Status
+from programs.models import Activity, Enrollment, Status, User
+from programs.models.organisations import HOST_ROLES
 from programs.registry import DueReminder, Reminder, ReminderMessage
 from programs.services.calendar import to_ical
 
@@ -25,12 +27,25 @@ def _moment(day, clock) -> datetime:
 
 
 def _live_trips():
-    return Trip.objects.exclude(status=TripStatus.CANCELLED).exclude(program__status=Status.DRAFT)
+    """Trips that take place, with their travellers loaded in two queries."""
+    return (
+        Trip.objects.exclude(status=TripStatus.CANCELLED)
+        .exclude(program__status=Status.DRAFT)
+        .prefetch_related(
+            Prefetch("trainees", queryset=Enrollment.objects.filter(withdrawn_at__isnull=True)),
+            Prefetch(
+                "staff",
+                queryset=User.objects.filter(
+                    is_active=True, memberships__role__in=HOST_ROLES
+                ).distinct(),
+            ),
+        )
+    )
 
 
 def _travellers(trip: Trip) -> set[int]:
-    active = trip.trainees.filter(withdrawn_at__isnull=True).values_list("trainee", flat=True)
-    return set(active) | set(trip.staff.values_list("pk", flat=True))
+    """Trainees still enrolled, and staff still working for a host (from the prefetch)."""
+    return {e.trainee_id for e in trip.trainees.all()} | {u.pk for u in trip.staff.all()}
 
 
 # c. The itinerary, the day before ------------------------------------------------------------
@@ -41,7 +56,7 @@ def find_itinerary(now: datetime):
     if local.time() < EVE:
         return
     tomorrow = local.date() + timedelta(days=1)
-    for trip in _live_trips().filter(start_date=tomorrow).prefetch_related("staff"):
+    for trip in _live_trips().filter(start_date=tomorrow):
         for user_id in _travellers(trip):
             yield DueReminder(
                 kind="trip_itinerary",
@@ -72,12 +87,17 @@ def _itinerary_still_due(rows) -> set:
     return due
 
 
-def trip_calendar(trip: Trip) -> bytes:
-    """The trip's legs and seminars as an iCalendar file (the same events as the feeds)."""
-    origins = [trip.origin] + [s.origin for s in Seminar.objects.filter(trip=trip)]
+def trip_calendar(trip: Trip, user_id: int) -> bytes:
+    """The trip's legs and seminars as an iCalendar file (the same events as the feeds): a
+    trainee's seminars are those they take part in; the host's staff get them all."""
+    seminars = Activity.objects.live().filter(
+        origin__in=[s.origin for s in Seminar.objects.filter(trip=trip)]
+    )
+    if trip.trainees.filter(trainee=user_id).exists():
+        seminars = seminars.filter(participants__trainee=user_id)
     activities = (
         Activity.objects.live()
-        .filter(origin__in=origins)
+        .filter(Q(origin=trip.origin) | Q(pk__in=seminars.values("pk")))
         .select_related("program", "facilitator")
         .order_by("date", "start_time")
     )
@@ -107,7 +127,7 @@ def message_itinerary(row) -> ReminderMessage:
         subject=_("Itinerary for tomorrow: %(purpose)s") % {"purpose": trip.purpose},
         lines=(trip.program.title, *lines),
         action=_("Open the trip"),
-        attachments=(("trip.ics", trip_calendar(trip), "text/calendar"),),
+        attachments=(("trip.ics", trip_calendar(trip, row.recipient_id), "text/calendar"),),
     )
 
 
@@ -130,7 +150,7 @@ def find_trip_report(now: datetime):
         .values_list("trip_id", "enrollment_id")
     )
     for trip in trips:
-        for enrollment in trip.trainees.filter(withdrawn_at__isnull=True):
+        for enrollment in trip.trainees.all():
             if (trip.pk, enrollment.pk) in filed:
                 continue
             yield DueReminder(
@@ -155,11 +175,7 @@ def _report_still_due(rows) -> set:
     for r in rows:
         trip = trips.get(r.context.get("trip"))
         key = (r.context.get("trip"), r.context.get("enrollment"))
-        if (
-            trip is not None
-            and key not in filed
-            and trip.trainees.filter(pk=key[1], withdrawn_at__isnull=True).exists()
-        ):
+        if trip is not None and key not in filed and key[1] in {e.pk for e in trip.trainees.all()}:
             due.add(r.pk)
     return due
 

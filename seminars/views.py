@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -163,7 +164,7 @@ def trip_edit(request, pk: int, trip_pk: int):
         "lodging": trip.lodging,
         "status": trip.status,
     }
-    form = f.TripForm(request.POST or None, program=program, initial=initial)
+    form = f.TripForm(request.POST or None, program=program, trip=trip, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             trip_services.save_trip(program, _plan(form), by=request.user, trip=trip)
@@ -425,12 +426,21 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
 def seminar_detail(request, pk: int, seminar_pk: int):
     program, seminar = _seminar(request, pk, seminar_pk)
     can_edit = access.can_edit_program(request.user, program)
-    roles = list(seminar.roles.select_related("enrollment__trainee"))
+    roles = seminar.roles.select_related("enrollment__trainee")
+    follow_ups = seminar.follow_ups.select_related("owner")
+    if not _is_host(request.user, program):
+        # A supervisor sees their own municipality's trainees; a trainee their own row and
+        # the follow-ups they own.
+        from programs.models import Enrollment
+
+        roles = roles.filter(enrollment__in=Enrollment.objects.visible_to(request.user))
+        follow_ups = follow_ups.filter(owner=request.user)
+    roles = list(roles)
     context = {
         "program": program,
         "seminar": seminar,
         "roles": roles,
-        "follow_ups": seminar.follow_ups.select_related("owner"),
+        "follow_ups": follow_ups,
         "materials": seminar.materials.all(),
         "can_edit": can_edit,
     }
@@ -468,9 +478,10 @@ def seminar_delete(request, pk: int, seminar_pk: int):
     return redirect("trip_list", pk=program.pk)
 
 
-@require_POST
 def seminar_roles(request, pk: int, seminar_pk: int):
     program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    if request.method != "POST":  # a reload of a refused form's address
+        return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     enrollments = seminar.trip.trainees.all() if seminar.trip_id else program.enrollments.active()
     form = f.RolesForm(request.POST, enrollments=enrollments, current={})
     if form.is_valid():
@@ -499,14 +510,16 @@ def _seminar_form(request, program, seminar, form, action, *, done: str, title: 
         form,
         title=title,
         program=program,
+        trip=seminar.trip,
         back=("seminar_detail", program.pk, seminar.pk),
         submit=submit,
     )
 
 
-@require_POST
 def follow_up_add(request, pk: int, seminar_pk: int):
     program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    if request.method != "POST":  # a reload of a refused form's address
+        return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
         request,
         program,
@@ -529,9 +542,10 @@ def follow_up_done(request, pk: int, seminar_pk: int, follow_up_pk: int):
     return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
 
 
-@require_POST
 def material_upload(request, pk: int, seminar_pk: int):
     program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    if request.method != "POST":  # a reload of a refused form's address
+        return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
         request,
         program,
@@ -583,10 +597,18 @@ def trip_report_write(request, pk: int, trip_pk: int):
     enrollment = enrollment.first()
     if enrollment is None:
         raise Http404
-    if not report_services.can_write(trip):
-        messages.info(request, _("You can write your trip report from the first day of the trip."))
+    writable = report_services.can_write(trip)
+    report = TripReport.objects.filter(trip=trip, enrollment=enrollment).first()
+    if not writable and (report is None or report.status == TripReportStatus.DRAFT):
+        # Nothing filed to read back: say when it can be written, or that it cannot.
+        messages.info(
+            request,
+            _("You can write your trip report from the first day of the trip.")
+            if trip.start_date > timezone.localdate()
+            else _("This trip's reports are closed."),
+        )
         return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
-    report = report_services.report_for(trip, enrollment)
+    report = report or report_services.report_for(trip, enrollment)
     form = f.TripReportForm(
         request.POST or None,
         initial={name: getattr(report, name) for name in report_services.FIELDS},
@@ -613,7 +635,7 @@ def trip_report_write(request, pk: int, trip_pk: int):
             "report": report,
             "header": report_services.header(report),
             "form": form,
-            "locked": report.status == TripReportStatus.ACKNOWLEDGED,
+            "locked": report.status == TripReportStatus.ACKNOWLEDGED or not writable,
         },
     )
 

@@ -81,29 +81,40 @@ def _same(activity: Activity, slot: Slot, participant_ids: set[int]) -> bool:
     )
 
 
-def sync_activities(program: Program, origin: str, desired: dict[str, Slot], *, by) -> None:
-    """Make the week's live activities of `origin` exactly `desired` (part → slot), each
-    checked like a slot typed in the week editor; the first clash refuses everything (the
-    caller's transaction rolls back). The record's own slots are set aside first, so moving
-    a whole trip never clashes with its own old times; unchanged slots keep their sequence,
-    so calendars see only what moved."""
+def sync_activities(
+    program: Program, desired: dict[str, dict[str, Slot]], *, by, field: str | None = None
+) -> None:
+    """Make the week's live activities of each origin exactly its slots (origin → part →
+    slot), each checked like a slot typed in the week editor; the first clash refuses
+    everything (the caller's transaction rolls back) and is said next to `field`. All the
+    origins' slots are set aside first, so moving a trip with its seminars never clashes
+    with their own old times; unchanged slots keep their sequence, so calendars see only
+    what moved."""
     with transaction.atomic():
         lock_program(program)
         existing = {
-            a.origin_part: a
+            (a.origin, a.origin_part): a
             for a in Activity.objects.filter(
-                program=program, origin=origin, cancelled_at__isnull=True
+                program=program, origin__in=list(desired), cancelled_at__isnull=True
             ).prefetch_related("participants")
         }
         now = timezone.now()
         Activity.objects.filter(pk__in=[a.pk for a in existing.values()]).update(cancelled_at=now)
-        for part, slot in sorted(desired.items(), key=lambda item: _order(item[1])):
-            activity = existing.pop(part, None)
-            if activity is not None:
-                Activity.objects.filter(pk=activity.pk).update(cancelled_at=None)
-                if _same(activity, slot, {e.pk for e in activity.participants.all()}):
-                    continue
-            save_activity(program, slot, by=by, activity=activity, origin=(origin, part))
+        wanted = [
+            (origin, part, slot)
+            for origin, slots in desired.items()
+            for part, slot in slots.items()
+        ]
+        try:
+            for origin, part, slot in sorted(wanted, key=lambda item: _order(item[2])):
+                activity = existing.pop((origin, part), None)
+                if activity is not None:
+                    Activity.objects.filter(pk=activity.pk).update(cancelled_at=None)
+                    if _same(activity, slot, {e.pk for e in activity.participants.all()}):
+                        continue
+                save_activity(program, slot, by=by, activity=activity, origin=(origin, part))
+        except ActivityRefused as refused:
+            raise TripRefused(refused.message, field=field) from refused
         # Whatever is left was removed from the record: it stays cancelled, and calendars
         # are told so by the higher sequence.
         Activity.objects.filter(pk__in=[a.pk for a in existing.values()]).update(
@@ -114,8 +125,3 @@ def sync_activities(program: Program, origin: str, desired: dict[str, Slot], *, 
 
 def _order(slot: Slot):
     return (slot.date, slot.start_time)
-
-
-def clash_to_field(refused: ActivityRefused, field: str) -> TripRefused:
-    """A clash found in the week, said where the person can change it."""
-    return TripRefused(refused.message, field=field)

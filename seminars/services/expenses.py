@@ -1,7 +1,6 @@
 """Travel costs in whole yen: lines per participant, and the totals a municipality's
 accounting asks for (per person, per payer, per municipality)."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -43,14 +42,19 @@ def save_expense(trip: Trip, plan: ExpensePlan, *, by, expense: Expense | None =
     with transaction.atomic():
         creating = expense is None
         expense = expense or Expense(trip=trip)
-        if expense.leg_id and (expense.enrollment_id, expense.staff_id) != (
-            enrollment_id,
-            staff_id,
-        ):
-            raise TripRefused(
-                _("A fare line follows its leg: change the person on the trip instead."),
-                field="participant",
-            )
+        if expense.leg_id:
+            # A fare line follows its leg: only who pays it is chosen here.
+            if (expense.enrollment_id, expense.staff_id) != (enrollment_id, staff_id):
+                raise TripRefused(
+                    _("A fare line follows its leg: change the person on the trip instead."),
+                    field="participant",
+                )
+            for name in ("amount", "category", "note"):
+                if getattr(plan, name) != getattr(expense, name):
+                    raise TripRefused(
+                        _("A fare line follows its leg: change the leg's fare, or add a line."),
+                        field=name,
+                    )
         expense.enrollment_id, expense.staff_id = enrollment_id, staff_id
         expense.category, expense.amount = plan.category, plan.amount
         expense.payer, expense.note = plan.payer, plan.note
@@ -93,19 +97,32 @@ def municipality_of(line: Expense) -> str:
     return line.enrollment.municipality.name if line.enrollment_id else ""
 
 
+def _person_key(line: Expense) -> tuple:
+    # By id, not by name: two people of the same name stay two rows.
+    return ("e", line.enrollment_id) if line.enrollment_id else ("s", line.staff_id)
+
+
+def _municipality_label(line: Expense) -> str:
+    """Named with its prefecture: 府中市 is in 東京都 and in 広島県."""
+    return str(line.enrollment.municipality) if line.enrollment_id else ""
+
+
 def by_category(expense_lines) -> dict:
     """Participant × category, with each row's and each column's total: the table a
     municipality's accounting reads."""
     categories = list(ExpenseCategory)
-    rows: dict[str, dict] = {}
+    rows: dict[tuple, dict] = {}
     for line in expense_lines:
-        name = person_of(line)
         row = rows.setdefault(
-            name,
-            {"name": name, "municipality": municipality_of(line), "amounts": [0] * len(categories)},
+            _person_key(line),
+            {
+                "name": person_of(line),
+                "municipality": municipality_of(line),
+                "amounts": [0] * len(categories),
+            },
         )
         row["amounts"][categories.index(ExpenseCategory(line.category))] += line.amount
-    ordered = [rows[name] for name in sorted(rows)]
+    ordered = sorted(rows.values(), key=lambda row: (row["municipality"] == "", row["name"]))
     for row in ordered:
         row["total"] = sum(row["amounts"])
     return {
@@ -116,20 +133,23 @@ def by_category(expense_lines) -> dict:
 
 
 def totals(expense_lines, host_name: str) -> dict:
-    """Totals per participant, per payer and per paying municipality, and the grand total."""
-    per_person: dict[str, int] = defaultdict(int)
-    per_payer: dict[str, int] = defaultdict(int)
-    per_municipality: dict[str, int] = defaultdict(int)
+    """Totals per participant, per payer and per paying municipality (keyed by id, named
+    with their prefecture), and the grand total."""
+    per_person: dict[tuple, list] = {}
+    per_payer: dict[tuple, list] = {}
+    per_municipality: dict[int, list] = {}
     for line in expense_lines:
-        per_person[person_of(line)] += line.amount
+        per_person.setdefault(_person_key(line), [person_of(line), 0])[1] += line.amount
         if line.payer == Payer.HOST:
-            per_payer[host_name] += line.amount
+            per_payer.setdefault(("host",), [host_name, 0])[1] += line.amount
         else:
-            per_payer[municipality_of(line)] += line.amount
-            per_municipality[municipality_of(line)] += line.amount
+            label = _municipality_label(line)
+            muni = line.enrollment.municipality_id
+            per_payer.setdefault(("m", muni), [label, 0])[1] += line.amount
+            per_municipality.setdefault(muni, [label, 0])[1] += line.amount
     return {
-        "per_person": sorted(per_person.items()),
-        "per_payer": sorted(per_payer.items()),
-        "per_municipality": sorted(per_municipality.items()),
+        "per_person": sorted(tuple(v) for v in per_person.values()),
+        "per_payer": sorted(tuple(v) for v in per_payer.values()),
+        "per_municipality": sorted(tuple(v) for v in per_municipality.values()),
         "total": sum(line.amount for line in expense_lines),
     }

@@ -12,7 +12,7 @@ from programs.services.activity import record_activity
 
 from ..models import Leg, Trip, TripStatus
 from .common import TripRefused, local, refuse_unless_coordinator
-from .trips import sync_fares, sync_trip
+from .trips import FARE_CATEGORY, sync_fares, sync_trip
 
 
 @dataclass
@@ -36,12 +36,17 @@ def _when(leg) -> str:
     )
 
 
-def check_leg(trip: Trip, plan: LegPlan, *, exclude_pk: int | None = None) -> None:
-    """Raise TripRefused when the leg breaks a rule of the itinerary."""
+def check_leg(
+    trip: Trip, plan: LegPlan, *, exclude_pk: int | None = None, field: str = "depart_at"
+) -> None:
+    """Raise TripRefused when the leg breaks a rule of the itinerary. `field` is where an
+    overlap is said (the departure on the leg's form; the first day on the trip's)."""
     if plan.arrive_at <= plan.depart_at:
         raise TripRefused(_("The arrival must be after the departure."), field="arrive_at")
     if plan.fare < 0:
         raise TripRefused(_("A fare cannot be negative."), field="fare")
+    if plan.fare and plan.mode not in FARE_CATEGORY:
+        raise TripRefused(_("A walk has no fare."), field="fare")
     if local(plan.depart_at).date() < trip.start_date:
         raise TripRefused(
             _("The trip starts on %(date)s: the leg cannot depart before it.")
@@ -54,9 +59,7 @@ def check_leg(trip: Trip, plan: LegPlan, *, exclude_pk: int | None = None) -> No
             % {"date": trip.end_date},
             field="arrive_at",
         )
-    overlapping = Leg.objects.filter(
-        depart_at__lt=plan.arrive_at, arrive_at__gt=plan.depart_at
-    ).exclude(trip__status=TripStatus.CANCELLED)
+    overlapping = Leg.objects.filter(depart_at__lt=plan.arrive_at, arrive_at__gt=plan.depart_at)
     if exclude_pk:
         overlapping = overlapping.exclude(pk=exclude_pk)
     own = overlapping.filter(trip=trip).first()
@@ -64,8 +67,11 @@ def check_leg(trip: Trip, plan: LegPlan, *, exclude_pk: int | None = None) -> No
         raise TripRefused(
             _("The travellers would be on two legs at once: this one and %(other)s.")
             % {"other": _when(own)},
-            field="depart_at",
+            field=field,
         )
+    if trip.status == TripStatus.CANCELLED:
+        return  # a cancelled trip takes nobody anywhere
+    overlapping = overlapping.exclude(trip__status=TripStatus.CANCELLED)
     trainee_ids = list(trip.trainees.values_list("trainee", flat=True))
     staff_ids = list(trip.staff.values_list("pk", flat=True))
     people = trainee_ids + staff_ids
@@ -83,7 +89,7 @@ def check_leg(trip: Trip, plan: LegPlan, *, exclude_pk: int | None = None) -> No
         raise TripRefused(
             _("%(person)s would be on two legs at once: this one and %(other)s (another trip).")
             % {"person": getattr(person, "trainee", person), "other": _when(other)},
-            field="depart_at",
+            field=field,
         )
 
 
@@ -103,7 +109,7 @@ def save_leg(trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None) -> Leg:
             setattr(leg, name, value)
         leg.save()
         sync_fares(trip)
-        sync_trip(trip, by=by)
+        sync_trip(trip, by=by, field="depart_at")
         record_activity(
             by,
             "trip.leg_added" if creating else "trip.leg_changed",
@@ -118,6 +124,7 @@ def delete_leg(leg: Leg, *, by) -> None:
     trip = leg.trip
     refuse_unless_coordinator(by, trip.program)
     with transaction.atomic():
+        trip = Trip.objects.select_for_update().select_related("program").get(pk=trip.pk)
         leg.delete()
         sync_fares(trip)
         sync_trip(trip, by=by)

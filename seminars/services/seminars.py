@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from programs.models import ActivityKind, Enrollment, Program, User
 from programs.services.activity import record_activity
-from programs.services.week import ActivityRefused, Slot
+from programs.services.week import Slot
 
 from ..models import (
     MATERIAL_MAX_BYTES,
@@ -26,6 +26,8 @@ from ..models import (
     TripStatus,
 )
 from .common import TripRefused, host_people, refuse_unless_coordinator, sync_activities
+
+MAX_ATTENDANCE = 100_000
 
 
 @dataclass
@@ -69,18 +71,27 @@ def _check(program: Program, trip: Trip | None, plan: SeminarPlan) -> None:
         value = getattr(plan, name)
         if value is not None and value < 0:
             raise TripRefused(_("Attendance cannot be negative."), field=name)
+        if value is not None and value > MAX_ATTENDANCE:
+            raise TripRefused(
+                _("At most %(limit)s people.") % {"limit": f"{MAX_ATTENDANCE:,}"}, field=name
+            )
 
 
 def save_seminar(
     program: Program, plan: SeminarPlan, *, by, trip: Trip | None = None, seminar=None
 ) -> Seminar:
     """Add or change a seminar and its activity in the week. A new seminar has the trip's
-    trainees (a local one: the program's) as observers; roles are changed with `set_roles`."""
+    trainees (a local one: the program's) as observers; roles are changed with `set_roles`.
+    The trip and the seminar are locked and checked again inside the transaction, so a trip
+    moved meanwhile is not undone by a form opened before the move."""
     refuse_unless_coordinator(by, program)
-    if seminar is not None:
-        trip = seminar.trip
-    _check(program, trip, plan)
     with transaction.atomic():
+        if seminar is not None:
+            seminar = Seminar.objects.select_for_update().get(pk=seminar.pk)
+            trip = seminar.trip
+        if trip is not None:
+            trip = Trip.objects.select_for_update().get(pk=trip.pk)
+        _check(program, trip, plan)
         creating = seminar is None
         seminar = seminar or Seminar(program=program, trip=trip)
         for name, value in vars(plan).items():
@@ -105,11 +116,10 @@ def save_seminar(
     return seminar
 
 
-def sync_seminar(seminar: Seminar, *, by) -> None:
-    cancelled = seminar.trip is not None and seminar.trip.status == TripStatus.CANCELLED
-    desired = {}
-    if not cancelled:
-        desired[""] = Slot(
+def seminar_slots(seminar: Seminar) -> dict[str, Slot]:
+    """The seminar's slot in the week, for the trainees who take part."""
+    return {
+        "": Slot(
             date=seminar.date,
             start_time=seminar.start_time,
             end_time=seminar.end_time,
@@ -125,18 +135,30 @@ def sync_seminar(seminar: Seminar, *, by) -> None:
             ],
             notes=seminar.partner,
         )
-    try:
-        sync_activities(seminar.program, seminar.origin, desired, by=by)
-    except ActivityRefused as refused:
-        raise TripRefused(refused.message) from refused
+    }
+
+
+def sync_seminar(seminar: Seminar, *, by) -> None:
+    cancelled = seminar.trip is not None and seminar.trip.status == TripStatus.CANCELLED
+    desired = {} if cancelled else seminar_slots(seminar)
+    sync_activities(seminar.program, {seminar.origin: desired}, by=by, field="start_time")
 
 
 def delete_seminar(seminar: Seminar, *, by) -> None:
     refuse_unless_coordinator(by, seminar.program)
+    files = [m.file.name for m in seminar.materials.all()]
     with transaction.atomic():
-        sync_activities(seminar.program, seminar.origin, {}, by=by)
+        sync_activities(seminar.program, {seminar.origin: {}}, by=by)
         record_activity(by, "seminar.deleted", seminar, host_company=seminar.program.host)
         seminar.delete()
+        transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        default_storage.delete(name)
 
 
 def set_roles(seminar: Seminar, roles: dict[int, str | None], *, by) -> None:
@@ -238,7 +260,7 @@ def add_material(seminar: Seminar, upload, *, by) -> Material:
             },
             field="file",
         )
-    name = os.path.basename(upload.name or "")[:200] or "file"
+    name = _clean_name(upload.name or "")
     extension = os.path.splitext(name)[1].lower()
     if extension not in KINDS:
         raise TripRefused(
@@ -262,7 +284,11 @@ def add_material(seminar: Seminar, upload, *, by) -> Material:
         uploaded_by=by,
     )
     material.file.save("upload", ContentFile(data.getvalue()), save=False)
-    material.save()
+    try:
+        material.save()
+    except Exception:
+        material.file.delete(save=False)  # no file without its row
+        raise
     record_activity(
         by,
         "seminar.material_added",
@@ -274,6 +300,25 @@ def add_material(seminar: Seminar, upload, *, by) -> Material:
 
 
 def delete_material(material: Material, *, by) -> None:
+    """The row goes now; the file once that is committed (a rolled-back delete keeps both)."""
     refuse_unless_coordinator(by, material.seminar.program)
-    material.file.delete(save=False)
-    material.delete()
+    name = material.file.name
+    with transaction.atomic():
+        material.delete()
+        transaction.on_commit(lambda: _delete_files([name]))
+
+
+# Direction marks and other invisible controls let a name read as something it is not
+# ("report‮fdp.exe" shows as "reportexe.pdf").
+_INVISIBLE = {
+    chr(c) for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def _clean_name(raw: str) -> str:
+    """The file's own name, without folders or invisible controls, at most 200 characters
+    with its extension kept."""
+    name = os.path.basename(raw.replace("\\", "/"))
+    name = "".join(c for c in name if c not in _INVISIBLE and c.isprintable()).strip() or "file"
+    stem, extension = os.path.splitext(name)
+    return stem[: 200 - len(extension)] + extension

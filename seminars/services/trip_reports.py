@@ -4,14 +4,14 @@ submitted, so a filed report keeps saying what the trip was."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from programs.models import Enrollment
+from programs.models import Enrollment, Status
 from programs.services.activity import record_activity
 
-from ..models import TEXT_LIMIT, Trip, TripReport, TripReportStatus
+from ..models import TEXT_LIMIT, Trip, TripReport, TripReportStatus, TripStatus
 from .common import TripRefused, is_coordinator_of, local
 from .trips import leg_title, participants, seminars_of
 
@@ -26,7 +26,8 @@ class ReportText:
 
 
 def header_for(trip: Trip, enrollment: Enrollment) -> dict:
-    """What the trip fills in: 所属, 氏名, 同行者, 日時, 場所, 用務, 訪問先, and the schedule."""
+    """What the trip fills in: 所属, 氏名, 同行者, 日時, 場所, 用務, 訪問先, and the schedule
+    (the legs, and the seminars this trainee took part in)."""
     others = [p["name"] for p in participants(trip) if p["enrollment"] != enrollment]
     schedule = [
         {
@@ -41,7 +42,7 @@ def header_for(trip: Trip, enrollment: Enrollment) -> dict:
         for leg in trip.legs.all()
     ]
     visits = []
-    for seminar in seminars_of(trip):
+    for seminar in seminars_of(trip).filter(roles__enrollment=enrollment):
         schedule.append(
             {
                 "at": f"{seminar.date.isoformat()}T{seminar.start_time:%H:%M}",
@@ -75,16 +76,25 @@ def header(report: TripReport) -> dict:
     return header_for(report.trip, report.enrollment)
 
 
+def is_closed(trip: Trip) -> bool:
+    """A cancelled trip, or a program already reported, takes no more reports."""
+    return trip.status == TripStatus.CANCELLED or trip.program.status == Status.REPORTED
+
+
 def can_write(trip: Trip, today=None) -> bool:
+    """From the trip's first day (or once it is marked done), unless it is closed."""
     today = today or timezone.localdate()
-    return trip.start_date <= today or trip.status == "done"
+    return not is_closed(trip) and (trip.start_date <= today or trip.status == TripStatus.DONE)
 
 
 def report_for(trip: Trip, enrollment: Enrollment) -> TripReport:
-    """The trainee's report on this trip, created (empty) the first time they open it."""
-    report, _created = TripReport.objects.select_related("trip", "enrollment").get_or_create(
-        trip=trip, enrollment=enrollment
-    )
+    """The trainee's report on this trip, created (empty) the first time they open it; two
+    tabs opening it at once get the same row."""
+    try:
+        with transaction.atomic():
+            report, _created = TripReport.objects.get_or_create(trip=trip, enrollment=enrollment)
+    except IntegrityError:
+        report = TripReport.objects.get(trip=trip, enrollment=enrollment)
     return report
 
 
@@ -97,11 +107,27 @@ def _check_text(text: ReportText) -> None:
 
 
 def save_report(report: TripReport, text: ReportText, *, by) -> TripReport:
-    """Keep the trainee's text. Only the author writes, and only until it is acknowledged."""
+    """Keep the trainee's draft. Only the author writes. Once submitted, the readers see the
+    text: a change is submitted again (`submit`), never kept half-written."""
+    with transaction.atomic():
+        # The row as it is now: another tab may have submitted it meanwhile.
+        report = (
+            TripReport.objects.select_for_update()
+            .select_related("trip__program", "enrollment")
+            .get(pk=report.pk)
+        )
+        if report.status != TripReportStatus.DRAFT:
+            raise TripRefused(_("This report has been submitted: submit the changes instead."))
+        return _write(report, text, by=by)
+
+
+def _write(report: TripReport, text: ReportText, *, by) -> TripReport:
     if report.enrollment.trainee_id != by.pk:
         raise TripRefused(_("Only the trainee writes their trip report."))
     if report.status == TripReportStatus.ACKNOWLEDGED:
         raise TripRefused(_("This report has been acknowledged and no longer changes."))
+    if is_closed(report.trip):
+        raise TripRefused(_("This trip's reports are closed."))
     _check_text(text)
     for name in FIELDS:
         setattr(report, name, getattr(text, name).strip())
@@ -120,7 +146,7 @@ def submit(report: TripReport, text: ReportText, *, by) -> TripReport:
             )
             .get(pk=report.pk)
         )
-        save_report(report, text, by=by)
+        _write(report, text, by=by)
         for name in ("content", "impressions"):
             if not getattr(report, name):
                 raise TripRefused(_("Write this part before submitting."), field=name)

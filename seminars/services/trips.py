@@ -6,13 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from programs.models import ActivityKind, Enrollment, Municipality, Program, User
 from programs.services.activity import record_activity
-from programs.services.week import ActivityRefused, Slot
+from programs.services.week import Slot
 
-from ..models import Expense, Leg, Payer, Seminar, Trip, TripStatus
+from ..models import Expense, Leg, Payer, Seminar, SeminarRole, Trip, TripStatus
 from .common import (
     TripRefused,
     day_pieces,
@@ -21,6 +22,16 @@ from .common import (
     refuse_unless_coordinator,
     sync_activities,
 )
+
+# Which line of the travel rules a leg's fare is (a walk has none).
+FARE_CATEGORY = {
+    "shinkansen": "rail",
+    "rail": "rail",
+    "flight": "air",
+    "bus": "car",
+    "car": "car",
+    "taxi": "car",
+}
 
 
 @dataclass
@@ -36,7 +47,7 @@ class TripPlan:
     status: str = TripStatus.PLANNED
 
 
-def _check_plan(program: Program, plan: TripPlan) -> None:
+def _check_plan(program: Program, plan: TripPlan, trip: Trip | None = None) -> None:
     if plan.end_date < plan.start_date:
         raise TripRefused(_("The last day is before the first day."), field="end_date")
     if not (program.start_date <= plan.start_date and plan.end_date <= program.end_date):
@@ -45,8 +56,12 @@ def _check_plan(program: Program, plan: TripPlan) -> None:
             % {"start": program.start_date, "end": program.end_date},
             field="start_date",
         )
+    already = set(trip.trainees.values_list("pk", flat=True)) if trip else set()
     for enrollment in plan.trainees:
-        if enrollment.program_id != program.pk or not enrollment.is_active:
+        # Someone who withdrew after travelling stays on the trip (their costs and their
+        # report are real); only a withdrawn trainee cannot be added.
+        joining = enrollment.pk not in already
+        if enrollment.program_id != program.pk or (joining and not enrollment.is_active):
             raise TripRefused(
                 _("%(person)s is not a trainee of this program.") % {"person": enrollment.trainee},
                 field="trainees",
@@ -64,11 +79,12 @@ def _check_plan(program: Program, plan: TripPlan) -> None:
 
 
 def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None) -> Trip:
-    """Create or change a trip. A new first day moves the trip: its legs and seminars shift
-    by the same number of days, and so do their activities in the week. Everything must
-    still fit the new dates and the week, or nothing changes."""
+    """Create or change a trip. When both days move by the same number of days the trip
+    moves: its legs and seminars shift with it, and so do their activities in the week;
+    otherwise they stay and must fit the new dates. Someone taken off the trip leaves its
+    seminars and its fares (their hand-typed expenses must be removed first). Everything
+    must still fit the week and nobody may be on two legs at once, or nothing changes."""
     refuse_unless_coordinator(by, program)
-    _check_plan(program, plan)
     with transaction.atomic():
         creating = trip is None
         if creating:
@@ -76,18 +92,23 @@ def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None)
             shift = timedelta(0)
         else:
             trip = Trip.objects.select_for_update().get(pk=trip.pk)
-            shift = plan.start_date - trip.start_date
+            moved = plan.start_date - trip.start_date
+            shift = moved if moved == plan.end_date - trip.end_date else timedelta(0)
+        _check_plan(program, plan, None if creating else trip)
         for name in ("purpose", "start_date", "end_date", "places", "lodging", "status"):
             setattr(trip, name, getattr(plan, name))
         trip.save()
+        if not creating:
+            _leave(trip, plan)
         trip.municipalities.set(plan.municipalities)
         trip.trainees.set(plan.trainees)
         trip.staff.set(plan.staff)
         if shift:
             _shift(trip, shift)
         _check_contents_fit(trip)
+        _check_legs_free(trip)
         sync_fares(trip)
-        sync_trip(trip, by=by)
+        sync_trip(trip, by=by, field="start_date")
         record_activity(
             by,
             "trip.created" if creating else "trip.changed",
@@ -96,6 +117,44 @@ def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None)
             data={"moved_days": shift.days} if shift else None,
         )
     return trip
+
+
+def _leave(trip: Trip, plan: TripPlan) -> None:
+    """Those taken off the trip: out of its seminars; refused while they have expenses
+    typed by hand (fares follow the legs and go by themselves)."""
+    gone_trainees = set(trip.trainees.values_list("pk", flat=True)) - {e.pk for e in plan.trainees}
+    gone_staff = set(trip.staff.values_list("pk", flat=True)) - {u.pk for u in plan.staff}
+    typed = (
+        Expense.objects.filter(trip=trip, leg__isnull=True)
+        .filter(Q(enrollment__in=gone_trainees) | Q(staff__in=gone_staff))
+        .select_related("enrollment__trainee", "staff")
+        .first()
+    )
+    if typed is not None:
+        person = typed.enrollment.trainee if typed.enrollment_id else typed.staff
+        raise TripRefused(
+            _("%(person)s has expenses typed by hand on this trip: remove them first.")
+            % {"person": person},
+            field="staff" if typed.staff_id else "trainees",
+        )
+    SeminarRole.objects.filter(seminar__trip=trip, enrollment__in=gone_trainees).delete()
+
+
+def _check_legs_free(trip: Trip) -> None:
+    """After a move or a change of people: every leg checked again against the people's
+    legs on other trips (the host's staff are in no activity of the week)."""
+    from .legs import LegPlan, check_leg
+
+    for leg in trip.legs.all():
+        plan = LegPlan(
+            mode=leg.mode,
+            origin_place=leg.origin_place,
+            destination=leg.destination,
+            depart_at=leg.depart_at,
+            arrive_at=leg.arrive_at,
+            fare=leg.fare,
+        )
+        check_leg(trip, plan, exclude_pk=leg.pk, field="start_date")
 
 
 def _shift(trip: Trip, shift: timedelta) -> None:
@@ -152,31 +211,22 @@ def leg_slots(trip: Trip) -> dict[str, Slot]:
     return slots
 
 
-def sync_trip(trip: Trip, *, by) -> None:
-    """The week shows the trip's legs (and, through `sync_seminar`, its seminars); a
-    cancelled trip shows nothing."""
-    from .seminars import sync_seminar
+def sync_trip(trip: Trip, *, by, field: str | None = None) -> None:
+    """The week shows the trip's legs and its seminars, synced together (so moving both
+    never clashes with their own old times); a cancelled trip shows nothing."""
+    from .seminars import seminar_slots
 
-    desired = {} if trip.status == TripStatus.CANCELLED else leg_slots(trip)
-    try:
-        sync_activities(trip.program, trip.origin, desired, by=by)
-        for seminar in trip.seminars.all():
-            sync_seminar(seminar, by=by)
-    except ActivityRefused as refused:
-        raise TripRefused(refused.message) from refused
+    cancelled = trip.status == TripStatus.CANCELLED
+    desired = {trip.origin: {} if cancelled else leg_slots(trip)}
+    for seminar in trip.seminars.all():
+        desired[seminar.origin] = {} if cancelled else seminar_slots(seminar)
+    sync_activities(trip.program, desired, by=by, field=field)
 
 
 def sync_fares(trip: Trip) -> None:
     """Each leg's fare is an expense line of every participant (鉄道賃, 航空賃 or 車賃), kept
     in step with the legs and the participants; a payer the coordinator changed is kept."""
-    category = {
-        "shinkansen": "rail",
-        "rail": "rail",
-        "flight": "air",
-        "bus": "car",
-        "car": "car",
-        "taxi": "car",
-    }
+    category = FARE_CATEGORY
     existing = {
         (e.leg_id, e.enrollment_id, e.staff_id): e
         for e in Expense.objects.filter(trip=trip, leg__isnull=False)
@@ -213,13 +263,6 @@ def sync_fares(trip: Trip) -> None:
                 line.save(update_fields=["amount", "category", "note"])
     stale = [e.pk for key, e in existing.items() if key not in keep]
     Expense.objects.filter(pk__in=stale).delete()
-    # Lines typed by hand for someone who left the trip go too.
-    Expense.objects.filter(trip=trip, leg__isnull=True, enrollment__isnull=False).exclude(
-        enrollment__in=trainees
-    ).delete()
-    Expense.objects.filter(trip=trip, leg__isnull=True, staff__isnull=False).exclude(
-        staff__in=staff
-    ).delete()
 
 
 def participants(trip: Trip) -> list[dict]:

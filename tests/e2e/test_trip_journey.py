@@ -148,7 +148,8 @@ def test_a_trip_from_nothing_to_the_trainees_trip_report(
     # 6. The coordinator reads and acknowledges it.
     page.goto(f"{live_server.url}/programs/{program.pk}/trips/{trip.pk}/")
     page.get_by_role("link", name=trainee.display_name).last.click()
-    page.get_by_role("button", name="確認").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # "the trainee can no longer change it"
+    page.get_by_role("button", name="確認済みにする").click()
     expect(page.get_by_text("確認しました。")).to_be_visible()
 
 

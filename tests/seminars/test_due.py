@@ -1,5 +1,6 @@
-"""What a trainee's "today" shows for a trip: the itinerary the day before it starts, and
-the trip report (復命書) from its first day until submitted, late after the deadline."""
+"""What a trainee's "today" shows for a trip: the itinerary from the day before it starts to
+its last day, and the trip report (復命書) from its first day until submitted, late after
+the deadline."""
 
 from datetime import date
 
@@ -25,6 +26,7 @@ def test_the_itinerary_then_the_report(trip, trainee, enrollment, second_trainee
     assert due(trainee, date(2026, 11, 29)) == []
     assert due(trainee, date(2026, 11, 30)) == [("itinerary", "open")]
     assert due(trainee, date(2026, 12, 1)) == [("itinerary", "open"), ("trip_report", "due")]
+    assert due(trainee, date(2026, 12, 2)) == [("itinerary", "open"), ("trip_report", "due")]
     assert due(trainee, date(2026, 12, 5)) == [("trip_report", "due")]
     assert due(trainee, date(2026, 12, 6)) == [("trip_report", "late")]
     report = report_services.report_for(trip, enrollment)

@@ -74,15 +74,23 @@ def test_a_fare_line_is_changed_through_its_leg(trip, first_leg, coordinator, en
     line = Expense.objects.get(leg=first_leg, enrollment=enrollment)
     with pytest.raises(TripRefused):
         expense_services.delete_expense(line, by=coordinator)
-    # Its payer may change; its person may not.
+    # Its payer may change; its amount may not (the next sync of the legs would undo it).
+    with pytest.raises(TripRefused) as refused:
+        expense_services.save_expense(
+            trip,
+            expense_services.ExpensePlan(f"e{enrollment.pk}", "air", 30000, "host", line.note),
+            by=coordinator,
+            expense=line,
+        )
+    assert refused.value.field == "amount"
     expense_services.save_expense(
         trip,
-        expense_services.ExpensePlan(f"e{enrollment.pk}", "air", 38000, "host"),
+        expense_services.ExpensePlan(f"e{enrollment.pk}", "air", 38000, "host", line.note),
         by=coordinator,
         expense=line,
     )
     line.refresh_from_db()
-    assert line.payer == "host"
+    assert (line.payer, line.amount) == ("host", 38000)
 
 
 def test_totals_per_participant_payer_and_municipality(
@@ -100,11 +108,22 @@ def test_totals_per_participant_payer_and_municipality(
         staff.display_name: 38000 + 10900,
     }
     assert dict(totals["per_payer"]) == {
-        "田川市": 38000 + 10900 + 38000,
+        "福岡県 田川市": 38000 + 10900 + 38000,
         host.name: 4400 + 38000 + 10900,
     }
-    assert dict(totals["per_municipality"]) == {"田川市": 38000 + 10900 + 38000}
+    assert dict(totals["per_municipality"]) == {"福岡県 田川市": 38000 + 10900 + 38000}
     assert totals["total"] == sum(people.values())
     matrix = expense_services.by_category(lines)
     assert matrix["column_totals"][1] == 3 * 38000  # 航空賃
     assert sum(matrix["column_totals"]) == totals["total"]
+
+
+def test_two_people_of_the_same_name_are_two_rows(
+    trip, first_leg, enrollment, second_enrollment, host
+):
+    for trainee in (enrollment.trainee, second_enrollment.trainee):
+        trainee.family_name, trainee.given_name = "田中", "翔"
+        trainee.save()
+    lines = expense_services.lines(trip)
+    assert len(expense_services.totals(lines, host.name)["per_person"]) == 3
+    assert len(expense_services.by_category(lines)["rows"]) == 3

@@ -290,7 +290,11 @@ POST_DATA = {
     "leg_edit": lambda w: leg_form(w, depart_at="2026-12-01T06:30", arrive_at="2026-12-01T08:10"),
     "expense_new": expense_form,
     "expense_edit": lambda w: expense_form(w, category="daily", amount="1"),
-    "trip_report_write": lambda w: {"content": "書き換え", "impressions": "書き換え"},
+    "trip_report_write": lambda w: {
+        "content": "書き換え",
+        "impressions": "書き換え",
+        "submit": "1",
+    },
     "seminar_new": seminar_form,
     "seminar_edit": lambda w: seminar_form(w, date="2026-12-01", title="変更された題名"),
     "seminar_roles": lambda w: {

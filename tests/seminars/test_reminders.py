@@ -99,3 +99,31 @@ def test_the_trip_report_reminder_on_its_due_date(trip, enrollment, trainee, sec
     (message,) = [m for m in mail.outbox if "復命書" in m.subject]
     assert message.to == [second_trainee.email]
     assert f"/trips/{trip.pk}/report/" in message.body
+
+
+def test_finding_whos_due_reads_the_same_whatever_the_trips(
+    trip, coordinator, host, enrollment, second_enrollment
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from seminars import reminders
+
+    from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, enrol
+
+    def reads():
+        eve = at(date(2026, 11, 30), 12, 5)
+        with CaptureQueriesContext(connection) as found:
+            list(reminders.find_itinerary(eve))
+        svc.dispatch(eve)
+        rows_ = list(Notification.objects.filter(kind="trip_itinerary"))
+        with CaptureQueriesContext(connection) as checked:
+            reminders._itinerary_still_due(rows_)
+        return len(found), len(checked)
+
+    first = reads()
+    for i in range(4):
+        other = ProgramFactory(host=host, title=f"研修{i}")
+        people = [enrol(other, TraineeProfileFactory(user=UserFactory()).user) for _ in range(3)]
+        trip_services.save_trip(other, plan(other, people), by=coordinator)
+    assert reads() == first

@@ -178,3 +178,45 @@ def test_a_file_too_big_is_refused(seminar, coordinator, monkeypatch):
         seminar_services.add_material(seminar, SimpleUploadedFile("a.pdf", PDF), by=coordinator)
     assert refused.value.field == "file"
     assert not Material.objects.exists()
+
+
+def test_deleting_a_seminar_deletes_its_files(seminar, coordinator):
+    from django.core.files.storage import default_storage
+    from django.test import TestCase
+
+    material = seminar_services.add_material(
+        seminar, SimpleUploadedFile("資料.pdf", PDF), by=coordinator
+    )
+    name = material.file.name
+    assert default_storage.exists(name)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        seminar_services.delete_seminar(seminar, by=coordinator)
+    assert not default_storage.exists(name)
+
+
+def test_a_supervisor_sees_only_their_municipalitys_trainees_on_a_seminar(
+    client, program, trip, seminar, coordinator, enrollment, second_enrollment, kitami
+):
+    from programs.models import Membership, Role
+
+    from ..factories import UserFactory
+
+    # The second trainee is from 北見市; the 北見市 supervisor sees them, not the other.
+    second_enrollment.municipality = kitami
+    second_enrollment.save()
+    supervisor = UserFactory()
+    Membership.objects.create(user=supervisor, role=Role.SUPERVISOR, municipality=kitami)
+    client.force_login(supervisor)
+    html = client.get(f"/programs/{program.pk}/seminars/{seminar.pk}/").content.decode()
+    assert second_enrollment.trainee.display_name in html
+    assert enrollment.trainee.display_name not in html
+
+
+def test_a_name_keeps_its_extension_and_loses_its_tricks(seminar, coordinator):
+    long = "あ" * 250 + ".pdf"
+    material = seminar_services.add_material(seminar, SimpleUploadedFile(long, PDF), by=coordinator)
+    assert material.name.endswith(".pdf") and len(material.name) == 200
+    tricky = seminar_services.add_material(
+        seminar, SimpleUploadedFile("report\u202efdp.pdf", PDF), by=coordinator
+    )
+    assert tricky.name == "reportfdp.pdf"

@@ -135,3 +135,62 @@ def test_the_csv_is_excel_ready_and_neutralises_formulas(
 def test_each_formula_start_is_neutralised(value):
     assert documents.safe_cell(value) == "'" + value
     assert documents.safe_cell("田川市") == "田川市"
+
+
+def test_a_trainees_itinerary_has_only_their_seminars(
+    trip, first_leg, seminar, coordinator, enrollment, second_enrollment
+):
+    from seminars.services import seminars as seminar_services
+
+    seminar_services.set_roles(seminar, {second_enrollment.pk: None}, by=coordinator)
+    pages = {p["person"]["key"]: p for p in documents.itinerary_context(trip)["pages"]}
+    titles = {key: [row["what"] for row in page["rows"]] for key, page in pages.items()}
+    assert "初心者ワーカー向け説明会" in titles[f"e{enrollment.pk}"]
+    assert "初心者ワーカー向け説明会" not in titles[f"e{second_enrollment.pk}"]
+    staff_key = next(key for key in titles if key.startswith("s"))
+    assert "初心者ワーカー向け説明会" in titles[staff_key]  # the host's staff see them all
+
+
+def test_a_build_whose_worker_died_is_taken_again_and_gives_up_after_three(
+    trip, first_leg, coordinator, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import MAX_ATTEMPTS, build_report
+
+    report = Report.objects.create(
+        kind="itinerary",
+        program=trip.program,
+        scope=f"trip:{trip.pk}",
+        content_hash="x",
+        filename="行程表.pdf",
+        state="running",
+        started_at=timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120),
+        attempts=1,
+    )
+    assert report.is_stale
+    assert build_report(report.pk) == "done"  # the redelivered task takes it again
+    report.refresh_from_db()
+    assert (report.state, report.attempts) == ("done", 2)
+    # A live worker's row is left alone.
+    Report.objects.filter(pk=report.pk).update(state="running", started_at=timezone.now())
+    assert build_report(report.pk) == "skipped"
+    assert Report.objects.get(pk=report.pk).state == "running"
+    # Interrupted too often: failed, with the reason, and retried from its page.
+    Report.objects.filter(pk=report.pk).update(
+        started_at=timezone.now() - timedelta(days=1), attempts=MAX_ATTEMPTS
+    )
+    assert build_report(report.pk) == "skipped"
+    report.refresh_from_db()
+    assert report.state == "failed" and "interrupted" in report.error
+
+
+def test_a_missing_file_answers_404(client, coordinator, trip, first_leg):
+    from django.core.files.storage import default_storage
+
+    client.force_login(coordinator)
+    report = request_pdf(client, trip)
+    default_storage.delete(report.file.name)
+    assert client.get(reverse("report_download", args=[report.pk])).status_code == 404

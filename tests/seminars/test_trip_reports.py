@@ -106,3 +106,37 @@ def test_readers_see_it_once_submitted(
     assert not TripReport.objects.visible_to(second_trainee).exists()
     report_services.submit(report, TEXT, by=trainee)
     assert readers() == {trainee, coordinator, staff, supervisor}
+
+
+def test_a_submitted_report_is_changed_by_submitting_again_only(report, trainee):
+    report_services.submit(report, TEXT, by=trainee)
+    with pytest.raises(TripRefused):
+        report_services.save_report(
+            report, report_services.ReportText(content="途中のメモ", impressions="x"), by=trainee
+        )
+    report.refresh_from_db()
+    assert report.content == TEXT.content
+    report_services.submit(
+        report, report_services.ReportText(content="書き直した内容", impressions="所感"), by=trainee
+    )
+    report.refresh_from_db()
+    assert (report.status, report.content) == ("submitted", "書き直した内容")
+
+
+def test_a_cancelled_trip_takes_no_report(report, trainee, trip):
+    trip.status = "cancelled"
+    trip.save()
+    report.refresh_from_db()
+    with pytest.raises(TripRefused):
+        report_services.submit(report, TEXT, by=trainee)
+
+
+def test_the_header_lists_only_the_seminars_the_trainee_took_part_in(
+    report, seminar, coordinator, enrollment, second_enrollment
+):
+    from seminars.services import seminars as seminar_services
+
+    seminar_services.set_roles(seminar, {enrollment.pk: None}, by=coordinator)
+    header = report_services.header(report)
+    assert [item["what"] for item in header["schedule"]] == ["移動：福岡空港 → 羽田空港（JAL 304）"]
+    assert header["visits"] == []

@@ -250,3 +250,121 @@ def test_a_reported_program_keeps_its_trip(trip, coordinator, enrollment):
     with pytest.raises(TripRefused):
         leg_services.save_leg(trip, leg_plan("12-01 07:00", "12-01 08:40"), by=coordinator)
     assert not trip.legs.exists()
+
+
+def test_a_trainee_who_withdrew_stays_on_the_trip_when_it_is_edited(
+    trip, first_leg, coordinator, enrollment, second_enrollment, staff
+):
+    from programs.services.programs import withdraw
+
+    withdraw(second_enrollment, by=coordinator, reason="体調不良")
+    second_enrollment.refresh_from_db()
+    trip_services.save_trip(
+        trip.program,
+        plan(trip.program, [enrollment, second_enrollment], [staff], lodging="変更"),
+        by=coordinator,
+        trip=trip,
+    )
+    assert set(trip.trainees.all()) == {enrollment, second_enrollment}
+    assert trip.expenses.filter(enrollment=second_enrollment).count() == 1  # the fare stays
+    # The form offers them too, since they are on the trip; a new trip does not.
+    from seminars.forms import TripForm
+
+    assert (
+        second_enrollment in TripForm(program=trip.program, trip=trip).fields["trainees"].queryset
+    )
+    assert second_enrollment not in TripForm(program=trip.program).fields["trainees"].queryset
+    with pytest.raises(TripRefused):
+        trip_services.save_trip(
+            trip.program, plan(trip.program, [second_enrollment]), by=coordinator
+        )
+
+
+def test_taking_someone_off_the_trip_takes_them_out_of_its_seminars(
+    trip, seminar, coordinator, enrollment, second_enrollment, staff
+):
+    trip_services.save_trip(
+        trip.program, plan(trip.program, [enrollment], [staff]), by=coordinator, trip=trip
+    )
+    assert list(seminar.roles.values_list("enrollment", flat=True)) == [enrollment.pk]
+    activity = Activity.objects.live().get(origin=seminar.origin)
+    assert list(activity.participants.all()) == [enrollment]
+
+
+def test_someone_with_hand_typed_expenses_is_not_taken_off_silently(
+    trip, coordinator, enrollment, second_enrollment, staff
+):
+    from seminars.services import expenses as expense_services
+
+    expense_services.save_expense(
+        trip,
+        expense_services.ExpensePlan(f"e{second_enrollment.pk}", "lodging", 10900, "municipality"),
+        by=coordinator,
+    )
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            trip.program, plan(trip.program, [enrollment], [staff]), by=coordinator, trip=trip
+        )
+    assert refused.value.field == "trainees"
+    assert second_enrollment in trip.trainees.all()
+    assert trip.expenses.filter(enrollment=second_enrollment).exists()
+
+
+def test_a_trip_moves_past_its_own_seminar(
+    trip, coordinator, enrollment, second_enrollment, staff, program
+):
+    from seminars.services import seminars as seminar_services
+
+    from .conftest import seminar_plan
+
+    leg_services.save_leg(trip, leg_plan("12-01 10:00", "12-01 11:00"), by=coordinator)
+    seminar_services.save_seminar(
+        program, seminar_plan(day="12-02", start="10:00", end="12:00"), trip=trip, by=coordinator
+    )
+    trip_services.save_trip(
+        program,
+        plan(
+            program,
+            [enrollment, second_enrollment],
+            [staff],
+            start_date=date(2026, 12, 2),
+            end_date=date(2026, 12, 3),
+        ),
+        by=coordinator,
+        trip=trip,
+    )
+    assert sorted(a.date for a in derived(trip)) == [date(2026, 12, 2), date(2026, 12, 3)]
+
+
+def test_changing_only_the_first_day_moves_nothing(
+    trip, first_leg, seminar, coordinator, enrollment, second_enrollment, staff
+):
+    trip_services.save_trip(
+        trip.program,
+        plan(trip.program, [enrollment, second_enrollment], [staff], start_date=date(2026, 11, 30)),
+        by=coordinator,
+        trip=trip,
+    )
+    first_leg.refresh_from_db()
+    seminar.refresh_from_db()
+    assert first_leg.depart_at == at("12-01 07:00")
+    assert seminar.date == date(2026, 12, 1)
+
+
+def test_staff_added_to_a_trip_are_checked_against_their_other_legs(
+    trip, first_leg, coordinator, host, enrollment, second_enrollment, staff
+):
+    from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, enrol
+
+    other = ProgramFactory(host=host, title="別の研修")
+    other_enrollment = enrol(other, TraineeProfileFactory(user=UserFactory()).user)
+    other_trip = trip_services.save_trip(other, plan(other, [other_enrollment]), by=coordinator)
+    leg_services.save_leg(
+        other_trip, leg_plan("12-01 07:30", "12-01 09:00", mode="car", fare=0), by=coordinator
+    )
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            other, plan(other, [other_enrollment], [staff]), by=coordinator, trip=other_trip
+        )
+    assert str(staff) in refused.value.message
+    assert not other_trip.staff.exists()
