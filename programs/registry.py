@@ -10,6 +10,7 @@ their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never
   reflections matrix, the survey results), as `ProgramSection`s.
 - `seed_demo(context)`: each app adds its part of the demo.
 - `origin_of(activity)`: the page of the record a derived activity comes from (a trip).
+- `date_problem(program)`: what new program dates would leave outside (a trip).
 """
 
 from collections.abc import Callable, Iterable
@@ -176,3 +177,21 @@ def origin_of(activity) -> tuple[str, str] | None:
     if known is None or not object_id.isdigit():
         return None
     return str(known.label), known.url(activity.program_id, int(object_id))
+
+
+# Rules a program's new dates must keep (a trip must stay inside its program) --------------
+
+DateCheck = Callable[[object], str | None]
+_date_checks: list[DateCheck] = []
+
+
+def register_date_check(check: DateCheck) -> DateCheck:
+    if check not in _date_checks:
+        _date_checks.append(check)
+    return check
+
+
+def date_problem(program) -> str | None:
+    """What the program's new start and end dates would leave outside, said for a person;
+    None when every app's records still fit."""
+    return next((found for check in _date_checks if (found := check(program))), None)

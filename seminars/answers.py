@@ -74,3 +74,22 @@ def due_for(user, today):
                 detail=_("Due %(date)s") % {"date": due.strftime("%m/%d")},
                 order=40,
             )
+
+
+def trip_outside(program) -> str | None:
+    """A program's new dates must keep its trips (cancelled ones too: they may be planned
+    again)."""
+    trip = (
+        Trip.objects.filter(program=program)
+        .exclude(start_date__gte=program.start_date, end_date__lte=program.end_date)
+        .first()
+    )
+    if trip is None:
+        return None
+    return _(
+        "The trip “%(purpose)s” (%(start)s–%(end)s) would lie outside the new dates. Move it first."
+    ) % {
+        "purpose": trip.purpose,
+        "start": trip.start_date,
+        "end": trip.end_date,
+    }

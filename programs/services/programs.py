@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
+from .. import registry
 from ..models import Enrollment, Program, Status, TraineeProfile, User
 from ..models.programs import MAX_PROGRAM_DAYS
 from .activity import record_activity
@@ -34,7 +35,8 @@ def check_dates(start: date, end: date) -> None:
 
 def save_program(program: Program, *, by: User, request=None) -> Program:
     """Create or update a program. Dates: 1–14 days; on an existing program, every activity
-    must still lie inside the new dates (move them first)."""
+    and every other app's dated record (a trip) must still lie inside the new dates (move
+    them first)."""
     check_dates(program.start_date, program.end_date)
     with transaction.atomic():
         creating = program.pk is None
@@ -54,6 +56,9 @@ def save_program(program: Program, *, by: User, request=None) -> Program:
                     % {"count": outside.count(), "slot": first},
                     field="start_date",
                 )
+            problem = registry.date_problem(program)
+            if problem:
+                raise ProgramRefused(problem, field="start_date")
         else:
             program.created_by = by
         program.save()

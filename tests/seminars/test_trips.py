@@ -368,3 +368,15 @@ def test_staff_added_to_a_trip_are_checked_against_their_other_legs(
         )
     assert str(staff) in refused.value.message
     assert not other_trip.staff.exists()
+
+
+def test_the_program_cannot_shrink_under_a_trip(trip, coordinator):
+    from programs.services.programs import ProgramRefused, save_program
+
+    program = trip.program
+    program.end_date = date(2026, 12, 1)  # the trip runs to 12/02; it has no legs yet
+    with pytest.raises(ProgramRefused) as refused:
+        save_program(program, by=coordinator)
+    assert trip.purpose in refused.value.message
+    program.refresh_from_db()
+    assert program.end_date == date(2026, 12, 4)
