@@ -41,6 +41,8 @@ def program_sections(user, program):
 def due_for(user, today):
     """The itinerary from the day before a trainee's trip until its last day; the trip
     report from its first day until submitted."""
+    if not access.roles_of(user)["trainee"]:
+        return  # the host's people and supervisors travel on no trip as trainees
     trips = (
         Trip.objects.filter(trainees__trainee=user, trainees__withdrawn_at__isnull=True)
         .exclude(status=TripStatus.CANCELLED)

@@ -9,7 +9,9 @@ class SeminarsConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers, demo, reminders
+        from . import answers, demo, reminders, signals
+
+        signals.connect()
 
         for origin in answers.ORIGINS:
             registry.register_activity_origin(origin)

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import F
 from django.utils import timezone
 
+from programs import cache as kenshu_cache
 from programs.models import Activity, Municipality
 from programs.services.week import cancel_activity
 
@@ -102,6 +103,7 @@ REPORT = {
 
 
 def seed(context: dict) -> int:
+    kenshu_cache.bump("seminars")  # some rows below are written with update()
     people = context["people"]
     coordinator = people["coordinator@example.com"]
     created = 0

@@ -6,12 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs import cache as kenshu_cache
 
 from . import forms as f
 from .models import (
@@ -32,14 +35,26 @@ from .services import trips as trip_services
 from .services.common import TripRefused, host_people
 
 
+def _trips(user, program):
+    """The program's trips the person may see: all of them for the host's people (known
+    from their cached roles, without the scoped subqueries)."""
+    if _is_host(user, program):
+        return Trip.objects.filter(program=program)
+    return Trip.objects.visible_to(user).filter(program=program)
+
+
+def _seminars(user, program):
+    if _is_host(user, program):
+        return Seminar.objects.filter(program=program)
+    return Seminar.objects.visible_to(user).filter(program=program)
+
+
 def _trip(request, pk: int, trip_pk: int, *, write: bool = False):
     """The trip, found in the person's scope first (404 outside it), then, for a change,
     the coordinator's right (403 for someone who may only read it)."""
     program = access.get_program_for_user(request.user, pk)
     trip = get_object_or_404(
-        Trip.objects.visible_to(request.user).select_related("program__host"),
-        pk=trip_pk,
-        program=program,
+        _trips(request.user, program).select_related("program__host"), pk=trip_pk
     )
     _may_change(request, program, write)
     return program, trip
@@ -48,9 +63,7 @@ def _trip(request, pk: int, trip_pk: int, *, write: bool = False):
 def _seminar(request, pk: int, seminar_pk: int, *, write: bool = False):
     program = access.get_program_for_user(request.user, pk)
     seminar = get_object_or_404(
-        Seminar.objects.visible_to(request.user).select_related("trip", "lead"),
-        pk=seminar_pk,
-        program=program,
+        _seminars(request.user, program).select_related("trip", "lead"), pk=seminar_pk
     )
     _may_change(request, program, write)
     return program, seminar
@@ -90,21 +103,28 @@ def _is_host(user, program) -> bool:
 
 def trip_list(request, pk: int):
     program = access.get_program_for_user(request.user, pk)
-    trips = Trip.objects.visible_to(request.user).filter(program=program)
-    local = (
-        Seminar.objects.visible_to(request.user)
-        .filter(program=program, trip__isnull=True)
-        .select_related("lead")
-    )
-    return render(
-        request,
-        "seminars/trip_list.html",
-        {
+
+    def build() -> dict:
+        trips = _trips(request.user, program).prefetch_related("municipalities")
+        local = _seminars(request.user, program).filter(trip__isnull=True)
+        return {
             "program": program,
-            "trips": trips.prefetch_related("municipalities"),
+            "trips": trips,
             "local_seminars": local,
             "can_edit": access.can_edit_program(request.user, program),
-        },
+        }
+
+    content = kenshu_cache.cached_render(
+        request, _fragment("trips", request, program.pk), "seminars/trip_list_content.html", build
+    )
+    return render(request, "seminars/trip_list.html", {"program": program, "content": content})
+
+
+def _fragment(kind: str, request, *parts) -> str:
+    """Trip pages are kept rendered until a trip, seminar, report (the "seminars" version) or
+    a program, enrolment or person (the "programs" version) changes."""
+    return kenshu_cache.fragment_key(
+        kind, request, *parts, kenshu_cache.version("programs"), data="seminars"
     )
 
 
@@ -185,7 +205,29 @@ def trip_edit(request, pk: int, trip_pk: int):
 
 
 def trip_detail(request, pk: int, trip_pk: int):
-    program, trip = _trip(request, pk, trip_pk)
+    """The trip page, kept rendered per person: the scoped lookup runs when it is built, and
+    the key changes with everything that decides who may see it (their memberships and
+    enrolments: the "programs" version; the trip's travellers: the "seminars" version)."""
+    program = access.get_program_for_user(request.user, pk)
+    key = _fragment("trip", request, program.pk, trip_pk)
+
+    def build() -> dict:
+        _program, trip = _trip(request, pk, trip_pk)  # 404 outside the person's scope
+        html = render_to_string(
+            "seminars/trip_detail_content.html", _trip_context(request, program, trip), request
+        )
+        return {"title": trip.purpose, "html": html}
+
+    page = kenshu_cache.cached_fragment(key, build)
+    content = mark_safe(page["html"])  # noqa: S308 -- our own template, escaped when rendered
+    return render(
+        request,
+        "seminars/trip_detail.html",
+        {"program": program, "title": page["title"], "content": content},
+    )
+
+
+def _trip_context(request, program, trip) -> dict:
     is_host = _is_host(request.user, program)
     people = trip_services.participants(trip)
     if is_host:
@@ -193,7 +235,9 @@ def trip_detail(request, pk: int, trip_pk: int):
     else:
         from programs.models import Enrollment
 
-        visible_enrollments = Enrollment.objects.visible_to(request.user).filter(program=program)
+        visible_enrollments = list(
+            Enrollment.objects.visible_to(request.user).filter(program=program)
+        )
     lines = expense_services.lines(trip, enrollments=visible_enrollments)
     mine = [p for p in people if p["user"] == request.user]
     # Each traveller a reader may see, with their report once submitted (a draft stays
@@ -211,34 +255,26 @@ def trip_detail(request, pk: int, trip_pk: int):
         and (is_host or _sees(p, visible_enrollments))
         and p["user"] != request.user
     ]
-    return render(
-        request,
-        "seminars/trip_detail.html",
-        {
-            "program": program,
-            "trip": trip,
-            "people": people if is_host else [p for p in people if _sees(p, visible_enrollments)],
-            "legs": trip.legs.all(),
-            "seminars": Seminar.objects.visible_to(request.user)
-            .filter(trip=trip)
-            .select_related("lead"),
-            "lines": [
-                {
-                    "line": line,
-                    "person": expense_services.person_of(line),
-                    "municipality": expense_services.municipality_of(line),
-                }
-                for line in lines
-            ],
-            "totals": expense_services.totals(lines, program.host.name),
-            "matrix": expense_services.by_category(lines),
-            "report_rows": report_rows,
-            "can_edit": access.can_edit_program(request.user, program),
-            "is_host": is_host,
-            "my_enrollment": mine[0]["enrollment"] if mine else None,
-            "can_write_report": report_services.can_write(trip),
-        },
-    )
+    return {
+        "program": program,
+        "trip": trip,
+        "people": people if is_host else [p for p in people if _sees(p, visible_enrollments)],
+        "legs": trip.legs.all(),
+        "seminars": _seminars(request.user, program).filter(trip=trip),
+        "lines": expense_services.rows(
+            lines,
+            program.host.name,
+            # One reverse for all the lines: the id goes into a placeholder.
+            reverse("expense_edit", args=[program.pk, trip.pk, 0])[:-2] + "{pk}/",
+        ),
+        "totals": expense_services.totals(lines, program.host.name),
+        "matrix": expense_services.by_category(lines),
+        "report_rows": report_rows,
+        "can_edit": access.can_edit_program(request.user, program),
+        "is_host": is_host,
+        "my_enrollment": mine[0]["enrollment"] if mine else None,
+        "can_write_report": report_services.can_write(trip),
+    }
 
 
 def _sees(person, enrollments) -> bool:

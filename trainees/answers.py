@@ -3,12 +3,14 @@ and the links a program's page shows (reflections, survey results)."""
 
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs import access
+from programs import cache as kenshu_cache
 from programs.models import Enrollment, Status
 from programs.registry import DueItem, ProgramSection
 
@@ -38,7 +40,7 @@ def _reflection_url(enrollment_pk: int, day: date) -> str:
 
 
 def due_for(user, today: date) -> list[DueItem]:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not access.roles_of(user)["trainee"]:
         return []
     enrollments = list(
         Enrollment.objects.active()
@@ -242,15 +244,28 @@ def program_sections(user, program) -> list[ProgramSection]:
     return sections
 
 
+def _waiting_for_review(host_ids) -> int:
+    """Submitted reflections of these hosts, counted once per change of any reflection (the
+    "trainees" version that every reflection writer bumps)."""
+    key = "waiting:{}:{}".format(
+        ",".join(map(str, sorted(host_ids))), kenshu_cache.version("trainees")
+    )
+    found = cache.get(key)
+    if found is None:
+        found = DailyReflection.objects.filter(
+            enrollment__program__host__in=host_ids, status=ReflectionStatus.SUBMITTED
+        ).count()
+        cache.set(key, found, kenshu_cache.TIMEOUT)
+    return found
+
+
 def due_for_readers(user, today: date) -> list[DueItem]:
     """For the host's people: reflections waiting for review; for supervisors: interview
     articles waiting for their approval."""
     items = []
     host_ids = access.host_ids_of(user)
     if host_ids:
-        waiting = DailyReflection.objects.filter(
-            enrollment__program__host__in=host_ids, status=ReflectionStatus.SUBMITTED
-        ).count()
+        waiting = _waiting_for_review(host_ids)
         if waiting:
             items.append(
                 DueItem(

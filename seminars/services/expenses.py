@@ -97,23 +97,49 @@ def municipality_of(line: Expense) -> str:
     return line.enrollment.municipality.name if line.enrollment_id else ""
 
 
+def rows(expense_lines, host_name: str, edit_url: str = "") -> list[dict]:
+    """The lines as the trip page prints them: every cell a ready string (labels looked up
+    once, not once per line: a choice label is a translation). `edit_url` is a line's
+    address with "{pk}" for its id."""
+    categories = {value: str(label) for value, label in ExpenseCategory.choices}
+    return [
+        {
+            "pk": line.pk,
+            "edit_url": edit_url.replace("{pk}", str(line.pk)),
+            "person": person_of(line),
+            "municipality": municipality_of(line),
+            "category": categories[line.category],
+            "note": line.note,
+            "payer": host_name if line.payer == Payer.HOST else municipality_of(line),
+            "amount": line.amount,
+            "amount_text": f"¥{line.amount:,}",
+        }
+        for line in expense_lines
+    ]
+
+
 def _person_key(line: Expense) -> tuple:
     # By id, not by name: two people of the same name stay two rows.
     return ("e", line.enrollment_id) if line.enrollment_id else ("s", line.staff_id)
 
 
-def _municipality_label(line: Expense) -> str:
-    """Named with its prefecture: 府中市 is in 東京都 and in 広島県."""
-    return str(line.enrollment.municipality) if line.enrollment_id else ""
+def _municipality_labels(expense_lines) -> dict[int, str]:
+    """Each paying municipality named with its prefecture (府中市 is in 東京都 and in
+    広島県), looked up once per municipality."""
+    found = {}
+    for line in expense_lines:
+        if line.enrollment_id and line.enrollment.municipality_id not in found:
+            found[line.enrollment.municipality_id] = str(line.enrollment.municipality)
+    return found
 
 
 def by_category(expense_lines) -> dict:
     """Participant × category, with each row's and each column's total: the table a
     municipality's accounting reads."""
     categories = list(ExpenseCategory)
-    rows: dict[tuple, dict] = {}
+    found: dict[tuple, dict] = {}
     for line in expense_lines:
-        row = rows.setdefault(
+        row = found.setdefault(
             _person_key(line),
             {
                 "name": person_of(line),
@@ -122,11 +148,11 @@ def by_category(expense_lines) -> dict:
             },
         )
         row["amounts"][categories.index(ExpenseCategory(line.category))] += line.amount
-    ordered = sorted(rows.values(), key=lambda row: (row["municipality"] == "", row["name"]))
+    ordered = sorted(found.values(), key=lambda row: (row["municipality"] == "", row["name"]))
     for row in ordered:
         row["total"] = sum(row["amounts"])
     return {
-        "categories": [c.label for c in categories],
+        "categories": [str(c.label) for c in categories],
         "rows": ordered,
         "column_totals": [sum(r["amounts"][i] for r in ordered) for i in range(len(categories))],
     }
@@ -138,13 +164,14 @@ def totals(expense_lines, host_name: str) -> dict:
     per_person: dict[tuple, list] = {}
     per_payer: dict[tuple, list] = {}
     per_municipality: dict[int, list] = {}
+    labels = _municipality_labels(expense_lines)
     for line in expense_lines:
         per_person.setdefault(_person_key(line), [person_of(line), 0])[1] += line.amount
         if line.payer == Payer.HOST:
             per_payer.setdefault(("host",), [host_name, 0])[1] += line.amount
         else:
-            label = _municipality_label(line)
             muni = line.enrollment.municipality_id
+            label = labels[muni]
             per_payer.setdefault(("m", muni), [label, 0])[1] += line.amount
             per_municipality.setdefault(muni, [label, 0])[1] += line.amount
     return {

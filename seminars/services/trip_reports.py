@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs import cache as kenshu_cache
 from programs.models import Enrollment, Status
 from programs.services.activity import record_activity
 
@@ -172,6 +173,7 @@ def acknowledge(report: TripReport, *, by) -> TripReport:
         raise TripRefused(_("Only a submitted report can be acknowledged."))
     report.refresh_from_db()
     if updated:
+        kenshu_cache.bump("seminars")  # update() sends no signal
         record_activity(
             by, "trip_report.acknowledged", report, host_company=report.trip.program.host
         )

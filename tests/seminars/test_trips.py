@@ -380,3 +380,39 @@ def test_the_program_cannot_shrink_under_a_trip(trip, coordinator):
     assert trip.purpose in refused.value.message
     program.refresh_from_db()
     assert program.end_date == date(2026, 12, 4)
+
+
+def test_the_kept_trip_page_shows_every_change_at_once(
+    client, trip, first_leg, coordinator, enrollment
+):
+    """The trip page is kept rendered; every writer (a leg, an expense, an acknowledged
+    report, a person's name) makes the next view fresh."""
+    from seminars.services import expenses as expense_services
+    from seminars.services import trip_reports as report_services
+
+    url = f"/programs/{trip.program.pk}/trips/{trip.pk}/"
+    client.force_login(coordinator)
+    assert "新宿" not in client.get(url).content.decode()
+    leg_services.save_leg(
+        trip,
+        leg_plan("12-01 09:00", "12-01 09:40", destination="新宿", mode="rail"),
+        by=coordinator,
+    )
+    assert "新宿" in client.get(url).content.decode()
+    expense_services.save_expense(
+        trip,
+        expense_services.ExpensePlan(f"e{enrollment.pk}", "lodging", 12345, "municipality"),
+        by=coordinator,
+    )
+    assert "¥12,345" in client.get(url).content.decode()
+    report = report_services.report_for(trip, enrollment)
+    report_services.submit(
+        report,
+        report_services.ReportText(content="内容", impressions="所感"),
+        by=enrollment.trainee,
+    )
+    report_services.acknowledge(report, by=coordinator)
+    assert "確認済み" in client.get(url).content.decode()
+    enrollment.trainee.family_name = "改姓"
+    enrollment.trainee.save()
+    assert "改姓" in client.get(url).content.decode()

@@ -1,0 +1,23 @@
+"""Writers of trips, seminars and trip reports bump the "seminars" version that the cached
+trip pages are keyed on. Services that write with .update() bump it themselves."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from programs import cache
+
+
+def _bump(**kwargs) -> None:
+    cache.bump("seminars")
+
+
+def connect() -> None:
+    from .models import Expense, FollowUp, Leg, Material, Seminar, SeminarRole, Trip, TripReport
+
+    for model in (Trip, Leg, Expense, Seminar, SeminarRole, FollowUp, Material, TripReport):
+        name = model.__name__
+        post_save.connect(_bump, sender=model, dispatch_uid=f"seminars-{name}", weak=False)
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"seminars-d-{name}", weak=False)
+    for field in (Trip.trainees, Trip.staff, Trip.municipalities):
+        m2m_changed.connect(
+            _bump, sender=field.through, dispatch_uid=f"seminars-{field.field.name}", weak=False
+        )
