@@ -3,11 +3,13 @@ changed, the program page's link, and what is due for a trainee (a trip report).
 
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs import access
+from programs import cache as kenshu_cache
 from programs.registry import ActivityOrigin, DueItem, ProgramSection
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
@@ -95,3 +97,33 @@ def trip_outside(program) -> str | None:
         "start": trip.start_date,
         "end": trip.end_date,
     }
+
+
+def due_for_hosts(user, today):
+    """For the host's coordinators: trip reports submitted and waiting to be acknowledged,
+    linking to the trip of the oldest; counted once per change of any trip report."""
+    coordinated = access.roles_of(user)["coordinated_ids"]
+    if not coordinated:
+        return
+    key = "trip-reports-waiting:{}:{}".format(
+        ",".join(map(str, sorted(coordinated))), kenshu_cache.version("seminars")
+    )
+    waiting = cache.get(key)
+    if waiting is None:
+        waiting = list(
+            TripReport.objects.filter(
+                trip__program__host__in=coordinated, status=TripReportStatus.SUBMITTED
+            )
+            .order_by("submitted_at", "pk")
+            .values_list("trip__program_id", "trip_id")
+        )
+        cache.set(key, waiting, kenshu_cache.TIMEOUT)
+    if waiting:
+        yield DueItem(
+            kind="trip_reports",
+            title=_("%(count)s trip reports (復命書) waiting to be acknowledged")
+            % {"count": len(waiting)},
+            url=reverse("trip_detail", args=list(waiting[0])),
+            state="todo",
+            order=15,
+        )

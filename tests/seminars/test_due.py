@@ -40,3 +40,21 @@ def test_the_itinerary_then_the_report(trip, trainee, enrollment, second_trainee
 def test_nothing_for_someone_not_on_the_trip(trip, other_trainee, supervisor):
     assert due(other_trainee, date(2026, 12, 1)) == []
     assert due(supervisor, date(2026, 12, 1)) == []
+
+
+def test_coordinators_see_the_reports_waiting_for_them(
+    trip, trainee, enrollment, coordinator, staff
+):
+    def waiting(user):
+        return [
+            i.title for i in registry.due_for(user, date(2026, 12, 3)) if i.kind == "trip_reports"
+        ]
+
+    assert waiting(coordinator) == []
+    report_services.submit(
+        report_services.report_for(trip, enrollment),
+        report_services.ReportText(content="内容", impressions="所感"),
+        by=trainee,
+    )
+    assert len(waiting(coordinator)) == 1 and "1" in waiting(coordinator)[0]
+    assert waiting(staff) == []  # staff read; coordinators acknowledge
