@@ -140,3 +140,16 @@ def test_the_header_lists_only_the_seminars_the_trainee_took_part_in(
     header = report_services.header(report)
     assert [item["what"] for item in header["schedule"]] == ["移動：福岡空港 → 羽田空港（JAL 304）"]
     assert header["visits"] == []
+
+
+def test_the_report_page_has_a_plain_title(client, report, trainee, coordinator, trip):
+    import re
+
+    report_services.submit(report, TEXT, by=trainee)
+    client.force_login(coordinator)
+    html = client.get(
+        f"/programs/{trip.program.pk}/trips/{trip.pk}/reports/{report.pk}/"
+    ).content.decode()
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<" not in title and trainee.display_name in title
+    assert html.count("js/reflection.js") == 1  # the confirmation's script, once
