@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -126,4 +127,35 @@ def due_for_hosts(user, today):
             url=reverse("trip_detail", args=list(waiting[0])),
             state="todo",
             order=15,
+        )
+
+
+RECENT_REPORT_DAYS = 14
+
+
+def due_for_supervisors(user, today):
+    """For a municipality's supervisor: their trainees' trip reports submitted in the last
+    two weeks, newest first (at most five), each linking to the report."""
+    if not access.roles_of(user)["supervisor"]:
+        return
+    since = timezone.now() - timedelta(days=RECENT_REPORT_DAYS)
+    recent = (
+        TripReport.objects.visible_to(user)
+        .exclude(status=TripReportStatus.DRAFT)
+        .exclude(enrollment__trainee=user)
+        .filter(submitted_at__gte=since)
+        .select_related("trip", "enrollment__trainee")
+        .order_by("-submitted_at")[:5]
+    )
+    for report in recent:
+        yield DueItem(
+            kind="trip_report_submitted",
+            title=_("Trip report (復命書) of %(name)s: %(purpose)s")
+            % {"name": report.enrollment.trainee.display_name, "purpose": report.trip.purpose},
+            url=reverse(
+                "trip_report_detail", args=[report.trip.program_id, report.trip_id, report.pk]
+            ),
+            state="unread",
+            detail=_("Submitted %(date)s") % {"date": report.submitted_at.strftime("%m/%d")},
+            order=30,
         )

@@ -18,6 +18,7 @@ class SeminarsConfig(AppConfig):
         registry.register_program_sections(answers.program_sections)
         registry.register_due(answers.due_for)
         registry.register_due(answers.due_for_hosts)
+        registry.register_due(answers.due_for_supervisors)
         registry.register_demo_seeder(demo.seed)
         registry.register_date_check(answers.trip_outside)
         for reminder in reminders.REMINDERS:

@@ -58,3 +58,24 @@ def test_coordinators_see_the_reports_waiting_for_them(
     )
     assert len(waiting(coordinator)) == 1 and "1" in waiting(coordinator)[0]
     assert waiting(staff) == []  # staff read; coordinators acknowledge
+
+
+def test_supervisors_see_their_trainees_new_trip_reports(
+    trip, trainee, enrollment, supervisor, other_supervisor
+):
+    def listed(user):
+        return [
+            i.url
+            for i in registry.due_for(user, date(2026, 12, 3))
+            if i.kind == "trip_report_submitted"
+        ]
+
+    report = report_services.report_for(trip, enrollment)
+    assert listed(supervisor) == []  # a draft is the trainee's own
+    report_services.submit(
+        report, report_services.ReportText(content="内容", impressions="所感"), by=trainee
+    )
+    assert listed(supervisor) == [
+        f"/programs/{trip.program.pk}/trips/{trip.pk}/reports/{report.pk}/"
+    ]
+    assert listed(other_supervisor) == []
