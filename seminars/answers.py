@@ -82,10 +82,11 @@ def due_for(user, today):
 
 
 def trip_outside(program) -> str | None:
-    """A program's new dates must keep its trips (cancelled ones too: they may be planned
-    again)."""
+    """A program's new dates must keep its trips. A cancelled trip does not hold the program
+    back: planned again, it must be put inside the program's dates then."""
     trip = (
         Trip.objects.filter(program=program)
+        .exclude(status=TripStatus.CANCELLED)
         .exclude(start_date__gte=program.start_date, end_date__lte=program.end_date)
         .first()
     )

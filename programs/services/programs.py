@@ -43,6 +43,12 @@ def save_program(program: Program, *, by: User, request=None) -> Program:
         if not creating and Program.objects.filter(pk=program.pk, status=Status.REPORTED).exists():
             raise ProgramRefused(_("The program has been reported: it no longer changes."))
         if not creating:
+            # Serialised with the week's and the trips' writers, which check these dates.
+            from .week import lock_program
+
+            lock_program(program)
+            before = Program.objects.values_list("start_date", "end_date").get(pk=program.pk)
+        if not creating and before != (program.start_date, program.end_date):
             outside = program.activities.live().exclude(
                 date__range=(program.start_date, program.end_date)
             )
@@ -59,7 +65,7 @@ def save_program(program: Program, *, by: User, request=None) -> Program:
             problem = registry.date_problem(program)
             if problem:
                 raise ProgramRefused(problem, field="start_date")
-        else:
+        if creating:
             program.created_by = by
         program.save()
         record_activity(

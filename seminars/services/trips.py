@@ -11,9 +11,19 @@ from django.utils.translation import gettext as _
 
 from programs.models import ActivityKind, Enrollment, Municipality, Program, User
 from programs.services.activity import record_activity
-from programs.services.week import Slot
+from programs.services.week import Slot, lock_program
 
-from ..models import Expense, Leg, Payer, Seminar, SeminarRole, Trip, TripStatus
+from ..models import (
+    Expense,
+    Leg,
+    Payer,
+    Seminar,
+    SeminarRole,
+    Trip,
+    TripReport,
+    TripReportStatus,
+    TripStatus,
+)
 from .common import (
     TripRefused,
     day_pieces,
@@ -86,6 +96,9 @@ def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None)
     must still fit the week and nobody may be on two legs at once, or nothing changes."""
     refuse_unless_coordinator(by, program)
     with transaction.atomic():
+        # The program's dates as they are now, under the lock its date changes take too.
+        lock_program(program)
+        program.refresh_from_db(fields=["start_date", "end_date", "status"])
         creating = trip is None
         if creating:
             trip = Trip(program=program, created_by=by)
@@ -130,6 +143,18 @@ def _leave(trip: Trip, plan: TripPlan) -> None:
         .select_related("enrollment__trainee", "staff")
         .first()
     )
+    filed = (
+        TripReport.objects.filter(trip=trip, enrollment__in=gone_trainees)
+        .exclude(status=TripReportStatus.DRAFT)
+        .select_related("enrollment__trainee")
+        .first()
+    )
+    if filed is not None:
+        raise TripRefused(
+            _("%(person)s has filed a trip report on this trip: they stay on it.")
+            % {"person": filed.enrollment.trainee},
+            field="trainees",
+        )
     if typed is not None:
         person = typed.enrollment.trainee if typed.enrollment_id else typed.staff
         raise TripRefused(

@@ -416,3 +416,55 @@ def test_the_kept_trip_page_shows_every_change_at_once(
     enrollment.trainee.family_name = "改姓"
     enrollment.trainee.save()
     assert "改姓" in client.get(url).content.decode()
+
+
+def test_a_cancelled_trip_does_not_hold_the_program_back(
+    trip, coordinator, enrollment, second_enrollment, staff
+):
+    from programs.services.programs import save_program
+
+    program = trip.program
+    trip_services.save_trip(
+        program,
+        plan(program, [enrollment, second_enrollment], [staff], status="cancelled"),
+        by=coordinator,
+        trip=trip,
+    )
+    program.start_date, program.end_date = date(2026, 12, 21), date(2026, 12, 25)
+    save_program(program, by=coordinator)  # postponed by three weeks
+    # Planned again, the trip must come inside the new dates.
+    with pytest.raises(TripRefused):
+        trip_services.save_trip(
+            program, plan(program, [enrollment], [staff]), by=coordinator, trip=trip
+        )
+
+
+def test_a_title_edit_is_not_refused_for_the_dates(trip, coordinator):
+    from programs.services.programs import save_program
+
+    program = trip.program
+    program.title = "改題"
+    save_program(program, by=coordinator)
+    program.refresh_from_db()
+    assert program.title == "改題"
+
+
+def test_someone_who_filed_a_report_stays_on_the_trip(
+    trip, coordinator, trainee, enrollment, second_enrollment, staff
+):
+    from seminars.services import trip_reports as report_services
+
+    report_services.submit(
+        report_services.report_for(trip, enrollment),
+        report_services.ReportText(content="内容", impressions="所感"),
+        by=trainee,
+    )
+    with pytest.raises(TripRefused) as refused:
+        trip_services.save_trip(
+            trip.program,
+            plan(trip.program, [second_enrollment], [staff]),
+            by=coordinator,
+            trip=trip,
+        )
+    assert refused.value.field == "trainees"
+    assert enrollment in trip.trainees.all()
