@@ -366,6 +366,8 @@ def trainee_week(request):
                 "kind_label": KIND_LABELS.get(a.kind, a.kind),
                 "facilitator": a.facilitator.display_name if a.facilitator_id else "",
                 "program": a.program.title,
+                # A trip's leg or a seminar opens its own page (the itinerary, the seminar).
+                "origin_url": (origin_of(a) or ("", ""))[1],
             }
         )
     return render(

@@ -468,3 +468,18 @@ def test_someone_who_filed_a_report_stays_on_the_trip(
         )
     assert refused.value.field == "trainees"
     assert enrollment in trip.trainees.all()
+
+
+def test_the_trainees_week_links_a_leg_to_its_trip(client, trip, first_leg, trainee, monkeypatch):
+    from django.utils import timezone
+
+    real = timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, tz=None: date(2026, 12, 1) if value is None else real(value, tz),
+    )
+    client.force_login(trainee)
+    html = client.get("/my/week/").content.decode()
+    assert "移動：福岡空港 → 羽田空港（JAL 304）" in html
+    assert f'href="/programs/{trip.program.pk}/trips/{trip.pk}/"' in html
