@@ -1,7 +1,7 @@
 """Forms read what people typed; the rules live in the services (which name the field a
 refusal belongs to, so the message appears next to it)."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.db.models import Q
@@ -251,7 +251,3 @@ class TripReportForm(forms.Form):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-
-
-def as_aware(value: datetime) -> datetime:
-    return value if timezone.is_aware(value) else timezone.make_aware(value)

@@ -78,6 +78,21 @@ def _refused(form, refused: TripRefused) -> None:
     form.add_error(refused.field if refused.field in form.fields else None, refused.message)
 
 
+def _saved(request, form, save, *, done: str, to):
+    """On a valid POST: `save(cleaned_data)` through a service; accepted, its message and a
+    redirect to `to(result)`; refused, the message next to its field and None (the caller
+    shows the form again with what the person typed)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except TripRefused as refused:
+        _refused(form, refused)
+        return None
+    messages.success(request, done)
+    return redirect(to(result))
+
+
 def _form_page(request, form, *, title, program, back, submit, trip=None, delete_url=None):
     return render(
         request,
@@ -128,8 +143,7 @@ def _fragment(kind: str, request, *parts) -> str:
     )
 
 
-def _plan(form) -> trip_services.TripPlan:
-    data = form.cleaned_data
+def _plan(data: dict) -> trip_services.TripPlan:
     return trip_services.TripPlan(
         purpose=data["purpose"],
         start_date=data["start_date"],
@@ -153,15 +167,14 @@ def trip_new(request, pk: int):
         "staff": [request.user],
     }
     form = f.TripForm(request.POST or None, program=program, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trip = trip_services.save_trip(program, _plan(form), by=request.user)
-        except TripRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("Trip saved. Add its legs and seminars."))
-            return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
-    return _form_page(
+    saved = _saved(
+        request,
+        form,
+        lambda data: trip_services.save_trip(program, _plan(data), by=request.user),
+        done=_("Trip saved. Add its legs and seminars."),
+        to=lambda trip: trip_url(program, trip),
+    )
+    return saved or _form_page(
         request,
         form,
         title=_("Plan a trip"),
@@ -185,15 +198,14 @@ def trip_edit(request, pk: int, trip_pk: int):
         "status": trip.status,
     }
     form = f.TripForm(request.POST or None, program=program, trip=trip, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trip_services.save_trip(program, _plan(form), by=request.user, trip=trip)
-        except TripRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("Trip saved; the week follows it."))
-            return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
-    return _form_page(
+    saved = _saved(
+        request,
+        form,
+        lambda data: trip_services.save_trip(program, _plan(data), by=request.user, trip=trip),
+        done=_("Trip saved; the week follows it."),
+        to=lambda trip: trip_url(program, trip),
+    )
+    return saved or _form_page(
         request,
         form,
         title=_("Change the trip"),
@@ -284,20 +296,6 @@ def _sees(person, enrollments) -> bool:
 # Legs --------------------------------------------------------------------------------------
 
 
-def _leg_plan(form) -> leg_services.LegPlan:
-    data = form.cleaned_data
-    return leg_services.LegPlan(
-        mode=data["mode"],
-        origin_place=data["origin_place"],
-        destination=data["destination"],
-        depart_at=f.as_aware(data["depart_at"]),
-        arrive_at=f.as_aware(data["arrive_at"]),
-        service=data["service"],
-        fare=data["fare"],
-        notes=data["notes"],
-    )
-
-
 def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
     program, trip = _trip(request, pk, trip_pk, write=True)
     leg = get_object_or_404(Leg, pk=leg_pk, trip=trip) if leg_pk else None
@@ -308,15 +306,16 @@ def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
         initial.setdefault("depart_at", f"{trip.start_date.isoformat()}T09:00")
         initial.setdefault("arrive_at", f"{trip.start_date.isoformat()}T10:00")
     form = f.LegForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            leg_services.save_leg(trip, _leg_plan(form), by=request.user, leg=leg)
-        except TripRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("Leg saved; the week and the fares follow it."))
-            return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
-    return _form_page(
+    saved = _saved(
+        request,
+        form,
+        lambda data: leg_services.save_leg(
+            trip, leg_services.LegPlan(**data), by=request.user, leg=leg
+        ),
+        done=_("Leg saved; the week and the fares follow it."),
+        to=lambda _leg: trip_url(program, trip),
+    )
+    return saved or _form_page(
         request,
         form,
         title=_("Change a leg") if leg else _("Add a leg"),
@@ -360,23 +359,16 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
             "note": expense.note,
         }
     form = f.ExpenseForm(request.POST or None, people=people, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        plan = expense_services.ExpensePlan(
-            participant=data["participant"],
-            category=data["category"],
-            amount=data["amount"],
-            payer=data["payer"],
-            note=data["note"],
-        )
-        try:
-            expense_services.save_expense(trip, plan, by=request.user, expense=expense)
-        except TripRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("Expense saved."))
-            return redirect(f"{trip_url(program, trip)}#expenses")
-    return _form_page(
+    saved = _saved(
+        request,
+        form,
+        lambda data: expense_services.save_expense(
+            trip, expense_services.ExpensePlan(**data), by=request.user, expense=expense
+        ),
+        done=_("Expense saved."),
+        to=lambda _line: f"{trip_url(program, trip)}#expenses",
+    )
+    return saved or _form_page(
         request,
         form,
         title=_("Change an expense") if expense else _("Add an expense"),
@@ -410,13 +402,6 @@ def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
 # Seminars ----------------------------------------------------------------------------------
 
 
-def _seminar_plan(form) -> seminar_services.SeminarPlan:
-    data = form.cleaned_data
-    return seminar_services.SeminarPlan(
-        **{name: data[name] for name in f.SeminarForm.base_fields},
-    )
-
-
 def seminar_edit(request, pk: int, seminar_pk: int | None = None):
     if seminar_pk:
         program, seminar = _seminar(request, pk, seminar_pk, write=True)
@@ -431,16 +416,21 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
         first_day = trip.start_date if trip else program.start_date
         initial = {"date": first_day, "start_time": "13:00", "end_time": "15:00"}
     form = f.SeminarForm(request.POST or None, program=program, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            seminar = seminar_services.save_seminar(
-                program, _seminar_plan(form), by=request.user, trip=trip, seminar=seminar
-            )
-        except TripRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, _("Seminar saved; it is in the week."))
-            return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    saved = _saved(
+        request,
+        form,
+        lambda data: seminar_services.save_seminar(
+            program,
+            seminar_services.SeminarPlan(**data),
+            by=request.user,
+            trip=trip,
+            seminar=seminar,
+        ),
+        done=_("Seminar saved; it is in the week."),
+        to=lambda saved: reverse("seminar_detail", args=[program.pk, saved.pk]),
+    )
+    if saved:
+        return saved
     if seminar:
         back = ("seminar_detail", program.pk, seminar.pk)
     elif trip:
@@ -533,15 +523,14 @@ def seminar_roles(request, pk: int, seminar_pk: int):
 def _seminar_form(request, program, seminar, form, action, *, done: str, title: str, submit: str):
     """A form posted from the seminar's page: back to it when the service accepts, the
     form again with the message next to its field when it refuses."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except TripRefused as refused:
-            _refused(form, refused)
-        else:
-            messages.success(request, done)
-            return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
-    return _form_page(
+    saved = _saved(
+        request,
+        form,
+        action,
+        done=done,
+        to=lambda _result: reverse("seminar_detail", args=[program.pk, seminar.pk]),
+    )
+    return saved or _form_page(
         request,
         form,
         title=title,
