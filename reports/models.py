@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Program
+from programs.models import Membership, Program
+from programs.models.organisations import HOST_ROLES
 
 
 class ReportState(models.TextChoices):
@@ -27,6 +28,20 @@ class ReportKind(models.TextChoices):
 def report_path(instance, filename: str) -> str:
     # Random: nobody reaches a document by guessing its storage path.
     return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Trip documents hold every traveller's page: the host's people only."""
+        if not (user.is_authenticated and user.is_active):
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            program__host__in=Membership.objects.filter(user=user, role__in=HOST_ROLES).values(
+                "host_company"
+            )
+        )
 
 
 class Report(models.Model):
@@ -47,6 +62,8 @@ class Report(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

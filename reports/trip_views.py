@@ -101,11 +101,9 @@ def itinerary_pdf(request, pk: int, trip_pk: int):
 
 
 def _report(request, pk: int) -> Report:
-    report = get_object_or_404(Report.objects.select_related("program"), pk=pk)
-    # A trip document holds every traveller's page: the host's people only.
-    if report.program.host_id not in access.host_ids_of(request.user):
-        raise Http404
-    return report
+    return get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("program"), pk=pk
+    )
 
 
 def report_status(request, pk: int):
