@@ -37,6 +37,39 @@ def redis_url() -> str:
     return url
 
 
+def worker_env(**extra: str) -> dict:
+    """What a worker process needs to share this test's PostgreSQL and Redis. Skips (fails
+    under KENSHU_REQUIRE_SERVICES=1) when the suite is not on PostgreSQL or Redis is away."""
+    from django.db import connection
+
+    need(
+        connection.vendor == "postgresql",
+        "needs DATABASE_URL on PostgreSQL: a worker process cannot see an in-memory SQLite",
+    )
+    url = redis_url()
+    db = connection.settings_dict
+    return {
+        "REDIS_URL": url,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        **extra,
+    }
+
+
+@contextmanager
+def queued_for_real(url: str):
+    """The suite's own Celery app (eager in unit tests) sends real messages to `url`
+    while inside, as the web side does in production."""
+    from config.celery_app import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    app.conf.result_backend = url
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager = True
+
+
 @contextmanager
 def celery_worker(env_overrides: dict, tmp_path: Path, name: str = "w1"):
     """Start `celery -A config worker` as its own process; stop it on exit."""

@@ -5,12 +5,18 @@ import email
 import re
 
 import pytest
-from django.db import connection
 
 from programs.models import Invitation, Role
 from programs.services.invitations import create_invitation
 
-from .conftest import celery_worker, client_app, need, redis_url, wait_for
+from .conftest import (
+    celery_worker,
+    client_app,
+    queued_for_real,
+    redis_url,
+    wait_for,
+    worker_env,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -43,36 +49,14 @@ def test_invitation_email_goes_through_the_worker_after_commit(
 ):
     """The web side commits an invitation; the worker, a separate process on the same
     PostgreSQL and Redis, reads it and writes the email."""
-    need(
-        connection.vendor == "postgresql",
-        "needs DATABASE_URL on PostgreSQL: a worker process cannot see an in-memory SQLite",
-    )
-    url = redis_url()
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    from config.celery_app import app
-
-    app.conf.task_always_eager = False
-    app.conf.broker_url = url
-    app.conf.result_backend = url
     mail_dir = tmp_path / "mail"
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    try:
-        with celery_worker(
-            {
-                "REDIS_URL": url,
-                "DATABASE_URL": database_url,
-                "EMAIL_URL": "filemail://",
-                "EMAIL_FILE_PATH": str(mail_dir),
-            },
-            tmp_path,
-        ):
-            invitation = create_invitation(
-                invited_by=coordinator, email="w@example.org", role=Role.STAFF, host_company=host
-            )
-            files = wait_for(lambda: list(mail_dir.glob("*.log")), timeout=90)
-    finally:
-        app.conf.task_always_eager = True
+    env = worker_env(EMAIL_URL="filemail://", EMAIL_FILE_PATH=str(mail_dir))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path):
+        invitation = create_invitation(
+            invited_by=coordinator, email="w@example.org", role=Role.STAFF, host_company=host
+        )
+        files = wait_for(lambda: list(mail_dir.glob("*.log")), timeout=90)
     assert len(files) == 1, (tmp_path / "w1.log").read_text()
     message = email.message_from_string(files[0].read_text())
     assert message["To"] == "w@example.org"

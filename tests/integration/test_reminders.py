@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.db import connection
 from django.utils import timezone
 
 from config.celery_app import app as celery_app
@@ -17,7 +16,7 @@ from programs.models import Notification, NotificationStatus
 from programs.services import reminders as svc
 
 from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, add_activity, enrol
-from .conftest import celery_worker, client_app, need, redis_url, wait_for
+from .conftest import celery_worker, client_app, wait_for, worker_env
 
 S = NotificationStatus
 
@@ -124,12 +123,9 @@ def test_a_refused_address_is_recorded_and_temporary_refusals_retried(smtp, sett
 
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_racing_for_the_same_rows_send_each_reminder_once(tmp_path, smtp, host, tagawa):
-    need(
-        connection.vendor == "postgresql",
-        "needs DATABASE_URL on PostgreSQL: worker processes cannot see an in-memory SQLite",
-    )
-    url = redis_url()
     handler, port = smtp()
+    env = worker_env(EMAIL_URL=f"smtp://127.0.0.1:{port}")
+    url = env["REDIS_URL"]
     today = timezone.localdate()
     trainees = [
         TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user for _ in range(240)
@@ -141,13 +137,6 @@ def test_two_workers_racing_for_the_same_rows_send_each_reminder_once(tmp_path, 
     Notification.objects.exclude(kind="reflection").delete()
     assert Notification.objects.count() == 240
     batches = svc.due_batches(now, size=40)
-    db = connection.settings_dict
-    database_url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env = {
-        "REDIS_URL": url,
-        "DATABASE_URL": database_url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-    }
     client = client_app(url, url)
     with celery_worker(env, tmp_path, "w1"), celery_worker(env, tmp_path, "w2"):
         for ids in batches * 2:  # every batch handed out twice, as two beats would
@@ -179,15 +168,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(tmp_pat
     interrupted, never sending those again by itself."""
     import signal
 
-    need(
-        connection.vendor == "postgresql",
-        "needs DATABASE_URL on PostgreSQL: worker processes cannot see an in-memory SQLite",
-    )
-    url = redis_url()
     handler = SlowHandler()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    env = worker_env(EMAIL_URL=f"smtp://127.0.0.1:{port}")
+    url = env["REDIS_URL"]
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
@@ -202,12 +188,6 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(tmp_pat
         # Due by the clock the workers read, whatever time of day the test runs.
         Notification.objects.update(due_at=timezone.now() - timedelta(minutes=1))
         ids = list(Notification.objects.values_list("pk", flat=True))
-        db = connection.settings_dict
-        env = {
-            "REDIS_URL": url,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
-        }
         client = client_app(url, url)
         with celery_worker(env, tmp_path, "doomed") as doomed:
             client.send_task("programs.tasks.send_reminder_batch", args=[ids])
