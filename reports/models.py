@@ -77,6 +77,11 @@ class Report(models.Model):
         return f"{self.kind} {self.scope} v{self.version} ({self.state})"
 
     @property
+    def trip_id(self) -> int:
+        """The trip a trip document covers (its scope is "trip:<id>")."""
+        return int(self.scope.removeprefix("trip:"))
+
+    @property
     def is_stale(self) -> bool:
         """Running since before `stale_before()`: its worker died."""
         return (

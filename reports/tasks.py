@@ -38,7 +38,7 @@ def build_report(report_id: int) -> str:
     try:
         if report.kind != ReportKind.ITINERARY:
             raise ValueError(f"unknown kind {report.kind}")
-        trip = Trip.objects.select_related("program__host").get(pk=int(report.scope[5:]))
+        trip = Trip.objects.select_related("program__host").get(pk=report.trip_id)
         html = documents.itinerary_html(trip)
         pdf = documents.render_pdf(html)
         report.file.save("report.pdf", ContentFile(pdf), save=False)

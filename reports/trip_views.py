@@ -2,8 +2,6 @@
 CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Max
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,9 +10,8 @@ from django.views.decorators.http import require_POST
 from programs import access
 from seminars.models import Trip
 
-from . import documents
+from . import documents, services
 from .models import Report, ReportKind, ReportState
-from .tasks import build_report
 
 
 def _trip(request, pk: int, trip_pk: int, *, host_only: bool = False):
@@ -61,42 +58,7 @@ def itinerary_pdf(request, pk: int, trip_pk: int):
     program, trip, _is_host = _trip(request, pk, trip_pk, host_only=True)
     if request.method != "POST":
         return redirect("itinerary_print", pk=program.pk, trip_pk=trip.pk)
-    scope = f"trip:{trip.pk}"
-    digest = documents.content_hash(documents.itinerary_html(trip))
-    with transaction.atomic():
-        # Two requests at once wait for each other here: one version, one job.
-        Trip.objects.select_for_update().filter(pk=trip.pk).exists()
-        existing = next(
-            (
-                r
-                for r in Report.objects.filter(
-                    kind=ReportKind.ITINERARY,
-                    scope=scope,
-                    content_hash=digest,
-                    state__in=[ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE],
-                )
-                if not r.is_stale
-            ),
-            None,
-        )
-        if existing is not None:
-            return redirect("report_status", pk=existing.pk)
-        version = (
-            Report.objects.filter(kind=ReportKind.ITINERARY, scope=scope).aggregate(
-                v=Max("version")
-            )["v"]
-            or 0
-        ) + 1
-        report = Report.objects.create(
-            kind=ReportKind.ITINERARY,
-            program=program,
-            scope=scope,
-            version=version,
-            content_hash=digest,
-            filename=f"行程表_{trip.start_date:%Y%m%d}_v{version}.pdf",
-            requested_by=request.user,
-        )
-        build_report.delay_on_commit(report.pk)
+    report = services.request_itinerary(trip, by=request.user)
     return redirect("report_status", pk=report.pk)
 
 
@@ -109,7 +71,7 @@ def _report(request, pk: int) -> Report:
 def report_status(request, pk: int):
     report = _report(request, pk)
     versions = Report.objects.filter(kind=report.kind, scope=report.scope).order_by("-version")
-    trip = Trip.objects.filter(pk=int(report.scope[5:])).first()
+    trip = Trip.objects.filter(pk=report.trip_id).first()
     return render(
         request,
         "reports/report_status.html",
@@ -122,11 +84,7 @@ def report_retry(request, pk: int):
     report = _report(request, pk)
     if not access.can_edit_program(request.user, report.program):
         raise PermissionDenied  # one of the host's people, who may only read
-    retryable = report.state == ReportState.FAILED or report.is_stale
-    if retryable and Report.objects.filter(pk=report.pk, state=report.state).update(
-        state=ReportState.QUEUED, error="", attempts=0
-    ):
-        build_report.delay_on_commit(report.pk)
+    services.retry(report)
     return redirect("report_status", pk=report.pk)
 
 
