@@ -157,6 +157,7 @@ def due_for_supervisors(user, today):
                 "trip_report_detail", args=[report.trip.program_id, report.trip_id, report.pk]
             ),
             state="unread",
-            detail=_("Submitted %(date)s") % {"date": report.submitted_at.strftime("%m/%d")},
+            detail=_("Submitted %(date)s")
+            % {"date": timezone.localtime(report.submitted_at).strftime("%m/%d")},
             order=30,
         )

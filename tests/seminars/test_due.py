@@ -79,3 +79,28 @@ def test_supervisors_see_their_trainees_new_trip_reports(
         f"/programs/{trip.program.pk}/trips/{trip.pk}/reports/{report.pk}/"
     ]
     assert listed(other_supervisor) == []
+
+
+def test_the_submission_date_is_japans(trip, trainee, enrollment, supervisor):
+    from datetime import UTC, datetime
+
+    from seminars.models import TripReport
+
+    report = report_services.report_for(trip, enrollment)
+    report_services.submit(
+        report, report_services.ReportText(content="内容", impressions="所感"), by=trainee
+    )
+    # 20:00 UTC on 11/29 is 05:00 on 11/30 in Japan.
+    TripReport.objects.filter(pk=report.pk).update(
+        submitted_at=datetime(2026, 11, 29, 20, 0, tzinfo=UTC)
+    )
+    from django.utils import timezone as tz
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tz, "now", lambda: datetime(2026, 11, 30, 0, 0, tzinfo=UTC))
+        (item,) = [
+            i
+            for i in registry.due_for(supervisor, date(2026, 11, 30))
+            if i.kind == "trip_report_submitted"
+        ]
+    assert "11/30" in item.detail
