@@ -10,8 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Membership, Program
-from programs.models.organisations import HOST_ROLES
+from programs.models import Program, worked_for
 
 
 class ReportState(models.TextChoices):
@@ -37,11 +36,7 @@ class ReportQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(
-            program__host__in=Membership.objects.filter(user=user, role__in=HOST_ROLES).values(
-                "host_company"
-            )
-        )
+        return self.filter(program__host__in=worked_for(user))
 
 
 class Report(models.Model):

@@ -1,7 +1,16 @@
 from .accounts import User
 from .activity import ActivityLog
 from .notifications import Notification, NotificationStatus, ReminderOptOut
-from .organisations import HostCompany, Invitation, Membership, Municipality, Role, TraineeProfile
+from .organisations import (
+    HostCompany,
+    Invitation,
+    Membership,
+    Municipality,
+    Role,
+    TraineeProfile,
+    supervised_by,
+    worked_for,
+)
 from .programs import Enrollment, Program, RosterImport, Scheme, Status, fiscal_year_of
 from .week import Activity, ActivityKind, CalendarFeed, TemplateActivity, WeekTemplate
 
@@ -28,4 +37,6 @@ __all__ = [
     "User",
     "WeekTemplate",
     "fiscal_year_of",
+    "supervised_by",
+    "worked_for",
 ]

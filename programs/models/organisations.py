@@ -29,6 +29,17 @@ def _memberships(user, roles):
     return Membership.objects.filter(user=user, role__in=roles)
 
 
+def worked_for(user):
+    """Subquery: the host companies the user works for (coordinator or staff). Every scoped
+    manager of every app starts from it or from `supervised_by`."""
+    return _memberships(user, HOST_ROLES).values("host_company")
+
+
+def supervised_by(user):
+    """Subquery: the municipalities the user supervises."""
+    return _memberships(user, [Role.SUPERVISOR]).values("municipality")
+
+
 class HostCompanyQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Companies the user works for (coordinator or staff)."""
@@ -145,10 +156,8 @@ class MembershipQuerySet(models.QuerySet):
             return self.none()
         if _is_unrestricted(user):
             return self.all()
-        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
-        my_municipalities = Membership.objects.filter(user=user, role=Role.SUPERVISOR).values(
-            "municipality"
-        )
+        my_hosts = worked_for(user)
+        my_municipalities = supervised_by(user)
         return self.filter(
             Q(user=user) | Q(host_company__in=my_hosts) | Q(municipality__in=my_municipalities)
         )
@@ -233,7 +242,7 @@ class TraineeProfileQuerySet(models.QuerySet):
         supervised = Membership.objects.filter(
             user=user, role=Role.SUPERVISOR, municipality=OuterRef("municipality")
         )
-        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
+        my_hosts = worked_for(user)
         invited_by_my_host = Invitation.objects.filter(
             accepted_by=OuterRef("user"), host_company__in=my_hosts
         )

@@ -6,7 +6,14 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .organisations import HOST_ROLES, HostCompany, Membership, Municipality, Role
+from .organisations import (
+    HostCompany,
+    Membership,
+    Municipality,
+    Role,
+    supervised_by,
+    worked_for,
+)
 
 MAX_PROGRAM_DAYS = 14
 
@@ -47,10 +54,8 @@ class ProgramQuerySet(models.QuerySet):
             return self.none()
         if user.is_active and user.is_superuser:
             return self.all()
-        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
-        my_municipalities = Membership.objects.filter(user=user, role=Role.SUPERVISOR).values(
-            "municipality"
-        )
+        my_hosts = worked_for(user)
+        my_municipalities = supervised_by(user)
         enrolled_from_mine = Enrollment.objects.filter(
             program=OuterRef("pk"), municipality__in=my_municipalities
         )
@@ -180,10 +185,8 @@ class EnrollmentQuerySet(models.QuerySet):
             return self.none()
         if user.is_active and user.is_superuser:
             return self.all()
-        my_hosts = Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
-        my_municipalities = Membership.objects.filter(user=user, role=Role.SUPERVISOR).values(
-            "municipality"
-        )
+        my_hosts = worked_for(user)
+        my_municipalities = supervised_by(user)
         return self.filter(
             Q(program__host__in=my_hosts) | Q(municipality__in=my_municipalities) | Q(trainee=user)
         )

@@ -1,15 +1,10 @@
-"""Subqueries every scoped manager of this app starts from."""
+"""What every scoped manager of this app starts from: the core's subqueries of the hosts a
+person works for and the municipalities they supervise."""
 
-from programs.models import Membership, Role
-from programs.models.organisations import HOST_ROLES
+from programs.models import supervised_by, worked_for
 
-
-def host_ids(user):
-    return Membership.objects.filter(user=user, role__in=HOST_ROLES).values("host_company")
-
-
-def supervised(user):
-    return Membership.objects.filter(user=user, role=Role.SUPERVISOR).values("municipality")
+host_ids = worked_for
+supervised = supervised_by
 
 
 def signed_in(user) -> bool:
