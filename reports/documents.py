@@ -12,6 +12,8 @@ from seminars.models import Trip
 from seminars.services import expenses as expense_services
 from seminars.services.trips import leg_title, participants, seminars_of
 
+from . import fonts
+
 
 def itinerary_context(trip: Trip, who: str | None = None) -> dict:
     """Each traveller's page: who, the trip, and its schedule in time order. `who` (a
@@ -93,7 +95,8 @@ def content_hash(html: str) -> str:
 def render_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=None).write_pdf()
+    # A character no installed font has is printed as 〓, never as an empty box.
+    return HTML(string=fonts.printable(html), base_url=None).write_pdf()
 
 
 # CSV ----------------------------------------------------------------------------------------

@@ -7,10 +7,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Program, worked_for
+from programs.models import (
+    Enrollment,
+    HostCompany,
+    Municipality,
+    Program,
+    supervised_by,
+    worked_for,
+)
 
 
 class ReportState(models.TextChoices):
@@ -22,6 +30,13 @@ class ReportState(models.TextChoices):
 
 class ReportKind(models.TextChoices):
     ITINERARY = "itinerary", _("Trip itineraries")
+    PROGRAM = "program", _("Program report")
+    TRAINEE = "trainee", _("Training report (研修報告書)")
+    FISCAL_YEAR = "fiscal_year", _("Fiscal-year summary")
+
+
+# Documents a supervisor may hold: those of their own municipality's trainees only.
+MUNICIPAL_KINDS = (ReportKind.PROGRAM, ReportKind.TRAINEE)
 
 
 def report_path(instance, filename: str) -> str:
@@ -31,18 +46,43 @@ def report_path(instance, filename: str) -> str:
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Trip documents hold every traveller's page: the host's people only."""
+        """Who may see every part of a document. The host's people: their host's documents.
+        A supervisor: a program report made for their municipality (only its trainees are
+        in it) and their trainees' 研修報告書. A trainee: their own 研修報告書. Trip
+        itineraries hold every traveller's page and summaries every municipality: the
+        host's people only. A summary across hosts: operators only."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(program__host__in=worked_for(user))
+        return self.filter(
+            Q(host__in=worked_for(user))
+            | Q(kind__in=MUNICIPAL_KINDS, municipality__in=supervised_by(user))
+            | Q(kind=ReportKind.TRAINEE, enrollment__trainee=user)
+        )
 
 
 class Report(models.Model):
     kind = models.CharField(max_length=20, choices=ReportKind.choices)
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
-    scope = models.CharField(max_length=60)  # what it covers, e.g. "trip:12"
+    # What it covers: "trip:12", "program:3", "program:3:municipality:5", "enrollment:9",
+    # "fiscal_year:2026:host:1" or "fiscal_year:2026:all". The columns below say the same for
+    # the scoped queries (who may see it).
+    scope = models.CharField(max_length=60)
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
+    host = models.ForeignKey(
+        HostCompany, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="reports", null=True, blank=True
+    )
+    fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Made by itself when the program completed (its coordinators are emailed a link).
+    automatic = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.QUEUED)
     content_hash = models.CharField(max_length=64)
@@ -70,6 +110,12 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.scope} v{self.version} ({self.state})"
+
+    def save(self, *args, **kwargs):
+        # Documents are found by their host: a program's document belongs to its host.
+        if self.host_id is None and self.program_id is not None:
+            self.host_id = Program.objects.values_list("host_id", flat=True).get(pk=self.program_id)
+        super().save(*args, **kwargs)
 
     @property
     def trip_id(self) -> int:

@@ -1,44 +1,140 @@
 """Asking for documents. A request creates a Report row that a worker builds (never the web
-process); the same content gets the version already there."""
+process); the same content gets the version already there, and a change makes a new version
+while the old ones stay downloadable."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from programs.models import Enrollment, HostCompany, Municipality, Program
 from seminars.models import Trip
 
-from . import documents
+from . import documents, program_documents
 from .models import Report, ReportKind, ReportState
 from .tasks import build_report
 
+LIVE = (ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE)
+_UNSAFE_IN_NAMES = str.maketrans({ch: "_" for ch in '/\\:*?"<>|\n\r\t'})
 
-def request_itinerary(trip: Trip, *, by) -> Report:
-    """The trip's itinerary PDF: the version queued, being built or built for this content,
-    or a new version queued for a worker after commit. Two requests at once wait for each
-    other on the trip's row: one version, one job."""
-    scope = f"trip:{trip.pk}"
-    digest = documents.content_hash(documents.itinerary_html(trip))
+
+def safe_name(text: str) -> str:
+    """A part of a file name: no folder separators or characters Windows refuses."""
+    return text.translate(_UNSAFE_IN_NAMES).strip()[:60]
+
+
+def _request(kind: str, scope: str, html: str, *, lock, filename, by, automatic=False, **owner):
+    """The version of this content queued, being built or built; else a new version,
+    queued for a worker after commit. `lock` takes a row lock so that two requests at once
+    wait for each other (one version, one job); where there is no row to lock, the unique
+    version decides and the loser gets the winner's row."""
+    digest = documents.content_hash(html)
     with transaction.atomic():
-        Trip.objects.select_for_update().filter(pk=trip.pk).exists()
-        versions = Report.objects.filter(kind=ReportKind.ITINERARY, scope=scope)
-        live = versions.filter(
-            content_hash=digest,
-            state__in=[ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE],
-        )
+        lock()
+        versions = Report.objects.filter(kind=kind, scope=scope)
+        live = versions.filter(content_hash=digest, state__in=LIVE)
         existing = next((r for r in live if not r.is_stale), None)
         if existing is not None:
+            if automatic and not existing.automatic:
+                Report.objects.filter(pk=existing.pk).update(automatic=True)
+                existing.automatic = True
             return existing
         version = (versions.aggregate(v=Max("version"))["v"] or 0) + 1
-        report = Report.objects.create(
-            kind=ReportKind.ITINERARY,
-            program=trip.program,
-            scope=scope,
-            version=version,
-            content_hash=digest,
-            filename=f"行程表_{trip.start_date:%Y%m%d}_v{version}.pdf",
-            requested_by=by,
-        )
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    kind=kind,
+                    scope=scope,
+                    version=version,
+                    content_hash=digest,
+                    filename=filename(version),
+                    requested_by=by,
+                    automatic=automatic,
+                    **owner,
+                )
+        except IntegrityError:
+            return versions.get(version=version)
         build_report.delay_on_commit(report.pk)
     return report
+
+
+def _lock(model, pk):
+    return lambda: model.objects.select_for_update().filter(pk=pk).exists()
+
+
+def request_itinerary(trip: Trip, *, by) -> Report:
+    """The trip's itinerary PDF (every traveller's page)."""
+    return _request(
+        ReportKind.ITINERARY,
+        f"trip:{trip.pk}",
+        documents.itinerary_html(trip),
+        lock=_lock(Trip, trip.pk),
+        filename=lambda v: f"行程表_{trip.start_date:%Y%m%d}_v{v}.pdf",
+        by=by,
+        program=trip.program,
+        host_id=trip.program.host_id,
+    )
+
+
+def program_scope(program: Program, municipality: Municipality | None = None) -> str:
+    return f"program:{program.pk}" + (f":municipality:{municipality.pk}" if municipality else "")
+
+
+def request_program_report(
+    program: Program, *, by, municipality: Municipality | None = None, automatic=False
+) -> Report:
+    """The end-of-program report; with a municipality, the one made for it (its trainees
+    only), which its supervisor may hold."""
+    who = f"_{safe_name(municipality.name)}" if municipality else ""
+    return _request(
+        ReportKind.PROGRAM,
+        program_scope(program, municipality),
+        program_documents.program_html(program, municipality),
+        lock=_lock(Program, program.pk),
+        filename=lambda v: f"研修実施報告書_{program.start_date:%Y%m%d}{who}_v{v}.pdf",
+        by=by,
+        automatic=automatic,
+        program=program,
+        host_id=program.host_id,
+        municipality=municipality,
+        fiscal_year=program.fiscal_year,
+    )
+
+
+def request_trainee_report(enrollment: Enrollment, *, by) -> Report:
+    """A trainee's 研修報告書."""
+    program = enrollment.program
+    name = safe_name(enrollment.trainee.display_name.replace(" ", ""))
+    return _request(
+        ReportKind.TRAINEE,
+        f"enrollment:{enrollment.pk}",
+        program_documents.trainee_html(enrollment),
+        lock=_lock(Program, program.pk),
+        filename=lambda v: f"研修報告書_{name}_{program.start_date:%Y%m%d}_v{v}.pdf",
+        by=by,
+        program=program,
+        host_id=program.host_id,
+        municipality_id=enrollment.municipality_id,
+        enrollment=enrollment,
+        fiscal_year=program.fiscal_year,
+    )
+
+
+def fiscal_year_scope(year: int, host: HostCompany | None) -> str:
+    return f"fiscal_year:{year}:" + (f"host:{host.pk}" if host else "all")
+
+
+def request_fiscal_year(year: int, *, host: HostCompany | None, by) -> Report:
+    """The fiscal-year summary of one host, or across hosts (host None, operators)."""
+    who = safe_name(host.name) if host else "全受入企業"
+    return _request(
+        ReportKind.FISCAL_YEAR,
+        fiscal_year_scope(year, host),
+        program_documents.fiscal_year_html(year, host),
+        lock=_lock(HostCompany, host.pk) if host else lambda: None,
+        filename=lambda v: f"年度研修実績_{year}年度_{who}_v{v}.pdf",
+        by=by,
+        host=host,
+        fiscal_year=year,
+    )
 
 
 def retry(report: Report) -> bool:

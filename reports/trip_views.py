@@ -1,7 +1,6 @@
 """Trip documents: the itinerary (print view and PDF, built by a worker) and the expenses
 CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -64,14 +63,25 @@ def itinerary_pdf(request, pk: int, trip_pk: int):
 
 def _report(request, pk: int) -> Report:
     return get_object_or_404(
-        Report.objects.visible_to(request.user).select_related("program"), pk=pk
+        Report.objects.visible_to(request.user).select_related(
+            "program", "host", "municipality", "enrollment__trainee", "enrollment__municipality"
+        ),
+        pk=pk,
     )
 
 
 def report_status(request, pk: int):
     report = _report(request, pk)
-    versions = Report.objects.filter(kind=report.kind, scope=report.scope).order_by("-version")
-    trip = Trip.objects.filter(pk=report.trip_id).first()
+    versions = (
+        Report.objects.visible_to(request.user)
+        .filter(kind=report.kind, scope=report.scope)
+        .order_by("-version")
+    )
+    trip = (
+        Trip.objects.filter(pk=report.trip_id).first()
+        if report.kind == ReportKind.ITINERARY
+        else None
+    )
     return render(
         request,
         "reports/report_status.html",
@@ -81,9 +91,8 @@ def report_status(request, pk: int):
 
 @require_POST
 def report_retry(request, pk: int):
+    """Whoever may hold the document may build it again after a failure."""
     report = _report(request, pk)
-    if not access.can_edit_program(request.user, report.program):
-        raise PermissionDenied  # one of the host's people, who may only read
     services.retry(report)
     return redirect("report_status", pk=report.pk)
 

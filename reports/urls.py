@@ -19,3 +19,28 @@ urlpatterns += [
     path("documents/<int:pk>/retry/", trip_views.report_retry, name="report_retry"),
     path("documents/<int:pk>/download/", trip_views.report_download, name="report_download"),
 ]
+
+from . import program_views  # noqa: E402
+
+program = "programs/<int:pk>/"
+urlpatterns += [
+    path(program + "documents/", program_views.documents_page, name="program_documents"),
+    path(program + "report/", program_views.program_report_print, name="program_report_print"),
+    path(program + "report.pdf", program_views.program_report_pdf, name="program_report_pdf"),
+    path(
+        program + "trainees/<int:enrollment_pk>/report/",
+        program_views.trainee_report_print,
+        name="trainee_report_print",
+    ),
+    path(
+        program + "trainees/<int:enrollment_pk>/report.pdf",
+        program_views.trainee_report_pdf,
+        name="trainee_report_pdf",
+    ),
+    path("reports/fiscal-year/", program_views.fiscal_year_print, name="fiscal_year_print"),
+    path("reports/fiscal-year.pdf", program_views.fiscal_year_pdf, name="fiscal_year_pdf"),
+]
+
+from .export_urls import urlpatterns as _exports  # noqa: E402
+
+urlpatterns += _exports

@@ -259,6 +259,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=4, minute=0),
     },
     # One entry; correctness lives in the notification rows, not in beat.
+    # A completed program's report is built by itself (reports.tasks).
+    "report-completed-programs": {
+        "task": "reports.tasks.report_completed_programs",
+        "schedule": crontab(minute=7),
+    },
     "dispatch-reminders": {
         "task": "programs.tasks.dispatch_reminders",
         "schedule": crontab(minute=f"*/{KENSHU_REMINDER_TICK_MINUTES}"),
@@ -273,6 +278,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step of every page at INFO; its warnings (a missing image, an
+    # unsupported CSS property) still show.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 KENSHU_BASE_URL = env.str("KENSHU_BASE_URL", default="http://127.0.0.1:8000")
 KENSHU_HEALTH_CACHE_SECONDS = 5.0  # /healthz checks at most this often per process
