@@ -671,5 +671,6 @@ def exports_page(request):
             "programs": programs,
             "program": program,
             "exports": exports,
+            "is_host": is_host,
         },
     )

@@ -170,7 +170,7 @@ def test_the_fiscal_year_summary_counts_and_charts(
     compact = "".join(w.pdf_text(pdf).split())
     assert "年度研修実績令和8年度" in compact
     assert "研修1件" in compact  # the March program belongs to 2025
-    assert "研修生2名（2自治体、2都道府県）" in compact
+    assert "研修生延べ2名（2自治体、2都道府県）" in compact
     assert "セミナー1回、参加者26名（予定30名）" in compact
     assert "福岡県" in compact and "北海道" in compact
     assert "前年度の研修" not in compact

@@ -1,0 +1,81 @@
+"""The end-of-program report through real services: a worker process on PostgreSQL and Redis
+builds it and stores it through the storage API, and two requests at the same moment make
+one version and one job."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from reports import services
+from reports.models import Report
+
+from ..reports import world as w
+from .conftest import celery_worker, need, queued_for_real, wait_for, worker_env
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_program_report_is_built_by_a_worker(
+    tmp_path, client, host, coordinator, trainee, other_trainee, settings
+):
+    env = worker_env(MEDIA_ROOT=str(tmp_path / "media"))
+    finished = w.build(host, coordinator, trainee, other_trainee)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client.force_login(coordinator)
+    with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path):
+        response = client.post(reverse("program_report_pdf", args=[finished.program.pk]))
+        assert response.status_code == 302
+        report = Report.objects.get()
+        assert report.state in ("queued", "running", "done")  # not drawn in the web request
+        done = wait_for(
+            lambda: Report.objects.filter(pk=report.pk, state="done").first(), timeout=120
+        )
+    assert done is not None, (tmp_path / "w1.log").read_text()
+    pdf = (tmp_path / "media" / done.file.name).read_bytes()
+    text = "".join(w.pdf_text(pdf).split())
+    assert "研修実施報告書" in text and "令和8年11月30日" in text
+    assert w.CONSENTED_ANSWER in text and w.SECRET_DRAFT not in text
+    assert all(w.pdf_fonts(pdf).values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_requests_at_the_same_moment_make_one_version_and_one_job(
+    host, coordinator, trainee, other_trainee, settings
+):
+    need(
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: SQLite serialises whole-database writes, so nothing races there",
+    )
+    finished = w.build(host, coordinator, trainee, other_trainee)
+    queued = []
+    from reports import tasks
+
+    original = tasks.build_report.delay_on_commit
+    tasks.build_report.delay_on_commit = lambda pk: queued.append(pk)  # count, do not build
+    start = threading.Barrier(4)
+    got, errors = [], []
+
+    def ask():
+        try:
+            start.wait()
+            got.append(services.request_program_report(finished.program, by=coordinator).pk)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        tasks.build_report.delay_on_commit = original
+    assert not errors, errors
+    assert len(set(got)) == 1 and len(got) == 4
+    assert Report.objects.count() == 1
+    assert len(queued) == 1
