@@ -4,6 +4,7 @@ finished documents."""
 
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -120,6 +121,8 @@ def seed(context: dict) -> int:
     from . import services
     from .tasks import build_report
 
+    if not settings.KENSHU_DEMO_DOCUMENTS:
+        return 0
     past = context["past"]
     coordinator = context["people"]["coordinator@example.com"]
     reports = [services.request_program_report(past, by=coordinator)]

@@ -253,6 +253,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 KENSHU_REMINDER_TICK_MINUTES = env.int("KENSHU_REMINDER_TICK_MINUTES", default=5)
 # A trainee files the trip report (復命書) within this many days of the trip's last day.
 KENSHU_TRIP_REPORT_DAYS = env.int("KENSHU_TRIP_REPORT_DAYS", default=3)
+# seed_demo builds the finished demo program's documents (PDFs); the unit tests that only look
+# at the rest of the demo turn it off (config/settings/test.py).
+KENSHU_DEMO_DOCUMENTS = env.bool("KENSHU_DEMO_DOCUMENTS", default=True)
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "programs.tasks.clear_expired_sessions",

@@ -25,3 +25,5 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 KENSHU_HEALTH_CACHE_SECONDS = 0.0
+# Building the demo's PDFs takes seconds: only the test that looks at them turns it on.
+KENSHU_DEMO_DOCUMENTS = False
