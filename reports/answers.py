@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -94,7 +95,11 @@ def message_program_report(row) -> ReminderMessage | None:
                 "The program ended on %(date)s. Its report (研修実施報告書) was built by itself "
                 "from the week, the trips and seminars, and the trainees' records."
             )
-            % {"date": f"{program.end_date:%Y-%m-%d}"},
+            % {"date": date_format(program.end_date)},
+            _(
+                "Reflections, trip reports or interview answers that arrive later are added "
+                "when you build it again (Documents → Build PDF again)."
+            ),
             _("Check it, then send it to the municipalities with their trainees' 研修報告書."),
         ),
         action=_("Open the report"),

@@ -97,7 +97,7 @@ def scope_of(request, *, host_only: bool = False) -> Scope:
     program = None
     raw = request.GET.get("program")
     if raw:
-        if not raw.isdigit():
+        if not (raw.isascii() and raw.isdigit()):
             raise Http404
         program = get_object_or_404(programs, pk=int(raw))
     year = _year(request.GET.get("year"), program.fiscal_year if program else current_fiscal_year())
@@ -625,7 +625,7 @@ def exports_page(request):
     )
     program = None
     raw = request.GET.get("program")
-    if raw and raw.isdigit():
+    if raw and raw.isascii() and raw.isdigit():
         program = next((p for p in programs if p["pk"] == int(raw)), None)
     descriptions = {
         "programs": _(

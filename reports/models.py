@@ -16,6 +16,7 @@ from programs.models import (
     HostCompany,
     Municipality,
     Program,
+    Status,
     supervised_by,
     worked_for,
 )
@@ -48,17 +49,21 @@ class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Who may see every part of a document. The host's people: their host's documents.
         A supervisor: a program report made for their municipality (only its trainees are
-        in it) and their trainees' 研修報告書. A trainee: their own 研修報告書. Trip
+        in it) and their trainees' 研修報告書. A trainee: their own 研修報告書. Both only
+        while the program is not a draft. Trip
         itineraries hold every traveller's page and summaries every municipality: the
         host's people only. A summary across hosts: operators only."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if user.is_superuser:
             return self.all()
+        # A draft program (one taken back to draft too) stays with the host, its documents
+        # with it.
+        published = ~Q(program__status=Status.DRAFT)
         return self.filter(
             Q(host__in=worked_for(user))
-            | Q(kind__in=MUNICIPAL_KINDS, municipality__in=supervised_by(user))
-            | Q(kind=ReportKind.TRAINEE, enrollment__trainee=user)
+            | (Q(kind__in=MUNICIPAL_KINDS, municipality__in=supervised_by(user)) & published)
+            | (Q(kind=ReportKind.TRAINEE, enrollment__trainee=user) & published)
         )
 
 
@@ -124,12 +129,18 @@ class Report(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """Running since before `stale_before()`: its worker died."""
+        """Running since before `stale_before()`: its worker died. Or queued for longer than
+        QUEUED_FOR: its message was lost (a broker emptied by hand)."""
+        if self.state == ReportState.QUEUED:
+            return self.created_at is not None and self.created_at < timezone.now() - QUEUED_FOR
         return (
             self.state == ReportState.RUNNING
             and self.started_at is not None
             and self.started_at < stale_before()
         )
+
+
+QUEUED_FOR = timedelta(hours=1)
 
 
 def stale_before():

@@ -178,6 +178,28 @@ def _trainee_parts(program, enrollments, activities, seminars) -> list[TraineePa
     return parts
 
 
+def _shown(enrollments, activities, seminars, trips, *, whole: bool):
+    """What of the week, the seminars and the trips a report shows. The whole report: all of
+    it. A municipality's report: only the slots, seminars and trips its trainees took part in,
+    only their roles, their number among the travellers, and no follow-ups (the host's own
+    actions), as the app's pages show that municipality's supervisor."""
+    ids = {e.pk for e in enrollments}
+    for seminar in seminars:
+        roles = list(seminar.roles.all())
+        seminar.shown_roles = roles if whole else [r for r in roles if r.enrollment_id in ids]
+        seminar.shown_follow_ups = list(seminar.follow_ups.all()) if whole else []
+    for trip in trips:
+        trainees = list(trip.trainees.all())
+        trip.shown_trainees = trainees if whole else [e for e in trainees if e.pk in ids]
+    if whole:
+        return activities, seminars, trips
+    return (
+        [a for a in activities if a.for_all or any(p.pk in ids for p in a.participants.all())],
+        [s for s in seminars if s.shown_roles],
+        [t for t in trips if t.shown_trainees],
+    )
+
+
 def _municipalities(program: Program) -> list[Municipality]:
     return list(
         Municipality.objects.filter(
@@ -193,9 +215,14 @@ def program_context(program: Program, municipality: Municipality | None = None) 
     figure computed over other municipalities' trainees."""
     program = Program.objects.select_related("host", "created_by").get(pk=program.pk)
     enrollments = _enrollments(program, municipality)
-    activities, week = _week(program)
-    seminars = _seminars(program)
-    trips = _trips(program)
+    activities, _week_days = _week(program)
+    activities, seminars, trips = _shown(
+        enrollments, activities, _seminars(program), _trips(program), whole=municipality is None
+    )
+    by_day = defaultdict(list)
+    for activity in activities:
+        by_day[activity.date].append(activity)
+    week = [(day, by_day.get(day, [])) for day in program.days]
     parts = _trainee_parts(program, enrollments, activities, seminars)
     program_chart = None
     if municipality is None:
@@ -308,10 +335,11 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
         ),
         key=lambda row: (-row["count"], row["prefecture"], row["name"]),
     )
-    prefecture_rows = sorted(
-        ({"name": labels.get(p, ""), "count": c} for p, c in per_prefecture.items()),
-        key=lambda row: (-row["count"], row["name"]),
-    )
+    # Most trainees first; equal counts in the usual order of prefectures (北海道 to 沖縄).
+    prefecture_rows = [
+        {"name": labels.get(p, ""), "count": c}
+        for p, c in sorted(per_prefecture.items(), key=lambda item: (-item[1], item[0]))
+    ]
     seminars = list(
         Seminar.objects.filter(program__in=programs)
         .exclude(trip__status=TripStatus.CANCELLED)
@@ -329,11 +357,15 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
         "municipality_rows": municipality_rows,
         "prefecture_rows": prefecture_rows,
         "prefecture_chart": charts.bars(
-            [(row["name"], row["count"]) for row in prefecture_rows], unit="人"
+            [(row["name"], row["count"]) for row in prefecture_rows], unit="名"
         ),
         "seminars": seminars,
+        # Actual against expected over the seminars whose attendance was recorded.
+        "recorded": sum(s.actual_attendance is not None for s in seminars),
         "attendance_total": sum(s.actual_attendance or 0 for s in seminars),
-        "expected_total": sum(s.expected_attendance for s in seminars),
+        "expected_total": sum(
+            s.expected_attendance for s in seminars if s.actual_attendance is not None
+        ),
         "questions": questions,
         "change_chart": charts.diverging(
             [(q["label"], q["change"]) for q in questions if q["change"] is not None]

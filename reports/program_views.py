@@ -4,7 +4,6 @@ who may see every part of it (Report.objects.visible_to says the same for its do
 the host's people; a supervisor for their own municipality's trainees; a trainee for their own
 研修報告書. Anything else answers 404."""
 
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,7 +38,7 @@ def _municipality(request, program: Program) -> Municipality | None:
         if not _is_host(request.user, program):
             raise Http404
         return None
-    if not str(raw).isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404
     mine = Municipality.objects.filter(pk=raw, enrollments__program=program)
     if not _is_host(request.user, program):
@@ -60,8 +59,10 @@ def _enrollment(request, program: Program, enrollment_pk: int) -> Enrollment:
     )
 
 
-def _latest(scope: str, kind: str) -> Report | None:
-    return Report.objects.filter(kind=kind, scope=scope).order_by("-version").first()
+def _latest(user, scope: str, kind: str) -> Report | None:
+    return (
+        Report.objects.visible_to(user).filter(kind=kind, scope=scope).order_by("-version").first()
+    )
 
 
 def documents_page(request, pk: int):
@@ -76,8 +77,6 @@ def documents_page(request, pk: int):
         .select_related("trainee", "municipality")
         .order_by("trainee__family_name_kana", "trainee__email")
     )
-    if not enrollments and not is_host:
-        raise Http404
     municipalities = sorted(
         {e.municipality_id: e.municipality for e in enrollments}.values(),
         key=lambda m: (m.prefecture, m.code, m.name),
@@ -165,7 +164,9 @@ def program_report_print(request, pk: int):
         program_documents.program_context(program, municipality),
         back=(reverse("program_documents", args=[program.pk]), _("Documents")),
         pdf_url=_with_municipality(reverse("program_report_pdf", args=[program.pk]), municipality),
-        latest=_latest(services.program_scope(program, municipality), ReportKind.PROGRAM),
+        latest=_latest(
+            request.user, services.program_scope(program, municipality), ReportKind.PROGRAM
+        ),
     )
 
 
@@ -186,7 +187,7 @@ def trainee_report_print(request, pk: int, enrollment_pk: int):
         program_documents.trainee_context(enrollment),
         back=(reverse("program_documents", args=[program.pk]), _("Documents")),
         pdf_url=reverse("trainee_report_pdf", args=[program.pk, enrollment.pk]),
-        latest=_latest(f"enrollment:{enrollment.pk}", ReportKind.TRAINEE),
+        latest=_latest(request.user, f"enrollment:{enrollment.pk}", ReportKind.TRAINEE),
     )
 
 
@@ -213,7 +214,7 @@ def _summary_target(request) -> tuple[int, HostCompany | None, list[HostCompany]
     raw_year = request.POST.get("year") or request.GET.get("year") or ""
     year = (
         int(raw_year)
-        if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100
+        if raw_year.isascii() and raw_year.isdigit() and 2000 <= int(raw_year) <= 2100
         else fiscal_year_of(timezone.localdate())
     )
     raw_host = request.POST.get("host") or request.GET.get("host") or ""
@@ -232,7 +233,8 @@ def fiscal_year_print(request):
     year, host, hosts = _summary_target(request)
     years = sorted(
         set(
-            Program.objects.filter(Q(host__in=hosts) if not request.user.is_superuser else Q())
+            Program.objects.visible_to(request.user)
+            .filter(host__in=hosts)
             .values_list("fiscal_year", flat=True)
             .distinct()
         )
@@ -249,7 +251,9 @@ def fiscal_year_print(request):
             "back_url": reverse("home"),
             "back_label": _("Home"),
             "pdf_url": reverse("fiscal_year_pdf") + query,
-            "latest": _latest(services.fiscal_year_scope(year, host), ReportKind.FISCAL_YEAR),
+            "latest": _latest(
+                request.user, services.fiscal_year_scope(year, host), ReportKind.FISCAL_YEAR
+            ),
             "choose": {
                 "years": years,
                 "hosts": hosts,

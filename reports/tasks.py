@@ -1,10 +1,13 @@
 """Building documents in the background: a task takes a report id, claims the row, renders,
 stores the file through the storage API and records the outcome."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -15,6 +18,7 @@ from . import documents, program_documents
 from .models import Report, ReportKind, ReportState, stale_before
 
 MAX_ATTEMPTS = 3
+logger = logging.getLogger(__name__)
 
 
 def html_of(report: Report) -> str:
@@ -31,11 +35,28 @@ def html_of(report: Report) -> str:
     raise ValueError(f"unknown kind {report.kind}")
 
 
-@shared_task(name="reports.tasks.build_report", acks_late=True, reject_on_worker_lost=True)
-def build_report(report_id: int) -> str:
+# The database or the storage was away for a moment: the same build may succeed later.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+def _failed(report_id: int, exc: Exception) -> None:
+    Report.objects.filter(pk=report_id).update(
+        state=ReportState.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+    )
+
+
+@shared_task(
+    bind=True,
+    name="reports.tasks.build_report",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_ATTEMPTS - 1,
+)
+def build_report(self, report_id: int) -> str:
     """Idempotent: a report built, failed, or being built by a live worker is left alone. A
-    redelivery after a worker died takes the row again (at most MAX_ATTEMPTS times, then it
-    is marked failed and can be retried from its page)."""
+    redelivery after a worker died takes the row again; a transient error (the database or
+    the storage away) puts it back in the queue with a growing delay. At most MAX_ATTEMPTS
+    in all, then it is marked failed and can be retried from its page."""
     claimable = Q(state=ReportState.QUEUED) | Q(
         state=ReportState.RUNNING, started_at__lt=stale_before()
     )
@@ -58,16 +79,24 @@ def build_report(report_id: int) -> str:
         html = html_of(report)
         pdf = documents.render_pdf(html)
         report.file.save("report.pdf", ContentFile(pdf), save=False)
-    except Exception as exc:  # recorded on the row, shown on the page, retried from there
-        Report.objects.filter(pk=report_id).update(
-            state=ReportState.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+    except TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            _failed(report_id, exc)
+            raise
+        Report.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
+            state=ReportState.QUEUED, error=str(exc)[:2000]
         )
+        delay = min(30 * 2**self.request.retries, settings.KENSHU_MAX_TASK_DELAY)
+        raise self.retry(exc=exc, countdown=delay) from exc
+    except Exception as exc:  # recorded on the row, shown on the page, retried from there
+        _failed(report_id, exc)
         raise
     report.size = len(pdf)
     report.content_hash = documents.content_hash(html)
     report.state = ReportState.DONE
+    report.error = ""
     report.finished_at = timezone.now()
-    report.save(update_fields=["file", "size", "content_hash", "state", "finished_at"])
+    report.save(update_fields=["file", "size", "content_hash", "state", "error", "finished_at"])
     return "done"
 
 
@@ -85,21 +114,29 @@ def report_completed_programs() -> int:
     from . import services
 
     today = timezone.localdate()
+    # A report made by itself that is queued, being built or built is enough; one that
+    # failed is tried again the next day (not every hour), and its page shows why.
+    had_one = Report.objects.filter(
+        kind=ReportKind.PROGRAM, automatic=True, municipality__isnull=True
+    ).filter(
+        Q(state__in=[ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE])
+        | Q(created_at__gte=timezone.now() - timedelta(days=1))
+    )
     due = (
         Program.objects.filter(
             status__in=[Status.PUBLISHED, Status.REPORTED],
             end_date__lt=today,
             end_date__gte=today - AUTOMATIC_WITHIN,
         )
-        .exclude(
-            pk__in=Report.objects.filter(
-                kind=ReportKind.PROGRAM, automatic=True, municipality__isnull=True
-            ).values("program_id")
-        )
+        .exclude(pk__in=had_one.values("program_id"))
         .select_related("host")
     )
     count = 0
     for program in due:
-        services.request_program_report(program, by=None, automatic=True)
+        try:
+            services.request_program_report(program, by=None, automatic=True)
+        except Exception:  # one program's bad data must not keep the others' reports back
+            logger.exception("Could not ask for the report of program %s", program.pk)
+            continue
         count += 1
     return count

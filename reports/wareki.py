@@ -30,5 +30,7 @@ def wareki_month(day: date) -> str:
 
 
 def fiscal_year_label(year: int) -> str:
-    """年度 from April: 令和8年度 (2026年度). A fiscal year is named by the era of its April."""
-    return f"{era_year(date(year, 4, 1))}度"
+    """年度 from April: 令和8年度 (2026年度). A fiscal year is named by the era in effect for
+    most of it: the one starting April 2019 is 令和元年度 (令和 began on 1 May), the one
+    starting April 1988 昭和63年度 and the next 平成元年度 (平成 began in January 1989)."""
+    return f"{era_year(date(year, 5, 1))}度"

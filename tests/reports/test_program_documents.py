@@ -100,6 +100,8 @@ def test_the_program_report_says_it_all_in_japanese_with_embedded_fonts(
     assert any("NotoSansCJK" in name.replace("-", "") for name in fonts), fonts
     assert all(fonts.values()), fonts  # every font embedded
     assert report.filename == "研修実施報告書_20261130_v1.pdf"
+    # The stored hash is of what was drawn: asking again for the same data gives it back.
+    assert services.request_program_report(finished.program, by=coordinator).pk == report.pk
 
 
 def test_the_trainee_report_is_the_hr_form_with_its_attachments(
@@ -171,7 +173,7 @@ def test_the_fiscal_year_summary_counts_and_charts(
     assert "年度研修実績令和8年度" in compact
     assert "研修1件" in compact  # the March program belongs to 2025
     assert "研修生延べ2名（2自治体、2都道府県）" in compact
-    assert "セミナー1回、参加者26名（予定30名）" in compact
+    assert "セミナー2回、参加者26名（記録のある1回、予定30名）" in compact
     assert "福岡県" in compact and "北海道" in compact
     assert "前年度の研修" not in compact
     # The mean change per question (question 1: 2 → 4, question 2: 3 → 3), table and chart.
@@ -188,4 +190,6 @@ def test_wareki():
     assert era_year(date(2019, 5, 1)) == "令和元年"
     assert wareki(date(2019, 4, 30)) == "平成31年4月30日"
     assert fiscal_year_label(2026) == "令和8年度"
-    assert fiscal_year_label(2019) == "平成31年度"  # named by its April
+    assert fiscal_year_label(2019) == "令和元年度"  # 令和 from 1 May 2019, as the state names it
+    assert fiscal_year_label(1988) == "昭和63年度"
+    assert fiscal_year_label(1989) == "平成元年度"

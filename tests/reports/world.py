@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from programs.models import Activity
-from seminars.models import Seminar, SeminarRole, Trip, TripReport
+from seminars.models import FollowUp, Seminar, SeminarRole, Trip, TripReport
 from seminars.models.trip_reports import TripReportStatus
 from trainees.models import (
     Answer,
@@ -29,6 +29,8 @@ from trainees.services.surveys import survey_of
 from ..factories import ProgramFactory, add_activity, enrol
 
 SECRET_DRAFT = "まだ誰にも見せていない下書きの文"
+KITAMI_SEMINAR = "北見の企業向け個別相談会"
+FOLLOW_UP = "参加企業へ事例集を送る"
 REFUSED_ANSWER = "掲載しないでほしい本音の回答"
 CONSENTED_ANSWER = "場所に縛られない働き方を役所でも試したい"
 
@@ -97,6 +99,30 @@ def build(host, coordinator, trainee, other_trainee) -> SimpleNamespace:
         outcomes="参加企業26社。業務の切り出し方への質問が多かった。",
     )
     SeminarRole.objects.create(seminar=seminar, enrollment=first, role="presenter")
+    FollowUp.objects.create(
+        seminar=seminar, action=FOLLOW_UP, owner=coordinator, due_date=trip.end_date
+    )
+    # Only the second trainee (北見市) takes part in this one, and has an interview slot.
+    alone = Seminar.objects.create(
+        program=program,
+        trip=trip,
+        kind="workshop",
+        title=KITAMI_SEMINAR,
+        date=trip.end_date,
+        start_time=time(10, 0),
+        end_time=time(11, 0),
+        expected_attendance=5,
+    )
+    SeminarRole.objects.create(seminar=alone, enrollment=second, role="observer")
+    add_activity(
+        program,
+        program.end_date,
+        "14:00",
+        "15:00",
+        f"インタビュー: {second.trainee.display_name}",
+        participants=[second],
+        kind="interview",
+    )
     TripReport.objects.create(
         trip=trip,
         enrollment=first,
