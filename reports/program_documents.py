@@ -357,7 +357,9 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
         "municipality_rows": municipality_rows,
         "prefecture_rows": prefecture_rows,
         "prefecture_chart": charts.bars(
-            [(row["name"], row["count"]) for row in prefecture_rows], unit="名"
+            [(row["name"], row["count"]) for row in prefecture_rows],
+            unit="名",
+            title="都道府県別の研修生数",
         ),
         "seminars": seminars,
         # Actual against expected over the seminars whose attendance was recorded.
@@ -368,7 +370,8 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
         ),
         "questions": questions,
         "change_chart": charts.diverging(
-            [(q["label"], q["change"]) for q in questions if q["change"] is not None]
+            [(q["label"], q["change"]) for q in questions if q["change"] is not None],
+            title="意識調査: 質問ごとの平均変化（研修前→研修後）",
         ),
         "title": "年度研修実績",
     }
