@@ -458,3 +458,23 @@ def test_a_transient_error_puts_the_build_back_in_the_queue(
     report.refresh_from_db()
     assert len(calls) == 2
     assert report.state == ReportState.DONE and report.attempts == 2
+
+
+def test_an_operator_sums_up_the_year_across_hosts(client, world, other_host):
+    from ..factories import UserFactory as Users
+
+    ProgramFactory(host=other_host, title="北の研修", start_date=world.program.start_date)
+    operator = Users(email="operator@example.org", is_superuser=True, is_staff=True)
+    client.force_login(operator)
+    year = world.program.fiscal_year
+    page = client.get(reverse("fiscal_year_print") + f"?year={year}")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "全受入企業" in html and "北の研修" in html and world.program.title in html
+    mine = client.get(reverse("fiscal_year_print") + f"?year={year}&host={world.host.pk}")
+    assert "北の研修" not in mine.content.decode()
+    # A coordinator has their own host's summary only.
+    client.force_login(world.coordinator)
+    theirs = client.get(reverse("fiscal_year_print") + f"?year={year}")
+    assert "北の研修" not in theirs.content.decode()
+    assert client.get(reverse("fiscal_year_print") + f"?host={other_host.pk}").status_code == 404
