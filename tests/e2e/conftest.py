@@ -78,3 +78,23 @@ def _let_requests_finish():
     import time
 
     time.sleep(0.5)
+
+
+@pytest.fixture
+def live_worker(tmp_path, settings):
+    """A real Celery worker process beside the live server: both on this test's PostgreSQL,
+    the live server sending real messages through Redis, both storing files in one folder.
+    Without PostgreSQL and Redis it skips (and fails under KENSHU_REQUIRE_SERVICES=1): a
+    worker process cannot see an in-memory SQLite."""
+    from ..integration.conftest import celery_worker, queued_for_real, worker_env
+
+    media = tmp_path / "media"
+    env = worker_env(MEDIA_ROOT=str(media))
+    settings.MEDIA_ROOT = str(media)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path) as process:
+        yield process

@@ -1,13 +1,14 @@
-"""A trainee on a phone writes the day's reflection, loses the connection while typing, keeps
-typing, and when it returns the text is saved once; a coordinator comments and reviews, and
-the comment reaches the trainee."""
+"""The trainee's journey on a 360×740 phone: today, the day's reflection written, the
+connection lost while typing and the text saved once when it returns, submitted; the
+coordinator's comment read; the survey after the program answered; the trip's itinerary
+opened. Today is the program's last day, with a trip that evening."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
-from trainees.models import DailyReflection, ReflectionStatus
+from trainees.models import DailyReflection, ReflectionStatus, SurveyResponse
 
 from ..trainees.conftest import running_program, write_url
 from .conftest import log_in
@@ -19,16 +20,51 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture
 def scene(host, coordinator, trainee, staff):
+    from datetime import datetime, time, timedelta
+
     from django.utils import timezone
+
+    from seminars.services import legs, trips
 
     from ..factories import enrol
 
     today = timezone.localdate()
-    program = running_program(host, "ITベンチャー研修（ブラウザ）", today)
+    # Five days ending today (the survey after the program opens on the last day).
+    program = running_program(host, "ITベンチャー研修（ブラウザ）", today - timedelta(days=2))
     enrollment = enrol(program, trainee)
     enrollment.mentor = staff
     enrollment.save(update_fields=["mentor"])
-    return {"program": program, "enrollment": enrollment, "today": today}
+    trip = trips.save_trip(
+        program,
+        trips.TripPlan(
+            purpose="帰路の出張（松本→福岡）",
+            start_date=today,
+            end_date=today,
+            trainees=[enrollment],
+            staff=[],
+            lodging="",
+            places="松本",
+        ),
+        by=coordinator,
+    )
+
+    def evening(hour, minute):
+        return timezone.make_aware(datetime.combine(today, time(hour, minute)))
+
+    legs.save_leg(
+        trip,
+        legs.LegPlan(
+            mode="flight",
+            origin_place="信州まつもと空港",
+            destination="福岡空港",
+            depart_at=evening(19, 0),
+            arrive_at=evening(20, 55),
+            service="FDA 245",
+            fare=41000,
+        ),
+        by=coordinator,
+    )
+    return {"program": program, "enrollment": enrollment, "today": today, "trip": trip}
 
 
 def autosave_responses(page, url):
@@ -126,6 +162,31 @@ def test_offline_typing_is_kept_and_saved_once_when_the_connection_returns(
     expect(page.get_by_text("これ以上は変更できません")).to_be_visible()
     shoot_page(page, "reflection-reviewed-360")
     page.wait_for_load_state("networkidle")
+
+    # The survey after the program, from today (its last day).
+    page.goto(f"{live_server.url}/today/")
+    page.get_by_role("link", name=re.compile("研修後アンケート")).click()
+    statements = page.locator("fieldset.likert")
+    count = statements.count()
+    assert count >= 2
+    for index in range(count):
+        statements.nth(index).locator("label.likert__option").nth(3 + index % 2).click()
+    page.get_by_label(re.compile("学んだこと")).fill("仕事を切り出して任せる方法。")
+    shoot_page(page, "journey-trainee-survey-360")
+    page.get_by_role("button", name="回答を送る").click()
+    page.wait_for_load_state()
+    response = SurveyResponse.objects.get(enrollment=enrollment, phase="post")
+    assert response.answers.filter(value__isnull=False).count() == count
+    shoot_page(page, "journey-trainee-survey-sent-360")
+
+    # The evening's flight: the itinerary from today, the trainee's own page, fitting the
+    # phone.
+    page.goto(f"{live_server.url}/today/")
+    page.get_by_role("link", name="行程表：帰路の出張（松本→福岡）").click()
+    expect(page.get_by_text("信州まつもと空港 → 福岡空港").first).to_be_visible()
+    expect(page.get_by_text(trainee.display_name).first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot_page(page, "journey-trainee-itinerary-360")
     context.close()
 
 
