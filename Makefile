@@ -25,6 +25,7 @@ install: $(VENV)/.installed-run
 
 install-test: $(VENV)/.installed-test
 	@scripts/system-packages test
+	@scripts/axe-core
 
 messages:
 	$(PY) manage.py compilemessages --ignore=.venv -v0

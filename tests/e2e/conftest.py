@@ -98,3 +98,9 @@ def live_worker(tmp_path, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path) as process:
         yield process
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests' screenshots are, at the end of every run that took some."""
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.glob("*.png")):
+        terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")

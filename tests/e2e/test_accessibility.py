@@ -1,0 +1,161 @@
+"""axe-core, injected into each main page, finds no serious or critical violation (WCAG 2.1 A
+and AA, and axe's best practices), in Japanese and in English, for each role.
+
+axe-core comes from the npm registry into var/npm/ (`scripts/axe-core`, run by `make test`).
+Without it these tests skip locally and fail under KENSHU_REQUIRE_BROWSER=1 (CI). Each user
+sees every page in Japanese, switches once with the "English" button at the top and sees every
+page again; each page is a subtest named after the page and the language. The moderate and
+minor findings are printed (`pytest -s` shows them)."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from seminars.services.trips import save_trip
+from trainees.services.reflections import submit
+
+from ..factories import enrol
+from ..seminars.conftest import plan
+from ..trainees.conftest import SECTIONS, running_program
+from .conftest import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "var" / "npm" / "node_modules" / "axe-core"
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"],
+    }
+}
+BLOCKING = {"serious", "critical"}
+LANGUAGES = {"ja": "日本語", "en": "English"}
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    script = AXE / "axe.min.js"
+    if not script.exists():
+        reason = f"axe-core not found at {script}: `make test` installs it (scripts/axe-core)"
+        if os.environ.get("KENSHU_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{reason} (KENSHU_REQUIRE_BROWSER=1)", pytrace=False)
+        pytest.skip(reason)
+    return script.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    """The app's Content-Security-Policy forbids inline scripts, axe's among them."""
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.fixture
+def scene(host, coordinator, staff, trainee, supervisor):
+    """A program running now (an activity on each of its five days), the trainee enrolled
+    with a submitted reflection for yesterday, and a two-day trip from today."""
+    today = timezone.localdate()
+    program = running_program(host, "ITベンチャー研修（アクセシビリティ）", today)
+    enrollment = enrol(program, trainee)
+    enrollment.mentor = staff
+    enrollment.save(update_fields=["mentor"])
+    submit(enrollment, today - timedelta(days=1), SECTIONS, by=trainee)
+    save_trip(
+        program,
+        plan(program, [enrollment], [staff], start_date=today, end_date=today + timedelta(days=1)),
+        by=coordinator,
+    )
+    return {"program": program, "enrollment": enrollment, "today": today}
+
+
+def audit(page, axe_source, name: str, language: str):
+    """Inject axe into the page shown, run it, print the lesser findings and fail on a serious
+    or critical one."""
+    assert page.locator("html").get_attribute("lang") == language, f"{name} is not in {language}"
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+    blocking, lesser = [], []
+    for violation in result["violations"]:
+        (blocking if violation["impact"] in BLOCKING else lesser).append(violation)
+    for violation in lesser:
+        print(f"\n{name} [{language}]: {describe(violation)}")
+    if blocking:
+        pytest.fail(f"{name} [{language}]:\n" + "\n".join(map(describe, blocking)), pytrace=False)
+
+
+def describe(violation) -> str:
+    nodes = violation["nodes"]
+    targets = ", ".join(" ".join(node["target"]) for node in nodes[:5])
+    if len(nodes) > 5:
+        targets += f" (+{len(nodes) - 5} more)"
+    summary = nodes[0]["failureSummary"].replace("\n", "\n    ")
+    return (
+        f"{violation['impact']} {violation['id']}: {violation['help']} — {targets}\n    {summary}"
+    )
+
+
+def audit_pages(page, live_server, axe_source, subtests, pages):
+    """Every page in Japanese (the default), then, after one click on "English" at the top,
+    every page in English; each a subtest named after the page and the language."""
+    for language in LANGUAGES:
+        if page.locator("html").get_attribute("lang") != language:
+            page.get_by_role("button", name=LANGUAGES[language]).click()
+            page.wait_for_load_state()
+        for name, url in pages:
+            with subtests.test(page=name, language=language):
+                response = page.goto(f"{live_server.url}{url}")
+                assert response.ok, f"{name}: {url} answered {response.status}"
+                audit(page, axe_source, name, language)
+
+
+def test_login_page(page, live_server, axe_source, subtests):
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{live_server.url}/")
+    audit_pages(page, live_server, axe_source, subtests, [("login", reverse("account_login"))])
+
+
+def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coordinator):
+    program = scene["program"].pk
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, coordinator.email)
+    pages = [
+        ("dashboard", reverse("host_home")),
+        ("programs", reverse("program_list")),
+        ("program", reverse("program_detail", args=[program])),
+        ("week editor", reverse("week_grid", args=[program])),
+        ("reflections matrix", reverse("reflection_matrix", args=[program])),
+        ("new reflections", reverse("reflection_inbox")),
+        ("trips", reverse("trip_list", args=[program])),
+        ("documents", reverse("program_documents", args=[program])),
+        ("exports", reverse("exports")),
+    ]
+    audit_pages(page, live_server, axe_source, subtests, pages)
+
+
+def test_trainee_pages_on_a_phone(page, live_server, axe_source, subtests, scene, trainee):
+    enrollment, today = scene["enrollment"], scene["today"]
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, trainee.email)
+    pages = [
+        ("today", reverse("trainee_today")),
+        ("my week", reverse("trainee_week")),
+        ("reflection form", reverse("reflection_write", args=[enrollment.pk, today])),
+        ("my reflections", reverse("my_reflections")),
+    ]
+    audit_pages(page, live_server, axe_source, subtests, pages)
+
+
+def test_supervisor_pages(page, live_server, axe_source, subtests, scene, supervisor):
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, supervisor.email)
+    pages = [
+        ("our trainees", reverse("municipality_home")),
+        ("program", reverse("program_detail", args=[scene["program"].pk])),
+        ("reflections", reverse("supervisor_reflections")),
+    ]
+    audit_pages(page, live_server, axe_source, subtests, pages)
