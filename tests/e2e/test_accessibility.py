@@ -65,18 +65,20 @@ def scene(host, coordinator, staff, trainee, supervisor):
     enrollment.mentor = staff
     enrollment.save(update_fields=["mentor"])
     submit(enrollment, today - timedelta(days=1), SECTIONS, by=trainee)
-    save_trip(
+    trip = save_trip(
         program,
         plan(program, [enrollment], [staff], start_date=today, end_date=today + timedelta(days=1)),
         by=coordinator,
     )
-    return {"program": program, "enrollment": enrollment, "today": today}
+    return {"program": program, "enrollment": enrollment, "today": today, "trip": trip}
 
 
-def audit(page, axe_source, name: str, language: str):
+def audit(page, axe_source, name: str, language: str, document_language: str | None = None):
     """Inject axe into the page shown, run it, print the lesser findings and fail on a serious
-    or critical one."""
-    assert page.locator("html").get_attribute("lang") == language, f"{name} is not in {language}"
+    or critical one. A printed document is Japanese whatever the page's language: its page
+    says so (`document_language`), and marks its own controls with the user's language."""
+    expected = document_language or language
+    assert page.locator("html").get_attribute("lang") == expected, f"{name} is not in {expected}"
     page.add_script_tag(content=axe_source)
     result = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
     blocking, lesser = [], []
@@ -106,11 +108,14 @@ def audit_pages(page, live_server, axe_source, subtests, pages):
         if page.locator("html").get_attribute("lang") != language:
             page.get_by_role("button", name=LANGUAGES[language]).click()
             page.wait_for_load_state()
-        for name, url in pages:
+        for name, url, *document_language in pages:
             with subtests.test(page=name, language=language):
                 response = page.goto(f"{live_server.url}{url}")
                 assert response.ok, f"{name}: {url} answered {response.status}"
-                audit(page, axe_source, name, language)
+                audit(page, axe_source, name, language, *document_language)
+                if document_language:
+                    controls = page.locator("header.no-print")
+                    assert controls.get_attribute("lang") == language
 
 
 def test_login_page(page, live_server, axe_source, subtests):
@@ -131,7 +136,9 @@ def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coord
         ("reflections matrix", reverse("reflection_matrix", args=[program])),
         ("new reflections", reverse("reflection_inbox")),
         ("trips", reverse("trip_list", args=[program])),
+        ("trip", reverse("trip_detail", args=[program, scene["trip"].pk])),
         ("documents", reverse("program_documents", args=[program])),
+        ("program report (print view)", reverse("program_report_print", args=[program]), "ja"),
         ("exports", reverse("exports")),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)
