@@ -9,7 +9,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from seminars.models import Trip
-from seminars.services import expenses as expense_services
 from seminars.services.trips import leg_title, participants, seminars_of
 
 from . import fonts
@@ -120,17 +119,3 @@ def csv_rows(header: list[str], rows):
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-
-
-def expense_rows(trip: Trip):
-    host = trip.program.host.name
-    for line in expense_services.lines(trip):
-        yield [
-            trip.purpose,
-            expense_services.person_of(line),
-            expense_services.municipality_of(line) or host,
-            line.get_category_display(),
-            line.amount,
-            host if line.payer == "host" else expense_services.municipality_of(line),
-            line.note,
-        ]

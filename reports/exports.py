@@ -492,6 +492,12 @@ def expense_rows(scope: Scope):
             Q(trip__program__host__in=worked_for(user))
             | Q(enrollment__in=Enrollment.objects.visible_to(user).values("pk"))
         )
+    return expense_lines(lines)
+
+
+def expense_lines(lines):
+    """The CSV rows of these expense lines (columns as `expense_header`), read in chunks of
+    plain values: the exports and a trip's own CSV write an expense line the same way."""
     lines = lines.order_by(
         "trip__program__start_date",
         "trip__program__title",
@@ -521,8 +527,7 @@ def expense_rows(scope: Scope):
         "payer",
         "note",
     )
-    categories = _labels(ExpenseCategory.choices)
-    return _expense_lines(lines, categories)
+    return _expense_lines(lines, _labels(ExpenseCategory.choices))
 
 
 def _expense_lines(lines, categories):

@@ -61,18 +61,22 @@ def _enrollments(program: Program, municipality: Municipality | None):
     return list(enrollments.order_by("trainee__family_name_kana", "trainee__email"))
 
 
-def _week(program: Program):
-    activities = list(
+def _activities(program: Program) -> list[Activity]:
+    return list(
         Activity.objects.live()
         .filter(program=program)
         .select_related("facilitator")
         .prefetch_related("participants")
         .order_by("date", "start_time", "pk")
     )
+
+
+def _by_day(program: Program, activities) -> list:
+    """[(day, [activities of that day])] for every day of the program."""
     by_day = defaultdict(list)
     for activity in activities:
         by_day[activity.date].append(activity)
-    return activities, [(day, by_day.get(day, [])) for day in program.days]
+    return [(day, by_day.get(day, [])) for day in program.days]
 
 
 def _seminars(program: Program):
@@ -168,11 +172,12 @@ def _trainee_parts(program, enrollments, activities, seminars) -> list[TraineePa
                     else:
                         part.left_out += 1
         part.survey_chart = charts_by_trainee.get(enrollment.pk)
-        mine = defaultdict(list)
-        for activity in activities:
-            if activity.for_all or any(p.pk == enrollment.pk for p in activity.participants.all()):
-                mine[activity.date].append(activity)
-        part.activities = [(day, mine[day]) for day in program.days if mine.get(day)]
+        mine = [
+            a
+            for a in activities
+            if a.for_all or any(p.pk == enrollment.pk for p in a.participants.all())
+        ]
+        part.activities = [(day, slots) for day, slots in _by_day(program, mine) if slots]
         part.seminars = roles.get(enrollment.pk, [])
         parts.append(part)
     return parts
@@ -215,14 +220,14 @@ def program_context(program: Program, municipality: Municipality | None = None) 
     figure computed over other municipalities' trainees."""
     program = Program.objects.select_related("host", "created_by").get(pk=program.pk)
     enrollments = _enrollments(program, municipality)
-    activities, _week_days = _week(program)
     activities, seminars, trips = _shown(
-        enrollments, activities, _seminars(program), _trips(program), whole=municipality is None
+        enrollments,
+        _activities(program),
+        _seminars(program),
+        _trips(program),
+        whole=municipality is None,
     )
-    by_day = defaultdict(list)
-    for activity in activities:
-        by_day[activity.date].append(activity)
-    week = [(day, by_day.get(day, [])) for day in program.days]
+    week = _by_day(program, activities)
     parts = _trainee_parts(program, enrollments, activities, seminars)
     program_chart = None
     if municipality is None:
@@ -260,7 +265,7 @@ def trainee_context(enrollment: Enrollment) -> dict:
         "trainee", "municipality", "mentor", "program__host", "program__created_by"
     ).get(pk=enrollment.pk)
     program = enrollment.program
-    activities, _week_days = _week(program)
+    activities = _activities(program)
     seminars = _seminars(program)
     trips = [t for t in _trips(program) if any(e.pk == enrollment.pk for e in t.trainees.all())]
     (part,) = _trainee_parts(program, [enrollment], activities, seminars)

@@ -1,16 +1,16 @@
 """Trip documents: the itinerary (print view and PDF, built by a worker) and the expenses
 CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from programs import access
 from seminars.models import Trip
 
 from . import documents, services
-from .models import Report, ReportKind, ReportState
+from .exports import expense_lines
+from .models import Report, ReportKind
 
 
 def _trip(request, pk: int, trip_pk: int, *, host_only: bool = False):
@@ -61,60 +61,6 @@ def itinerary_pdf(request, pk: int, trip_pk: int):
     return redirect("report_status", pk=report.pk)
 
 
-def _report(request, pk: int) -> Report:
-    return get_object_or_404(
-        Report.objects.visible_to(request.user).select_related(
-            "program", "host", "municipality", "enrollment__trainee", "enrollment__municipality"
-        ),
-        pk=pk,
-    )
-
-
-def report_status(request, pk: int):
-    report = _report(request, pk)
-    versions = (
-        Report.objects.visible_to(request.user)
-        .filter(kind=report.kind, scope=report.scope)
-        .order_by("-version")
-    )
-    trip = (
-        Trip.objects.filter(pk=report.trip_id).first()
-        if report.kind == ReportKind.ITINERARY
-        else None
-    )
-    return render(
-        request,
-        "reports/report_status.html",
-        {"report": report, "versions": versions, "trip": trip, "program": report.program},
-    )
-
-
-@require_POST
-def report_retry(request, pk: int):
-    """Whoever may hold the document may build it again after a failure."""
-    report = _report(request, pk)
-    services.retry(report)
-    return redirect("report_status", pk=report.pk)
-
-
-def report_download(request, pk: int):
-    report = _report(request, pk)
-    if report.state != ReportState.DONE or not report.file:
-        raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=report.filename,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def trip_expenses_csv(request, pk: int, trip_pk: int):
     program, trip, _is_host = _trip(request, pk, trip_pk, host_only=True)
     header = [
@@ -127,7 +73,8 @@ def trip_expenses_csv(request, pk: int, trip_pk: int):
         _("Note"),
     ]
     response = StreamingHttpResponse(
-        documents.csv_rows(header, documents.expense_rows(trip)),
+        # The exports' expense lines without their program and dates columns.
+        documents.csv_rows(header, (row[3:] for row in expense_lines(trip.expenses.all()))),
         content_type="text/csv; charset=utf-8",
     )
     from django.utils.http import content_disposition_header

@@ -15,9 +15,14 @@ urlpatterns += [
     path(trip + "itinerary/", trip_views.itinerary_print, name="itinerary_print"),
     path(trip + "itinerary.pdf", trip_views.itinerary_pdf, name="itinerary_pdf"),
     path(trip + "expenses.csv", trip_views.trip_expenses_csv, name="trip_expenses_csv"),
-    path("documents/<int:pk>/", trip_views.report_status, name="report_status"),
-    path("documents/<int:pk>/retry/", trip_views.report_retry, name="report_retry"),
-    path("documents/<int:pk>/download/", trip_views.report_download, name="report_download"),
+]
+
+from . import document_views  # noqa: E402
+
+urlpatterns += [
+    path("documents/<int:pk>/", document_views.report_status, name="report_status"),
+    path("documents/<int:pk>/retry/", document_views.report_retry, name="report_retry"),
+    path("documents/<int:pk>/download/", document_views.report_download, name="report_download"),
 ]
 
 from . import program_views  # noqa: E402

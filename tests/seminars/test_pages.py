@@ -440,7 +440,9 @@ def test_the_tables_name_every_url_of_trips_seminars_and_trip_documents():
     # The interview articles, the program documents and the exports of reports/urls.py
     # have their own tables (tests/reports).
     trip_document_names = {
-        p.name for p in report_urls.urlpatterns if p.callback.__module__ == "reports.trip_views"
+        p.name
+        for p in report_urls.urlpatterns
+        if p.callback.__module__ in ("reports.trip_views", "reports.document_views")
     }
     assert set(SEMINAR_URLS) == seminar_names
     assert set(TRIP_DOCUMENT_URLS) == trip_document_names
