@@ -4,8 +4,8 @@ Pages and jobs that gather from several apps (a trainee's "today", a program's p
 reminder dispatcher to come) ask here; `trainees` and `seminars` register their answers from
 their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never imports it.
 
-- `due_for(user, today)`: what waits for a person today (a reflection to write, a survey to
-  answer, unread feedback), as `DueItem`s.
+- `due_for(user, now)`: what waits for a person at `now`, the caller's moment (a
+  reflection to write, a survey to answer, unread feedback), as `DueItem`s.
 - `program_sections(user, program)`: links a program's page shows for this person (the
   reflections matrix, the survey results), as `ProgramSection`s.
 - `seed_demo(context)`: each app adds its part of the demo.
@@ -15,7 +15,7 @@ their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class ProgramSection:
     order: int = 50
 
 
-DueProvider = Callable[[object, date], Iterable[DueItem]]
+DueProvider = Callable[[object, datetime], Iterable[DueItem]]
 SectionProvider = Callable[[object, object], Iterable[ProgramSection]]
 
 _due: list[DueProvider] = []
@@ -61,8 +61,9 @@ def register_program_sections(provider: SectionProvider) -> SectionProvider:
     return provider
 
 
-def due_for(user, today: date) -> list[DueItem]:
-    items = [item for provider in _due for item in provider(user, today)]
+def due_for(user, now: datetime) -> list[DueItem]:
+    """Every app's answer for `user` at `now` (aware; the caller reads the clock once)."""
+    items = [item for provider in _due for item in provider(user, now)]
     return sorted(
         items,
         key=lambda item: (
@@ -123,14 +124,15 @@ class ReminderMessage:
 
 @dataclass(frozen=True)
 class Reminder:
-    """A kind of reminder. `find(now)` yields what is due; `still_due(rows)` returns the ids
-    of notification rows that are still worth sending (a reflection submitted since, a
-    trainee withdrawn); `message(row)` writes it, in the active language."""
+    """A kind of reminder. `find(now)` yields what is due; `still_due(rows, now)` returns
+    the ids of notification rows that are still worth sending at `now` (a reflection
+    submitted since, a trainee withdrawn, a deadline passed); `message(row)` writes it, in
+    the active language. Both take `now` from the sender, never from the clock."""
 
     kind: str
     label: object
     find: Callable[[datetime], Iterable[DueReminder]]
-    still_due: Callable[[list], set]
+    still_due: Callable[[list, datetime], set]
     message: Callable[[object], ReminderMessage | None]
     audience: str = "trainee"  # or "host": whose settings page lists it
 

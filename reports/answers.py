@@ -72,7 +72,7 @@ def find_program_report(now: datetime):
             )
 
 
-def _report_still_due(rows) -> set:
+def _report_still_due(rows, now) -> set:
     """The document is still there and built (a program deleted since takes it along)."""
     built = set(
         Report.objects.filter(

@@ -41,11 +41,12 @@ def program_sections(user, program):
         )
 
 
-def due_for(user, today):
+def due_for(user, now):
     """The itinerary from the day before a trainee's trip until its last day; the trip
     report from its first day until submitted."""
     if not access.roles_of(user)["trainee"]:
         return  # the host's people and supervisors travel on no trip as trainees
+    today = timezone.localdate(now)
     trips = (
         Trip.objects.filter(trainees__trainee=user, trainees__withdrawn_at__isnull=True)
         .exclude(status=TripStatus.CANCELLED)
@@ -101,7 +102,7 @@ def trip_outside(program) -> str | None:
     }
 
 
-def due_for_hosts(user, today):
+def due_for_hosts(user, now):
     """For the host's coordinators: trip reports submitted and waiting to be acknowledged,
     linking to the trip of the oldest; counted once per change of any trip report."""
     coordinated = access.roles_of(user)["coordinated_ids"]
@@ -134,12 +135,12 @@ def due_for_hosts(user, today):
 RECENT_REPORT_DAYS = 14
 
 
-def due_for_supervisors(user, today):
+def due_for_supervisors(user, now):
     """For a municipality's supervisor: their trainees' trip reports submitted in the last
     two weeks, newest first (at most five), each linking to the report."""
     if not access.roles_of(user)["supervisor"]:
         return
-    since = timezone.now() - timedelta(days=RECENT_REPORT_DAYS)
+    since = now - timedelta(days=RECENT_REPORT_DAYS)
     recent = (
         TripReport.objects.visible_to(user)
         .exclude(status=TripReportStatus.DRAFT)

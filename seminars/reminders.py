@@ -69,10 +69,10 @@ def find_itinerary(now: datetime):
             )
 
 
-def _itinerary_still_due(rows) -> set:
+def _itinerary_still_due(rows, now: datetime) -> set:
     """The trip still starts on the day the row was written for, is not cancelled, and the
     recipient still travels."""
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     trips = {t.pk: t for t in _live_trips().filter(pk__in={r.context.get("trip") for r in rows})}
     due = set()
     for r in rows:
@@ -164,7 +164,7 @@ def find_trip_report(now: datetime):
             )
 
 
-def _report_still_due(rows) -> set:
+def _report_still_due(rows, now: datetime) -> set:
     trips = {t.pk: t for t in _live_trips().filter(pk__in={r.context.get("trip") for r in rows})}
     filed = set(
         TripReport.objects.filter(trip__in=trips.values())

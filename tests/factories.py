@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -76,6 +76,13 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     start_date = date(2026, 11, 30)  # a Monday
     end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=4))
     status = "published"
+
+
+def at(day: date, hour: int = 12, minute: int = 0) -> datetime:
+    """A moment of `day` in Japan time: what a test passes as `now` instead of the clock."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 def enrol(program, user):

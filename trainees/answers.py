@@ -1,7 +1,7 @@
 """What this app tells the core through `programs.registry`: what waits for a trainee today,
 and the links a program's page shows (reflections, survey results)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -39,7 +39,8 @@ def _reflection_url(enrollment_pk: int, day: date) -> str:
     return reverse("reflection_write", args=[enrollment_pk, day])
 
 
-def due_for(user, today: date) -> list[DueItem]:
+def due_for(user, now: datetime) -> list[DueItem]:
+    today = timezone.localdate(now)
     if not user.is_authenticated or not access.roles_of(user)["trainee"]:
         return []
     enrollments = list(
@@ -51,7 +52,6 @@ def due_for(user, today: date) -> list[DueItem]:
     if not enrollments:
         return []
     items: list[DueItem] = []
-    now = timezone.now()
     recent = [
         e
         for e in enrollments
@@ -259,7 +259,7 @@ def _waiting_for_review(host_ids) -> int:
     return found
 
 
-def due_for_readers(user, today: date) -> list[DueItem]:
+def due_for_readers(user, now: datetime) -> list[DueItem]:
     """For the host's people: reflections waiting for review; for supervisors: interview
     articles waiting for their approval."""
     items = []

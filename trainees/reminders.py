@@ -88,10 +88,9 @@ def find_reflection(now: datetime):
         )
 
 
-def _still_missing(rows) -> set:
+def _still_missing(rows, now: datetime) -> set:
     """Not submitted, the trainee still enrolled, and still timely: today's reminder only
     before the deadline, the morning nudge only the day after."""
-    now = timezone.now()
     today = timezone.localdate(now)
     wanted = {(r.context.get("enrollment"), r.context.get("date")) for r in rows}
     active = set(
@@ -203,7 +202,7 @@ def message_missing(row) -> ReminderMessage:
     )
 
 
-def _digest_still_due(rows) -> set:
+def _digest_still_due(rows, now: datetime) -> set:
     return {r.pk for r in rows}  # the message says whether anything is still missing
 
 
@@ -273,10 +272,9 @@ def find_interview(now: datetime):
             )
 
 
-def _interview_still_due(rows) -> set:
+def _interview_still_due(rows, now: datetime) -> set:
     """Still to be held at the time the row was written for, the trainee still enrolled, and
     the recipient still the trainee or one of the interviewers."""
-    now = timezone.now()
     interviews = {
         i.pk: i
         for i in Interview.objects.filter(
@@ -397,8 +395,7 @@ def find_survey(now: datetime):
                 )
 
 
-def _survey_still_due(rows) -> set:
-    now = timezone.now()
+def _survey_still_due(rows, now: datetime) -> set:
     answered = set(
         SurveyResponse.objects.filter(
             Q(enrollment__in={r.context.get("enrollment") for r in rows})

@@ -77,10 +77,10 @@ class ProgramQuerySet(models.QuerySet):
             )
         )
 
-    def with_effective_status(self, today: date | None = None):
-        """Annotate `effective_status`: a published program is running during its dates and
-        completed after them, the same on every page and in every filter."""
-        today = today or timezone.localdate()
+    def with_effective_status(self, today: date):
+        """Annotate `effective_status` on `today` (the caller's day): a published program is
+        running during its dates and completed after them, the same on every page and in
+        every filter."""
         return self.annotate(
             effective_status=Case(
                 When(status=Status.PUBLISHED, end_date__lt=today, then=Value(Status.COMPLETED)),
@@ -156,8 +156,7 @@ class Program(models.Model):
         count = (self.end_date - self.start_date).days + 1
         return [self.start_date + timedelta(days=i) for i in range(count)]
 
-    def effective_status_on(self, today: date | None = None) -> str:
-        today = today or timezone.localdate()
+    def effective_status_on(self, today: date) -> str:
         if self.status == Status.PUBLISHED:
             if self.end_date < today:
                 return Status.COMPLETED
@@ -167,7 +166,11 @@ class Program(models.Model):
 
     @property
     def effective_status(self) -> str:
-        return getattr(self, "_effective_status", None) or self.effective_status_on()
+        # Pages annotate it with their day (with_effective_status); a template that shows a
+        # program loaded otherwise reads it on the day the page is drawn.
+        return getattr(self, "_effective_status", None) or self.effective_status_on(
+            timezone.localdate()
+        )
 
     @effective_status.setter
     def effective_status(self, value: str) -> None:

@@ -86,20 +86,20 @@ TRANSITIONS = {
 }
 
 
-def allowed_moves(program: Program, today: date | None = None) -> list[str]:
+def allowed_moves(program: Program, today: date) -> list[str]:
     current = program.effective_status_on(today)
     return [move for move, (sources, _target) in TRANSITIONS.items() if current in sources]
 
 
-def move_program(program: Program, move: str, *, by: User, request=None) -> Program:
-    """Apply a workflow move. Running and completed follow the dates and cannot be chosen;
-    a program that has started cannot go back to draft."""
+def move_program(program: Program, move: str, *, by: User, today: date, request=None) -> Program:
+    """Apply a workflow move on `today` (the caller's day). Running and completed follow the
+    dates and cannot be chosen; a program that has started cannot go back to draft."""
     if move not in TRANSITIONS:
         raise ProgramRefused(_("Unknown status change."))
     sources, target = TRANSITIONS[move]
     with transaction.atomic():
         locked = Program.objects.select_for_update().get(pk=program.pk)
-        current = locked.effective_status_on()
+        current = locked.effective_status_on(today)
         if current not in sources:
             raise ProgramRefused(
                 _("A program that is %(status)s cannot be changed that way.")

@@ -227,7 +227,7 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     for kind, reminder in kinds.items():
         of_kind = [r for r in rows if r.kind == kind]
         if of_kind:
-            still_due |= reminder.still_due(of_kind)
+            still_due |= reminder.still_due(of_kind, now)
     to_send, skips = [], {}
     for row in rows:
         program = programs.get(row.program_id)

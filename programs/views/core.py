@@ -63,7 +63,7 @@ def host_home(request):
         "programs/host_home.html",
         {
             "content": content,
-            "due": registry.due_for(request.user, timezone.localdate()),
+            "due": registry.due_for(request.user, timezone.now()),
             "today": timezone.localdate(),
             "coordinated": access.roles_of(request.user)["coordinated_ids"],
         },
@@ -240,7 +240,8 @@ def trainee_today(request):
     """A trainee's "today": today's activities, and what the other apps say is waiting
     (a reflection to write, a survey, unread feedback), asked through the registry."""
     profile = access.get_trainee_profile(request.user)
-    today = timezone.localdate()
+    now = timezone.now()
+    today = timezone.localdate(now)
     activities = (
         Activity.objects.of_trainee(request.user)
         .live()
@@ -255,7 +256,7 @@ def trainee_today(request):
             "profile": profile,
             "today": today,
             "activities": activities,
-            "due": registry.due_for(request.user, today),
+            "due": registry.due_for(request.user, now),
         },
     )
 
@@ -279,7 +280,7 @@ def municipality_home(request):
         "programs/municipality_home.html",
         {
             "municipalities": municipalities,
-            "due": registry.due_for(request.user, timezone.localdate()),
+            "due": registry.due_for(request.user, timezone.now()),
         },
     )
 

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -71,7 +72,7 @@ def _program_list_context(request) -> dict:
     visible_enrollments = Enrollment.objects.visible_to(request.user).active()
     municipalities = Municipality.objects.filter(pk__in=visible_enrollments.values("municipality"))
     form = ProgramFilterForm(request.GET or None, years=years, municipalities=municipalities)
-    programs = base.with_effective_status()
+    programs = base.with_effective_status(timezone.localdate())
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -185,7 +186,7 @@ def program_detail(request, pk: int):
         "program": program,
         "status": program.effective_status,
         "status_label": STATUS_LABELS[program.effective_status],
-        "moves": program_services.allowed_moves(program) if can_edit else [],
+        "moves": program_services.allowed_moves(program, timezone.localdate()) if can_edit else [],
         "can_edit": can_edit,
         "enrollments": enrollments,
         "sections": registry.program_sections(request.user, program),
@@ -212,7 +213,9 @@ def program_move(request, pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
     move = request.POST.get("move", "")
     try:
-        program_services.move_program(program, move, by=request.user, request=request)
+        program_services.move_program(
+            program, move, by=request.user, today=timezone.localdate(), request=request
+        )
     except program_services.ProgramRefused as refused:
         messages.error(request, refused.message)
     else:

@@ -56,22 +56,21 @@ class TestStatus:
         annotated = Program.objects.with_effective_status(date(2026, 12, 1)).get(pk=program.pk)
         assert annotated.effective_status == Status.RUNNING
 
-    def test_only_allowed_moves(self, program, coordinator, monkeypatch):
-        from django.utils import timezone
-
-        monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 11, 1))
-        service.move_program(program, "unpublish", by=coordinator)
+    def test_only_allowed_moves(self, program, coordinator):
+        before, during, after = date(2026, 11, 1), date(2026, 12, 1), date(2026, 12, 10)
+        assert service.allowed_moves(program, before) == ["unpublish"]
+        service.move_program(program, "unpublish", by=coordinator, today=before)
         assert program.status == Status.DRAFT
         with pytest.raises(service.ProgramRefused):
-            service.move_program(program, "report", by=coordinator)
-        service.move_program(program, "publish", by=coordinator)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 12, 1))
+            service.move_program(program, "report", by=coordinator, today=before)
+        service.move_program(program, "publish", by=coordinator, today=before)
+        assert service.allowed_moves(program, during) == []
         with pytest.raises(service.ProgramRefused):  # running: no way back to draft
-            service.move_program(program, "unpublish", by=coordinator)
+            service.move_program(program, "unpublish", by=coordinator, today=during)
         with pytest.raises(service.ProgramRefused):  # not completed yet
-            service.move_program(program, "report", by=coordinator)
-        monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 12, 10))
-        service.move_program(program, "report", by=coordinator)
+            service.move_program(program, "report", by=coordinator, today=during)
+        assert service.allowed_moves(program, after) == ["report"]
+        service.move_program(program, "report", by=coordinator, today=after)
         assert Program.objects.get(pk=program.pk).status == Status.REPORTED
         assert list(
             ActivityLog.objects.filter(action__startswith="program.")
@@ -150,13 +149,10 @@ class TestPages:
         assert len(titles()) == 3
 
 
-def test_a_reported_program_no_longer_changes(program, coordinator, monkeypatch):
-    from django.utils import timezone
-
+def test_a_reported_program_no_longer_changes(program, coordinator):
     from programs.services.week import ActivityRefused
 
-    monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 12, 10))
-    service.move_program(program, "report", by=coordinator)
+    service.move_program(program, "report", by=coordinator, today=date(2026, 12, 10))
     program.title = "変えたい"
     with pytest.raises(service.ProgramRefused):
         service.save_program(program, by=coordinator)

@@ -61,7 +61,7 @@ def test_the_demo_week_is_running_today_and_a_past_program_is_finished():
 
     call_command("seed_demo")
     today = timezone.localdate()
-    programs = {p.title: p for p in Program.objects.with_effective_status()}
+    programs = {p.title: p for p in Program.objects.with_effective_status(today)}
     running = programs["ITベンチャー研修（田川市・デモ）"]
     assert running.effective_status == Status.RUNNING
     assert running.start_date <= today <= running.end_date

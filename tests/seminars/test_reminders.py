@@ -118,7 +118,7 @@ def test_finding_whos_due_reads_the_same_whatever_the_trips(
         svc.dispatch(eve)
         rows_ = list(Notification.objects.filter(kind="trip_itinerary"))
         with CaptureQueriesContext(connection) as checked:
-            reminders._itinerary_still_due(rows_)
+            reminders._itinerary_still_due(rows_, eve)
         return len(found), len(checked)
 
     first = reads()
