@@ -2,13 +2,11 @@
 the user's scope answers 404 (its existence is not revealed); a member who may read but not
 change it gets 403 when they try to change it."""
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from . import cache as kenshu_cache
 from .models import (
     Activity,
     Enrollment,
@@ -56,9 +54,10 @@ def get_trainee_profile(user) -> TraineeProfile:
 
 
 def roles_of(user) -> dict:
-    """What the navigation needs: which kinds of home page the user has. Kept on the user
-    object for the request and in the cache until a membership or trainee profile changes
-    (only the navigation uses it; every page checks access itself)."""
+    """Which roles the user holds, read from the database once per request (kept on the
+    request's user object, never in a shared cache): every access decision below starts
+    here, so a membership changed in any way (a service, the admin, `update()`, a shell)
+    counts from the next request on."""
     cached = getattr(user, "_kenshu_roles", None)
     if cached is not None:
         return cached
@@ -71,38 +70,32 @@ def roles_of(user) -> dict:
         "coordinated_ids": set(),
     }
     if user.is_authenticated and user.is_active:
-        key = f"roles:{user.pk}:{kenshu_cache.version('roles')}"
-        roles = cache.get(key)
-        if roles is None:
-            held = list(
-                Membership.objects.filter(user=user)
-                .order_by()
-                .values_list("role", "host_company_id")
-            )
-            kinds = {role for role, _host in held}
-            roles = {
-                "coordinator": Role.COORDINATOR in kinds,
-                "host": Role.COORDINATOR in kinds or Role.STAFF in kinds,
-                "supervisor": Role.SUPERVISOR in kinds,
-                "trainee": TraineeProfile.objects.filter(user=user).exists(),
-                "host_ids": {h for role, h in held if role in (Role.COORDINATOR, Role.STAFF)},
-                "coordinated_ids": {h for role, h in held if role == Role.COORDINATOR},
-            }
-            cache.set(key, roles, kenshu_cache.TIMEOUT)
+        held = list(
+            Membership.objects.filter(user=user).order_by().values_list("role", "host_company_id")
+        )
+        kinds = {role for role, _host in held}
+        roles = {
+            "coordinator": Role.COORDINATOR in kinds,
+            "host": Role.COORDINATOR in kinds or Role.STAFF in kinds,
+            "supervisor": Role.SUPERVISOR in kinds,
+            "trainee": TraineeProfile.objects.filter(user=user).exists(),
+            "host_ids": {h for role, h in held if role in (Role.COORDINATOR, Role.STAFF)},
+            "coordinated_ids": {h for role, h in held if role == Role.COORDINATOR},
+        }
     user._kenshu_roles = roles
     return roles
 
 
 def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     """A program the user may see; `write` asks for a coordinator of its host (403 for the
-    others who may only read it). The host's own people are recognised from their cached
-    memberships (one query); everyone else goes through `Program.objects.visible_to`."""
-    program = _program(pk, cached=not write)
+    others who may only read it). The host's own people are recognised from their
+    memberships (read once per request); everyone else goes through
+    `Program.objects.visible_to`."""
+    program = Program.objects.select_related("host").filter(pk=pk).first()
     if program is None:
         raise Http404
-    if (
-        program.host_id not in host_ids_of(user)
-        and not Program.objects.visible_to(user).filter(pk=pk).exists()
+    if not works_for_host(user, program) and not (
+        Program.objects.visible_to(user).filter(pk=pk).exists()
     ):
         raise Http404
     if write and not can_edit_program(user, program):
@@ -110,18 +103,9 @@ def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     return program
 
 
-def _program(pk: int, *, cached: bool) -> Program | None:
-    """The program and its host. Pages that only read take it from the cache, keyed on the
-    "programs" version that every writer of programs and hosts bumps (programs.cache); a
-    change goes through a fresh query."""
-    if not cached:
-        return Program.objects.select_related("host").filter(pk=pk).first()
-    key = f"program:{pk}:{kenshu_cache.version('programs')}"
-    found = cache.get(key)
-    if found is None:
-        found = Program.objects.select_related("host").filter(pk=pk).first() or False
-        cache.set(key, found, kenshu_cache.TIMEOUT)
-    return found or None
+def works_for_host(user, program: Program) -> bool:
+    """The user is one of the program's host's people (coordinator or staff), or an operator."""
+    return program.host_id in host_ids_of(user)
 
 
 def can_edit_program(user, program: Program) -> bool:

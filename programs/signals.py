@@ -25,7 +25,9 @@ def log_login_failure(sender, credentials, request=None, **kwargs) -> None:
 
 
 def _connect_cache_versions() -> None:
-    """Writers bump the versions that cached fragments are keyed on (programs.cache)."""
+    """Writers bump the versions that cached fragments are keyed on (programs.cache), scoped
+    to the program and host they touched: one host's writes never make another's pages
+    stale."""
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from . import cache
@@ -40,40 +42,77 @@ def _connect_cache_versions() -> None:
         User,
     )
 
-    def bump_roles(**kwargs):
-        cache.bump("roles", "programs")
+    def program_written(instance=None, **kwargs):
+        cache.bump_program(instance.pk, "week", instance.host_id)
 
-    def bump_programs(**kwargs):
-        cache.bump("programs")
+    def row_of_program_written(instance=None, **kwargs):
+        cache.bump_program(instance.program_id, "week")
+
+    def participants_changed(instance=None, action="", **kwargs):
+        # From either side (an activity or an enrolment) the instance knows its program.
+        if action.startswith("post_"):
+            cache.bump_program(instance.program_id, "week")
+
+    def host_written(instance=None, **kwargs):
+        cache.bump(cache.host_scope(instance.pk, "people"))
+
+    def membership_written(instance=None, **kwargs):
+        # A supervisor's membership changes no host page: their own pages' keys carry their
+        # roles as read on each request.
+        if instance.host_company_id:
+            cache.bump(cache.host_scope(instance.host_company_id, "people"))
+
+    def programs_of(user_ids) -> set[int]:
+        return set(
+            Enrollment.objects.filter(trainee__in=user_ids).values_list("program_id", flat=True)
+        )
+
+    def person_shown(user_id: int) -> None:
+        """A person's name or profile shows on their hosts' pages and their programs' pages."""
+        hosts = Membership.objects.filter(user=user_id, host_company__isnull=False)
+        cache.bump(
+            *{
+                cache.host_scope(h, "people")
+                for h in hosts.values_list("host_company_id", flat=True)
+            }
+        )
+        cache.bump_programs(programs_of([user_id]), "week")
 
     # A login (last_login), a password change or a language switch shows on no fragment.
     user_fields_not_shown = {"last_login", "password", "language"}
 
-    def bump_for_user(instance=None, update_fields=None, **kwargs):
-        if update_fields is not None and set(update_fields) <= user_fields_not_shown:
+    def user_written(instance=None, created=False, update_fields=None, **kwargs):
+        if created or (update_fields is not None and set(update_fields) <= user_fields_not_shown):
             return
-        cache.bump("roles", "programs")
+        person_shown(instance.pk)
 
-    post_save.connect(bump_for_user, sender=User, dispatch_uid="prog-User", weak=False)
+    def profile_written(instance=None, **kwargs):
+        person_shown(instance.user_id)
 
-    for model in (Membership, TraineeProfile):
-        post_save.connect(
-            bump_roles, sender=model, dispatch_uid=f"roles-{model.__name__}", weak=False
+    def municipality_written(instance=None, created=False, **kwargs):
+        if created:
+            return
+        cache.bump_programs(
+            Enrollment.objects.filter(municipality=instance).values_list("program_id", flat=True),
+            "week",
         )
-        post_delete.connect(
-            bump_roles, sender=model, dispatch_uid=f"roles-d-{model.__name__}", weak=False
-        )
-    for model in (Program, Enrollment, Activity, HostCompany, Municipality):
-        post_save.connect(
-            bump_programs, sender=model, dispatch_uid=f"prog-{model.__name__}", weak=False
-        )
-        post_delete.connect(
-            bump_programs, sender=model, dispatch_uid=f"prog-d-{model.__name__}", weak=False
-        )
+
+    def connect(receiver, model, name):
+        post_save.connect(receiver, sender=model, dispatch_uid=f"v-{name}", weak=False)
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"v-d-{name}", weak=False)
+
+    post_save.connect(user_written, sender=User, dispatch_uid="v-User", weak=False)
+    connect(program_written, Program, "Program")
+    connect(row_of_program_written, Enrollment, "Enrollment")
+    connect(row_of_program_written, Activity, "Activity")
+    connect(host_written, HostCompany, "HostCompany")
+    connect(membership_written, Membership, "Membership")
+    connect(profile_written, TraineeProfile, "TraineeProfile")
+    connect(municipality_written, Municipality, "Municipality")
     m2m_changed.connect(
-        bump_programs,
+        participants_changed,
         sender=Activity.participants.through,
-        dispatch_uid="prog-participants",
+        dispatch_uid="v-participants",
         weak=False,
     )
 

@@ -109,7 +109,8 @@ def due_for_hosts(user, now):
     if not coordinated:
         return
     key = "trip-reports-waiting:{}:{}".format(
-        ",".join(map(str, sorted(coordinated))), kenshu_cache.version("seminars")
+        ",".join(map(str, sorted(coordinated))),
+        kenshu_cache.versions(kenshu_cache.host_page_scopes(coordinated, "seminars")),
     )
     waiting = cache.get(key)
     if waiting is None:

@@ -3,26 +3,23 @@ see and a scoped query inside it: anything outside answers 404; a reader who tri
 something gets 403."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
 from programs import cache as kenshu_cache
 
+from . import access as trip_access
 from . import forms as f
 from .models import (
     Expense,
     FollowUp,
     Leg,
     Material,
-    Seminar,
     Trip,
     TripReport,
     TripReportStatus,
@@ -33,45 +30,6 @@ from .services import seminars as seminar_services
 from .services import trip_reports as report_services
 from .services import trips as trip_services
 from .services.common import TripRefused, host_people
-
-
-def _trips(user, program):
-    """The program's trips the person may see: all of them for the host's people (known
-    from their cached roles, without the scoped subqueries)."""
-    if _is_host(user, program):
-        return Trip.objects.filter(program=program)
-    return Trip.objects.visible_to(user).filter(program=program)
-
-
-def _seminars(user, program):
-    if _is_host(user, program):
-        return Seminar.objects.filter(program=program)
-    return Seminar.objects.visible_to(user).filter(program=program)
-
-
-def _trip(request, pk: int, trip_pk: int, *, write: bool = False):
-    """The trip, found in the person's scope first (404 outside it), then, for a change,
-    the coordinator's right (403 for someone who may only read it)."""
-    program = access.get_program_for_user(request.user, pk)
-    trip = get_object_or_404(
-        _trips(request.user, program).select_related("program__host"), pk=trip_pk
-    )
-    _may_change(request, program, write)
-    return program, trip
-
-
-def _seminar(request, pk: int, seminar_pk: int, *, write: bool = False):
-    program = access.get_program_for_user(request.user, pk)
-    seminar = get_object_or_404(
-        _seminars(request.user, program).select_related("trip", "lead"), pk=seminar_pk
-    )
-    _may_change(request, program, write)
-    return program, seminar
-
-
-def _may_change(request, program, write: bool) -> None:
-    if write and not access.can_edit_program(request.user, program):
-        raise PermissionDenied
 
 
 def _refused(form, refused: TripRefused) -> None:
@@ -109,10 +67,6 @@ def _form_page(request, form, *, title, program, back, submit, trip=None, delete
     )
 
 
-def _is_host(user, program) -> bool:
-    return program.host_id in access.host_ids_of(user)
-
-
 # Trips -------------------------------------------------------------------------------------
 
 
@@ -120,8 +74,8 @@ def trip_list(request, pk: int):
     program = access.get_program_for_user(request.user, pk)
 
     def build() -> dict:
-        trips = _trips(request.user, program).prefetch_related("municipalities")
-        local = _seminars(request.user, program).filter(trip__isnull=True)
+        trips = trip_access.trips_for(request.user, program).prefetch_related("municipalities")
+        local = trip_access.seminars_for(request.user, program).filter(trip__isnull=True)
         return {
             "program": program,
             "trips": trips,
@@ -130,17 +84,20 @@ def trip_list(request, pk: int):
         }
 
     content = kenshu_cache.cached_render(
-        request, _fragment("trips", request, program.pk), "seminars/trip_list_content.html", build
+        request,
+        "seminars/trip_list_content.html",
+        build,
+        kind="trips",
+        scopes=_trip_page_scopes(program),
+        parts=(program.pk,),
     )
     return render(request, "seminars/trip_list.html", {"program": program, "content": content})
 
 
-def _fragment(kind: str, request, *parts) -> str:
-    """Trip pages are kept rendered until a trip, seminar, report (the "seminars" version) or
-    a program, enrolment or person (the "programs" version) changes."""
-    return kenshu_cache.fragment_key(
-        kind, request, *parts, kenshu_cache.version("programs"), data="seminars"
-    )
+def _trip_page_scopes(program) -> list[str]:
+    """Trip pages are kept rendered until a trip, seminar or report of this program, or its
+    week (enrolments, people), changes."""
+    return kenshu_cache.program_page_scopes(program, "week", "seminars")
 
 
 def _plan(data: dict) -> trip_services.TripPlan:
@@ -185,7 +142,7 @@ def trip_new(request, pk: int):
 
 
 def trip_edit(request, pk: int, trip_pk: int):
-    program, trip = _trip(request, pk, trip_pk, write=True)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     initial = {
         "purpose": trip.purpose,
         "start_date": trip.start_date,
@@ -217,30 +174,26 @@ def trip_edit(request, pk: int, trip_pk: int):
 
 
 def trip_detail(request, pk: int, trip_pk: int):
-    """The trip page, kept rendered per person: the scoped lookup runs when it is built, and
-    the key changes with everything that decides who may see it (their memberships and
-    enrolments: the "programs" version; the trip's travellers: the "seminars" version)."""
-    program = access.get_program_for_user(request.user, pk)
-    key = _fragment("trip", request, program.pk, trip_pk)
-
-    def build() -> dict:
-        _program, trip = _trip(request, pk, trip_pk)  # 404 outside the person's scope
-        html = render_to_string(
-            "seminars/trip_detail_content.html", _trip_context(request, program, trip), request
-        )
-        return {"title": trip.purpose, "html": html}
-
-    page = kenshu_cache.cached_fragment(key, build)
-    content = mark_safe(page["html"])  # noqa: S308 -- our own template, escaped when rendered
+    """The trip page. Who may see it is decided from the database on every request; only
+    what it shows is kept rendered, per person, until this program's trips or week change."""
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)  # 404 outside
+    html = kenshu_cache.cached_render(
+        request,
+        "seminars/trip_detail_content.html",
+        lambda: _trip_context(request, program, trip),
+        kind="trip",
+        scopes=_trip_page_scopes(program),
+        parts=(program.pk, trip.pk),
+    )
     return render(
         request,
         "seminars/trip_detail.html",
-        {"program": program, "title": page["title"], "content": content},
+        {"program": program, "title": trip.purpose, "content": html},
     )
 
 
 def _trip_context(request, program, trip) -> dict:
-    is_host = _is_host(request.user, program)
+    is_host = access.works_for_host(request.user, program)
     people = trip_services.participants(trip)
     if is_host:
         visible_enrollments = None
@@ -272,7 +225,7 @@ def _trip_context(request, program, trip) -> dict:
         "trip": trip,
         "people": people if is_host else [p for p in people if _sees(p, visible_enrollments)],
         "legs": trip.legs.all(),
-        "seminars": _seminars(request.user, program).filter(trip=trip),
+        "seminars": trip_access.seminars_for(request.user, program).filter(trip=trip),
         "lines": expense_services.rows(
             lines,
             program.host.name,
@@ -297,7 +250,7 @@ def _sees(person, enrollments) -> bool:
 
 
 def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
-    program, trip = _trip(request, pk, trip_pk, write=True)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     leg = get_object_or_404(Leg, pk=leg_pk, trip=trip) if leg_pk else None
     if leg:
         initial = {name: getattr(leg, name) for name in f.LegForm.base_fields}
@@ -329,7 +282,7 @@ def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
 
 @require_POST
 def leg_delete(request, pk: int, trip_pk: int, leg_pk: int):
-    program, trip = _trip(request, pk, trip_pk, write=True)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     leg = get_object_or_404(Leg, pk=leg_pk, trip=trip)
     try:
         leg_services.delete_leg(leg, by=request.user)
@@ -344,7 +297,7 @@ def leg_delete(request, pk: int, trip_pk: int, leg_pk: int):
 
 
 def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
-    program, trip = _trip(request, pk, trip_pk, write=True)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     expense = get_object_or_404(Expense, pk=expense_pk, trip=trip) if expense_pk else None
     people = trip_services.participants(trip)
     initial = {}
@@ -388,7 +341,7 @@ def trip_url(program, trip) -> str:
 
 @require_POST
 def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
-    program, trip = _trip(request, pk, trip_pk, write=True)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     expense = get_object_or_404(Expense, pk=expense_pk, trip=trip)
     try:
         expense_services.delete_expense(expense, by=request.user)
@@ -404,7 +357,9 @@ def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
 
 def seminar_edit(request, pk: int, seminar_pk: int | None = None):
     if seminar_pk:
-        program, seminar = _seminar(request, pk, seminar_pk, write=True)
+        program, seminar = trip_access.get_seminar_for_user(
+            request.user, pk, seminar_pk, write=True
+        )
         trip = seminar.trip
         initial = {name: getattr(seminar, name) for name in f.SeminarForm.base_fields}
     else:
@@ -450,11 +405,11 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
 
 
 def seminar_detail(request, pk: int, seminar_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk)
     can_edit = access.can_edit_program(request.user, program)
     roles = seminar.roles.select_related("enrollment__trainee")
     follow_ups = seminar.follow_ups.select_related("owner")
-    if not _is_host(request.user, program):
+    if not access.works_for_host(request.user, program):
         # A supervisor sees their own municipality's trainees; a trainee their own row and
         # the follow-ups they own.
         from programs.models import Enrollment
@@ -495,7 +450,7 @@ def _owners(program):
 
 @require_POST
 def seminar_delete(request, pk: int, seminar_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     trip = seminar.trip
     seminar_services.delete_seminar(seminar, by=request.user)
     messages.success(request, _("Seminar removed from the week."))
@@ -505,7 +460,7 @@ def seminar_delete(request, pk: int, seminar_pk: int):
 
 
 def seminar_roles(request, pk: int, seminar_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     if request.method != "POST":  # a reload of a refused form's address
         return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     enrollments = seminar.trip.trainees.all() if seminar.trip_id else program.enrollments.active()
@@ -542,7 +497,7 @@ def _seminar_form(request, program, seminar, form, action, *, done: str, title: 
 
 
 def follow_up_add(request, pk: int, seminar_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     if request.method != "POST":  # a reload of a refused form's address
         return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
@@ -561,14 +516,14 @@ def follow_up_add(request, pk: int, seminar_pk: int):
 
 @require_POST
 def follow_up_done(request, pk: int, seminar_pk: int, follow_up_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, seminar=seminar)
     seminar_services.set_follow_up_done(follow_up, request.POST.get("done") == "1", by=request.user)
     return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
 
 
 def material_upload(request, pk: int, seminar_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     if request.method != "POST":  # a reload of a refused form's address
         return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
@@ -584,7 +539,7 @@ def material_upload(request, pk: int, seminar_pk: int):
 
 
 def material_download(request, pk: int, seminar_pk: int, material_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk)
     material = get_object_or_404(Material, pk=material_pk, seminar=seminar)
     try:
         handle = material.file.open("rb")
@@ -603,7 +558,7 @@ def material_download(request, pk: int, seminar_pk: int, material_pk: int):
 
 @require_POST
 def material_delete(request, pk: int, seminar_pk: int, material_pk: int):
-    program, seminar = _seminar(request, pk, seminar_pk, write=True)
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     material = get_object_or_404(Material, pk=material_pk, seminar=seminar)
     seminar_services.delete_material(material, by=request.user)
     messages.success(request, _("Material removed."))
@@ -615,7 +570,7 @@ def material_delete(request, pk: int, seminar_pk: int, material_pk: int):
 
 def trip_report_write(request, pk: int, trip_pk: int):
     """The trainee's own report on a trip they went on."""
-    program, trip = _trip(request, pk, trip_pk)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
     enrollment = trip.trainees.filter(trainee=request.user).select_related(
         "trainee", "municipality"
     )
@@ -666,7 +621,7 @@ def trip_report_write(request, pk: int, trip_pk: int):
 
 
 def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):
-    program, trip = _trip(request, pk, trip_pk)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
     report = get_object_or_404(
         TripReport.objects.visible_to(request.user).select_related(
             "enrollment__trainee", "enrollment__municipality", "acknowledged_by"
@@ -690,7 +645,7 @@ def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):
 
 @require_POST
 def trip_report_acknowledge(request, pk: int, trip_pk: int, report_pk: int):
-    program, trip = _trip(request, pk, trip_pk, write=True)
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     report = get_object_or_404(TripReport.objects.visible_to(request.user), pk=report_pk, trip=trip)
     try:
         report_services.acknowledge(report, by=request.user)

@@ -245,10 +245,11 @@ def program_sections(user, program) -> list[ProgramSection]:
 
 
 def _waiting_for_review(host_ids) -> int:
-    """Submitted reflections of these hosts, counted once per change of any reflection (the
-    "trainees" version that every reflection writer bumps)."""
+    """Submitted reflections of these hosts, counted once per change of a reflection of one
+    of them (their "trainees" versions)."""
     key = "waiting:{}:{}".format(
-        ",".join(map(str, sorted(host_ids))), kenshu_cache.version("trainees")
+        ",".join(map(str, sorted(host_ids))),
+        kenshu_cache.versions(kenshu_cache.host_page_scopes(host_ids, "trainees")),
     )
     found = cache.get(key)
     if found is None:

@@ -58,11 +58,11 @@ def interview_list(request, pk: int):
         raise Http404
     content = kenshu_cache.cached_render(
         request,
-        kenshu_cache.fragment_key(
-            "interview-list", request, program.pk, kenshu_cache.version("trainees")
-        ),
         "trainees/interview_list_content.html",
         lambda: _list_context(request, program, is_host),
+        kind="interview-list",
+        scopes=kenshu_cache.program_page_scopes(program, "week", "trainees"),
+        parts=(program.pk,),
     )
     return render(
         request,

@@ -1,17 +1,15 @@
-"""Writers of what trainees write bump the "trainees" version that the cached fragments of the
-reflection matrix, the new-reflections list and the interview list are keyed on."""
+"""Writers of what trainees write bump the "trainees" version of their program and its host
+(programs.cache), which the reflection matrix, the new-reflections list and the interview
+list are keyed on. Saves that change nothing anyone else sees (a draft being typed, an
+interview's answers being typed) bump nothing."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from programs import cache
-
-
-def _bump(**kwargs) -> None:
-    cache.bump("trainees")
-
+from programs.models import Enrollment
 
 # What a draft's autosave writes: no cached fragment shows a draft's text or counters, so
-# the saves a trainee makes while typing do not invalidate every host's matrix and lists.
+# the saves a trainee makes while typing do not invalidate their host's matrix and lists.
 DRAFT_TYPING = {
     "did",
     "learned",
@@ -24,9 +22,17 @@ DRAFT_TYPING = {
     "client_seq",
     "updated_at",
 }
+# What an interview's autosave writes on the interview (its answers go with bulk_update).
+INTERVIEW_TYPING = {"revision", "client_id", "client_seq", "updated_at"}
 
 
-def _bump_reflection(instance=None, created=False, update_fields=None, **kwargs) -> None:
+def _bump_enrollment(enrollment_id: int | None) -> None:
+    found = Enrollment.objects.filter(pk=enrollment_id).values_list("program_id", "program__host")
+    for program_id, host_id in found:
+        cache.bump_program(program_id, "trainees", host_id)
+
+
+def _reflection_written(instance=None, created=False, update_fields=None, **kwargs) -> None:
     from .models import ReflectionStatus
 
     if (
@@ -36,7 +42,31 @@ def _bump_reflection(instance=None, created=False, update_fields=None, **kwargs)
         and instance.status == ReflectionStatus.DRAFT
     ):
         return
-    cache.bump("trainees")
+    _bump_enrollment(instance.enrollment_id)
+
+
+def _comment_written(instance=None, **kwargs) -> None:
+    _bump_enrollment(instance.reflection.enrollment_id)
+
+
+def _interview_written(instance=None, created=False, update_fields=None, **kwargs) -> None:
+    if not created and update_fields is not None and set(update_fields) <= INTERVIEW_TYPING:
+        return
+    _bump_enrollment(instance.enrollment_id)
+
+
+def _interview_part_written(instance=None, **kwargs) -> None:
+    _bump_enrollment(instance.interview.enrollment_id)
+
+
+def _interviewers_changed(instance=None, action="", reverse=False, pk_set=None, **kwargs) -> None:
+    from .models import Interview
+
+    if not action.startswith("post_"):
+        return
+    interviews = Interview.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+    for interview in interviews:
+        _bump_enrollment(interview.enrollment_id)
 
 
 def connect() -> None:
@@ -48,16 +78,24 @@ def connect() -> None:
         ReflectionComment,
     )
 
-    post_save.connect(
-        _bump_reflection, sender=DailyReflection, dispatch_uid="trainees-reflection", weak=False
-    )
-    for model in (DailyReflection, ReflectionComment, Interview, InterviewQuestion, InterviewEvent):
+    receivers = {
+        DailyReflection: _reflection_written,
+        ReflectionComment: _comment_written,
+        Interview: _interview_written,
+        InterviewQuestion: _interview_part_written,
+        InterviewEvent: _interview_part_written,
+    }
+    for model, receiver in receivers.items():
         name = model.__name__
-        if model is not DailyReflection:
-            post_save.connect(_bump, sender=model, dispatch_uid=f"trainees-{name}", weak=False)
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"trainees-d-{name}", weak=False)
+        post_save.connect(receiver, sender=model, dispatch_uid=f"trainees-{name}", weak=False)
+        post_delete.connect(
+            _interview_written if model is Interview else receiver,
+            sender=model,
+            dispatch_uid=f"trainees-d-{name}",
+            weak=False,
+        )
     m2m_changed.connect(
-        _bump,
+        _interviewers_changed,
         sender=Interview.interviewers.through,
         dispatch_uid="trainees-interviewers",
         weak=False,

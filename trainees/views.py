@@ -433,18 +433,13 @@ def reflection_matrix(request, pk: int):
     until a reflection, a comment, a program, an enrolment or an activity changes."""
     program = _host_program(request.user, pk)
     today = timezone.localdate()
-    key = kenshu_cache.fragment_key(
-        "reflection-matrix",
-        request,
-        program.pk,
-        kenshu_cache.version("trainees"),
-        timezone.now() > deadline_of(program, today),  # today's cells turn "overdue"
-    )
     content = kenshu_cache.cached_render(
         request,
-        key,
         "trainees/reflection_matrix_content.html",
         lambda: _matrix_context(request, program),
+        kind="reflection-matrix",
+        scopes=kenshu_cache.program_page_scopes(program, "week", "trainees"),
+        parts=(program.pk, timezone.now() > deadline_of(program, today)),  # cells turn "overdue"
     )
     return render(
         request, "trainees/reflection_matrix.html", {"program": program, "content": content}
@@ -524,9 +519,10 @@ def reflection_inbox(request):
         raise Http404
     content = kenshu_cache.cached_render(
         request,
-        kenshu_cache.fragment_key("reflection-inbox", request, kenshu_cache.version("trainees")),
         "trainees/reflection_inbox_content.html",
         lambda: _inbox_context(request, host_ids),
+        kind="reflection-inbox",
+        scopes=kenshu_cache.host_page_scopes(host_ids, "week", "trainees"),
     )
     return render(request, "trainees/reflection_inbox.html", {"content": content})
 

@@ -287,3 +287,7 @@ LOGGING = {
 }
 KENSHU_BASE_URL = env.str("KENSHU_BASE_URL", default="http://127.0.0.1:8000")
 KENSHU_HEALTH_CACHE_SECONDS = 5.0  # /healthz checks at most this often per process
+# Rendered list, grid and dashboard fragments are kept in the cache under versions scoped per
+# host and program (programs/cache.py); false renders every page every time, as the benchmark's
+# "cold" column does. Access is checked against the database either way.
+KENSHU_FRAGMENT_CACHE = env.bool("KENSHU_FRAGMENT_CACHE", default=True)

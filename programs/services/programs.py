@@ -188,7 +188,7 @@ def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", request=None
     )
     if not updated:
         raise ProgramRefused(_("This trainee was already withdrawn."))
-    kenshu_cache.bump("programs")  # update() sends no signal
+    kenshu_cache.bump_program(enrollment.program_id, "week")  # update() sends no signal
     record_activity(
         by,
         "enrollment.withdrawn",

@@ -243,7 +243,7 @@ def cancel_activity(activity: Activity, *, by: User, request=None, origin: str =
         cancelled_at=timezone.now(), sequence=F("sequence") + 1, updated_at=timezone.now()
     )
     if updated:
-        kenshu_cache.bump("programs")  # update() sends no signal
+        kenshu_cache.bump_program(activity.program_id, "week")  # update() sends no signal
         record_activity(
             by, "activity.cancelled", activity, host_company=activity.program.host, request=request
         )

@@ -54,9 +54,10 @@ def host_home(request):
         raise Http404
     content = kenshu_cache.cached_render(
         request,
-        kenshu_cache.fragment_key("dashboard", request),
         "programs/host_home_content.html",
         lambda: _dashboard_context(request),
+        kind="dashboard",
+        scopes=kenshu_cache.host_page_scopes(access.host_ids_of(request.user), "week"),
     )
     return render(
         request,

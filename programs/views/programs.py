@@ -59,11 +59,24 @@ def program_list(request):
     trainees; the rendered content is cached until a program, enrolment or person changes."""
     content = kenshu_cache.cached_render(
         request,
-        kenshu_cache.fragment_key("program_list", request, request.GET.urlencode()),
         "programs/program_list_content.html",
         lambda: _program_list_context(request),
+        kind="program_list",
+        scopes=kenshu_cache.host_page_scopes(_hosts_of_visible_programs(request.user), "week"),
+        parts=(request.GET.urlencode(),),
     )
     return render(request, "programs/program_list.html", {"content": content})
+
+
+def _hosts_of_visible_programs(user) -> set[int]:
+    """The host's people see their hosts' programs; anyone else (a supervisor, a trainee) the
+    programs of the hosts their trainees or they themselves are enrolled with."""
+    hosts = access.host_ids_of(user)
+    if hosts:
+        return hosts
+    return set(
+        Program.objects.visible_to(user).order_by().values_list("host_id", flat=True).distinct()
+    )
 
 
 def _program_list_context(request) -> dict:

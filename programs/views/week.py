@@ -28,9 +28,11 @@ def _week_context(
     can_edit = access.can_edit_program(request.user, program)
     board = kenshu_cache.cached_render(
         request,
-        kenshu_cache.fragment_key("week", request, program.pk, editing.pk if editing else ""),
         "programs/week_board.html",
         lambda: _board_context(request, program, can_edit, editing),
+        kind="week",
+        scopes=kenshu_cache.program_page_scopes(program, "week"),
+        parts=(program.pk, editing.pk if editing else ""),
     )
     return {
         "program": program,

@@ -120,7 +120,7 @@ def sync_activities(
         Activity.objects.filter(pk__in=[a.pk for a in existing.values()]).update(
             sequence=F("sequence") + 1, updated_at=now
         )
-        kenshu_cache.bump("programs")
+        kenshu_cache.bump_program(program.pk, "week", program.host_id)
 
 
 def _order(slot: Slot):

@@ -173,7 +173,7 @@ def acknowledge(report: TripReport, *, by) -> TripReport:
         raise TripRefused(_("Only a submitted report can be acknowledged."))
     report.refresh_from_db()
     if updated:
-        kenshu_cache.bump("seminars")  # update() sends no signal
+        kenshu_cache.bump_program(report.trip.program_id, "seminars")  # update(): no signal
         record_activity(
             by, "trip_report.acknowledged", report, host_company=report.trip.program.host
         )

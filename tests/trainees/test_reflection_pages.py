@@ -269,10 +269,16 @@ def test_typing_a_draft_does_not_invalidate_the_hosts_cached_pages(
 ):
     from programs import cache as kenshu_cache
 
+    program = enrollment.program
+    scopes = [
+        kenshu_cache.program_scope(program.pk, "trainees"),
+        kenshu_cache.host_scope(program.host_id, "trainees"),
+    ]
     svc.save_draft(enrollment, today, {"did": "一"}, by=trainee)  # the row appears: a bump
-    before = kenshu_cache.version("trainees")
+    before = kenshu_cache.versions(scopes)
     svc.save_draft(enrollment, today, {"did": "一二"}, by=trainee)
     svc.save_draft(enrollment, today, {"did": "一二三", "self_rating": "3"}, by=trainee)
-    assert kenshu_cache.version("trainees") == before
+    assert kenshu_cache.versions(scopes) == before
     svc.submit(enrollment, today, SECTIONS, by=trainee)
-    assert kenshu_cache.version("trainees") != before
+    after = kenshu_cache.versions(scopes)
+    assert after[0] != before[0] and after[1] != before[1]
