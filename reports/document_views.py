@@ -3,26 +3,18 @@ built), building it again after a failure, and the download. Found through
 Report.objects.visible_to: who may hold a document; everyone else gets 404."""
 
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from seminars.models import Trip
 
 from . import services
+from .access import get_document_for_user
 from .models import Report, ReportKind, ReportState
 
 
-def _report(request, pk: int) -> Report:
-    return get_object_or_404(
-        Report.objects.visible_to(request.user).select_related(
-            "program", "host", "municipality", "enrollment__trainee", "enrollment__municipality"
-        ),
-        pk=pk,
-    )
-
-
 def report_status(request, pk: int):
-    report = _report(request, pk)
+    report = get_document_for_user(request.user, pk)
     versions = (
         Report.objects.visible_to(request.user)
         .filter(kind=report.kind, scope=report.scope)
@@ -43,13 +35,13 @@ def report_status(request, pk: int):
 @require_POST
 def report_retry(request, pk: int):
     """Whoever may hold the document may build it again after a failure."""
-    report = _report(request, pk)
+    report = get_document_for_user(request.user, pk)
     services.retry(report)
     return redirect("report_status", pk=report.pk)
 
 
 def report_download(request, pk: int):
-    report = _report(request, pk)
+    report = get_document_for_user(request.user, pk)
     if report.state != ReportState.DONE or not report.file:
         raise Http404
     try:

@@ -25,23 +25,19 @@ from . import program_documents, services
 from .models import Report, ReportKind
 
 
-def _is_host(user, program: Program) -> bool:
-    return program.host_id in access.host_ids_of(user)
-
-
 def _municipality(request, program: Program) -> Municipality | None:
     """The municipality a program report is made for (?municipality=), checked: the host's
     people may ask for any of the program's, a supervisor only for their own; without one,
     the whole report, for the host's people only."""
     raw = request.POST.get("municipality") or request.GET.get("municipality")
     if not raw:
-        if not _is_host(request.user, program):
+        if not access.works_for_host(request.user, program):
             raise Http404
         return None
     if not (raw.isascii() and raw.isdigit()):
         raise Http404
     mine = Municipality.objects.filter(pk=raw, enrollments__program=program)
-    if not _is_host(request.user, program):
+    if not access.works_for_host(request.user, program):
         mine = mine.filter(pk__in=supervised_by(request.user))
     municipality = mine.distinct().first()
     if municipality is None:
@@ -70,7 +66,7 @@ def documents_page(request, pk: int):
     研修報告書 with its latest version, and the CSV exports. Three queries for the
     documents whatever the number of trainees."""
     program = access.get_program_for_user(request.user, pk)
-    is_host = _is_host(request.user, program)
+    is_host = access.works_for_host(request.user, program)
     enrollments = list(
         Enrollment.objects.visible_to(request.user)
         .filter(program=program, withdrawn_at__isnull=True)

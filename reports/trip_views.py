@@ -2,11 +2,11 @@
 CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from programs import access
-from seminars.models import Trip
+from seminars import access as trip_access
 
 from . import documents, services
 from .exports import expense_lines
@@ -14,13 +14,10 @@ from .models import Report, ReportKind
 
 
 def _trip(request, pk: int, trip_pk: int, *, host_only: bool = False):
-    program = access.get_program_for_user(request.user, pk)
-    trip = get_object_or_404(
-        Trip.objects.visible_to(request.user).select_related("program__host", "created_by"),
-        pk=trip_pk,
-        program=program,
-    )
-    is_host = program.host_id in access.host_ids_of(request.user)
+    """The trip (seminars.access: 404 outside the person's scope) and whether the person is
+    one of its host's people; `host_only` answers 404 to everyone else."""
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
+    is_host = access.works_for_host(request.user, program)
     if host_only and not is_host:
         raise Http404
     return program, trip, is_host

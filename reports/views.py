@@ -3,10 +3,11 @@ published article (with the supervisor's approval and the coordinator's publish 
 exports as Markdown and as clean HTML once approved."""
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from programs import access
+from trainees import access as trainee_access
 from trainees.models import Interview, InterviewState
 from trainees.services import interviews as interview_services
 
@@ -17,13 +18,8 @@ EXPORTABLE = (InterviewState.APPROVED, InterviewState.PUBLISHED)
 
 def _interview(request, pk: int) -> tuple[Interview, bool]:
     """The interview and whether the person is one of its host's people."""
-    interview = get_object_or_404(
-        Interview.objects.visible_to(request.user).select_related(
-            "enrollment__trainee", "enrollment__program__host", "enrollment__municipality"
-        ),
-        pk=pk,
-    )
-    is_host = interview.enrollment.program.host_id in access.host_ids_of(request.user)
+    interview = trainee_access.get_interview_for_user(request.user, pk)
+    is_host = access.works_for_host(request.user, interview.enrollment.program)
     if not is_host and interview.state in (InterviewState.DRAFT, InterviewState.INTERVIEWED):
         raise Http404  # the trainee sees the article once they have consented
     return interview, is_host

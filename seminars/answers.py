@@ -110,7 +110,9 @@ def due_for_hosts(user, now):
         return
     key = "trip-reports-waiting:{}:{}".format(
         ",".join(map(str, sorted(coordinated))),
-        kenshu_cache.versions(kenshu_cache.host_page_scopes(coordinated, "seminars")),
+        ",".join(
+            map(str, kenshu_cache.versions(kenshu_cache.host_page_scopes(coordinated, "seminars")))
+        ),
     )
     waiting = cache.get(key)
     if waiting is None:

@@ -198,7 +198,7 @@ def due_for(user, now: datetime) -> list[DueItem]:
 
 def program_sections(user, program) -> list[ProgramSection]:
     sections = []
-    if program.host_id in access.host_ids_of(user):
+    if access.works_for_host(user, program):
         waiting = DailyReflection.objects.filter(
             enrollment__program=program, status=ReflectionStatus.SUBMITTED
         ).count()
@@ -249,7 +249,9 @@ def _waiting_for_review(host_ids) -> int:
     of them (their "trainees" versions)."""
     key = "waiting:{}:{}".format(
         ",".join(map(str, sorted(host_ids))),
-        kenshu_cache.versions(kenshu_cache.host_page_scopes(host_ids, "trainees")),
+        ",".join(
+            map(str, kenshu_cache.versions(kenshu_cache.host_page_scopes(host_ids, "trainees")))
+        ),
     )
     found = cache.get(key)
     if found is None:

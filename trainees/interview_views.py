@@ -16,6 +16,7 @@ from programs import access
 from programs import cache as kenshu_cache
 from programs.models import HostCompany, Municipality
 
+from . import access as trainee_access
 from .forms import InterviewScheduleForm
 from .models import (
     ANSWER_LIMIT,
@@ -29,31 +30,12 @@ from .services.interviews import InterviewRefused, Plan
 from .views import _client_markers
 
 
-def _interview(user, pk: int) -> Interview:
-    return get_object_or_404(
-        Interview.objects.visible_to(user).select_related(
-            "enrollment__trainee",
-            "enrollment__program__host",
-            "enrollment__municipality",
-            "activity",
-        ),
-        pk=pk,
-    )
-
-
-def _host_interview(user, pk: int) -> Interview:
-    interview = _interview(user, pk)
-    if interview.enrollment.program.host_id not in access.host_ids_of(user):
-        raise Http404
-    return interview
-
-
 def interview_list(request, pk: int):
     """The program's interviews: every one for the host's people; for a supervisor, their
     municipality's once reviewed by the trainee. The table is cached until an interview, a
     program, an enrolment or an activity changes."""
     program = access.get_program_for_user(request.user, pk)
-    is_host = program.host_id in access.host_ids_of(request.user)
+    is_host = access.works_for_host(request.user, program)
     if not is_host and not Municipality.objects.supervised_by(request.user).exists():
         raise Http404
     content = kenshu_cache.cached_render(
@@ -153,7 +135,7 @@ def _form_errors(form, refused: InterviewRefused) -> None:
 def interview_conduct(request, pk: int):
     """The interviewer's page: each question with its answer (saved as they type), a
     highlight mark, follow-up questions, the article's introduction and closing."""
-    interview = _host_interview(request.user, pk)
+    interview = trainee_access.get_host_interview_for_user(request.user, pk)
     can_conduct = services.can_conduct(request.user, interview)
     editable = can_conduct and interview.state in services.EDITABLE_STATES
     errors, status = {}, 200
@@ -220,7 +202,7 @@ def interview_conduct(request, pk: int):
 @require_POST
 def interview_questions(request, pk: int):
     """Add a follow-up question, move one up or down, remove an unanswered one."""
-    interview = _host_interview(request.user, pk)
+    interview = trainee_access.get_host_interview_for_user(request.user, pk)
     action = request.POST.get("action", "")
     try:
         if action == "add":
@@ -255,7 +237,7 @@ def interview_questions(request, pk: int):
 def interview_move(request, pk: int):
     """finish (interviewers), approve or request changes (the supervisor), publish (a
     coordinator)."""
-    interview = _interview(request.user, pk)
+    interview = trainee_access.get_interview_for_user(request.user, pk)
     move = request.POST.get("move", "")
     try:
         if move == "request_changes":
@@ -270,7 +252,7 @@ def interview_move(request, pk: int):
         messages.error(request, refused.errors.get("comment") or refused.message)
     else:
         messages.success(request, str(MOVE_MESSAGES[move]))
-    if interview.enrollment.program.host_id in access.host_ids_of(request.user):
+    if access.works_for_host(request.user, interview.enrollment.program):
         return redirect("interview_conduct", pk=interview.pk)
     if move == "request_changes":
         # Back with the trainee: the supervisor no longer sees it until it is reviewed again.
@@ -288,7 +270,7 @@ MOVE_MESSAGES = {
 
 def interview_schedule(request, pk: int):
     """A coordinator changes when and where (until the interview is held)."""
-    interview = _host_interview(request.user, pk)
+    interview = trainee_access.get_host_interview_for_user(request.user, pk)
     if not services.can_coordinate(request.user, interview):
         raise PermissionDenied
     program = interview.enrollment.program
@@ -327,7 +309,7 @@ def interview_schedule(request, pk: int):
 
 @require_POST
 def interview_article(request, pk: int):
-    interview = _host_interview(request.user, pk)
+    interview = trainee_access.get_host_interview_for_user(request.user, pk)
     try:
         services.edit_article(
             interview,

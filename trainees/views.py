@@ -16,6 +16,7 @@ from programs import access
 from programs import cache as kenshu_cache
 from programs.models import Enrollment, Municipality, Status
 
+from . import access as trainee_access
 from .forms import SurveySettingsForm
 from .models import (
     COMMENT_LIMIT,
@@ -46,23 +47,13 @@ def _state_label(state: str) -> str:
     }[state]
 
 
-def _own_enrollment(user, pk: int) -> Enrollment:
-    """The signed-in trainee's own enrolment in a published program; 404 for anyone else."""
-    return get_object_or_404(
-        Enrollment.objects.filter(trainee=user)
-        .exclude(program__status=Status.DRAFT)
-        .select_related("program", "program__host", "mentor", "municipality"),
-        pk=pk,
-    )
-
-
 # The trainee writes --------------------------------------------------------------------
 
 
 def reflection_write(request, enrollment_pk: int, day):
     """The trainee's page for one day: the five sections and the rating, saved as they type
     (see static/js/reflection.js), submitted with the button; the comment thread below."""
-    enrollment = _own_enrollment(request.user, enrollment_pk)
+    enrollment = trainee_access.get_own_enrollment(request.user, enrollment_pk)
     program = enrollment.program
     days = reflection_days(program)
     if day not in days or day > timezone.localdate():
@@ -347,7 +338,7 @@ def reflection_detail(request, pk: int):
 def _render_detail(request, reflection, *, comment_text="", comment_errors=None, status=200):
     enrollment = reflection.enrollment
     program = enrollment.program
-    is_host = program.host_id in access.host_ids_of(request.user)
+    is_host = access.works_for_host(request.user, program)
     return render(
         request,
         "trainees/reflection_detail.html",
@@ -420,18 +411,11 @@ def reflection_review(request, pk: int):
     return redirect("reflection_detail", pk=reflection.pk)
 
 
-def _host_program(user, pk: int):
-    program = access.get_program_for_user(user, pk)
-    if program.host_id not in access.host_ids_of(user):
-        raise Http404
-    return program
-
-
 def reflection_matrix(request, pk: int):
     """Trainees × days: each reflection's state; a click opens a submitted one. A fixed
     number of queries whatever the trainees and days, and the rendered table is cached
     until a reflection, a comment, a program, an enrolment or an activity changes."""
-    program = _host_program(request.user, pk)
+    program = trainee_access.get_host_program(request.user, pk)
     today = timezone.localdate()
     content = kenshu_cache.cached_render(
         request,
@@ -604,7 +588,7 @@ def supervisor_reflections(request):
 
 
 def survey_answer(request, enrollment_pk: int, phase: str):
-    enrollment = _own_enrollment(request.user, enrollment_pk)
+    enrollment = trainee_access.get_own_enrollment(request.user, enrollment_pk)
     if phase not in Phase.values:
         raise Http404
     program = enrollment.program
@@ -687,7 +671,7 @@ def _trainee_cell(cell: dict, later: list) -> str:
 def survey_results(request, pk: int):
     """Change per question and per trainee, drawn as SVG; coordinators set the questions and
     the follow-up here."""
-    program = _host_program(request.user, pk)
+    program = trainee_access.get_host_program(request.user, pk)
     survey = survey_services.survey_of(program)
     can_edit = access.can_edit_program(request.user, program)
     form = None

@@ -1,0 +1,107 @@
+"""Who may see or change a program is read from the database on every request: a coordinator
+whose role is taken away, in any way it can be taken, gets 403 (or 404) on the very next
+request, with every cached page warm."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from programs.models import Membership, Role
+from programs.services.memberships import remove_membership
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def operator(db):
+    from ..factories import UserFactory
+
+    user = UserFactory(email="operator@example.org")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+def _membership(user, host):
+    return Membership.objects.get(user=user, host_company=host)
+
+
+def demote_with_update(coordinator, host, operator):
+    Membership.objects.filter(user=coordinator, host_company=host).update(role=Role.STAFF)
+
+
+def demote_in_the_admin(coordinator, host, operator):
+    admin = Client()
+    admin.force_login(operator)
+    membership = _membership(coordinator, host)
+    response = admin.post(
+        reverse("admin:programs_membership_change", args=[membership.pk]),
+        {"user": coordinator.pk, "role": Role.STAFF, "host_company": host.pk, "municipality": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def demote_from_a_shell(coordinator, host, operator):
+    membership = _membership(coordinator, host)
+    membership.role = Role.STAFF
+    membership.save()
+
+
+DEMOTIONS = [demote_with_update, demote_in_the_admin, demote_from_a_shell]
+
+
+def _warm(client, program):
+    """Every cached page the coordinator uses, rendered once so its fragment is kept."""
+    for name, args in (
+        ("program_list", []),
+        ("host_home", []),
+        ("program_detail", [program.pk]),
+        ("week_grid", [program.pk]),
+        ("reflection_matrix", [program.pk]),
+        ("trip_list", [program.pk]),
+        ("program_edit", [program.pk]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 200, name
+
+
+@pytest.mark.parametrize("demote", DEMOTIONS, ids=lambda f: f.__name__)
+def test_a_demoted_coordinator_may_read_but_no_longer_change(
+    client, coordinator, host, program, operator, demote
+):
+    client.force_login(coordinator)
+    _warm(client, program)
+    assert "?add=" in client.get(reverse("week_grid", args=[program.pk])).content.decode()
+    demote(coordinator, host, operator)
+    assert Membership.objects.get(user=coordinator, host_company=host).role == Role.STAFF
+    assert client.get(reverse("program_edit", args=[program.pk])).status_code == 403
+    assert (
+        client.post(reverse("program_move", args=[program.pk]), {"move": "unpublish"}).status_code
+        == 403
+    )
+    # The kept week is drawn for the person's roles as read now: no more "add" slots.
+    page = client.get(reverse("week_grid", args=[program.pk]))
+    assert page.status_code == 200 and "?add=" not in page.content.decode()
+
+
+REMOVALS = {
+    "service": lambda m, by: remove_membership(m, by=by),
+    "delete": lambda m, by: Membership.objects.filter(pk=m.pk).delete(),
+    "shell": lambda m, by: m.delete(),
+}
+
+
+@pytest.mark.parametrize("way", REMOVALS)
+def test_someone_taken_off_the_host_gets_404_at_once(
+    client, coordinator, staff, host, program, way
+):
+    client.force_login(staff)
+    for name, args in (
+        ("program_list", []),
+        ("week_grid", [program.pk]),
+        ("trip_list", [program.pk]),
+    ):
+        assert client.get(reverse(name, args=args)).status_code == 200
+    REMOVALS[way](_membership(staff, host), coordinator)
+    for name in ("program_detail", "week_grid", "reflection_matrix", "trip_list"):
+        assert client.get(reverse(name, args=[program.pk])).status_code == 404, name
+    assert program.title not in client.get(reverse("program_list")).content.decode()

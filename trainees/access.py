@@ -1,0 +1,51 @@
+"""Who may see or change a reflection's enrolment or an interview. Each starts from a scoped
+queryset (404 outside the person's scope) and is decided from the database on every
+request; the interview and reflection pages, the article exports and the reminders find
+their objects here."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from programs import access
+from programs.models import Enrollment, Status
+
+from .models import Interview
+
+
+def get_own_enrollment(user, pk: int) -> Enrollment:
+    """The signed-in trainee's own enrolment in a published program; 404 for anyone else."""
+    return get_object_or_404(
+        Enrollment.objects.filter(trainee=user)
+        .exclude(program__status=Status.DRAFT)
+        .select_related("program", "program__host", "mentor", "municipality"),
+        pk=pk,
+    )
+
+
+def get_host_program(user, pk: int):
+    """A program of the person's own host (the reflection matrix, the interviews to hold);
+    404 for everyone else, a supervisor included."""
+    program = access.get_program_for_user(user, pk)
+    if not access.works_for_host(user, program):
+        raise Http404
+    return program
+
+
+def get_interview_for_user(user, pk: int) -> Interview:
+    return get_object_or_404(
+        Interview.objects.visible_to(user).select_related(
+            "enrollment__trainee",
+            "enrollment__program__host",
+            "enrollment__municipality",
+            "activity",
+        ),
+        pk=pk,
+    )
+
+
+def get_host_interview_for_user(user, pk: int) -> Interview:
+    """An interview of the person's own host; 404 for the trainee and supervisors too."""
+    interview = get_interview_for_user(user, pk)
+    if not access.works_for_host(user, interview.enrollment.program):
+        raise Http404
+    return interview
