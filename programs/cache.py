@@ -31,7 +31,6 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 TIMEOUT = 10 * 60
-KINDS = ("week", "trainees", "seminars")
 
 
 def program_scope(program_id: int, kind: str) -> str:
@@ -54,10 +53,6 @@ def versions(scopes: Iterable[str]) -> list[int]:
             cache.add(name, time.time_ns(), None)
             found[name] = cache.get(name) or time.time_ns()
     return [found[name] for name in names]
-
-
-def version(scope: str) -> int:
-    return versions([scope])[0]
 
 
 def bump(*scopes: str) -> None:

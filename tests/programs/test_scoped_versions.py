@@ -116,3 +116,18 @@ def test_typing_an_interview_bumps_nothing(coordinator, program, trainee):
     interview_services.finish(interview, by=coordinator)  # the list shows the new state
     after = kenshu_cache.versions(scopes)
     assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_with_the_cache_switched_off_every_request_draws_the_page(
+    client, coordinator, program, trainee, settings
+):
+    enrol(program, trainee)
+    url = reverse("week_grid", args=[program.pk])
+    client.force_login(coordinator)
+    cached_cold = queries(client, url)
+    assert queries(client, url) < cached_cold
+    settings.KENSHU_FRAGMENT_CACHE = False
+    first, second = queries(client, url), queries(client, url)
+    assert first == second == cached_cold  # the page's own queries, every time
+    add_activity(program, MON, "13:00", "14:00", "すぐに見える活動")
+    assert "すぐに見える活動" in client.get(url).content.decode()
