@@ -25,6 +25,15 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def operator(db):
+    """An operator of the installation (Django admin)."""
+    user = UserFactory(email="operator@example.org")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -12,16 +12,6 @@ from programs.services.memberships import remove_membership
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator(db):
-    from ..factories import UserFactory
-
-    user = UserFactory(email="operator@example.org")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
-
-
 def _membership(user, host):
     return Membership.objects.get(user=user, host_company=host)
 

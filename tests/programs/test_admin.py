@@ -3,17 +3,7 @@ from django.urls import reverse
 
 from programs.models import ActivityLog, HostCompany, Membership, Role
 
-from ..factories import UserFactory
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator(db):
-    user = UserFactory(email="operator@example.org")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    return user
 
 
 @pytest.mark.parametrize(
