@@ -74,6 +74,16 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the hot table fragments (see config/jinja2.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "autoescape": True,
+        },
+    },
 ]
 
 # --- Data ---------------------------------------------------------------------------------------
