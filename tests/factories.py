@@ -119,3 +119,37 @@ def add_activity(
         participants=participants,
     )
     return save_activity(program, slot, by=by)
+
+
+def table_rows(html: bytes | str) -> list[list[str]]:
+    """The text of each cell of each body row of the page's tables, as a person reads them
+    (pages drawn with Jinja2 have no `response.context` to look into)."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.in_body, self.cell = [], False, None
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "tbody":
+                self.in_body = True
+            elif tag == "tr" and self.in_body:
+                self.rows.append([])
+            elif tag in ("td", "th") and self.in_body and self.rows:
+                self.cell = []
+
+        def handle_endtag(self, tag):
+            if tag == "tbody":
+                self.in_body = False
+            elif tag in ("td", "th") and self.cell is not None:
+                self.rows[-1].append(" ".join("".join(self.cell).split()))
+                self.cell = None
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                self.cell.append(data)
+
+    parser = Rows()
+    parser.feed(html.decode() if isinstance(html, bytes) else html)
+    return parser.rows

@@ -5,13 +5,14 @@ import secrets
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from config.jinja2 import url_by_pk
 
 from .. import access, registry
 from .. import cache as kenshu_cache
@@ -30,17 +31,19 @@ from ..services import roster as roster_services
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(Status.choices)
+PREFECTURES = dict(Municipality._meta.get_field("prefecture").flatchoices)
 FISCAL_YEAR = gettext_lazy("FY%(year)s")
 
 
 def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> list[dict]:
     """Shape programs (`.values()` dicts) for the list template: every cell a string."""
     rows = []
+    detail = url_by_pk("program_detail")
     for p in programs:
         status = p["effective_status"]
         rows.append(
             {
-                "pk": p["pk"],
+                "url": detail(p["pk"]),
                 "title": p["title"],
                 "host": p["host__name"],
                 "dates": f"{p['start_date']:%Y-%m-%d} – {p['end_date']:%m-%d}",
@@ -80,13 +83,16 @@ def _hosts_of_visible_programs(user) -> set[int]:
 
 
 def _program_list_context(request) -> dict:
-    base = Program.objects.visible_to(request.user)
-    years = sorted(set(base.values_list("fiscal_year", flat=True)), reverse=True)
-    visible_enrollments = Enrollment.objects.visible_to(request.user).active()
+    base = access.programs_for(request.user)
+    per_year = dict(base.order_by().values_list("fiscal_year").annotate(n=Count("pk")))
+    years = sorted(per_year, reverse=True)
+    visible_enrollments = access.enrollments_for(request.user).active()
     municipalities = Municipality.objects.filter(pk__in=visible_enrollments.values("municipality"))
     form = ProgramFilterForm(request.GET or None, years=years, municipalities=municipalities)
     programs = base.with_effective_status(timezone.localdate())
+    filtered = False
     if form.is_valid():
+        filtered = any(form.cleaned_data.values())
         data = form.cleaned_data
         if data["q"]:
             programs = programs.filter(
@@ -102,46 +108,76 @@ def _program_list_context(request) -> dict:
                     "program"
                 )
             )
-    trainee_count = (
-        visible_enrollments.filter(program=OuterRef("pk"))
-        .order_by()
-        .values("program")
-        .annotate(n=Count("pk"))
-        .values("n")
+    programs = programs.order_by("-start_date", "title").values(
+        "pk",
+        "title",
+        "host__name",
+        "start_date",
+        "end_date",
+        "fiscal_year",
+        "status",
+        "effective_status",
     )
-    programs = (
-        programs.annotate(trainees=Coalesce(Subquery(trainee_count), 0))
-        .order_by("-start_date", "title")
-        .values(
-            "pk",
-            "title",
-            "host__name",
-            "start_date",
-            "end_date",
-            "fiscal_year",
-            "status",
-            "effective_status",
-            "trainees",
-        )
-    )
-    page = Paginator(programs, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(programs, PAGE_SIZE)
+    if not filtered:
+        paginator.count = sum(per_year.values())  # counted with the years, one query less
+    page = paginator.get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    # The page's trainees, counted per program and municipality in one query.
     names: dict[int, list[str]] = {}
-    for program_id, name in (
+    counts: dict[int, int] = {}
+    for program_id, name, n in (
         visible_enrollments.filter(program__in=[p["pk"] for p in page.object_list])
         .order_by()
         .values_list("program", "municipality__name")
-        .distinct()
+        .annotate(n=Count("pk"))
     ):
         names.setdefault(program_id, []).append(name)
+        counts[program_id] = counts.get(program_id, 0) + n
+    for p in page.object_list:
+        p["trainees"] = counts.get(p["pk"], 0)
     query = request.GET.copy()
     query.pop("page", None)
     return {
         "form": form,
+        "q": request.GET.get("q", "") if form.is_bound else "",
+        "filters": _filter_choices(request, form, years, municipalities),
         "rows": program_rows(page.object_list, names),
         "page": page,
         "query": query.urlencode(),
-        "can_create": HostCompany.objects.coordinated_by(request.user).exists(),
+        "can_create": bool(access.roles_of(request.user)["coordinated_ids"])
+        or (request.user.is_superuser and HostCompany.objects.exists()),
     }
+
+
+def _filter_choices(request, form, years, municipalities) -> list[tuple]:
+    """The three filter <select>s as (name, label, [(value, text, selected)]): the same
+    options the form's fields offer, without Django's widget templates."""
+    picked = request.GET if form.is_bound else {}
+    fields = (
+        ("fiscal_year", form.fields["fiscal_year"].choices),
+        ("status", form.fields["status"].choices),
+        (
+            "municipality",
+            [
+                ("", "---------"),
+                *(  # labelled as str(municipality) is: "都道府県 名前"
+                    (pk, f"{PREFECTURES[prefecture]} {name}")
+                    for pk, prefecture, name in municipalities.values_list(
+                        "pk", "prefecture", "name"
+                    )
+                ),
+            ],
+        ),
+    )
+    return [
+        (
+            name,
+            form.fields[name].label,
+            [(str(v), str(text), str(v) == picked.get(name, "")) for v, text in options],
+        )
+        for name, options in fields
+    ]
 
 
 def program_create(request):

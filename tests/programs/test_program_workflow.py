@@ -6,7 +6,7 @@ from django.urls import reverse
 from programs.models import ActivityLog, Program, Status, fiscal_year_of
 from programs.services import programs as service
 
-from ..factories import ProgramFactory, add_activity
+from ..factories import ProgramFactory, add_activity, table_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ class TestPages:
 
         def titles(**params):
             response = client.get(reverse("program_list"), params)
-            return [row["title"] for row in response.context["rows"]]
+            return [row[0] for row in table_rows(response.content)]
 
         assert titles(status="running") == ["実施中の研修"]
         assert titles(fiscal_year=2025) == ["昨年度の研修"]
