@@ -173,6 +173,10 @@ def seed() -> dict:
             title="書き換えられる活動",
             kind="work",
         )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics, as a running database has them
     from django.test import Client
 
     client = Client()

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,11 +76,35 @@ def _board_context(request, program, can_edit, editing) -> dict:
         kind_labels=KIND_LABELS,
         participant_names=names,
     )
+    add_at = _("Add at %(day)s %(time)s")  # once, not once per slot
     return {
         "program": program,
         "week": week,
+        "days": [
+            {
+                "label": dateformat.format(day.date, "n/j (D)"),
+                "short": f"{day.date.month}/{day.date.day}",
+                "iso": day.date.isoformat(),
+                "is_today": day.is_today,
+                "is_weekend": day.is_weekend,
+                "lanes": day.lanes,
+                "cells": day.cells,
+                "slots": [
+                    (
+                        hour["row"],
+                        hour["row"] + 4,
+                        hour["time"],
+                        add_at % {"day": f"{day.date.month}/{day.date.day}", "time": hour["time"]},
+                    )
+                    for hour in week.hours
+                ]
+                if can_edit
+                else [],
+            }
+            for day in week.days
+        ],
         "can_edit": can_edit,
-        "editing": editing,
+        "editing_pk": editing.pk if editing else None,
         "is_empty": not week_has_cells(week),
     }
 

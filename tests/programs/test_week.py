@@ -217,7 +217,10 @@ class TestGridPages:
         activity.refresh_from_db()
         assert activity.cancelled_at is not None
         response = client.get(reverse("week_grid", args=[program.pk]))
-        assert all(not day.cells for day in response.context["week"].days)
+        page = response.content.decode()
+        assert "削除しました：「消す活動」" in page  # the message; no cell draws it
+        assert 'class="act kind-' not in page and 'class="list-act kind-' not in page
+        assert page.count("予定はありません。") == len(program.days)
 
     def test_the_week_grid_shows_a_trainee_only_their_own_slots(
         self, client, program, trainee, tagawa, supervisor, other_trainee
