@@ -10,11 +10,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from config.jinja2 import url_by_pk
 
 from .. import access, registry
 from .. import cache as kenshu_cache
@@ -33,6 +37,8 @@ from ..models import (
 )
 from ..services import invitations as invitation_services
 from ..services.memberships import MembershipRefused, remove_membership
+
+STATUS_LABELS = dict(Status.choices)
 
 
 def home(request):
@@ -72,55 +78,76 @@ def host_home(request):
 
 
 def _dashboard_context(request) -> dict:
+    # The host's people only (the view checked it): their hosts by id, no scoped subqueries.
+    host_ids = sorted(access.host_ids_of(request.user))
     hosts = list(
-        HostCompany.objects.visible_to(request.user).annotate(
-            member_count=Count("memberships", distinct=True),
-        )
+        HostCompany.objects.filter(pk__in=host_ids)
+        .order_by("name")
+        .values("pk", "name")
+        .annotate(member_count=Count("memberships"))
     )
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     next_sunday = monday + timedelta(days=13)
-    programs = Program.objects.filter(host__in=hosts).with_effective_status(today)
+    programs = Program.objects.filter(host_id__in=host_ids).with_effective_status(today)
     counts = dict(programs.order_by().values_list("effective_status").annotate(n=Count("pk")))
-    upcoming = list(
+    upcoming = (
         programs.filter(start_date__lte=next_sunday, end_date__gte=monday)
         .exclude(status=Status.DRAFT)
-        .select_related("host")
-        .annotate(trainees=Count("enrollments", filter=Q(enrollments__withdrawn_at__isnull=True)))
-        .order_by("start_date", "title")[:50]
+        .order_by("start_date", "title")
+        .values("pk", "title", "start_date", "end_date", "effective_status")
+        .annotate(trainees=Count("enrollments", filter=Q(enrollments__withdrawn_at__isnull=True)))[
+            :50
+        ]
     )
-    on_site = list(
+    on_site = (
         Enrollment.objects.active()
         .filter(
-            program__host__in=hosts,
+            program__host_id__in=host_ids,
             program__status=Status.PUBLISHED,
             program__start_date__lte=today,
             program__end_date__gte=today,
         )
-        .select_related("trainee", "municipality", "program")
-        .order_by("program__title", "trainee__family_name_kana")[:200]
+        .order_by("program__title", "trainee__family_name_kana")
+        .values_list(
+            "trainee__family_name",
+            "trainee__given_name",
+            "trainee__email",
+            "municipality__name",
+            "program__title",
+        )[:200]
     )
+    this_week, next_week = _("this week"), _("next week")
+    detail, week = url_by_pk("program_detail"), url_by_pk("week_grid")
     return {
-        "hosts": hosts,
+        "hosts": [{**h, "people_url": reverse("host_people", args=[h["pk"]])} for h in hosts],
         "status_counts": [
             {"status": value, "label": label, "count": counts.get(value, 0)}
             for value, label in Status.choices
         ],
+        "list_url": reverse("program_list"),
         "upcoming": [
             {
-                "pk": p.pk,
-                "title": p.title,
-                "dates": f"{p.start_date:%m/%d}–{p.end_date:%m/%d}",
-                "status": p.effective_status,
-                "status_label": Status(p.effective_status).label,
-                "trainees": p.trainees,
-                "when": _("this week")
-                if p.start_date <= monday + timedelta(days=6)
-                else _("next week"),
+                "url": detail(p["pk"]),
+                "week_url": week(p["pk"]),
+                "title": p["title"],
+                "dates": f"{p['start_date']:%m/%d}–{p['end_date']:%m/%d}",
+                "status": p["effective_status"],
+                "status_label": STATUS_LABELS[p["effective_status"]],
+                "trainees": ngettext("%(counter)s trainee", "%(counter)s trainees", p["trainees"])
+                % {"counter": p["trainees"]},
+                "when": this_week if p["start_date"] <= monday + timedelta(days=6) else next_week,
             }
             for p in upcoming
         ],
-        "on_site": on_site,
+        "on_site": [
+            {
+                "name": f"{family} {given}".strip() or email,
+                "municipality": municipality,
+                "program": title,
+            }
+            for family, given, email, municipality, title in on_site
+        ],
     }
 
 
