@@ -287,6 +287,20 @@ def seed_trip(program, coordinator):
     return trip
 
 
+def page_paths(program: int, trip: int) -> dict[str, str]:
+    return {
+        "trivial view": "/bench/trivial/",
+        "program list (50 rows)": "/programs/",
+        "week grid": f"/programs/{program}/week/",
+        "dashboard": "/host/",
+        "reflection matrix (10×5)": f"/programs/{program}/reflections/",
+        "new reflections (200 rows)": "/reflections/new/",
+        "interviews (list)": f"/programs/{program}/interviews/",
+        "trips (list)": f"/programs/{program}/trips/",
+        "trip page (10×7 legs)": f"/programs/{program}/trips/{trip}/",
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
@@ -301,17 +315,7 @@ def main() -> None:
         f"{info['reflections']} reflections"
     )
     base = f"http://127.0.0.1:{PORT}"
-    pages = {
-        "trivial view": "/bench/trivial/",
-        "program list (50 rows)": "/programs/",
-        "week grid": f"/programs/{info['program']}/week/",
-        "dashboard": "/host/",
-        "reflection matrix (10×5)": f"/programs/{info['program']}/reflections/",
-        "new reflections (200 rows)": "/reflections/new/",
-        "interviews (list)": f"/programs/{info['program']}/interviews/",
-        "trips (list)": f"/programs/{info['program']}/trips/",
-        "trip page (10×7 legs)": f"/programs/{info['program']}/trips/{info['trip']}/",
-    }
+    pages = page_paths(info["program"], info["trip"])
     results = {}
     for column, cache_on in (("cold", False), ("warm", True), ("mixed", True)):
         with serving(cache_on):
