@@ -15,6 +15,7 @@ from programs import cache as kenshu_cache
 
 from . import access as trip_access
 from . import forms as f
+from . import trip_pages
 from .models import (
     Expense,
     FollowUp,
@@ -72,21 +73,10 @@ def _form_page(request, form, *, title, program, back, submit, trip=None, delete
 
 def trip_list(request, pk: int):
     program = access.get_program_for_user(request.user, pk)
-
-    def build() -> dict:
-        trips = trip_access.trips_for(request.user, program).prefetch_related("municipalities")
-        local = trip_access.seminars_for(request.user, program).filter(trip__isnull=True)
-        return {
-            "program": program,
-            "trips": trips,
-            "local_seminars": local,
-            "can_edit": access.can_edit_program(request.user, program),
-        }
-
     content = kenshu_cache.cached_render(
         request,
         "seminars/trip_list_content.html",
-        build,
+        lambda: trip_pages.trip_list_context(request.user, program),
         kind="trips",
         scopes=_trip_page_scopes(program),
         parts=(program.pk,),
@@ -174,13 +164,17 @@ def trip_edit(request, pk: int, trip_pk: int):
 
 
 def trip_detail(request, pk: int, trip_pk: int):
-    """The trip page. Who may see it is decided from the database on every request; only
-    what it shows is kept rendered, per person, until this program's trips or week change."""
-    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)  # 404 outside
+    """The trip page. Who may see it is decided from the database on every request (the
+    trip is found in the person's scope, with its destinations, in one query); only what
+    it shows is kept rendered, per person, until this program's trips or week change."""
+    program = access.get_program_for_user(request.user, pk)
+    trip, destinations = trip_pages.find_trip(request.user, program, trip_pk)
+    if trip is None:
+        raise Http404  # outside the person's scope
     html = kenshu_cache.cached_render(
         request,
         "seminars/trip_detail_content.html",
-        lambda: _trip_context(request, program, trip),
+        lambda: trip_pages.trip_context(request.user, program, trip, destinations),
         kind="trip",
         scopes=_trip_page_scopes(program),
         parts=(program.pk, trip.pk),
@@ -190,60 +184,6 @@ def trip_detail(request, pk: int, trip_pk: int):
         "seminars/trip_detail.html",
         {"program": program, "title": trip.purpose, "content": html},
     )
-
-
-def _trip_context(request, program, trip) -> dict:
-    is_host = access.works_for_host(request.user, program)
-    people = trip_services.participants(trip)
-    if is_host:
-        visible_enrollments = None
-    else:
-        from programs.models import Enrollment
-
-        visible_enrollments = list(
-            Enrollment.objects.visible_to(request.user).filter(program=program)
-        )
-    lines = expense_services.lines(trip, enrollments=visible_enrollments)
-    mine = [p for p in people if p["user"] == request.user]
-    # Each traveller a reader may see, with their report once submitted (a draft stays
-    # with its author, so it reads "not submitted yet" to everyone else).
-    reports = {
-        r.enrollment_id: r
-        for r in TripReport.objects.visible_to(request.user)
-        .filter(trip=trip)
-        .exclude(status=TripReportStatus.DRAFT)
-    }
-    report_rows = [
-        {"name": p["name"], "report": reports.get(p["enrollment"].pk)}
-        for p in people
-        if p["enrollment"] is not None
-        and (is_host or _sees(p, visible_enrollments))
-        and p["user"] != request.user
-    ]
-    return {
-        "program": program,
-        "trip": trip,
-        "people": people if is_host else [p for p in people if _sees(p, visible_enrollments)],
-        "legs": trip.legs.all(),
-        "seminars": trip_access.seminars_for(request.user, program).filter(trip=trip),
-        "lines": expense_services.rows(
-            lines,
-            program.host.name,
-            # One reverse for all the lines: the id goes into a placeholder.
-            reverse("expense_edit", args=[program.pk, trip.pk, 0])[:-2] + "{pk}/",
-        ),
-        "totals": expense_services.totals(lines, program.host.name),
-        "matrix": expense_services.by_category(lines),
-        "report_rows": report_rows,
-        "can_edit": access.can_edit_program(request.user, program),
-        "is_host": is_host,
-        "my_enrollment": mine[0]["enrollment"] if mine else None,
-        "can_write_report": report_services.can_write(trip),
-    }
-
-
-def _sees(person, enrollments) -> bool:
-    return person["enrollment"] is not None and person["enrollment"] in enrollments
 
 
 # Legs --------------------------------------------------------------------------------------
