@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from config.jinja2 import url_by_pk
 from programs import access
 from programs import cache as kenshu_cache
 from programs.models import HostCompany, Municipality
 
 from . import access as trainee_access
+from .cells import display_name
 from .forms import InterviewScheduleForm
 from .models import (
     ANSWER_LIMIT,
@@ -59,28 +61,53 @@ def interview_list(request, pk: int):
 
 
 def _list_context(request, program, is_host: bool) -> dict:
-    interviews = list(
-        Interview.objects.visible_to(request.user)
-        .filter(enrollment__program=program)
-        .select_related("enrollment__trainee", "enrollment__municipality", "activity")
-        .prefetch_related("interviewers")
-        .order_by("activity__date", "activity__start_time", "pk")
+    """One query for the interviews' cells and, when there are any, one for their
+    interviewers (in the order they were added). The host's people see every interview of
+    their host's program (`Interview.objects.visible_to` gives them all of them), so their
+    query names the program; anyone else's stays scoped."""
+    if is_host:
+        interviews = Interview.objects.filter(enrollment__program_id=program.pk)
+    else:
+        interviews = Interview.objects.visible_to(request.user).filter(
+            enrollment__program_id=program.pk
+        )
+    found = list(
+        interviews.order_by("activity__date", "activity__start_time", "pk").values_list(
+            "pk",
+            "state",
+            "enrollment__trainee__family_name",
+            "enrollment__trainee__given_name",
+            "enrollment__trainee__email",
+            "enrollment__municipality__name",
+            "activity__date",
+            "activity__start_time",
+            "activity__end_time",
+        )
     )
+    interviewers: dict[int, list[str]] = {}
+    if found:
+        for interview_id, family, given, email in (
+            Interview.interviewers.through.objects.filter(
+                interview_id__in=[row[0] for row in found]
+            )
+            .order_by("pk")
+            .values_list("interview_id", "user__family_name", "user__given_name", "user__email")
+        ):
+            interviewers.setdefault(interview_id, []).append(display_name(family, given, email))
+    link = url_by_pk("interview_conduct" if is_host else "article_preview")
+    state_labels = {value: str(label) for value, label in InterviewState.choices}
     return {
         "rows": [
             {
-                "name": i.enrollment.trainee.display_name,
-                "municipality": i.enrollment.municipality.name,
-                "state": i.state,
-                "state_label": i.get_state_display(),
-                "when": f"{i.activity.date:%m/%d} {i.activity.start_time:%H:%M}"
-                f"–{i.activity.end_time:%H:%M}",
-                "interviewers": ", ".join(u.display_name for u in i.interviewers.all()),
-                "url": reverse("interview_conduct", args=[i.pk])
-                if is_host
-                else reverse("article_preview", args=[i.pk]),
+                "name": display_name(family, given, email),
+                "municipality": municipality,
+                "state": state,
+                "state_label": state_labels.get(state, state),
+                "when": f"{day:%m/%d} {start:%H:%M}–{end:%H:%M}",
+                "interviewers": ", ".join(interviewers.get(pk, ())),
+                "url": link(pk),
             }
-            for i in interviews
+            for pk, state, family, given, email, municipality, day, start, end in found
         ]
     }
 

@@ -4,19 +4,22 @@ person's scope answers 404."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.jinja2 import url_by_pk
 from programs import access
 from programs import cache as kenshu_cache
 from programs.models import Enrollment, Municipality, Status
 
 from . import access as trainee_access
+from .cells import DayLabels, Escape, display_name
 from .forms import SurveySettingsForm
 from .models import (
     COMMENT_LIMIT,
@@ -25,6 +28,7 @@ from .models import (
     DailyReflection,
     Phase,
     QuestionKind,
+    ReflectionComment,
     ReflectionStatus,
     SurveyResponse,
     day_state,
@@ -431,65 +435,81 @@ def reflection_matrix(request, pk: int):
 
 
 def _matrix_context(request, program) -> dict:
-    enrollments = list(
-        Enrollment.objects.visible_to(request.user)
-        .active()
-        .filter(program=program)
-        .select_related("trainee", "municipality")
-        .order_by("trainee__family_name_kana", "trainee__email")
+    """One query for the trainees and their reflections' states (and one for the activity
+    dates when the program has a weekend). The person works for the program's host
+    (`get_host_program` checked it on this request), so every active enrolment of the program
+    and every reflection's state is theirs to see, as `Enrollment.objects.visible_to` and
+    `DailyReflection.objects.states_visible_to` give them: the queries name the program
+    instead of repeating those scoped subqueries. Drafts show as a state, never as a link."""
+    days = program.days
+    weekend = any(day.weekday() >= 5 for day in days)
+    days = reflection_days(program, None if weekend else set())
+    # One row per (enrolment, reflection); an enrolment without reflections gives one row
+    # with no reflection.
+    found = (
+        Enrollment.objects.active()
+        .filter(program_id=program.pk)
+        .order_by("trainee__family_name_kana", "trainee__email", "pk")
+        .values_list(
+            "pk",
+            "trainee__family_name",
+            "trainee__given_name",
+            "trainee__email",
+            "municipality__name",
+            "reflections__pk",
+            "reflections__date",
+            "reflections__status",
+            "reflections__late",
+        )
+        .annotate(comment_count=Count("reflections__comments"))
     )
-    days = reflection_days(program)
-    rows = {
-        (r["enrollment_id"], r["date"]): r
-        for r in DailyReflection.objects.states_visible_to(request.user)
-        .filter(enrollment__program=program)
-        .annotate(comment_count=Count("comments"))
-        .values("pk", "enrollment_id", "date", "status", "late", "comment_count")
-    }
+    enrollments: dict[int, list] = {}
+    for pk, family, given, email, municipality, r_pk, r_date, status, late, comments in found:
+        entry = enrollments.get(pk)
+        if entry is None:
+            entry = enrollments[pk] = [display_name(family, given, email), municipality, {}]
+        if r_pk is not None:
+            entry[2][r_date] = (r_pk, status, late, comments)
+
     today = timezone.localdate()
     now = timezone.now()
-    deadlines = {day: deadline_of(program, day) for day in days}
-    submitted_per_day = dict.fromkeys(days, 0)
-    table = []
-    for enrollment in enrollments:
+    labels = DayLabels()
+    detail_url = url_by_pk("reflection_detail")
+    state_labels = {}
+    columns = []  # per day: its label and the state of a day without a reflection
+    for day in days:
+        if day > today:
+            empty = "upcoming"
+        else:
+            empty = "missing" if deadline_of(program, day) < now else "due"
+        columns.append((day, labels[day], empty))
+    submitted_per_day = [0] * len(days)
+    escaped = Escape()
+    table = []  # (name, municipality, cells), each cell (state, label, url, comments, day)
+    for name, municipality, reflections in enrollments.values():
         cells = []
-        for day in days:
-            row = rows.get((enrollment.pk, day))
+        for i, (day, label, empty) in enumerate(columns):
+            found_row = reflections.get(day)
             url = ""
             comments = 0
-            state = day_state(
-                row["status"] if row else None,
-                bool(row and row["late"]),
-                day=day,
-                deadline=deadlines[day],
-                today=today,
-                now=now,
-            )
-            if row and row["status"] != ReflectionStatus.DRAFT:
-                url = reverse("reflection_detail", args=[row["pk"]])
-                comments = row["comment_count"]
-                submitted_per_day[day] += 1
-            cells.append(
-                {
-                    "state": state,
-                    "label": _state_label(state),
-                    "url": url,
-                    "comments": comments,
-                    "day": day_label(day),
-                }
-            )
-        table.append(
-            {
-                "name": enrollment.trainee.display_name,
-                "municipality": enrollment.municipality.name,
-                "cells": cells,
-            }
-        )
+            if found_row is None:
+                state = empty
+            else:
+                r_pk, status, late, count = found_row
+                state = day_state(status, late)
+                if status != ReflectionStatus.DRAFT:
+                    url = detail_url(r_pk)
+                    comments = count
+                    submitted_per_day[i] += 1
+            state_label = state_labels.get(state)
+            if state_label is None:
+                state_label = state_labels[state] = _state_label(state)
+            cells.append(escaped.row(state, state_label, url, comments, label))
+        table.append((escaped[name], escaped[municipality], cells))
     return {
-        "program": program,
         "days": [
-            {"label": day_label(day), "today": day == today, "submitted": submitted_per_day[day]}
-            for day in days
+            {"label": label, "today": day == today, "submitted": submitted_per_day[i]}
+            for i, (day, label, _empty) in enumerate(columns)
         ],
         "table": table,
         "trainee_count": len(enrollments),
@@ -504,49 +524,67 @@ def reflection_inbox(request):
     content = kenshu_cache.cached_render(
         request,
         "trainees/reflection_inbox_content.html",
-        lambda: _inbox_context(request, host_ids),
+        lambda: _inbox_context(host_ids),
         kind="reflection-inbox",
         scopes=kenshu_cache.host_page_scopes(host_ids, "week", "trainees"),
     )
     return render(request, "trainees/reflection_inbox.html", {"content": content})
 
 
-def _inbox_context(request, host_ids) -> dict:
-    waiting = list(
-        DailyReflection.objects.visible_to(request.user)
-        .filter(status=ReflectionStatus.SUBMITTED, enrollment__program__host__in=host_ids)
-        .annotate(comment_count=Count("comments"))
-        .order_by("submitted_at")
-        .values(
+def _inbox_context(host_ids) -> dict:
+    """The oldest 200 submitted (not yet reviewed) reflections of the person's hosts'
+    programs. `host_ids` are the hosts the person works for (read from the database on this
+    request): every submitted reflection of their programs is one
+    `DailyReflection.objects.visible_to` gives them, so the query names the hosts instead of
+    repeating the scoped subqueries. Only the columns printed are fetched (no text)."""
+    comments = (
+        ReflectionComment.objects.filter(reflection=OuterRef("pk"))
+        .order_by()
+        .values("reflection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    waiting = (
+        DailyReflection.objects.filter(
+            status=ReflectionStatus.SUBMITTED, enrollment__program__host_id__in=host_ids
+        )
+        .order_by("submitted_at", "pk")  # the pk settles ties: the same 200 every time
+        .values_list(
             "pk",
             "date",
             "late",
             "submitted_at",
-            "comment_count",
             "self_rating",
             "enrollment__trainee__family_name",
             "enrollment__trainee__given_name",
             "enrollment__trainee__email",
             "enrollment__municipality__name",
             "enrollment__program__title",
+            Coalesce(Subquery(comments, output_field=IntegerField()), 0),
         )[:200]
     )
-    rows = [
-        {
-            "url": reverse("reflection_detail", args=[r["pk"]]),
-            "name": f"{r['enrollment__trainee__family_name']} "
-            f"{r['enrollment__trainee__given_name']}".strip()
-            or r["enrollment__trainee__email"],
-            "municipality": r["enrollment__municipality__name"],
-            "program": r["enrollment__program__title"],
-            "day": day_label(r["date"]),
-            "submitted": formats.date_format(timezone.localtime(r["submitted_at"]), "n/j H:i"),
-            "late": r["late"],
-            "rating": r["self_rating"],
-            "comments": r["comment_count"],
-        }
-        for r in waiting
-    ]
+    detail_url = url_by_pk("reflection_detail")
+    labels = DayLabels()
+    zone = timezone.get_current_timezone()
+    escaped = Escape()
+    rows = []  # tuples of escaped cells, unpacked by the template's loop
+    for row in waiting:
+        pk, day, late, submitted_at, rating, family, given, email, municipality, title, n = row
+        at = (submitted_at or timezone.now()).astimezone(zone)  # as timezone.localtime()
+        rows.append(
+            escaped.row(
+                detail_url(pk),
+                display_name(family, given, email),
+                municipality,
+                labels[day],
+                title,
+                # formats.date_format(at, "n/j H:i"), the same in every language
+                f"{at.month}/{at.day} {at.hour:02d}:{at.minute:02d}",
+                late,
+                rating or "—",
+                n,
+            )
+        )
     return {"rows": rows}
 
 

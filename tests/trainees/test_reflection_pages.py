@@ -171,6 +171,28 @@ def test_html_is_shown_as_text_everywhere(
     assert json.loads(saved.content)["ok"]  # stored as typed, escaped when shown
 
 
+def test_names_places_and_titles_are_escaped_in_the_tables(
+    client, coordinator, trainee, enrollment, today, running
+):
+    """The matrix and the inbox print cells the view escaped (their rows are drawn without
+    Jinja2's escaping): a name, a municipality or a title with markup shows as text."""
+    from programs.models import Municipality, Program
+
+    trainee.family_name = SCRIPT
+    trainee.save(update_fields=["family_name"])
+    Municipality.objects.filter(pk=enrollment.municipality_id).update(name="<i>田川</i>市")
+    Program.objects.filter(pk=running.pk).update(title="<u>研修</u> & 'A'")
+    svc.submit(enrollment, today, SECTIONS, by=trainee)
+    client.force_login(coordinator)
+    for url in (reverse("reflection_matrix", args=[running.pk]), reverse("reflection_inbox")):
+        html = client.get(url).content.decode()
+        assert "<script>" not in html and "<b>太字</b>" not in html, url
+        assert "&lt;script&gt;" in html and "&lt;b&gt;太字&lt;/b&gt;" in html, url
+        assert "<i>田川</i>" not in html and "&lt;i&gt;田川&lt;/i&gt;市" in html, url
+        assert "<u>研修</u>" not in html, url
+    assert "&lt;u&gt;研修&lt;/u&gt; &amp; " in html  # the inbox's program column
+
+
 def test_the_matrix_shows_each_state(client, coordinator, trainee, enrollment, today, running):
     svc.submit(enrollment, running.start_date, SECTIONS, by=trainee)  # late by now
     on_time = svc.submit(
