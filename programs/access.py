@@ -56,6 +56,19 @@ def get_trainee_profile(user) -> TraineeProfile:
 PROFILE = "trainee-profile"  # not a Role: marks the row that says the user is a trainee
 
 
+def roles_from(held, *, is_trainee: bool) -> dict:
+    """The roles dict from the user's (role, host_company_id) memberships."""
+    kinds = {role for role, _host in held}
+    return {
+        "coordinator": Role.COORDINATOR in kinds,
+        "host": Role.COORDINATOR in kinds or Role.STAFF in kinds,
+        "supervisor": Role.SUPERVISOR in kinds,
+        "trainee": is_trainee,
+        "host_ids": {h for role, h in held if role in (Role.COORDINATOR, Role.STAFF)},
+        "coordinated_ids": {h for role, h in held if role == Role.COORDINATOR},
+    }
+
+
 def roles_of(user) -> dict:
     """Which roles the user holds, read from the database once per request (kept on the
     request's user object, never in a shared cache): every access decision below starts
@@ -74,6 +87,7 @@ def roles_of(user) -> dict:
     }
     if user.is_authenticated and user.is_active:
         # One round trip: the memberships, and a row marked PROFILE if the user is a trainee.
+        # (Signed-in requests have them already: programs.auth reads them with the user.)
         held = list(
             Membership.objects.filter(user=user)
             .order_by()
@@ -87,15 +101,7 @@ def roles_of(user) -> dict:
                 )
             )
         )
-        kinds = {role for role, _host in held}
-        roles = {
-            "coordinator": Role.COORDINATOR in kinds,
-            "host": Role.COORDINATOR in kinds or Role.STAFF in kinds,
-            "supervisor": Role.SUPERVISOR in kinds,
-            "trainee": PROFILE in kinds,
-            "host_ids": {h for role, h in held if role in (Role.COORDINATOR, Role.STAFF)},
-            "coordinated_ids": {h for role, h in held if role == Role.COORDINATOR},
-        }
+        roles = roles_from(held, is_trainee=any(role == PROFILE for role, _host in held))
     user._kenshu_roles = roles
     return roles
 

@@ -136,8 +136,9 @@ else:
 
 AUTH_USER_MODEL = "programs.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's, loading the signed-in person's roles in the same query.
+    "programs.auth.ModelBackend",
+    "programs.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -358,7 +358,7 @@ def invitation_accept(request, token: str):
             context["refusal"] = refused.message
         else:
             if not signed_in:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend="programs.auth.ModelBackend")
             messages.success(request, _("Welcome to Kenshu."))
             return redirect("home")
     return render(request, "programs/invitation_accept.html", context)

@@ -95,3 +95,38 @@ def test_someone_taken_off_the_host_gets_404_at_once(
     for name in ("program_detail", "week_grid", "reflection_matrix", "trip_list"):
         assert client.get(reverse(name, args=[program.pk])).status_code == 404, name
     assert program.title not in client.get(reverse("program_list")).content.decode()
+
+
+def test_the_roles_come_with_the_signed_in_user_in_one_query(client, coordinator, program):
+    """programs.auth loads the person and their memberships together on each request: no
+    second query for the roles, and a membership changed between two requests counts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as page:
+        assert client.get(reverse("program_edit", args=[program.pk])).status_code == 200
+    membership_reads = [q["sql"] for q in page if '"programs_membership"' in q["sql"]]
+    assert len(membership_reads) == 1
+    assert '"programs_user"' in membership_reads[0]
+    demote_with_update(coordinator, program.host, None)
+    assert client.get(reverse("program_edit", args=[program.pk])).status_code == 403
+
+
+def test_the_sign_in_backend_loads_the_same_user_and_roles(coordinator, trainee, supervisor):
+    from programs import access
+    from programs.auth import ModelBackend
+    from programs.models import User
+
+    backend = ModelBackend()
+    for person in (coordinator, trainee, supervisor):
+        loaded = backend.get_user(str(person.pk))
+        fresh = User.objects.get(pk=person.pk)
+        assert [getattr(loaded, f.attname) for f in User._meta.concrete_fields] == [
+            getattr(fresh, f.attname) for f in User._meta.concrete_fields
+        ]
+        assert loaded._kenshu_roles == access.roles_of(fresh)
+    assert backend.get_user("not-an-id") is None
+    assert backend.get_user(str(max(u.pk for u in User.objects.all()) + 1)) is None
+    User.objects.filter(pk=trainee.pk).update(is_active=False)
+    assert backend.get_user(str(trainee.pk)) is None
