@@ -7,6 +7,7 @@ from django.db.models import CharField, IntegerField, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from .compiled import CompiledQuery
 from .models import (
     Activity,
     Enrollment,
@@ -137,7 +138,7 @@ def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     others who may only read it). The host's own people are recognised from their
     memberships (read once per request); everyone else goes through
     `Program.objects.visible_to`."""
-    program = Program.objects.select_related("host").filter(pk=pk).first()
+    program = _program_with_host(pk)
     if program is None:
         raise Http404
     if not works_for_host(user, program) and not (
@@ -146,6 +147,27 @@ def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
         raise Http404
     if write and not can_edit_program(user, program):
         raise PermissionDenied
+    return program
+
+
+PROGRAM_FIELDS = [f.attname for f in Program._meta.concrete_fields]
+HOST_FIELDS = [f.attname for f in HostCompany._meta.concrete_fields]
+PROGRAM_WITH_HOST = CompiledQuery(
+    lambda pk: Program.objects.filter(pk=pk).values_list(
+        *PROGRAM_FIELDS, *(f"host__{name}" for name in HOST_FIELDS)
+    )
+)
+
+
+def _program_with_host(pk: int) -> Program | None:
+    """`Program.objects.select_related("host").filter(pk=pk).first()`, read on every program
+    page, through a query compiled once per connection (programs.compiled)."""
+    rows = PROGRAM_WITH_HOST.rows(pk)
+    if not rows:
+        return None
+    n = len(PROGRAM_FIELDS)
+    program = Program.from_db("default", PROGRAM_FIELDS, rows[0][:n])
+    program.host = HostCompany.from_db("default", HOST_FIELDS, rows[0][n:])
     return program
 
 

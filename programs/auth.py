@@ -3,42 +3,24 @@ signed-in user on every request also brings their memberships and whether they a
 (one round trip instead of two), and leaves them where `access.roles_of` looks first. Roles
 are still read from the database on every request, never from a cache.
 
-The query is the ORM's, compiled once per database connection (it differs only in the user's
-id) and run with the ORM's converters, so that loading the user costs no more than Django's
-own `get()` did."""
-
-import weakref
+The query is the ORM's, compiled once per database connection (programs.compiled): loading
+the user and their roles costs less than Django's own `get()` of the user alone."""
 
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import router
 
 from . import access
+from .compiled import CompiledQuery
 from .models import User
 
 FIELDS = [f.attname for f in User._meta.concrete_fields]
-ROLE_COLUMNS = ("memberships__role", "memberships__host_company_id", "trainee_profile__id")
-_compiled = weakref.WeakKeyDictionary()  # connection → (sql, compiler, converters)
-
-
-def _user_with_roles(alias: str, user_id) -> list[tuple]:
-    connection = connections[alias]
-    found = _compiled.get(connection)
-    if found is None:
-        query = User._default_manager.filter(pk=0).values_list(*FIELDS, *ROLE_COLUMNS).query
-        compiler = query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
-        assert list(params) == [0], params  # the user's id is the query's only parameter
-        converters = compiler.get_converters([select[0] for select in compiler.select])
-        found = _compiled[connection] = (sql, compiler, converters)
-    sql, compiler, converters = found
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        rows = cursor.fetchall()
-    if converters:
-        rows = [tuple(row) for row in compiler.apply_converters(rows, converters)]
-    return rows
+USER_WITH_ROLES = CompiledQuery(
+    lambda pk: User._default_manager.filter(pk=pk).values_list(
+        *FIELDS, "memberships__role", "memberships__host_company_id", "trainee_profile__id"
+    )
+)
 
 
 class RolesWithUser:
@@ -48,7 +30,7 @@ class RolesWithUser:
         except ValidationError:
             return None  # not an id (a session from elsewhere)
         alias = router.db_for_read(User)
-        rows = _user_with_roles(alias, user_id)
+        rows = USER_WITH_ROLES.rows(user_id, using=alias)
         if not rows:
             return None
         n = len(FIELDS)

@@ -1,0 +1,50 @@
+"""programs.compiled: a query compiled once per connection gives the rows the queryset gives,
+for any id, with the ORM's conversions (dates stay dates on SQLite)."""
+
+from datetime import date
+
+import pytest
+
+from programs.access import _program_with_host
+from programs.compiled import CompiledQuery
+from programs.models import Program
+
+from ..factories import ProgramFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_compiled_query_gives_the_querysets_rows_for_every_id(host, other_host):
+    programs = [ProgramFactory(host=h) for h in (host, other_host, host)]
+    built = []
+
+    def build(pk):
+        built.append(pk)
+        return Program.objects.filter(pk=pk).values_list("pk", "title", "start_date", "host__name")
+
+    query = CompiledQuery(build)
+    for program in programs:
+        expected = list(
+            Program.objects.filter(pk=program.pk).values_list(
+                "pk", "title", "start_date", "host__name"
+            )
+        )
+        assert query.rows(program.pk) == expected
+        assert isinstance(query.rows(program.pk)[0][2], date)
+    assert query.rows(max(p.pk for p in programs) + 1) == []
+    assert len(built) == 1  # compiled once on this connection
+
+
+def test_an_id_that_is_not_a_parameter_is_refused():
+    query = CompiledQuery(lambda pk: Program.objects.filter(pk=1).values_list("pk"))
+    with pytest.raises(ValueError, match="each id must appear once"):
+        query.rows(5)
+
+
+def test_the_program_with_its_host_is_the_program_select_related_gives(program):
+    loaded = _program_with_host(program.pk)
+    expected = Program.objects.select_related("host").get(pk=program.pk)
+    fields = [f.attname for f in Program._meta.concrete_fields]
+    assert [getattr(loaded, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert loaded.host.name == expected.host.name and loaded.host.pk == expected.host_id
+    assert _program_with_host(program.pk + 1000) is None
