@@ -141,6 +141,20 @@ def enabled() -> bool:
     return settings.KENSHU_FRAGMENT_CACHE
 
 
+def cached_value(name: str, compute, *, scopes: Iterable[str], parts: tuple = ()):
+    """`compute()` (a count, a short list: no person in it), kept until one of `scopes`
+    changes; computed every time when the fragment cache is off."""
+    if not enabled():
+        return compute()
+    scopes = list(scopes)
+    key = "{}:{}:{}".format(name, ",".join(map(str, parts)), ",".join(map(str, versions(scopes))))
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def cached_fragment(build, *, kind: str, request, scopes: Iterable[str], parts: tuple = ()):
     """`build()`, kept under the key of this person, page and versions. The caller has
     checked access already."""

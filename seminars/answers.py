@@ -3,7 +3,6 @@ changed, the program page's link, and what is due for a trainee (a trip report).
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,22 +107,18 @@ def due_for_hosts(user, now):
     coordinated = access.roles_of(user)["coordinated_ids"]
     if not coordinated:
         return
-    key = "trip-reports-waiting:{}:{}".format(
-        ",".join(map(str, sorted(coordinated))),
-        ",".join(
-            map(str, kenshu_cache.versions(kenshu_cache.host_page_scopes(coordinated, "seminars")))
-        ),
-    )
-    waiting = cache.get(key)
-    if waiting is None:
-        waiting = list(
+    waiting = kenshu_cache.cached_value(
+        "trip-reports-waiting",
+        lambda: list(
             TripReport.objects.filter(
                 trip__program__host__in=coordinated, status=TripReportStatus.SUBMITTED
             )
             .order_by("submitted_at", "pk")
             .values_list("trip__program_id", "trip_id")
-        )
-        cache.set(key, waiting, kenshu_cache.TIMEOUT)
+        ),
+        scopes=kenshu_cache.host_page_scopes(coordinated, "seminars"),
+        parts=tuple(sorted(coordinated)),
+    )
     if waiting:
         yield DueItem(
             kind="trip_reports",

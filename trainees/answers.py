@@ -3,7 +3,6 @@ and the links a program's page shows (reflections, survey results)."""
 
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -247,19 +246,14 @@ def program_sections(user, program) -> list[ProgramSection]:
 def _waiting_for_review(host_ids) -> int:
     """Submitted reflections of these hosts, counted once per change of a reflection of one
     of them (their "trainees" versions)."""
-    key = "waiting:{}:{}".format(
-        ",".join(map(str, sorted(host_ids))),
-        ",".join(
-            map(str, kenshu_cache.versions(kenshu_cache.host_page_scopes(host_ids, "trainees")))
-        ),
-    )
-    found = cache.get(key)
-    if found is None:
-        found = DailyReflection.objects.filter(
+    return kenshu_cache.cached_value(
+        "waiting",
+        lambda: DailyReflection.objects.filter(
             enrollment__program__host__in=host_ids, status=ReflectionStatus.SUBMITTED
-        ).count()
-        cache.set(key, found, kenshu_cache.TIMEOUT)
-    return found
+        ).count(),
+        scopes=kenshu_cache.host_page_scopes(host_ids, "trainees"),
+        parts=tuple(sorted(host_ids)),
+    )
 
 
 def due_for_readers(user, now: datetime) -> list[DueItem]:
