@@ -7,14 +7,61 @@ only print and loop. Everything else stays in Django templates.
 Templates live in each app's `jinja2/` folder. They translate with `_("…")`, the same call
 `makemessages` finds in Django templates, so one catalogue serves both engines."""
 
+from datetime import datetime
+
+from django.contrib.messages import get_messages
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import reverse
-from django.utils import translation
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
 from jinja2 import Environment, StrictUndefined
+
+_fixed_urls: dict[tuple, str] = {}
 
 
 def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    """reverse(); a URL without arguments is reversed once per URLconf and script prefix
+    (the header alone names fifteen on every page)."""
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    key = (get_script_prefix(), get_urlconf(), name)
+    found = _fixed_urls.get(key)
+    if found is None:
+        found = _fixed_urls[key] = reverse(name)
+    return found
+
+
+def local_date(value, format: str) -> str:
+    """Django's `|date:format`, in the current time zone as Django's templates show it."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, format)
+
+
+def django_partial(name: str, request, **context):
+    """A Django template (a form's fields, say) drawn inside a Jinja2 page."""
+    return mark_safe(render_to_string(name, context, request))  # noqa: S308 -- autoescaped
+
+
+def csrf_field(request):
+    """The CSRF hidden input, made once for all the forms of a partial."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
+def nav_roles(request) -> dict:
+    """The roles the navigation shows, read with the signed-in user (programs.auth)."""
+    from programs.access import roles_of
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return roles_of(user)
 
 
 def url_by_pk(name: str):
@@ -37,5 +84,14 @@ def environment(**options) -> Environment:
         npgettext=translation.npgettext,
         newstyle=True,
     )
-    env.globals.update(url=url, static=static)
+    env.globals.update(
+        url=url,
+        static=static,
+        language=translation.get_language,
+        messages=get_messages,
+        nav_roles=nav_roles,
+        csrf_field=csrf_field,
+        local_date=local_date,
+        django_partial=django_partial,
+    )
     return env

@@ -75,9 +75,9 @@ TEMPLATES = [
         },
     },
     {
-        # Only the hot table fragments (see config/jinja2.py).
+        # The pages read most, their fragments, and the layout's partials (config/jinja2.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "config.jinja2.environment",
