@@ -127,3 +127,30 @@ def test_two_people_of_the_same_name_are_two_rows(
     lines = expense_services.lines(trip)
     assert len(expense_services.totals(lines, host.name)["per_person"]) == 3
     assert len(expense_services.by_category(lines)["rows"]) == 3
+
+
+def test_the_trip_page_prints_the_totals_the_service_computes(
+    client, trip, first_leg, coordinator, enrollment, second_enrollment, staff, host
+):
+    """The trip page sums its lines itself (seminars/trip_pages.py, from `.values()` rows):
+    its totals per payer and per municipality, and the grand total, are the service's."""
+    import re
+
+    from django.urls import reverse
+
+    from seminars.trip_pages import yen
+
+    add(trip, coordinator, f"e{enrollment.pk}", "lodging", 10900)
+    add(trip, coordinator, f"e{second_enrollment.pk}", "daily", 4400, payer="host")
+    add(trip, coordinator, f"s{staff.pk}", "lodging", 10900, payer="host")
+    totals = expense_services.totals(expense_services.lines(trip), host.name)
+    client.force_login(coordinator)
+    page = client.get(reverse("trip_detail", args=[trip.program_id, trip.pk])).content.decode()
+
+    def facts(heading):
+        section = page.split(f"<h3>{heading}</h3>", 1)[1].split("</dl>", 1)[0]
+        return dict(re.findall(r"<dt>([^<]*)</dt><dd class=\"num\">([^<]*)</dd>", section))
+
+    assert facts("負担者別") == {name: yen(n) for name, n in totals["per_payer"]}
+    assert facts("自治体別") == {name: yen(n) for name, n in totals["per_municipality"]}
+    assert f"<strong>{yen(totals['total'])}</strong>" in page
