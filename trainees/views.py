@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 from config.jinja2 import url_by_pk
 from programs import access
 from programs import cache as kenshu_cache
-from programs.models import Enrollment, Municipality, Status
+from programs.compiled import CompiledQuery
+from programs.models import Activity, Enrollment, Municipality, Status
 
 from . import access as trainee_access
 from .cells import DayLabels, Escape, display_name
@@ -434,21 +435,10 @@ def reflection_matrix(request, pk: int):
     )
 
 
-def _matrix_context(request, program) -> dict:
-    """One query for the trainees and their reflections' states (and one for the activity
-    dates when the program has a weekend). The person works for the program's host
-    (`get_host_program` checked it on this request), so every active enrolment of the program
-    and every reflection's state is theirs to see, as `Enrollment.objects.visible_to` and
-    `DailyReflection.objects.states_visible_to` give them: the queries name the program
-    instead of repeating those scoped subqueries. Drafts show as a state, never as a link."""
-    days = program.days
-    weekend = any(day.weekday() >= 5 for day in days)
-    days = reflection_days(program, None if weekend else set())
-    # One row per (enrolment, reflection); an enrolment without reflections gives one row
-    # with no reflection.
-    found = (
+MATRIX_ROWS = CompiledQuery(
+    lambda program_id: (
         Enrollment.objects.active()
-        .filter(program_id=program.pk)
+        .filter(program_id=program_id)
         .order_by("trainee__family_name_kana", "trainee__email", "pk")
         .values_list(
             "pk",
@@ -463,6 +453,25 @@ def _matrix_context(request, program) -> dict:
         )
         .annotate(comment_count=Count("reflections__comments"))
     )
+)
+LIVE_ACTIVITY_DATES = CompiledQuery(
+    lambda program_id: Activity.objects.live().filter(program_id=program_id).values_list("date")
+)
+
+
+def _matrix_context(request, program) -> dict:
+    """One query for the trainees and their reflections' states (and one for the activity
+    dates when the program has a weekend). The person works for the program's host
+    (`get_host_program` checked it on this request), so every active enrolment of the program
+    and every reflection's state is theirs to see, as `Enrollment.objects.visible_to` and
+    `DailyReflection.objects.states_visible_to` give them: the queries name the program
+    instead of repeating those scoped subqueries. Drafts show as a state, never as a link."""
+    weekend = any(day.weekday() >= 5 for day in program.days)
+    activity_dates = {day for (day,) in LIVE_ACTIVITY_DATES.rows(program.pk)} if weekend else set()
+    days = reflection_days(program, activity_dates)
+    # One row per (enrolment, reflection); an enrolment without reflections gives one row
+    # with no reflection. Both queries are compiled once per connection (programs.compiled).
+    found = MATRIX_ROWS.rows(program.pk)
     enrollments: dict[int, list] = {}
     for pk, family, given, email, municipality, r_pk, r_date, status, late, comments in found:
         entry = enrollments.get(pk)
