@@ -37,7 +37,7 @@ def test_the_compiled_query_gives_the_querysets_rows_for_every_id(host, other_ho
 
 def test_an_id_that_is_not_a_parameter_is_refused():
     query = CompiledQuery(lambda pk: Program.objects.filter(pk=1).values_list("pk"))
-    with pytest.raises(ValueError, match="each id must appear once"):
+    with pytest.raises(ValueError, match="each value must appear once"):
         query.rows(5)
 
 
@@ -48,3 +48,26 @@ def test_the_program_with_its_host_is_the_program_select_related_gives(program):
     assert [getattr(loaded, f) for f in fields] == [getattr(expected, f) for f in fields]
     assert loaded.host.name == expected.host.name and loaded.host.pk == expected.host_id
     assert _program_with_host(program.pk + 1000) is None
+
+
+def test_lists_of_ids_and_days_are_values_too(host, other_host):
+    from datetime import timedelta
+
+    programs = [ProgramFactory(host=h) for h in (host, other_host, host)]
+    query = CompiledQuery(
+        lambda hosts, day: (
+            Program.objects.filter(host_id__in=hosts, start_date__lte=day)
+            .order_by("pk")
+            .values_list("pk", "start_date")
+        )
+    )
+    start = programs[0].start_date
+    for hosts in ([host.pk], [host.pk, other_host.pk], [other_host.pk]):
+        for day in (start - timedelta(days=1), start, start + timedelta(days=30)):
+            expected = list(
+                Program.objects.filter(host_id__in=hosts, start_date__lte=day)
+                .order_by("pk")
+                .values_list("pk", "start_date")
+            )
+            assert query.rows(hosts, day) == expected, (hosts, day)
+    assert query.rows([host.pk, other_host.pk], start) != []
