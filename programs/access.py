@@ -111,7 +111,7 @@ def programs_for(user):
     """`Program.objects.visible_to(user)`, simpler for the host's people: someone who only
     works for hosts (no municipality to supervise, not a trainee) sees exactly their hosts'
     programs, so the query names them instead of joining the memberships again."""
-    hosts = _only_hosts(user)
+    hosts = only_hosts(user)
     if hosts:
         return Program.objects.filter(host_id__in=hosts)
     return Program.objects.visible_to(user)
@@ -119,13 +119,13 @@ def programs_for(user):
 
 def enrollments_for(user):
     """`Enrollment.objects.visible_to(user)`, simpler for the host's people (as above)."""
-    hosts = _only_hosts(user)
+    hosts = only_hosts(user)
     if hosts:
         return Enrollment.objects.filter(program__host_id__in=hosts)
     return Enrollment.objects.visible_to(user)
 
 
-def _only_hosts(user) -> list[int]:
+def only_hosts(user) -> list[int]:
     """The user's hosts, if working for hosts is all the user does here (else [])."""
     roles = roles_of(user)
     if roles["supervisor"] or roles["trainee"] or (user.is_active and user.is_superuser):

@@ -62,11 +62,9 @@ class CompiledQuery:
             found = compiled[key] = self._compile(values, connection)
         sql, params, positions, compiler, converters = found
         params = list(params)
-        ops = connection.ops
-        for position, value in zip(positions, _flat(values), strict=True):
-            params[position] = (
-                ops.adapt_datefield_value(value) if isinstance(value, date) else value
-            )
+        for places, value in zip(positions, _flat(values), strict=True):
+            for place in places:
+                params[place] = _adapt(connection, value)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
@@ -78,15 +76,12 @@ class CompiledQuery:
         sentinels = _sentinels(values)
         compiler = self.build(*sentinels).query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
-        ops = connection.ops
         positions = []
         for sentinel in _flat(sentinels):
-            compiled = (
-                ops.adapt_datefield_value(sentinel) if isinstance(sentinel, date) else sentinel
-            )
+            compiled = _adapt(connection, sentinel)
             found = [i for i, value in enumerate(params) if value == compiled]
-            if len(found) != 1:
-                raise ValueError(f"each value must appear once among the parameters: {params}")
-            positions.append(found[0])
+            if not found:
+                raise ValueError(f"each value must appear among the parameters: {params}")
+            positions.append(found)  # a day may be compared twice, say
         converters = compiler.get_converters([select[0] for select in compiler.select])
         return sql, tuple(params), positions, compiler, converters

@@ -16,6 +16,7 @@ from config.jinja2 import url_by_pk
 
 from .. import access, registry
 from .. import cache as kenshu_cache
+from ..compiled import CompiledQuery
 from ..forms_programs import (
     EnrollForm,
     InviteTraineeForm,
@@ -82,14 +83,69 @@ def _hosts_of_visible_programs(user) -> set[int]:
     )
 
 
+ROW_FIELDS = (
+    "pk",
+    "title",
+    "host__name",
+    "start_date",
+    "end_date",
+    "fiscal_year",
+    "status",
+    "effective_status",
+)
+
+
+# The list's queries, written once: run through the ORM, or compiled once per connection
+# (programs.compiled) for its most read form — the first page, unfiltered, for someone who
+# only works for hosts (their programs are their hosts', their enrolments those programs').
+def _years(programs):
+    return programs.order_by().values_list("fiscal_year").annotate(n=Count("pk"))
+
+
+def _page_rows(programs, today):
+    return programs.with_effective_status(today).order_by("-start_date", "title")
+
+
+def _trainees(enrollments, program_ids):
+    return (
+        enrollments.active()
+        .filter(program__in=program_ids)
+        .order_by()
+        .values_list("program", "municipality__name")
+        .annotate(n=Count("pk"))
+    )
+
+
+def _municipalities(enrollments):
+    return Municipality.objects.filter(pk__in=enrollments.active().values("municipality"))
+
+
+HOST_YEARS = CompiledQuery(lambda hosts: _years(Program.objects.filter(host_id__in=hosts)))
+HOST_FIRST_PAGE = CompiledQuery(
+    lambda hosts, today: _page_rows(Program.objects.filter(host_id__in=hosts), today).values_list(
+        *ROW_FIELDS
+    )[:PAGE_SIZE]
+)
+PAGE_TRAINEES = CompiledQuery(lambda ids: _trainees(Enrollment.objects.all(), ids))
+HOST_MUNICIPALITIES = CompiledQuery(
+    lambda hosts: _municipalities(
+        Enrollment.objects.filter(program__host_id__in=hosts)
+    ).values_list("pk", "prefecture", "name")
+)
+
+
 def _program_list_context(request) -> dict:
+    today = timezone.localdate()
+    hosts = access.only_hosts(request.user)
+    if hosts and not request.GET:
+        return _first_page_for_hosts(request, hosts, today)
     base = access.programs_for(request.user)
-    per_year = dict(base.order_by().values_list("fiscal_year").annotate(n=Count("pk")))
+    per_year = dict(_years(base))
     years = sorted(per_year, reverse=True)
-    visible_enrollments = access.enrollments_for(request.user).active()
-    municipalities = Municipality.objects.filter(pk__in=visible_enrollments.values("municipality"))
+    visible_enrollments = access.enrollments_for(request.user)
+    municipalities = _municipalities(visible_enrollments)
     form = ProgramFilterForm(request.GET or None, years=years, municipalities=municipalities)
-    programs = base.with_effective_status(timezone.localdate())
+    programs = _page_rows(base, today)
     filtered = False
     if form.is_valid():
         filtered = any(form.cleaned_data.values())
@@ -104,45 +160,48 @@ def _program_list_context(request) -> dict:
             programs = programs.filter(effective_status=data["status"])
         if data["municipality"]:
             programs = programs.filter(
-                pk__in=visible_enrollments.filter(municipality=data["municipality"]).values(
-                    "program"
-                )
+                pk__in=visible_enrollments.active()
+                .filter(municipality=data["municipality"])
+                .values("program")
             )
-    programs = programs.order_by("-start_date", "title").values(
-        "pk",
-        "title",
-        "host__name",
-        "start_date",
-        "end_date",
-        "fiscal_year",
-        "status",
-        "effective_status",
-    )
-    paginator = Paginator(programs, PAGE_SIZE)
+    paginator = Paginator(programs.values_list(*ROW_FIELDS), PAGE_SIZE)
     if not filtered:
         paginator.count = sum(per_year.values())  # counted with the years, one query less
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    # The page's trainees, counted per program and municipality in one query.
+    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in page.object_list]
+    trainees = list(_trainees(visible_enrollments, [p["pk"] for p in rows]))
+    options = list(municipalities.values_list("pk", "prefecture", "name"))
+    return _list_context(request, form, years, rows, trainees, options, page)
+
+
+def _first_page_for_hosts(request, hosts: list[int], today) -> dict:
+    per_year = dict(HOST_YEARS.rows(hosts))
+    years = sorted(per_year, reverse=True)
+    form = ProgramFilterForm(None, years=years, municipalities=Municipality.objects.none())
+    paginator = Paginator([], PAGE_SIZE)
+    paginator.count = sum(per_year.values())
+    page = paginator.get_page(1)
+    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in HOST_FIRST_PAGE.rows(hosts, today)]
+    trainees = PAGE_TRAINEES.rows([p["pk"] for p in rows]) if rows else []
+    options = HOST_MUNICIPALITIES.rows(hosts)
+    return _list_context(request, form, years, rows, trainees, options, page)
+
+
+def _list_context(request, form, years, rows, trainees, municipality_options, page) -> dict:
+    # The page's trainees, counted per program and municipality.
     names: dict[int, list[str]] = {}
     counts: dict[int, int] = {}
-    for program_id, name, n in (
-        visible_enrollments.filter(program__in=[p["pk"] for p in page.object_list])
-        .order_by()
-        .values_list("program", "municipality__name")
-        .annotate(n=Count("pk"))
-    ):
+    for program_id, name, n in trainees:
         names.setdefault(program_id, []).append(name)
         counts[program_id] = counts.get(program_id, 0) + n
-    for p in page.object_list:
+    for p in rows:
         p["trainees"] = counts.get(p["pk"], 0)
     query = request.GET.copy()
     query.pop("page", None)
     return {
-        "form": form,
         "q": request.GET.get("q", "") if form.is_bound else "",
-        "filters": _filter_choices(request, form, years, municipalities),
-        "rows": program_rows(page.object_list, names),
+        "filters": _filter_choices(request, form, years, municipality_options),
+        "rows": program_rows(rows, names),
         "page": page,
         "query": query.urlencode(),
         "can_create": bool(access.roles_of(request.user)["coordinated_ids"])
@@ -150,7 +209,7 @@ def _program_list_context(request) -> dict:
     }
 
 
-def _filter_choices(request, form, years, municipalities) -> list[tuple]:
+def _filter_choices(request, form, years, municipality_options) -> list[tuple]:
     """The three filter <select>s as (name, label, [(value, text, selected)]): the same
     options the form's fields offer, without Django's widget templates."""
     picked = request.GET if form.is_bound else {}
@@ -163,9 +222,7 @@ def _filter_choices(request, form, years, municipalities) -> list[tuple]:
                 ("", "---------"),
                 *(  # labelled as str(municipality) is: "都道府県 名前"
                     (pk, f"{PREFECTURES[prefecture]} {name}")
-                    for pk, prefecture, name in municipalities.values_list(
-                        "pk", "prefecture", "name"
-                    )
+                    for pk, prefecture, name in municipality_options
                 ),
             ],
         ),
