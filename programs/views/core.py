@@ -22,6 +22,7 @@ from config.jinja2 import url_by_pk
 
 from .. import access, registry
 from .. import cache as kenshu_cache
+from ..compiled import CompiledQuery
 from ..forms import AcceptInvitationForm, InvitationForm, LanguageForm
 from ..health import health_status
 from ..models import (
@@ -77,33 +78,43 @@ def host_home(request):
     )
 
 
-def _dashboard_context(request) -> dict:
-    # The host's people only (the view checked it): their hosts by id, no scoped subqueries.
-    host_ids = sorted(access.host_ids_of(request.user))
-    hosts = list(
-        HostCompany.objects.filter(pk__in=host_ids)
+# The dashboard's queries, compiled once per connection (programs.compiled): the host's
+# people only (the view checked it), their hosts by id, no scoped subqueries.
+DASHBOARD_HOSTS = CompiledQuery(
+    lambda hosts: (
+        HostCompany.objects.filter(pk__in=hosts)
         .order_by("name")
-        .values("pk", "name")
+        .values_list("pk", "name")
         .annotate(member_count=Count("memberships"))
     )
-    today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday())
-    next_sunday = monday + timedelta(days=13)
-    programs = Program.objects.filter(host_id__in=host_ids).with_effective_status(today)
-    counts = dict(programs.order_by().values_list("effective_status").annotate(n=Count("pk")))
-    upcoming = (
-        programs.filter(start_date__lte=next_sunday, end_date__gte=monday)
+)
+DASHBOARD_COUNTS = CompiledQuery(
+    lambda hosts, today: (
+        Program.objects.filter(host_id__in=hosts)
+        .with_effective_status(today)
+        .order_by()
+        .values_list("effective_status")
+        .annotate(n=Count("pk"))
+    )
+)
+DASHBOARD_UPCOMING = CompiledQuery(
+    lambda hosts, today, monday, next_sunday: (
+        Program.objects.filter(host_id__in=hosts)
+        .with_effective_status(today)
+        .filter(start_date__lte=next_sunday, end_date__gte=monday)
         .exclude(status=Status.DRAFT)
         .order_by("start_date", "title")
-        .values("pk", "title", "start_date", "end_date", "effective_status")
+        .values_list("pk", "title", "start_date", "end_date", "effective_status")
         .annotate(trainees=Count("enrollments", filter=Q(enrollments__withdrawn_at__isnull=True)))[
             :50
         ]
     )
-    on_site = (
+)
+DASHBOARD_ON_SITE = CompiledQuery(
+    lambda hosts, today: (
         Enrollment.objects.active()
         .filter(
-            program__host_id__in=host_ids,
+            program__host_id__in=hosts,
             program__status=Status.PUBLISHED,
             program__start_date__lte=today,
             program__end_date__gte=today,
@@ -117,6 +128,28 @@ def _dashboard_context(request) -> dict:
             "program__title",
         )[:200]
     )
+)
+
+
+UPCOMING_FIELDS = ("pk", "title", "start_date", "end_date", "effective_status", "trainees")
+
+
+def _dashboard_context(request) -> dict:
+    # The host's people only (the view checked it): their hosts by id, no scoped subqueries.
+    host_ids = sorted(access.host_ids_of(request.user))
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    next_sunday = monday + timedelta(days=13)
+    hosts = [
+        {"pk": pk, "name": name, "member_count": n}
+        for pk, name, n in DASHBOARD_HOSTS.rows(host_ids)
+    ]
+    counts = dict(DASHBOARD_COUNTS.rows(host_ids, today))
+    upcoming = [
+        dict(zip(UPCOMING_FIELDS, row, strict=True))
+        for row in DASHBOARD_UPCOMING.rows(host_ids, today, monday, next_sunday)
+    ]
+    on_site = DASHBOARD_ON_SITE.rows(host_ids, today)
     this_week, next_week = _("this week"), _("next week")
     detail, week = url_by_pk("program_detail"), url_by_pk("week_grid")
     return {
