@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from programs import access
 from programs import cache as kenshu_cache
+from programs.compiled import CompiledQuery
 from programs.registry import ActivityOrigin, DueItem, ProgramSection
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
@@ -101,6 +102,18 @@ def trip_outside(program) -> str | None:
     }
 
 
+# Read on every coordinator's home page: compiled once per connection (programs.compiled).
+TRIP_REPORTS_WAITING = CompiledQuery(
+    lambda hosts: (
+        TripReport.objects.filter(
+            trip__program__host_id__in=hosts, status=TripReportStatus.SUBMITTED
+        )
+        .order_by("submitted_at", "pk")
+        .values_list("trip__program_id", "trip_id")
+    )
+)
+
+
 def due_for_hosts(user, now):
     """For the host's coordinators: trip reports submitted and waiting to be acknowledged,
     linking to the trip of the oldest; counted once per change of any trip report."""
@@ -109,13 +122,7 @@ def due_for_hosts(user, now):
         return
     waiting = kenshu_cache.cached_value(
         "trip-reports-waiting",
-        lambda: list(
-            TripReport.objects.filter(
-                trip__program__host__in=coordinated, status=TripReportStatus.SUBMITTED
-            )
-            .order_by("submitted_at", "pk")
-            .values_list("trip__program_id", "trip_id")
-        ),
+        lambda: TRIP_REPORTS_WAITING.rows(sorted(coordinated)),
         scopes=kenshu_cache.host_page_scopes(coordinated, "seminars"),
         parts=tuple(sorted(coordinated)),
     )

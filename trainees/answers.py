@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from programs import access
 from programs import cache as kenshu_cache
+from programs.compiled import CompiledQuery
 from programs.models import Enrollment, Status
 from programs.registry import DueItem, ProgramSection
 
@@ -246,14 +247,27 @@ def program_sections(user, program) -> list[ProgramSection]:
 def _waiting_for_review(host_ids) -> int:
     """Submitted reflections of these hosts, counted once per change of a reflection of one
     of them (their "trainees" versions)."""
+    hosts = sorted(host_ids)
     return kenshu_cache.cached_value(
         "waiting",
-        lambda: DailyReflection.objects.filter(
-            enrollment__program__host__in=host_ids, status=ReflectionStatus.SUBMITTED
-        ).count(),
+        lambda: sum(n for (n,) in WAITING_FOR_REVIEW.rows(hosts)),
         scopes=kenshu_cache.host_page_scopes(host_ids, "trainees"),
-        parts=tuple(sorted(host_ids)),
+        parts=tuple(hosts),
     )
+
+
+# Counted on every host home page: compiled once per connection (programs.compiled).
+WAITING_FOR_REVIEW = CompiledQuery(
+    lambda hosts: (
+        DailyReflection.objects.filter(
+            enrollment__program__host_id__in=hosts, status=ReflectionStatus.SUBMITTED
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("n")
+    )
+)
 
 
 def due_for_readers(user, now: datetime) -> list[DueItem]:
