@@ -108,3 +108,50 @@ def test_the_compiled_program_list_is_the_one_the_orm_draws(
 
     assert options(compiled) == options(through_the_orm)
     assert "田川市" in options(compiled) and "北見市" in options(compiled)
+
+
+def test_the_compiled_week_is_the_one_the_orm_gives(
+    program, coordinator, staff, trainee, other_trainee
+):
+    """The host's people's week comes from two compiled queries; it lays out as the
+    activities read through the ORM (facilitator, participants, cancelled, withdrawn)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from programs.views.week import KIND_LABELS, _host_week, _visible_week
+    from programs.week_layout import layout
+
+    from ..factories import add_activity, enrol
+
+    first, second = enrol(program, trainee), enrol(program, other_trainee)
+    monday = program.start_date
+    add_activity(program, monday, "09:00", "10:00", "全員で", facilitator=staff)
+    add_activity(program, monday, "10:00", "11:00", "ふたりで", participants=[first, second])
+    add_activity(
+        program,
+        date.fromordinal(monday.toordinal() + 1),
+        "13:00",
+        "14:00",
+        "ひとりで",
+        participants=[second],
+    )
+    cancelled = add_activity(program, monday, "15:00", "16:00", "取り消し")
+    cancelled.cancelled_at = timezone.now()
+    cancelled.save()
+    second.withdrawn_at = timezone.now()
+    second.save()
+
+    def laid_out(activities, names):
+        week = layout(
+            program.days, activities, today=monday, kind_labels=KIND_LABELS, participant_names=names
+        )
+        return [(d.date, [vars(c) for c in d.cells]) for d in week.days]
+
+    compiled = laid_out(*_host_week(program))
+    assert compiled == laid_out(*_visible_week(coordinator, program))
+    cells = [c for _day, day_cells in compiled for c in day_cells]
+    assert [c["title"] for c in cells] == ["全員で", "ふたりで", "ひとりで"]
+    assert cells[0]["facilitator"] == staff.display_name
+    assert cells[1]["participants"] == trainee.display_name  # the withdrawn one is gone
+    assert cells[2]["participants"] == ""
