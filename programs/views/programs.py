@@ -40,6 +40,8 @@ def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> 
     """Shape programs (`.values()` dicts) for the list template: every cell a string."""
     rows = []
     detail = url_by_pk("program_detail")
+    fiscal_year = str(FISCAL_YEAR)  # translated once per table, not once per row
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
     for p in programs:
         status = p["effective_status"]
         rows.append(
@@ -48,9 +50,9 @@ def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> 
                 "title": p["title"],
                 "host": p["host__name"],
                 "dates": f"{p['start_date']:%Y-%m-%d} – {p['end_date']:%m-%d}",
-                "fiscal_year": FISCAL_YEAR % {"year": p["fiscal_year"]},
+                "fiscal_year": fiscal_year % {"year": p["fiscal_year"]},
                 "status": status,
-                "status_label": STATUS_LABELS[status],
+                "status_label": labels[status],
                 "trainees": p["trainees"],
                 "municipalities": "、".join(sorted(municipalities.get(p["pk"], []))) or "—",
             }
