@@ -77,7 +77,7 @@ TEMPLATES = [
     {
         # The pages read most, their fragments, and the layout's partials (config/jinja2.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [BASE_DIR / "jinja2"],
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "config.jinja2.environment",

@@ -1,6 +1,7 @@
-"""`{% jinja "partials/site_header.html" %}`: a Jinja2 partial (jinja2/partials/) drawn inside a
-Django template, so both layouts — templates/base.html and jinja2/layout.html — share one
-header, one list of messages, one footer and one list of what is due."""
+"""`{% jinja "partials/site_header.html" %}`: a Jinja2 partial (templates/jinja2/partials/)
+drawn inside a Django template, so both layouts — templates/base.html and
+templates/jinja2/layout.html — share one header, one list of messages, one footer and one list
+of what is due."""
 
 from django import template
 from django.template import engines

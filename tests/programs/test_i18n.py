@@ -41,7 +41,8 @@ def test_every_string_of_the_jinja2_templates_is_in_the_catalogue():
     root = CATALOGUE.parents[3]
     translated = {msgid for msgid, msgstrs in entries() if msgid != "fuzzy" and all(msgstrs)}
     used = set()
-    for template in [*root.glob("jinja2/**/*.html"), *root.glob("*/jinja2/**/*.html")]:
+    templates = [*root.glob("templates/jinja2/**/*.html"), *root.glob("*/jinja2/**/*.html")]
+    for template in templates:
         text = template.read_text(encoding="utf-8")
         used |= {a or b for a, b in re.findall(r"""_\(\s*(?:"([^"]+)"|'([^']+)')""", text)}
     assert len(used) > 120
