@@ -17,7 +17,6 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
 from jinja2 import Environment, StrictUndefined
 
 _fixed_urls: dict[tuple, str] = {}
@@ -64,12 +63,14 @@ def nav_roles(request) -> dict:
     return roles_of(user)
 
 
-def url_by_pk(name: str):
+def url_by_pk(name: str, *args):
     """`url_by_pk("program_detail")(pk)`: one reverse() for a whole table instead of one
-    per row. The URL pattern takes the object's pk as its only argument."""
+    per row. The URL pattern takes the object's pk as its last argument, after `args`
+    (`url_by_pk("leg_edit", program.pk, trip.pk)(leg_pk)`)."""
     marker = 2_147_483_647
-    template = reverse(name, args=[marker]).replace(str(marker), "{}")
-    return template.format
+    template = reverse(name, args=[*args, marker])
+    assert template.count(str(marker)) == 1, template
+    return template.replace("{", "{{").replace("}", "}}").replace(str(marker), "{}").format
 
 
 class KenshuEnvironment(Environment):

@@ -7,10 +7,10 @@ and only what a non-host reader may see is scoped again (their trainees' rows, l
 reports; the seminars they may see)."""
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
+from config.jinja2 import url_by_pk
 from programs import access
 from programs.models import Enrollment, User
 from programs.prefectures import Prefecture
@@ -61,14 +61,6 @@ def yen(amount) -> str:
     return f"¥{amount:,}"
 
 
-def url_prefix(name: str, *args) -> str:
-    """The address of `name` with the last argument left off (an id is appended to it): one
-    reverse for a whole list."""
-    address = reverse(name, args=[*args, 0])
-    assert address.endswith("/0/"), address
-    return address[:-2]
-
-
 def seminar_when(fmt: Formats, s: dict) -> str:
     return f"{fmt.month_day(s['date'])} {s['start_time']:%H:%M}–{s['end_time']:%H:%M}"
 
@@ -86,8 +78,8 @@ def trip_list_context(user, program) -> dict:
     fmt = Formats()
     statuses = labels(TripStatus)
     kinds = labels(SeminarKind)
-    trip_url = url_prefix("trip_detail", program.pk)
-    seminar_url = url_prefix("seminar_detail", program.pk)
+    trip_url = url_by_pk("trip_detail", program.pk)
+    seminar_url = url_by_pk("seminar_detail", program.pk)
     # One row per trip and destination, the destinations in their own order (by code).
     trips: dict[int, dict] = {}
     for pk, purpose, status, first, last, place in (
@@ -98,7 +90,7 @@ def trip_list_context(user, program) -> dict:
         trip = trips.get(pk)
         if trip is None:
             trip = trips[pk] = {
-                "url": f"{trip_url}{pk}/",
+                "url": trip_url(pk),
                 "purpose": purpose,
                 "status": status,
                 "status_label": statuses[status],
@@ -109,7 +101,7 @@ def trip_list_context(user, program) -> dict:
             trip["places"] += ("、" if trip["places"] else " · ") + place
     local = [
         {
-            "url": f"{seminar_url}{s['pk']}/",
+            "url": seminar_url(s["pk"]),
             "title": s["title"],
             "when": seminar_when(fmt, s),
             "kind": kinds[s["kind"]],
@@ -210,10 +202,10 @@ def trip_context(user, program, trip, destinations) -> dict:
     if not is_host:
         reports = TripReport.objects.visible_to(user).filter(trip=trip.pk)
     statuses = labels(TripReportStatus)
-    report_url = url_prefix("trip_report_detail", program.pk, trip.pk)
+    report_url = url_by_pk("trip_report_detail", program.pk, trip.pk)
     found = {
         r["enrollment_id"]: {
-            "url": f"{report_url}{r['pk']}/",
+            "url": report_url(r["pk"]),
             "status": r["status"],
             "status_label": statuses[r["status"]],
             "submitted_at": fmt.moment(r["submitted_at"]) if r["submitted_at"] else "",
@@ -253,13 +245,13 @@ def trip_context(user, program, trip, destinations) -> dict:
 
 def _legs(fmt: Formats, program, trip, can_edit: bool) -> list[dict]:
     modes = labels(Mode)
-    edit_url = url_prefix("leg_edit", program.pk, trip.pk)
+    edit_url = url_by_pk("leg_edit", program.pk, trip.pk)
     return [
         {
             "depart": fmt.moment(leg["depart_at"]),
             "arrive": fmt.moment(leg["arrive_at"]),
             "route": f"{leg['origin_place']} → {leg['destination']}",
-            "url": f"{edit_url}{leg['pk']}/" if can_edit else "",
+            "url": edit_url(leg["pk"]) if can_edit else "",
             "notes": leg["notes"],
             "mode": f"{modes[leg['mode']]} {leg['service']}"
             if leg["service"]
@@ -282,10 +274,10 @@ def _legs(fmt: Formats, program, trip, can_edit: bool) -> list[dict]:
 
 def _seminars(fmt: Formats, user, program, trip) -> list[dict]:
     kinds = labels(SeminarKind)
-    url = url_prefix("seminar_detail", program.pk)
+    url = url_by_pk("seminar_detail", program.pk)
     return [
         {
-            "url": f"{url}{s['pk']}/",
+            "url": url(s["pk"]),
             "title": s["title"],
             "note": " · ".join(
                 filter(None, [seminar_when(fmt, s), kinds[s["kind"]], s["venue"], s["partner"]])
@@ -349,7 +341,7 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
     categories = list(ExpenseCategory)
     column = {c.value: i for i, c in enumerate(categories)}
     category_labels = [str(c.label) for c in categories]
-    edit_url = url_prefix("expense_edit", program.pk, trip.pk)
+    edit_url = url_by_pk("expense_edit", program.pk, trip.pk)
     matrix: dict[tuple, dict] = {}
     per_payer: dict[tuple, list] = {}
     per_municipality: dict[int, list] = {}
@@ -384,7 +376,7 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
             per_municipality.setdefault(muni, [label, 0])[1] += amount
         shown.append(
             {
-                "edit_url": f"{edit_url}{line['pk']}/",
+                "edit_url": edit_url(line["pk"]),
                 "person": line["person"],
                 "municipality": line["municipality"],
                 "category": category_labels[column[line["category"]]],
