@@ -69,6 +69,8 @@ def main() -> None:
             spent["sql"] += time.perf_counter() - start
             spent["queries"] += 1
 
+    import config.wsgi  # noqa: F401 (settled as gunicorn's workers are: config.wsgi.settle)
+
     print(f"{'page':<28}{'ms':>8}{'sql ms':>8}{'render':>8}{'queries':>8}{'bytes':>8}")
     for name, path in pages.items():
         if args and name != "trivial view" and not any(a in name for a in args):

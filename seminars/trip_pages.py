@@ -4,7 +4,9 @@ with `.values()` (no model instances, only the columns shown) and every cell a r
 decisions stay those of `seminars.access`: the views find the program and the trip in the
 person's scope first; inside a trip known to be visible, its legs are read by the trip's id
 and only what a non-host reader may see is scoped again (their trainees' rows, lines and
-reports; the seminars they may see)."""
+reports; the seminars they may see). For the host's people, who read these pages most, each
+query is compiled once per connection (`programs.compiled`): building them cost more than
+running them."""
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -12,6 +14,7 @@ from django.utils.dates import WEEKDAYS_ABBR
 
 from config.jinja2 import url_by_pk
 from programs import access
+from programs.compiled import CompiledQuery, run_together
 from programs.models import Enrollment, User
 from programs.prefectures import Prefecture
 
@@ -22,6 +25,7 @@ from .models import (
     Leg,
     Mode,
     Payer,
+    Seminar,
     SeminarKind,
     Trip,
     TripReport,
@@ -71,22 +75,43 @@ SEMINAR_FIELDS = ("pk", "title", "date", "start_time", "end_time", "kind", "venu
 # The trips list -----------------------------------------------------------------------------
 
 
+def _trip_list_rows(trips):
+    # One row per trip and destination, the destinations in their own order (by code).
+    return trips.order_by("start_date", "pk", "municipalities__code").values_list(
+        "pk", "purpose", "status", "start_date", "end_date", "municipalities__name"
+    )
+
+
+def _local_seminars(seminars):
+    return seminars.filter(trip__isnull=True).values(*SEMINAR_FIELDS)
+
+
+HOST_TRIP_LIST = CompiledQuery(
+    lambda program: _trip_list_rows(Trip.objects.filter(program_id=program))
+)
+HOST_LOCAL_SEMINARS = CompiledQuery(
+    lambda program: _local_seminars(Seminar.objects.filter(program_id=program))
+)
+
+
 def trip_list_context(user, program) -> dict:
     """The program's trips, each with its destinations, and its local seminars: two
-    queries (a union of the two measured slower here: the ORM builds it at more cost than
-    the round trip it saves)."""
+    queries, compiled and sent together for the host's people (one round trip on
+    PostgreSQL), scoped through the ORM for anyone else."""
     fmt = Formats()
     statuses = labels(TripStatus)
     kinds = labels(SeminarKind)
     trip_url = url_by_pk("trip_detail", program.pk)
     seminar_url = url_by_pk("seminar_detail", program.pk)
-    # One row per trip and destination, the destinations in their own order (by code).
+    if access.works_for_host(user, program):
+        trip_rows, seminar_rows = run_together(
+            [HOST_TRIP_LIST.later(program.pk), HOST_LOCAL_SEMINARS.later(program.pk, dicts=True)]
+        )
+    else:
+        trip_rows = _trip_list_rows(trip_access.trips_for(user, program))
+        seminar_rows = _local_seminars(trip_access.seminars_for(user, program))
     trips: dict[int, dict] = {}
-    for pk, purpose, status, first, last, place in (
-        trip_access.trips_for(user, program)
-        .order_by("start_date", "pk", "municipalities__code")
-        .values_list("pk", "purpose", "status", "start_date", "end_date", "municipalities__name")
-    ):
+    for pk, purpose, status, first, last, place in trip_rows:
         trip = trips.get(pk)
         if trip is None:
             trip = trips[pk] = {
@@ -107,9 +132,7 @@ def trip_list_context(user, program) -> dict:
             "kind": kinds[s["kind"]],
             "venue": s["venue"],
         }
-        for s in trip_access.seminars_for(user, program)
-        .filter(trip__isnull=True)
-        .values(*SEMINAR_FIELDS)
+        for s in seminar_rows
     ]
     return {
         "program": program,
@@ -124,15 +147,24 @@ def trip_list_context(user, program) -> dict:
 TRIP_FIELDS = ("pk", "purpose", "start_date", "end_date", "places", "lodging", "status")
 
 
+def _trip_rows(trips):
+    return trips.order_by("municipalities__code").values(
+        *TRIP_FIELDS, "municipalities__name", "municipalities__prefecture"
+    )
+
+
+HOST_TRIP = CompiledQuery(
+    lambda program, trip: _trip_rows(Trip.objects.filter(program_id=program, pk=trip))
+)
+
+
 def find_trip(user, program, trip_pk: int):
     """(trip, destinations): the trip in the person's scope (None outside it), with its
     destinations named as `str(municipality)` does, in one query."""
-    rows = list(
-        trip_access.trips_for(user, program)
-        .filter(pk=trip_pk)
-        .order_by("municipalities__code")
-        .values(*TRIP_FIELDS, "municipalities__name", "municipalities__prefecture")
-    )
+    if access.works_for_host(user, program):
+        rows = HOST_TRIP.dicts(program.pk, trip_pk)
+    else:
+        rows = list(_trip_rows(trip_access.trips_for(user, program).filter(pk=trip_pk)))
     if not rows:
         return None, []
     trip = Trip(program=program, **{name: rows[0][name] for name in TRIP_FIELDS})
@@ -144,17 +176,66 @@ def find_trip(user, program, trip_pk: int):
     return trip, destinations
 
 
-def _people(user, program, trip, is_host: bool) -> list[dict]:
+PERSON_FIELDS = (
+    "pk",
+    "trainee_id",
+    "trainee__family_name",
+    "trainee__given_name",
+    "trainee__email",
+    "municipality__name",
+    "department",
+)
+STAFF_FIELDS = ("pk", "family_name", "given_name", "email")
+TRIP_TRAINEES = CompiledQuery(
+    lambda trip: Enrollment.objects.filter(trips=trip).values(*PERSON_FIELDS)
+)
+TRIP_STAFF = CompiledQuery(lambda trip: User.objects.filter(trips=trip).values(*STAFF_FIELDS))
+
+
+def _rows(user, program, trip, is_host: bool) -> dict[str, list[dict]]:
+    """What the trip page reads, as dicts: for the host's people, six compiled queries sent
+    together (one round trip on PostgreSQL); for anyone else, the scoped querysets."""
+    if is_host:
+        names = ("trainees", "staff", "reports", "legs", "seminars", "lines")
+        return dict(
+            zip(
+                names,
+                run_together(
+                    [
+                        TRIP_TRAINEES.later(trip.pk, dicts=True),
+                        TRIP_STAFF.later(trip.pk, dicts=True),
+                        HOST_REPORTS.later(trip.pk, dicts=True),
+                        TRIP_LEGS.later(trip.pk, dicts=True),
+                        HOST_TRIP_SEMINARS.later(program.pk, trip.pk, dicts=True),
+                        HOST_LINES.later(trip.pk, dicts=True),
+                    ]
+                ),
+                strict=True,
+            )
+        )
+    mine = Enrollment.objects.visible_to(user).filter(program=program)
+    return {
+        "trainees": list(
+            Enrollment.objects.filter(trips=trip.pk)
+            .annotate(visible=Exists(mine.filter(pk=OuterRef("pk"))))
+            .values(*PERSON_FIELDS, "visible")
+        ),
+        "staff": TRIP_STAFF.dicts(trip.pk),
+        "reports": list(_reports(TripReport.objects.visible_to(user).filter(trip=trip.pk))),
+        "legs": TRIP_LEGS.dicts(trip.pk),
+        "seminars": list(
+            trip_access.seminars_for(user, program)
+            .filter(trip=trip.pk)
+            .values(*SEMINAR_FIELDS, "partner")
+        ),
+        "lines": list(_line_rows(Expense.objects.filter(trip=trip.pk, enrollment__in=mine))),
+    }
+
+
+def _people(rows: dict, program, is_host: bool) -> list[dict]:
     """Everyone on the trip as `services.trips.participants` lists them (trainees first, in
     the enrolments' order, then the host's staff), each trainee marked with whether this
     reader may see them (always for the host's people)."""
-    trainees = Enrollment.objects.filter(trips=trip.pk)
-    if not is_host:
-        trainees = trainees.annotate(
-            visible=Exists(
-                Enrollment.objects.visible_to(user).filter(program=program, pk=OuterRef("pk"))
-            )
-        )
     people = [
         {
             "enrollment_id": e["pk"],
@@ -164,16 +245,7 @@ def _people(user, program, trip, is_host: bool) -> list[dict]:
             "affiliation": " ".join(filter(None, [e["municipality__name"], e["department"]])),
             "visible": is_host or e["visible"],
         }
-        for e in trainees.values(
-            "pk",
-            "trainee_id",
-            "trainee__family_name",
-            "trainee__given_name",
-            "trainee__email",
-            "municipality__name",
-            "department",
-            *(() if is_host else ("visible",)),
-        )
+        for e in rows["trainees"]
     ]
     host_name = program.host.name
     people += [
@@ -184,11 +256,18 @@ def _people(user, program, trip, is_host: bool) -> list[dict]:
             "affiliation": host_name,
             "visible": is_host,
         }
-        for u in User.objects.filter(trips=trip.pk).values(
-            "pk", "family_name", "given_name", "email"
-        )
+        for u in rows["staff"]
     ]
     return people
+
+
+def _reports(reports):
+    return reports.exclude(status=TripReportStatus.DRAFT).values(
+        "pk", "enrollment_id", "status", "submitted_at"
+    )
+
+
+HOST_REPORTS = CompiledQuery(lambda trip: _reports(TripReport.objects.filter(trip=trip)))
 
 
 def trip_context(user, program, trip, destinations) -> dict:
@@ -196,11 +275,9 @@ def trip_context(user, program, trip, destinations) -> dict:
     is_host = access.works_for_host(user, program)
     can_edit = access.can_edit_program(user, program)
     host_name = program.host.name
-    people = _people(user, program, trip, is_host)
+    rows = _rows(user, program, trip, is_host)
+    people = _people(rows, program, is_host)
     mine = [p for p in people if p["user_id"] == user.pk]
-    reports = TripReport.objects.filter(trip=trip.pk)
-    if not is_host:
-        reports = TripReport.objects.visible_to(user).filter(trip=trip.pk)
     statuses = labels(TripReportStatus)
     report_url = url_by_pk("trip_report_detail", program.pk, trip.pk)
     found = {
@@ -210,16 +287,14 @@ def trip_context(user, program, trip, destinations) -> dict:
             "status_label": statuses[r["status"]],
             "submitted_at": fmt.moment(r["submitted_at"]) if r["submitted_at"] else "",
         }
-        for r in reports.exclude(status=TripReportStatus.DRAFT).values(
-            "pk", "enrollment_id", "status", "submitted_at"
-        )
+        for r in rows["reports"]
     }
     report_rows = [
         {"name": p["name"], "report": found.get(p["enrollment_id"])}
         for p in people
         if p["enrollment_id"] is not None and p["visible"] and p["user_id"] != user.pk
     ]
-    lines = _lines(user, program, trip, is_host)
+    lines = _lines(rows["lines"])
     return {
         "program": program,
         "trip": {
@@ -232,8 +307,8 @@ def trip_context(user, program, trip, destinations) -> dict:
             "lodging": trip.lodging or "—",
         },
         "people": [p for p in people if p["visible"]],
-        "legs": _legs(fmt, program, trip, can_edit),
-        "seminars": _seminars(fmt, user, program, trip),
+        "legs": _legs(fmt, rows["legs"], program, trip, can_edit),
+        "seminars": _seminars(fmt, rows["seminars"], program),
         **_expenses(lines, program, trip, host_name),
         "report_rows": report_rows,
         "can_edit": can_edit,
@@ -243,7 +318,22 @@ def trip_context(user, program, trip, destinations) -> dict:
     }
 
 
-def _legs(fmt: Formats, program, trip, can_edit: bool) -> list[dict]:
+LEG_FIELDS = (
+    "pk",
+    "mode",
+    "origin_place",
+    "destination",
+    "depart_at",
+    "arrive_at",
+    "service",
+    "fare",
+    "notes",
+)
+TRIP_LEGS = CompiledQuery(lambda trip: Leg.objects.filter(trip=trip).values(*LEG_FIELDS))
+
+
+def _legs(fmt: Formats, legs: list[dict], program, trip, can_edit: bool) -> list[dict]:
+    """The legs, the same for every reader of a trip they may see."""
     modes = labels(Mode)
     edit_url = url_by_pk("leg_edit", program.pk, trip.pk)
     return [
@@ -258,21 +348,18 @@ def _legs(fmt: Formats, program, trip, can_edit: bool) -> list[dict]:
             else modes[leg["mode"]],
             "fare": yen(leg["fare"]),
         }
-        for leg in Leg.objects.filter(trip=trip.pk).values(
-            "pk",
-            "mode",
-            "origin_place",
-            "destination",
-            "depart_at",
-            "arrive_at",
-            "service",
-            "fare",
-            "notes",
-        )
+        for leg in legs
     ]
 
 
-def _seminars(fmt: Formats, user, program, trip) -> list[dict]:
+HOST_TRIP_SEMINARS = CompiledQuery(
+    lambda program, trip: Seminar.objects.filter(program_id=program, trip=trip).values(
+        *SEMINAR_FIELDS, "partner"
+    )
+)
+
+
+def _seminars(fmt: Formats, seminars: list[dict], program) -> list[dict]:
     kinds = labels(SeminarKind)
     url = url_by_pk("seminar_detail", program.pk)
     return [
@@ -283,9 +370,7 @@ def _seminars(fmt: Formats, user, program, trip) -> list[dict]:
                 filter(None, [seminar_when(fmt, s), kinds[s["kind"]], s["venue"], s["partner"]])
             ),
         }
-        for s in trip_access.seminars_for(user, program)
-        .filter(trip=trip.pk)
-        .values(*SEMINAR_FIELDS, "partner")
+        for s in seminars
     ]
 
 
@@ -309,15 +394,18 @@ LINE_FIELDS = (
 )
 
 
-def _lines(user, program, trip, is_host: bool) -> list[dict]:
+def _line_rows(expenses):
+    return expenses.order_by(
+        "enrollment__trainee__family_name_kana", "staff__family_name_kana", "leg", "pk"
+    ).values(*LINE_FIELDS)
+
+
+HOST_LINES = CompiledQuery(lambda trip: _line_rows(Expense.objects.filter(trip=trip)))
+
+
+def _lines(rows: list[dict]) -> list[dict]:
     """The trip's expense lines as `services.expenses.lines` orders them, each with its
     person's name; a reader outside the host sees the lines of the trainees they may see."""
-    qs = Expense.objects.filter(trip=trip.pk).order_by(
-        "enrollment__trainee__family_name_kana", "staff__family_name_kana", "leg", "pk"
-    )
-    if not is_host:
-        qs = qs.filter(enrollment__in=Enrollment.objects.visible_to(user).filter(program=program))
-    rows = list(qs.values(*LINE_FIELDS))
     for row in rows:
         if row["enrollment_id"]:
             row["person"] = (

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from config.jinja2 import url_by_pk
 from programs import access
 from programs import cache as kenshu_cache
-from programs.compiled import CompiledQuery
+from programs.compiled import CompiledQuery, run_together
 from programs.models import Activity, Enrollment, Municipality, Status
 
 from . import access as trainee_access
+from .answers import WAITING_FOR_REVIEW
 from .cells import DayLabels, Escape, display_name
 from .forms import SurveySettingsForm
 from .models import (
@@ -467,11 +468,15 @@ def _matrix_context(request, program) -> dict:
     `DailyReflection.objects.states_visible_to` give them: the queries name the program
     instead of repeating those scoped subqueries. Drafts show as a state, never as a link."""
     weekend = any(day.weekday() >= 5 for day in program.days)
-    activity_dates = {day for (day,) in LIVE_ACTIVITY_DATES.rows(program.pk)} if weekend else set()
-    days = reflection_days(program, activity_dates)
     # One row per (enrolment, reflection); an enrolment without reflections gives one row
-    # with no reflection. Both queries are compiled once per connection (programs.compiled).
-    found = MATRIX_ROWS.rows(program.pk)
+    # with no reflection. Both queries are compiled once per connection (programs.compiled)
+    # and sent together (one round trip on PostgreSQL).
+    pending = [MATRIX_ROWS.later(program.pk)]
+    if weekend:
+        pending.append(LIVE_ACTIVITY_DATES.later(program.pk))
+    found, *dates = run_together(pending)
+    activity_dates = {day for (day,) in dates[0]} if dates else set()
+    days = reflection_days(program, activity_dates)
     enrollments: dict[int, list] = {}
     for pk, family, given, email, municipality, r_pk, r_date, status, late, comments in found:
         entry = enrollments.get(pk)
@@ -525,17 +530,23 @@ def _matrix_context(request, program) -> dict:
     }
 
 
+INBOX_PAGE = 50  # reflections a page, oldest waiting first
+
+
 def reflection_inbox(request):
-    """New submissions across the host's programs, oldest waiting first."""
+    """New submissions across the host's programs, oldest waiting first, fifty a page."""
     host_ids = access.host_ids_of(request.user)
     if not host_ids:
         raise Http404
+    number = request.GET.get("page", "1")
+    number = int(number) if number.isdigit() and len(number) < 6 else 1
     content = kenshu_cache.cached_render(
         request,
         "trainees/reflection_inbox_content.html",
-        lambda: _inbox_context(host_ids),
+        lambda: _inbox_context(host_ids, number),
         kind="reflection-inbox",
         scopes=kenshu_cache.host_page_scopes(host_ids, "week", "trainees"),
+        parts=(number,),
     )
     return render(request, "trainees/reflection_inbox.html", {"content": content})
 
@@ -565,20 +576,31 @@ def _inbox_rows(host_ids: list[int]):
             "enrollment__municipality__name",
             "enrollment__program__title",
             Coalesce(Subquery(comments, output_field=IntegerField()), 0),
-        )[:200]
+        )
     )
 
 
-INBOX_ROWS = CompiledQuery(_inbox_rows)  # compiled once per connection (programs.compiled)
+# The first page, and the count of all waiting, compiled once per connection
+# (programs.compiled) and sent together; the other pages through the ORM.
+INBOX_FIRST_PAGE = CompiledQuery(lambda hosts: _inbox_rows(hosts)[:INBOX_PAGE])
 
 
-def _inbox_context(host_ids) -> dict:
-    """The oldest 200 submitted (not yet reviewed) reflections of the person's hosts'
-    programs. `host_ids` are the hosts the person works for (read from the database on this
-    request): every submitted reflection of their programs is one
-    `DailyReflection.objects.visible_to` gives them, so the query names the hosts instead of
-    repeating the scoped subqueries. Only the columns printed are fetched (no text)."""
-    waiting = INBOX_ROWS.rows(sorted(host_ids))
+def _inbox_context(host_ids, number: int) -> dict:
+    """A page of the submitted (not yet reviewed) reflections of the person's hosts'
+    programs, oldest first, and how many wait in all. `host_ids` are the hosts the person
+    works for (read from the database on this request): every submitted reflection of their
+    programs is one `DailyReflection.objects.visible_to` gives them, so the queries name the
+    hosts instead of repeating the scoped subqueries. Only the columns printed are fetched
+    (no text). A page past the last shows the last."""
+    hosts = sorted(host_ids)
+    counted, waiting = run_together(
+        [WAITING_FOR_REVIEW.later(hosts), INBOX_FIRST_PAGE.later(hosts)]
+    )
+    paginator = Paginator([], INBOX_PAGE)
+    paginator.count = sum(n for (n,) in counted)
+    page = paginator.get_page(number)
+    if page.number > 1:
+        waiting = list(_inbox_rows(hosts)[page.start_index() - 1 : page.end_index()])
     detail_url = url_by_pk("reflection_detail")
     labels = DayLabels()
     zone = timezone.get_current_timezone()
@@ -601,7 +623,7 @@ def _inbox_context(host_ids) -> dict:
                 n,
             )
         )
-    return {"rows": rows}
+    return {"rows": rows, "page": page, "total": paginator.count}
 
 
 def supervisor_reflections(request):

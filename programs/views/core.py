@@ -22,7 +22,7 @@ from config.jinja2 import url_by_pk
 
 from .. import access, registry
 from .. import cache as kenshu_cache
-from ..compiled import CompiledQuery
+from ..compiled import CompiledQuery, run_together
 from ..forms import AcceptInvitationForm, InvitationForm, LanguageForm
 from ..health import health_status
 from ..models import (
@@ -140,16 +140,18 @@ def _dashboard_context(request) -> dict:
     today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     next_sunday = monday + timedelta(days=13)
-    hosts = [
-        {"pk": pk, "name": name, "member_count": n}
-        for pk, name, n in DASHBOARD_HOSTS.rows(host_ids)
-    ]
-    counts = dict(DASHBOARD_COUNTS.rows(host_ids, today))
-    upcoming = [
-        dict(zip(UPCOMING_FIELDS, row, strict=True))
-        for row in DASHBOARD_UPCOMING.rows(host_ids, today, monday, next_sunday)
-    ]
-    on_site = DASHBOARD_ON_SITE.rows(host_ids, today)
+    # Sent together: one round trip on PostgreSQL.
+    host_rows, count_rows, upcoming_rows, on_site = run_together(
+        [
+            DASHBOARD_HOSTS.later(host_ids),
+            DASHBOARD_COUNTS.later(host_ids, today),
+            DASHBOARD_UPCOMING.later(host_ids, today, monday, next_sunday),
+            DASHBOARD_ON_SITE.later(host_ids, today),
+        ]
+    )
+    hosts = [{"pk": pk, "name": name, "member_count": n} for pk, name, n in host_rows]
+    counts = dict(count_rows)
+    upcoming = [dict(zip(UPCOMING_FIELDS, row, strict=True)) for row in upcoming_rows]
     this_week, next_week = _("this week"), _("next week")
     detail, week = url_by_pk("program_detail"), url_by_pk("week_grid")
     return {

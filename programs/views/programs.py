@@ -16,7 +16,7 @@ from config.jinja2 import url_by_pk
 
 from .. import access, registry
 from .. import cache as kenshu_cache
-from ..compiled import CompiledQuery
+from ..compiled import CompiledQuery, run_together
 from ..forms_programs import (
     EnrollForm,
     InviteTraineeForm,
@@ -104,8 +104,11 @@ def _years(programs):
     return programs.order_by().values_list("fiscal_year").annotate(n=Count("pk"))
 
 
+PAGE_ORDER = ("-start_date", "title", "pk")  # the pk last: one order, whichever query asks
+
+
 def _page_rows(programs, today):
-    return programs.with_effective_status(today).order_by("-start_date", "title")
+    return programs.with_effective_status(today).order_by(*PAGE_ORDER)
 
 
 def _trainees(enrollments, program_ids):
@@ -128,7 +131,14 @@ HOST_FIRST_PAGE = CompiledQuery(
         *ROW_FIELDS
     )[:PAGE_SIZE]
 )
-PAGE_TRAINEES = CompiledQuery(lambda ids: _trainees(Enrollment.objects.all(), ids))
+# The first page's trainees, its programs chosen again in a subquery, so that the four
+# queries go to the database together (one round trip on PostgreSQL).
+FIRST_PAGE_TRAINEES = CompiledQuery(
+    lambda hosts: _trainees(
+        Enrollment.objects.all(),
+        Program.objects.filter(host_id__in=hosts).order_by(*PAGE_ORDER).values("pk")[:PAGE_SIZE],
+    )
+)
 HOST_MUNICIPALITIES = CompiledQuery(
     lambda hosts: _municipalities(
         Enrollment.objects.filter(program__host_id__in=hosts)
@@ -177,15 +187,21 @@ def _program_list_context(request) -> dict:
 
 
 def _first_page_for_hosts(request, hosts: list[int], today) -> dict:
-    per_year = dict(HOST_YEARS.rows(hosts))
+    year_rows, page_rows, trainees, options = run_together(
+        [
+            HOST_YEARS.later(hosts),
+            HOST_FIRST_PAGE.later(hosts, today),
+            FIRST_PAGE_TRAINEES.later(hosts),
+            HOST_MUNICIPALITIES.later(hosts),
+        ]
+    )
+    per_year = dict(year_rows)
     years = sorted(per_year, reverse=True)
     form = ProgramFilterForm(None, years=years, municipalities=Municipality.objects.none())
     paginator = Paginator([], PAGE_SIZE)
     paginator.count = sum(per_year.values())
     page = paginator.get_page(1)
-    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in HOST_FIRST_PAGE.rows(hosts, today)]
-    trainees = PAGE_TRAINEES.rows([p["pk"] for p in rows]) if rows else []
-    options = HOST_MUNICIPALITIES.rows(hosts)
+    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in page_rows]
     return _list_context(request, form, years, rows, trainees, options, page)
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .. import access
 from .. import cache as kenshu_cache
-from ..compiled import CompiledQuery
+from ..compiled import CompiledQuery, run_together
 from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
 from ..models import Activity, ActivityKind, Enrollment
 from ..registry import origin_of
@@ -97,7 +97,10 @@ def _host_week(program):
     """(activities, participant names) as the layout takes them, for the host's people."""
     activities = []
     n = len(ACTIVITY_FIELDS)
-    for row in HOST_WEEK.rows(program.pk):
+    week_rows, participant_rows = run_together(  # one round trip on PostgreSQL
+        [HOST_WEEK.later(program.pk), HOST_WEEK_PARTICIPANTS.later(program.pk)]
+    )
+    for row in week_rows:
         activity = SimpleNamespace(**dict(zip(ACTIVITY_FIELDS, row[:n], strict=True)))
         family, given, email = row[n:]
         activity.facilitator = (
@@ -107,7 +110,7 @@ def _host_week(program):
         )
         activities.append(activity)
     names: dict[int, list[str]] = {}
-    for activity_id, family, given, email in HOST_WEEK_PARTICIPANTS.rows(program.pk):
+    for activity_id, family, given, email in participant_rows:
         names.setdefault(activity_id, []).append(f"{family} {given}".strip() or email)
     return activities, {a.pk: "、".join(names.get(a.pk, [])) for a in activities if not a.for_all}
 

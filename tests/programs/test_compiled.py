@@ -155,3 +155,45 @@ def test_the_compiled_week_is_the_one_the_orm_gives(
     assert cells[0]["facilitator"] == staff.display_name
     assert cells[1]["participants"] == trainee.display_name  # the withdrawn one is gone
     assert cells[2]["participants"] == ""
+
+
+def test_queries_run_together_give_what_each_gives_alone(
+    host, other_host, django_assert_num_queries
+):
+    """run_together: one round trip on PostgreSQL (psycopg's pipeline), one query after
+    another on SQLite; the same rows and dicts either way, each query counted."""
+    from programs.compiled import run_together
+
+    programs = [ProgramFactory(host=h) for h in (host, other_host, host)]
+    by_host = CompiledQuery(
+        lambda hosts: Program.objects.filter(host_id__in=hosts).order_by("pk").values("pk", "title")
+    )
+    one = CompiledQuery(lambda pk: Program.objects.filter(pk=pk).values_list("pk", "start_date"))
+    alone = [by_host.dicts([host.pk]), one.rows(programs[1].pk), by_host.dicts([other_host.pk])]
+    with django_assert_num_queries(3):
+        together = run_together(
+            [
+                by_host.later([host.pk], dicts=True),
+                one.later(programs[1].pk),
+                by_host.later([other_host.pk], dicts=True),
+            ]
+        )
+    assert together == alone
+    assert [row["pk"] for row in together[0]] == [programs[0].pk, programs[2].pk]
+    assert isinstance(together[1][0][1], date)
+
+
+def test_a_failing_query_among_others_raises_the_databases_error_and_leaves_it_usable(program):
+    from django.db import DatabaseError, transaction
+
+    from programs.compiled import run_together
+
+    good = CompiledQuery(lambda pk: Program.objects.filter(pk=pk).values_list("pk"))
+    bad = CompiledQuery(
+        lambda pk: (
+            Program.objects.filter(pk=pk).extra(select={"x": "no_such_column"}).values_list("x")
+        )
+    )
+    with pytest.raises(DatabaseError), transaction.atomic():
+        run_together([good.later(program.pk), bad.later(program.pk)])
+    assert good.rows(program.pk) == [(program.pk,)]

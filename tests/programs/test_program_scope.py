@@ -146,3 +146,27 @@ def test_a_host_person_who_also_supervises_sees_both_kinds_of_program(
     assert after == titles
     outsider.refresh_from_db()
     assert set(programs_for(outsider).values_list("title", flat=True)) == titles
+
+
+def test_the_list_pages_fifty_at_a_time_and_the_next_page_keeps_the_filter(
+    client, coordinator, host
+):
+    from programs.models import Program
+
+    from ..factories import ProgramFactory
+
+    ProgramFactory.create_batch(53, host=host, title="ページ送りの研修")
+    client.force_login(coordinator)
+    url = reverse("program_list")
+    first = client.get(url).content.decode()
+    assert first.count("ページ送りの研修") == 50 and "1 / 2" in first
+    assert 'href="?page=2"' in first and "前へ" not in first
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert second.count("ページ送りの研修") == 3 and 'href="?page=1"' in second
+    filtered = client.get(url, {"q": "ページ送り", "fiscal_year": "2026"}).content.decode()
+    assert filtered.count("ページ送りの研修") == 50
+    assert (
+        'href="?q=%E3%83%9A%E3%83%BC%E3%82%B8%E9%80%81%E3%82%8A&amp;fiscal_year=2026&amp;page=2"'
+        in (filtered)
+    )
+    assert Program.objects.filter(host=host).count() == 53
