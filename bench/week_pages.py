@@ -295,7 +295,7 @@ def page_paths(program: int, trip: int) -> dict[str, str]:
         "week grid": f"/programs/{program}/week/",
         "dashboard": "/host/",
         "reflection matrix (10×5)": f"/programs/{program}/reflections/",
-        "new reflections (200 rows)": "/reflections/new/",
+        "new reflections (50 of 500)": "/reflections/new/",
         "interviews (list)": f"/programs/{program}/interviews/",
         "trips (list)": f"/programs/{program}/trips/",
         "trip page (10×7 legs)": f"/programs/{program}/trips/{trip}/",

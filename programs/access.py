@@ -162,7 +162,11 @@ PROGRAM_WITH_HOST = CompiledQuery(
 def _program_with_host(pk: int) -> Program | None:
     """`Program.objects.select_related("host").filter(pk=pk).first()`, read on every program
     page, through a query compiled once per connection (programs.compiled)."""
-    rows = PROGRAM_WITH_HOST.rows(pk)
+    return program_from_rows(PROGRAM_WITH_HOST.rows(pk))
+
+
+def program_from_rows(rows: list[tuple]) -> Program | None:
+    """The program (and its host) of PROGRAM_WITH_HOST's rows: None where there is none."""
     if not rows:
         return None
     n = len(PROGRAM_FIELDS)

@@ -158,6 +158,22 @@ HOST_TRIP = CompiledQuery(
 )
 
 
+def program_and_trip(user, pk: int, trip_pk: int):
+    """(program, trip, destinations) for the trip page, 404 outside the person's scope. For
+    the host's people the program and the trip are asked for together (one round trip on
+    PostgreSQL), and the trip kept only if the program is one of their hosts'; anyone else,
+    and anyone the guess was wrong for, goes the ordinary way."""
+    if access.roles_of(user)["host_ids"]:
+        program_rows, trip_rows = run_together(
+            [access.PROGRAM_WITH_HOST.later(pk), HOST_TRIP.later(pk, trip_pk, dicts=True)]
+        )
+        program = access.program_from_rows(program_rows)
+        if program is not None and access.works_for_host(user, program):
+            return (program, *_trip_from_rows(program, trip_rows))
+    program = access.get_program_for_user(user, pk)
+    return (program, *find_trip(user, program, trip_pk))
+
+
 def find_trip(user, program, trip_pk: int):
     """(trip, destinations): the trip in the person's scope (None outside it), with its
     destinations named as `str(municipality)` does, in one query."""
@@ -165,6 +181,10 @@ def find_trip(user, program, trip_pk: int):
         rows = HOST_TRIP.dicts(program.pk, trip_pk)
     else:
         rows = list(_trip_rows(trip_access.trips_for(user, program).filter(pk=trip_pk)))
+    return _trip_from_rows(program, rows)
+
+
+def _trip_from_rows(program, rows: list[dict]):
     if not rows:
         return None, []
     trip = Trip(program=program, **{name: rows[0][name] for name in TRIP_FIELDS})
@@ -424,17 +444,16 @@ def _lines(rows: list[dict]) -> list[dict]:
 
 
 def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
-    """The participant × category matrix, the lines, and the totals per payer and per
-    paying municipality, as `services.expenses` (by_category, rows, totals) compute them."""
+    """The participant × category matrix and the totals per payer and per paying
+    municipality, as `services.expenses` (by_category, totals) compute them; the lines
+    themselves are on their own page (`lines_context`)."""
     categories = list(ExpenseCategory)
     column = {c.value: i for i, c in enumerate(categories)}
     category_labels = [str(c.label) for c in categories]
-    edit_url = url_by_pk("expense_edit", program.pk, trip.pk)
     matrix: dict[tuple, dict] = {}
     per_payer: dict[tuple, list] = {}
     per_municipality: dict[int, list] = {}
     municipality_labels: dict[int, str] = {}
-    shown = []
     total = 0
     for line in lines:
         amount = line["amount"]
@@ -462,17 +481,6 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
                 )
             per_payer.setdefault(("m", muni), [label, 0])[1] += amount
             per_municipality.setdefault(muni, [label, 0])[1] += amount
-        shown.append(
-            {
-                "edit_url": edit_url(line["pk"]),
-                "person": line["person"],
-                "municipality": line["municipality"],
-                "category": category_labels[column[line["category"]]],
-                "note": line["note"],
-                "payer": host_name if host_pays else line["municipality"],
-                "amount": yen(amount),
-            }
-        )
     ordered = sorted(matrix.values(), key=lambda row: (row["municipality"] == "", row["name"]))
     for row in ordered:
         row["total"] = yen(sum(row["amounts"]))
@@ -480,7 +488,7 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
     for row in ordered:
         row["amounts"] = [yen(a) if a else "" for a in row["amounts"]]
     return {
-        "lines": shown,
+        "line_count": len(lines),
         "matrix": {
             "categories": category_labels,
             "rows": ordered,
@@ -491,4 +499,46 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
         "per_municipality": [
             (name, yen(a)) for name, a in sorted(tuple(v) for v in per_municipality.values())
         ],
+    }
+
+
+# The expense lines page ---------------------------------------------------------------------
+
+
+def lines_context(user, program, trip) -> dict:
+    """Every expense line of the trip the person may see (the host's people: all; anyone
+    else: their trainees'), in the order of the CSV, each a row of ready strings."""
+    is_host = access.works_for_host(user, program)
+    if is_host:
+        rows = HOST_LINES.dicts(trip.pk)
+    else:
+        mine = Enrollment.objects.visible_to(user).filter(program=program)
+        rows = list(_line_rows(Expense.objects.filter(trip=trip.pk, enrollment__in=mine)))
+    categories = labels(ExpenseCategory)
+    can_edit = access.can_edit_program(user, program)
+    edit_url = url_by_pk("expense_edit", program.pk, trip.pk)
+    host_name = program.host.name
+    total = 0
+    shown = []
+    for line in _lines(rows):
+        total += line["amount"]
+        shown.append(
+            {
+                "pk": line["pk"],
+                "edit_url": edit_url(line["pk"]) if can_edit else "",
+                "person": line["person"],
+                "municipality": line["municipality"],
+                "category": categories[line["category"]],
+                "note": line["note"],
+                "payer": host_name if line["payer"] == Payer.HOST else line["municipality"],
+                "amount": yen(line["amount"]),
+            }
+        )
+    return {
+        "program": program,
+        "trip": trip,
+        "lines": shown,
+        "total": yen(total),
+        "can_edit": can_edit,
+        "is_host": is_host,
     }

@@ -13,6 +13,7 @@ urlpatterns = [
     path(trip + "legs/new/", views.leg_edit, name="leg_new"),
     path(trip + "legs/<int:leg_pk>/", views.leg_edit, name="leg_edit"),
     path(trip + "legs/<int:leg_pk>/delete/", views.leg_delete, name="leg_delete"),
+    path(trip + "expenses/", views.trip_expenses, name="trip_expenses"),
     path(trip + "expenses/new/", views.expense_edit, name="expense_new"),
     path(trip + "expenses/<int:expense_pk>/", views.expense_edit, name="expense_edit"),
     path(trip + "expenses/<int:expense_pk>/delete/", views.expense_delete, name="expense_delete"),

@@ -167,8 +167,7 @@ def trip_detail(request, pk: int, trip_pk: int):
     """The trip page. Who may see it is decided from the database on every request (the
     trip is found in the person's scope, with its destinations, in one query); only what
     it shows is kept rendered, per person, until this program's trips or week change."""
-    program = access.get_program_for_user(request.user, pk)
-    trip, destinations = trip_pages.find_trip(request.user, program, trip_pk)
+    program, trip, destinations = trip_pages.program_and_trip(request.user, pk, trip_pk)
     if trip is None:
         raise Http404  # outside the person's scope
     html = kenshu_cache.cached_render(
@@ -183,6 +182,20 @@ def trip_detail(request, pk: int, trip_pk: int):
         request,
         "seminars/trip_detail.html",
         {"program": program, "title": trip.purpose, "content": html},
+    )
+
+
+def trip_expenses(request, pk: int, trip_pk: int):
+    """The trip's expense lines, one by one (the trip page shows their sums): the host's
+    people see every line, a trainee their own, a supervisor their municipality's."""
+    program = access.get_program_for_user(request.user, pk)
+    trip, _destinations = trip_pages.find_trip(request.user, program, trip_pk)
+    if trip is None:
+        raise Http404  # outside the person's scope
+    return render(
+        request,
+        "seminars/trip_expenses.html",
+        {**trip_pages.lines_context(request.user, program, trip), "title": _("Expense lines")},
     )
 
 
@@ -259,7 +272,9 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
             trip, expense_services.ExpensePlan(**data), by=request.user, expense=expense
         ),
         done=_("Expense saved."),
-        to=lambda _line: f"{trip_url(program, trip)}#expenses",
+        to=lambda line: (
+            lines_url(program, trip, line) if expense else f"{trip_url(program, trip)}#expenses"
+        ),
     )
     return saved or _form_page(
         request,
@@ -267,7 +282,7 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
         title=_("Change an expense") if expense else _("Add an expense"),
         program=program,
         trip=trip,
-        back=("trip_detail", program.pk, trip.pk),
+        back=("trip_expenses" if expense else "trip_detail", program.pk, trip.pk),
         submit=_("Save the expense"),
         delete_url=("expense_delete", program.pk, trip.pk, expense.pk)
         if expense and not expense.leg_id
@@ -277,6 +292,12 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
 
 def trip_url(program, trip) -> str:
     return reverse("trip_detail", args=[program.pk, trip.pk])
+
+
+def lines_url(program, trip, line=None) -> str:
+    """The expense lines page, at a line where one is named."""
+    url = reverse("trip_expenses", args=[program.pk, trip.pk])
+    return f"{url}#line-{line.pk}" if line else url
 
 
 @require_POST
@@ -289,7 +310,7 @@ def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Expense removed."))
-    return redirect(f"{trip_url(program, trip)}#expenses")
+    return redirect(lines_url(program, trip))
 
 
 # Seminars ----------------------------------------------------------------------------------

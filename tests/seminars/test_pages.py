@@ -324,6 +324,7 @@ SEMINAR_URLS = {
     "trip_list": (program_kw, (GET,), "program"),
     "trip_new": (program_kw, BOTH, "program"),
     "trip_detail": (trip_kw, (GET,), "object"),
+    "trip_expenses": (trip_kw, (GET,), "object"),
     "trip_edit": (trip_kw, BOTH, "object"),
     "leg_new": (trip_kw, BOTH, "object"),
     "leg_edit": (leg_kw, BOTH, "object"),
@@ -380,6 +381,7 @@ WRITE_VIEWS = [
 READ_VIEWS = [
     "trip_list",
     "trip_detail",
+    "trip_expenses",
     "seminar_detail",
     "material_download",
     "itinerary_print",
@@ -557,6 +559,7 @@ def test_same_program_but_not_on_the_trip_sees_no_trip_in_the_list(client, world
 ANONYMOUS_CASES = [
     ("trip_list", GET),
     ("trip_detail", GET),
+    ("trip_expenses", GET),
     ("leg_new", POST),
     ("leg_delete", POST),
     ("seminar_detail", GET),
@@ -636,6 +639,44 @@ def test_trainee_on_the_trip_reads_the_trip_and_its_seminar(client, world):
     assert world.second_trainee.display_name not in html
     assert client.get(url_of("seminar_detail", world)).status_code == 200
     assert client.get(url_of("material_download", world)).status_code == 200
+
+
+def test_the_lines_page_lists_each_line_the_reader_may_see(client, world):
+    """The trip page sums the lines and links to them; the lines page lists every line for
+    the host's people (the coordinator may open each), the trainee's own for the trainee."""
+    lines = Expense.objects.filter(trip=world.trip)
+    everyone = lines.count()
+    assert everyone > 2  # the leg's fare for each traveller, and the typed 日当
+    client.force_login(world.coordinator)
+    trip_page = client.get(url_of("trip_detail", world)).content.decode()
+    assert f'href="{url_of("trip_expenses", world)}">明細 {everyone}行をすべて見る' in trip_page
+    page = client.get(url_of("trip_expenses", world)).content.decode()
+    assert page.count('<tr id="line-') == everyone
+    for line in lines:
+        edit = reverse("expense_edit", kwargs={**trip_kw(world), "expense_pk": line.pk})
+        assert f'<tr id="line-{line.pk}">' in page and f'href="{edit}"' in page
+    assert world.second_trainee.display_name in page and "¥4,400" in page
+    client.force_login(world.staff)
+    page = client.get(url_of("trip_expenses", world)).content.decode()
+    assert page.count('<tr id="line-') == everyone and "/expenses/" + str(world.expense.pk) not in (
+        page
+    )
+    client.force_login(world.trainee)
+    page = client.get(url_of("trip_expenses", world)).content.decode()
+    own = lines.filter(enrollment=world.enrollment).count()
+    assert 0 < own < everyone and page.count('<tr id="line-') == own
+    assert world.second_trainee.display_name not in page
+
+
+def test_a_changed_line_goes_back_to_the_lines_page_a_new_one_to_the_trip(client, world):
+    client.force_login(world.coordinator)
+    kw = {**trip_kw(world), "expense_pk": world.expense.pk}
+    response = client.post(reverse("expense_edit", kwargs=kw), POST_DATA["expense_edit"](world))
+    assert response["Location"] == f"{url_of('trip_expenses', world)}#line-{world.expense.pk}"
+    response = client.post(url_of("expense_new", world), POST_DATA["expense_new"](world))
+    assert response["Location"] == f"{url_of('trip_detail', world)}#expenses"
+    response = client.post(reverse("expense_delete", kwargs=kw))
+    assert response["Location"] == url_of("trip_expenses", world)
 
 
 @pytest.mark.parametrize("asks_for", ["own", "other"])
@@ -1002,3 +1043,14 @@ def test_expense_amount_must_be_whole_non_negative_yen(client, world, amount, me
     assert 'value="タクシー代"' in html
     assert f'value="e{world.enrollment.pk}" selected' in html
     assert snapshot() == before
+
+
+def test_a_trip_asked_for_under_another_program_of_its_host_is_not_found(client, world):
+    """The trip page asks for the program and the trip together for the host's people: the
+    trip must be the program's, whichever program of the host is in the address."""
+    other = ProgramFactory(host=world.host, title="同じホストの別の研修")
+    client.force_login(world.coordinator)
+    for name in ("trip_detail", "trip_expenses"):
+        url = reverse(name, kwargs={"pk": other.pk, "trip_pk": world.trip.pk})
+        assert client.get(url).status_code == 404
+        assert client.get(url_of(name, world)).status_code == 200
