@@ -8,7 +8,7 @@ reports; the seminars they may see). For the host's people, who read these pages
 query is compiled once per connection (`programs.compiled`): building them cost more than
 running them."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
@@ -227,7 +227,7 @@ def _rows(user, program, trip, is_host: bool) -> dict[str, list[dict]]:
                         HOST_REPORTS.later(trip.pk, dicts=True),
                         TRIP_LEGS.later(trip.pk, dicts=True),
                         HOST_TRIP_SEMINARS.later(program.pk, trip.pk, dicts=True),
-                        HOST_LINES.later(trip.pk, dicts=True),
+                        HOST_LINE_SUMS.later(trip.pk, dicts=True),
                     ]
                 ),
                 strict=True,
@@ -248,7 +248,7 @@ def _rows(user, program, trip, is_host: bool) -> dict[str, list[dict]]:
             .filter(trip=trip.pk)
             .values(*SEMINAR_FIELDS, "partner")
         ),
-        "lines": list(_line_rows(Expense.objects.filter(trip=trip.pk, enrollment__in=mine))),
+        "lines": list(_line_sums(Expense.objects.filter(trip=trip.pk, enrollment__in=mine))),
     }
 
 
@@ -423,6 +423,16 @@ def _line_rows(expenses):
 HOST_LINES = CompiledQuery(lambda trip: _line_rows(Expense.objects.filter(trip=trip)))
 
 
+def _line_sums(expenses):
+    """The lines summed per person, category and payer (with how many lines each), all the
+    trip page's sums need: a few rows per person however many legs."""
+    fields = [name for name in LINE_FIELDS if name not in ("pk", "note")]
+    return expenses.order_by().values(*fields).annotate(sum=Sum("amount"), lines=Count("pk"))
+
+
+HOST_LINE_SUMS = CompiledQuery(lambda trip: _line_sums(Expense.objects.filter(trip=trip)))
+
+
 def _lines(rows: list[dict]) -> list[dict]:
     """The trip's expense lines as `services.expenses.lines` orders them, each with its
     person's name; a reader outside the host sees the lines of the trainees they may see."""
@@ -445,8 +455,9 @@ def _lines(rows: list[dict]) -> list[dict]:
 
 def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
     """The participant × category matrix and the totals per payer and per paying
-    municipality, as `services.expenses` (by_category, totals) compute them; the lines
-    themselves are on their own page (`lines_context`)."""
+    municipality, as `services.expenses` (by_category, totals) compute them, from the lines
+    summed per person, category and payer (`_line_sums`); the lines themselves are on their
+    own page (`lines_context`)."""
     categories = list(ExpenseCategory)
     column = {c.value: i for i, c in enumerate(categories)}
     category_labels = [str(c.label) for c in categories]
@@ -456,7 +467,7 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
     municipality_labels: dict[int, str] = {}
     total = 0
     for line in lines:
-        amount = line["amount"]
+        amount = line["sum"]
         total += amount
         enrollment_id = line["enrollment_id"]
         key = ("e", enrollment_id) if enrollment_id else ("s", line["staff_id"])
@@ -488,7 +499,7 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
     for row in ordered:
         row["amounts"] = [yen(a) if a else "" for a in row["amounts"]]
     return {
-        "line_count": len(lines),
+        "line_count": sum(line["lines"] for line in lines),
         "matrix": {
             "categories": category_labels,
             "rows": ordered,
