@@ -132,7 +132,11 @@ class DailyReflection(models.Model):
                 name="reflection_rating_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["status", "submitted_at"])]
+        # The inbox walks the submitted ones in its order (oldest first, the id settling ties)
+        # and stops at a page.
+        indexes = [
+            models.Index(fields=["status", "submitted_at", "id"], name="reflection_waiting_order")
+        ]
 
     def __str__(self) -> str:
         return f"{self.enrollment.trainee} {self.date:%Y-%m-%d}"
