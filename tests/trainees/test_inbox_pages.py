@@ -75,9 +75,10 @@ def test_reviewing_moves_the_next_reflection_onto_the_first_page(
     assert shown(html) == ids[1:51] and "確認待ち 50 件" in html
 
 
-@pytest.mark.parametrize("page", ["1", "2"])
+# (Not named "page": that is Playwright's fixture, and would make this a browser test.)
+@pytest.mark.parametrize("number", ["1", "2"])
 def test_each_page_costs_the_same_queries_whatever_the_rows(
-    client, coordinator, running, tagawa, page
+    client, coordinator, running, tagawa, number
 ):
     client.force_login(coordinator)
     counts = []
@@ -85,6 +86,6 @@ def test_each_page_costs_the_same_queries_whatever_the_rows(
         submitted(running, tagawa, trainees)
         cache.clear()
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(INBOX, {"page": page}).status_code == 200
+            assert client.get(INBOX, {"page": number}).status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
