@@ -188,8 +188,7 @@ def trip_detail(request, pk: int, trip_pk: int):
 def trip_expenses(request, pk: int, trip_pk: int):
     """The trip's expense lines, one by one (the trip page shows their sums): the host's
     people see every line, a trainee their own, a supervisor their municipality's."""
-    program = access.get_program_for_user(request.user, pk)
-    trip, _destinations = trip_pages.find_trip(request.user, program, trip_pk)
+    program, trip, _destinations = trip_pages.program_and_trip(request.user, pk, trip_pk)
     if trip is None:
         raise Http404  # outside the person's scope
     return render(
