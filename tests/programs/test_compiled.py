@@ -197,3 +197,16 @@ def test_a_failing_query_among_others_raises_the_databases_error_and_leaves_it_u
     with pytest.raises(DatabaseError), transaction.atomic():
         run_together([good.later(program.pk), bad.later(program.pk)])
     assert good.rows(program.pk) == [(program.pk,)]
+
+
+def test_postgresql_plans_a_prepared_query_once_for_any_values():
+    """With prepared statements on (the default), each connection asks PostgreSQL for one plan
+    per query, whatever its values: planning the new reflections' page cost more than
+    running it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no plan cache (DATABASE_URL is SQLite here)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
