@@ -61,6 +61,11 @@ def labels(choices) -> dict:
     return {value: str(label) for value, label in choices.choices}
 
 
+def display_name(family_name: str, given_name: str, email: str) -> str:
+    """`User.display_name` from the three columns of a `.values()` row."""
+    return f"{family_name} {given_name}".strip() or email
+
+
 def yen(amount) -> str:
     return f"¥{amount:,}"
 
@@ -203,6 +208,8 @@ PERSON_FIELDS = (
     "trainee__given_name",
     "trainee__email",
     "municipality__name",
+    "municipality_id",
+    "municipality__prefecture",
     "department",
 )
 STAFF_FIELDS = ("pk", "family_name", "given_name", "email")
@@ -260,8 +267,9 @@ def _people(rows: dict, program, is_host: bool) -> list[dict]:
         {
             "enrollment_id": e["pk"],
             "user_id": e["trainee_id"],
-            "name": f"{e['trainee__family_name']} {e['trainee__given_name']}".strip()
-            or e["trainee__email"],
+            "name": display_name(
+                e["trainee__family_name"], e["trainee__given_name"], e["trainee__email"]
+            ),
             "affiliation": " ".join(filter(None, [e["municipality__name"], e["department"]])),
             "visible": is_host or e["visible"],
         }
@@ -272,7 +280,7 @@ def _people(rows: dict, program, is_host: bool) -> list[dict]:
         {
             "enrollment_id": None,
             "user_id": u["pk"],
-            "name": f"{u['family_name']} {u['given_name']}".strip() or u["email"],
+            "name": display_name(u["family_name"], u["given_name"], u["email"]),
             "affiliation": host_name,
             "visible": is_host,
         }
@@ -314,7 +322,13 @@ def trip_context(user, program, trip, destinations) -> dict:
         for p in people
         if p["enrollment_id"] is not None and p["visible"] and p["user_id"] != user.pk
     ]
-    lines = _lines(rows["lines"])
+    lines = _named_sums(rows["lines"], rows)
+    if lines is None:
+        expenses = Expense.objects.filter(trip=trip.pk)
+        if not is_host:
+            mine = Enrollment.objects.visible_to(user).filter(program=program)
+            expenses = expenses.filter(enrollment__in=mine)
+        lines = _lines(list(_joined_sums(expenses)))
     return {
         "program": program,
         "trip": {
@@ -423,14 +437,49 @@ def _line_rows(expenses):
 HOST_LINES = CompiledQuery(lambda trip: _line_rows(Expense.objects.filter(trip=trip)))
 
 
-def _line_sums(expenses):
-    """The lines summed per person, category and payer (with how many lines each), all the
-    trip page's sums need: a few rows per person however many legs."""
+def _joined_sums(expenses):
+    """The lines summed per person, category and payer, with the people's names."""
     fields = [name for name in LINE_FIELDS if name not in ("pk", "note")]
     return expenses.order_by().values(*fields).annotate(sum=Sum("amount"), lines=Count("pk"))
 
 
+SUM_FIELDS = ("enrollment_id", "staff_id", "category", "payer")
+
+
+def _line_sums(expenses):
+    """The lines summed per person, category and payer (with how many lines each): a few
+    rows per person however many legs, from the expenses table alone (the names come from
+    the travellers, read beside it)."""
+    return expenses.order_by().values(*SUM_FIELDS).annotate(sum=Sum("amount"), lines=Count("pk"))
+
+
 HOST_LINE_SUMS = CompiledQuery(lambda trip: _line_sums(Expense.objects.filter(trip=trip)))
+
+
+def _named_sums(sums: list[dict], rows: dict) -> list[dict] | None:
+    """The sums with the names and municipalities `_lines` gives the joined rows, taken from
+    the travellers; None if a line is of someone no longer on the trip (the services never
+    leave one; only a hand in the database would)."""
+    trainees = {e["pk"]: e for e in rows["trainees"]}
+    staff = {u["pk"]: u for u in rows["staff"]}
+    for line in sums:
+        if line["enrollment_id"]:
+            e = trainees.get(line["enrollment_id"])
+            if e is None:
+                return None
+            line["person"] = display_name(
+                e["trainee__family_name"], e["trainee__given_name"], e["trainee__email"]
+            )
+            line["municipality"] = line["enrollment__municipality__name"] = e["municipality__name"]
+            line["enrollment__municipality_id"] = e["municipality_id"]
+            line["enrollment__municipality__prefecture"] = e["municipality__prefecture"]
+        else:
+            u = staff.get(line["staff_id"])
+            if u is None:
+                return None
+            line["person"] = display_name(u["family_name"], u["given_name"], u["email"])
+            line["municipality"] = ""
+    return sums
 
 
 def _lines(rows: list[dict]) -> list[dict]:
@@ -438,16 +487,15 @@ def _lines(rows: list[dict]) -> list[dict]:
     person's name; a reader outside the host sees the lines of the trainees they may see."""
     for row in rows:
         if row["enrollment_id"]:
-            row["person"] = (
-                f"{row['enrollment__trainee__family_name']} "
-                f"{row['enrollment__trainee__given_name']}".strip()
-                or row["enrollment__trainee__email"]
+            row["person"] = display_name(
+                row["enrollment__trainee__family_name"],
+                row["enrollment__trainee__given_name"],
+                row["enrollment__trainee__email"],
             )
             row["municipality"] = row["enrollment__municipality__name"]
         else:
-            row["person"] = (
-                f"{row['staff__family_name']} {row['staff__given_name']}".strip()
-                or row["staff__email"]
+            row["person"] = display_name(
+                row["staff__family_name"], row["staff__given_name"], row["staff__email"]
             )
             row["municipality"] = ""
     return rows

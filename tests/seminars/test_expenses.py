@@ -129,13 +129,17 @@ def test_two_people_of_the_same_name_are_two_rows(
     assert len(expense_services.by_category(lines)["rows"]) == 3
 
 
+@pytest.mark.parametrize("taken_off", [False, True], ids=["on the trip", "taken off by hand"])
 def test_the_trip_page_prints_the_totals_the_service_computes(
-    client, trip, first_leg, coordinator, enrollment, second_enrollment, staff, host
+    client, trip, first_leg, coordinator, enrollment, second_enrollment, staff, host, taken_off
 ):
-    """The trip page sums its lines itself (seminars/trip_pages.py, from `.values()` rows):
-    its totals per payer and per municipality, and the grand total, are the service's."""
+    """The trip page sums its lines itself (seminars/trip_pages.py, from `.values()` rows,
+    named from the travellers): its totals per payer and per municipality, the grand total
+    and each person's row are the service's, also for a line whose person was taken off the
+    trip behind the services' back."""
     import re
 
+    from django.core.cache import cache
     from django.urls import reverse
 
     from seminars.trip_pages import yen
@@ -143,9 +147,15 @@ def test_the_trip_page_prints_the_totals_the_service_computes(
     add(trip, coordinator, f"e{enrollment.pk}", "lodging", 10900)
     add(trip, coordinator, f"e{second_enrollment.pk}", "daily", 4400, payer="host")
     add(trip, coordinator, f"s{staff.pk}", "lodging", 10900, payer="host")
-    totals = expense_services.totals(expense_services.lines(trip), host.name)
+    if taken_off:
+        trip.trainees.through.objects.filter(enrollment=second_enrollment).delete()
+        cache.clear()
+    lines = expense_services.lines(trip)
+    totals = expense_services.totals(lines, host.name)
     client.force_login(coordinator)
     page = client.get(reverse("trip_detail", args=[trip.program_id, trip.pk])).content.decode()
+    for row in expense_services.by_category(lines)["rows"]:
+        assert f'<th scope="row">{row["name"]}' in page
 
     def facts(heading):
         section = page.split(f"<h3>{heading}</h3>", 1)[1].split("</dl>", 1)[0]
