@@ -78,3 +78,22 @@ def test_the_demo_week_is_running_today_and_a_past_program_is_finished():
     assert set(other.enrollments.values_list("trainee__email", flat=True)) == {
         "other-trainee@example.com"
     }
+
+
+def test_the_demo_makes_again_the_built_in_templates_an_emptied_database_lost():
+    """A flush (a browser test's, or a hand in the database) removes what the data migrations
+    made; `seed_demo` makes the built-in week, survey and interview templates again."""
+    from programs.models import WeekTemplate
+    from trainees.models import InterviewTemplate, QuestionSet
+
+    built_in = [
+        WeekTemplate.objects.filter(host__isnull=True),
+        QuestionSet.objects.filter(host__isnull=True),
+        InterviewTemplate.objects.filter(host__isnull=True),
+    ]
+    for rows in built_in:
+        rows.delete()
+    call_command("seed_demo")
+    assert [rows.count() for rows in built_in] == [1, 1, 1]
+    call_command("seed_demo")
+    assert [rows.count() for rows in built_in] == [1, 1, 1]

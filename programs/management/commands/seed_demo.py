@@ -3,8 +3,10 @@
 Idempotent: a second run finds every row and changes nothing. Refuses production settings."""
 
 from datetime import timedelta
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -81,6 +83,22 @@ PEOPLE = [
 ]
 
 
+# The rows the data migrations make (the built-in week, survey and interview templates). A
+# database emptied by hand or by a test's flush has lost them; the demo makes them again.
+BUILT_INS = (
+    "programs.migrations.0003_builtin_week_template",
+    "trainees.migrations.0002_built_in_question_set",
+    "trainees.migrations.0004_built_in_interview_template",
+)
+
+
+def ensure_built_ins() -> None:
+    """Each data migration's `create`, run with the live models (each makes its row only if
+    it is missing)."""
+    for module in BUILT_INS:
+        import_module(module).create(django_apps, None)
+
+
 class Command(BaseCommand):
     help = "Create the demo organisations and accounts (password: kenshu-demo). Idempotent."
 
@@ -90,6 +108,7 @@ class Command(BaseCommand):
         ):
             raise CommandError("seed_demo refuses to run with production settings.")
         with transaction.atomic():
+            ensure_built_ins()
             created = self.seed()
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready ({created} new rows).")
