@@ -326,8 +326,8 @@ def trip_context(user, program, trip, destinations) -> dict:
     if lines is None:
         expenses = Expense.objects.filter(trip=trip.pk)
         if not is_host:
-            mine = Enrollment.objects.visible_to(user).filter(program=program)
-            expenses = expenses.filter(enrollment__in=mine)
+            visible = Enrollment.objects.visible_to(user).filter(program=program)
+            expenses = expenses.filter(enrollment__in=visible)
         lines = _lines(list(_joined_sums(expenses)))
     return {
         "program": program,

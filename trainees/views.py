@@ -1,6 +1,8 @@
 """Pages for reflections and surveys. Each starts from a scoped query; anything outside the
 person's scope answers 404."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -538,8 +540,9 @@ def reflection_inbox(request):
     host_ids = access.host_ids_of(request.user)
     if not host_ids:
         raise Http404
-    number = request.GET.get("page", "1")
-    number = int(number) if number.isdigit() and len(number) < 6 else 1
+    asked = request.GET.get("page", "1")
+    # ASCII digits only ("²" and "２" are digits to str.isdigit): anything else is page 1.
+    number = max(int(asked), 1) if re.fullmatch(r"[0-9]{1,5}", asked) else 1
     content = kenshu_cache.cached_render(
         request,
         "trainees/reflection_inbox_content.html",

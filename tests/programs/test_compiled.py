@@ -210,3 +210,22 @@ def test_postgresql_plans_a_prepared_query_once_for_any_values():
     with connection.cursor() as cursor:
         cursor.execute("SHOW plan_cache_mode")
         assert cursor.fetchone()[0] == "force_generic_plan"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_query_among_others_outside_a_transaction_leaves_the_connection_usable():
+    """As a request runs them (autocommit, no surrounding transaction)."""
+    from django.db import DatabaseError
+
+    from programs.compiled import run_together
+
+    program = ProgramFactory()
+    good = CompiledQuery(lambda pk: Program.objects.filter(pk=pk).values_list("pk"))
+    bad = CompiledQuery(
+        lambda pk: (
+            Program.objects.filter(pk=pk).extra(select={"x": "no_such_column"}).values_list("x")
+        )
+    )
+    with pytest.raises(DatabaseError):
+        run_together([good.later(program.pk), bad.later(program.pk), good.later(program.pk)])
+    assert run_together([good.later(program.pk), good.later(program.pk)]) == [[(program.pk,)]] * 2

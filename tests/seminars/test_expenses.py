@@ -164,3 +164,21 @@ def test_the_trip_page_prints_the_totals_the_service_computes(
     assert facts("負担者別") == {name: yen(n) for name, n in totals["per_payer"]}
     assert facts("自治体別") == {name: yen(n) for name, n in totals["per_municipality"]}
     assert f"<strong>{yen(totals['total'])}</strong>" in page
+
+
+def test_a_reader_outside_the_host_sees_sums_of_someone_taken_off_by_hand(
+    client, trip, first_leg, coordinator, enrollment, second_enrollment, supervisor
+):
+    """The supervisor of the trainees' municipality reads the trip page, its sums named by the
+    joined query when a line's person was taken off the trip behind the services' back."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    add(trip, coordinator, f"e{second_enrollment.pk}", "daily", 4400)
+    trip.trainees.through.objects.filter(enrollment=second_enrollment).delete()
+    cache.clear()
+    client.force_login(supervisor)
+    response = client.get(reverse("trip_detail", args=[trip.program_id, trip.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<th scope="row">{second_enrollment.trainee.display_name}' in html
