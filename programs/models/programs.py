@@ -248,10 +248,15 @@ class Enrollment(models.Model):
 
 
 class RosterImport(models.Model):
-    """A confirmed roster, applied by a worker: enrolments and invitations for every row,
-    all or none. The preview's rows are kept so the worker applies exactly what was shown."""
+    """A roster file from upload to result. A worker reads the file (no web request holds it)
+    into a preview; once confirmed, a worker applies it: enrolments and invitations for every
+    row, all or none. The preview's rows are kept so the worker applies exactly what was shown;
+    the file itself is dropped as soon as it has been read."""
 
     class State(models.TextChoices):
+        READING = "reading", _("Reading the file")
+        PREVIEW = "preview", _("Waiting for confirmation")
+        REFUSED = "refused", _("Could not be read")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
@@ -261,8 +266,11 @@ class RosterImport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    filename = models.CharField(max_length=255, blank=True)
+    upload = models.BinaryField(null=True, editable=False)
+    lines_read = models.PositiveIntegerField(default=0)
     rows = models.JSONField(default=list)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READING)
     enrolled = models.PositiveIntegerField(default=0)
     invited = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)

@@ -336,7 +336,7 @@ def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=
     from .activity import record_activity
 
     roster_import = RosterImport.objects.create(
-        program=program, requested_by=by, rows=preview.to_json()
+        program=program, requested_by=by, rows=preview.to_json(), state=RosterImport.State.QUEUED
     )
     record_activity(
         by,
