@@ -103,8 +103,9 @@ class Command(BaseCommand):
     help = "Create the demo organisations and accounts (password: kenshu-demo). Idempotent."
 
     def handle(self, *args, **options):
+        # The development settings (`make run`) keep DEBUG off unless asked for.
         if getattr(settings, "KENSHU_ENVIRONMENT", "") == "production" or not (
-            settings.DEBUG or settings.KENSHU_ENVIRONMENT == "test"
+            settings.DEBUG or settings.KENSHU_ENVIRONMENT in ("development", "test")
         ):
             raise CommandError("seed_demo refuses to run with production settings.")
         with transaction.atomic():
