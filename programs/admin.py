@@ -17,6 +17,7 @@ from .models import (
 from .models.organisations import HOST_ROLES
 from .services import invitations as invitation_services
 from .services.activity import record_activity
+from .validators import SendableEmailField
 
 ROLE_ACTIONS = {
     Membership: {
@@ -97,6 +98,11 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "email":  # checked the way mail will be sent to it
+            kwargs["form_class"] = SendableEmailField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_formset(self, request, form, formset, change):
         """Role changes made in the admin go to the activity log like any other."""
         instances = formset.save(commit=False)
@@ -142,6 +148,8 @@ class TraineeProfileAdmin(RoleChangeLogged, admin.ModelAdmin):
 
 
 class InvitationAdminForm(forms.ModelForm):
+    email = SendableEmailField(label=_("Email address"), max_length=254)
+
     class Meta:
         model = Invitation
         fields = [
@@ -189,8 +197,10 @@ class InvitationAdmin(admin.ModelAdmin):
         "expires_at",
         "accepted_at",
         "revoked_at",
+        "delivery",
     ]
     list_filter = [
+        "delivery",
         "role",
         "host_company",
         ("accepted_at", admin.EmptyFieldListFilter),
@@ -207,6 +217,9 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_at",
         "accepted_by",
         "revoked_at",
+        "delivery",
+        "delivery_error",
+        "delivery_at",
     ]
     readonly_fields = [
         "invited_by",
@@ -215,6 +228,9 @@ class InvitationAdmin(admin.ModelAdmin):
         "accepted_at",
         "accepted_by",
         "revoked_at",
+        "delivery",
+        "delivery_error",
+        "delivery_at",
     ]
     actions = ["resend", "revoke"]
 

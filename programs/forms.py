@@ -3,10 +3,11 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, Role, User
+from .validators import SendableEmailField
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"), max_length=254)
+    email = SendableEmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(
         label=_("Role"),
         choices=[(r.value, r.label) for r in (Role.TRAINEE, Role.STAFF, Role.COORDINATOR)],
@@ -76,3 +77,9 @@ class AcceptInvitationForm(forms.Form):
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=User._meta.get_field("language").choices)
+
+
+class InvitationAddressForm(forms.Form):
+    """Put right the address of an invitation that could not be sent, and send it again."""
+
+    email = SendableEmailField(label=_("Correct email address"), max_length=254)

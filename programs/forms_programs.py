@@ -19,6 +19,7 @@ from .models import (
     WeekTemplate,
 )
 from .models.programs import MAX_PROGRAM_DAYS
+from .validators import SendableEmailField
 
 TEXT_LIMIT = 2000
 
@@ -227,7 +228,7 @@ class EnrollForm(forms.Form):
 
 
 class InviteTraineeForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    email = SendableEmailField(label=_("Email address"), max_length=254)
     family_name = forms.CharField(label=_("Family name"), max_length=60)
     given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
     municipality = forms.ModelChoiceField(

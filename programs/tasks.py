@@ -1,5 +1,6 @@
 """Celery tasks of the core. Each takes ids, loads rows, calls one service or sends one mail."""
 
+import logging
 import smtplib
 import socket
 
@@ -9,8 +10,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import Invitation
+from .models.organisations import Delivery
+from .validators import visible_characters
+
+logger = logging.getLogger(__name__)
+
 
 # Errors after which the same send may succeed: the SMTP server or the network was away.
 TRANSIENT_SMTP_ERRORS = (
@@ -34,17 +41,11 @@ def clear_expired_sessions() -> None:
     call_command("clearsessions")
 
 
-@shared_task(
-    bind=True,
-    name="programs.tasks.send_invitation_email",
-    autoretry_for=TRANSIENT_SMTP_ERRORS,
-    retry_backoff=30,
-    retry_backoff_max=settings.KENSHU_MAX_TASK_DELAY,
-    retry_jitter=True,
-    max_retries=8,
-)
+@shared_task(bind=True, name="programs.tasks.send_invitation_email", max_retries=8)
 def send_invitation_email(self, invitation_id: int, token: str) -> bool:
-    """Email the invitation link. Does nothing when the invitation was used, withdrawn or
+    """Email the invitation link, and record on the invitation whether it left (sent) or
+    cannot leave (failed, with the error): a refused address, a 5xx answer, or the retries
+    of a passing error used up. Does nothing when the invitation was used, withdrawn or
     sent again with a newer link since this task was queued."""
     invitation = (
         Invitation.objects.select_related("host_company", "municipality", "invited_by")
@@ -65,15 +66,54 @@ def send_invitation_email(self, invitation_id: int, token: str) -> bool:
     message.attach_alternative(
         render_to_string("programs/email/invitation.html", context), "text/html"
     )
+    token_hash = invitation.token_hash
     try:
         message.send()
+    except TRANSIENT_SMTP_ERRORS as exc:  # before SMTPResponseException: some are one
+        return _retry_or_fail(self, invitation_id, token_hash, exc)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _reply in exc.recipients.values()]
+        if codes and all(400 <= code < 500 for code in codes):  # greylisted recipient
+            return _retry_or_fail(self, invitation_id, token_hash, exc)
+        return _record_delivery(invitation_id, token_hash, Delivery.FAILED, exc)
     except smtplib.SMTPResponseException as exc:
         if 400 <= exc.smtp_code < 500:  # greylisting, a full queue: the same send may pass
-            raise self.retry(
-                exc=exc, countdown=min(60 * 2**self.request.retries, settings.KENSHU_MAX_TASK_DELAY)
-            ) from exc
+            return _retry_or_fail(self, invitation_id, token_hash, exc)
+        return _record_delivery(invitation_id, token_hash, Delivery.FAILED, exc)
+    except ValueError as exc:
+        # The address as Django sanitises it (UnicodeError from the domain's IDNA encoding
+        # is a ValueError): sending it again cannot pass.
+        return _record_delivery(invitation_id, token_hash, Delivery.FAILED, exc)
+    except Exception as exc:
+        _record_delivery(invitation_id, token_hash, Delivery.FAILED, exc)
         raise
+    _record_delivery(invitation_id, token_hash, Delivery.SENT)
     return True
+
+
+def _retry_or_fail(task, invitation_id: int, token_hash: str, exc: Exception) -> bool:
+    """Try again later with a growing delay; once the retries are used up, failed."""
+    if task.request.retries >= task.max_retries:
+        return _record_delivery(invitation_id, token_hash, Delivery.FAILED, exc)
+    _record_delivery(invitation_id, token_hash, Delivery.QUEUED, exc)
+    raise task.retry(
+        exc=exc, countdown=min(30 * 2**task.request.retries, settings.KENSHU_MAX_TASK_DELAY)
+    ) from exc
+
+
+def _record_delivery(
+    invitation_id: int, token_hash: str, state: str, exc: Exception | None = None
+) -> bool:
+    """Write the delivery state, unless the invitation was sent again with a newer link
+    meanwhile (that send records its own). The error text shows invisible characters as
+    <U+202E>, as the address that caused it may hold them."""
+    error = "" if exc is None else f"{type(exc).__name__}: {exc}"
+    Invitation.objects.filter(pk=invitation_id, token_hash=token_hash).update(
+        delivery=state, delivery_error=visible_characters(error), delivery_at=timezone.now()
+    )
+    if state == Delivery.FAILED:
+        logger.warning("Invitation %s not sent: %s", invitation_id, error)
+    return state == Delivery.SENT
 
 
 @shared_task(name="programs.tasks.apply_roster_import", acks_late=True)

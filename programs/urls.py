@@ -13,6 +13,11 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path(
+        "hosts/<int:pk>/invitations/<int:invitation_pk>/address/",
+        core.invitation_address,
+        name="invitation_address",
+    ),
+    path(
         "hosts/<int:pk>/invitations/<int:invitation_pk>/revoke/",
         core.invitation_revoke,
         name="invitation_revoke",
@@ -34,6 +39,11 @@ urlpatterns = [
         name="enrollment_withdraw",
     ),
     path("programs/<int:pk>/invite/", programs.invite_trainee, name="invite_trainee"),
+    path(
+        "programs/<int:pk>/invitations/<int:invitation_pk>/address/",
+        core.program_invitation_address,
+        name="program_invitation_address",
+    ),
     path("programs/<int:pk>/roster/", programs.roster_upload, name="roster_upload"),
     path("programs/<int:pk>/roster/confirm/", programs.roster_confirm, name="roster_confirm"),
     path("programs/<int:pk>/week/", week.week_grid, name="week_grid"),

@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..prefectures import Prefecture
-from ..validators import validate_local_government_code
+from ..validators import (
+    validate_local_government_code,
+    validate_sendable_email,
+    visible_characters,
+)
 
 
 class Role(models.TextChoices):
@@ -301,6 +305,15 @@ class InvitationQuerySet(models.QuerySet):
         )
 
 
+class Delivery(models.TextChoices):
+    """Where the invitation's email is: waiting for the worker (or retrying), taken by the
+    mail server, or refused for good (the address, or retries used up)."""
+
+    QUEUED = "queued", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Sending failed")
+
+
 class Invitation(models.Model):
     """An emailed, single-use, expiring invitation into a role. Only a hash of the token is
     stored, so the database alone cannot be used to accept an invitation."""
@@ -356,6 +369,13 @@ class Invitation(models.Model):
         related_name="accepted_invitations",
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Set by the worker that sends the email (programs.tasks.send_invitation_email): an
+    # invitation is never shown as sent before the mail server took it.
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.QUEUED
+    )
+    delivery_error = models.TextField(_("delivery error"), blank=True)
+    delivery_at = models.DateTimeField(_("delivery changed at"), null=True, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -397,6 +417,21 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+    @property
+    def email_visible(self) -> str:
+        """The address with any invisible character shown as <U+202E>."""
+        return visible_characters(self.email)
+
+    @property
+    def address_problem(self) -> str:
+        """Why the address cannot be sent to, in the user's language; "" when it can (a
+        failure then came from the mail server: see delivery_error)."""
+        try:
+            validate_sendable_email(self.email)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return ""
 
     def get_state_display(self) -> str:
         return {

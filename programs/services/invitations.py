@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +23,8 @@ from ..models import (
     TraineeProfile,
     User,
 )
-from ..models.organisations import HOST_ROLES
+from ..models.organisations import HOST_ROLES, Delivery
+from ..validators import validate_sendable_email, visible_characters
 from .activity import record_activity
 
 
@@ -78,12 +80,29 @@ def _role_already_held(email: str, role: str, host_company, municipality) -> boo
     return False
 
 
+def ensure_sendable(email: str) -> None:
+    """Refuse an address the mail would not reach as typed (programs.validators)."""
+    try:
+        validate_sendable_email(email.strip())
+    except ValidationError as error:
+        raise InvitationRefused(
+            " ".join(error.messages), field="email", code="unsendable"
+        ) from error
+
+
 def ensure_can_invite(
-    email: str, role: str, host_company, municipality, *, program=None, lock=False
+    email: str,
+    role: str,
+    host_company,
+    municipality,
+    *,
+    program=None,
+    lock=False,
+    exclude_pk: int | None = None,
 ) -> None:
     """Refuse a role the address already holds there, and a second pending invitation.
-    (An invitation into a program is about the enrolment: a trainee may already exist.)"""
-    email = _normalise(email)
+    (An invitation into a program is about the enrolment: a trainee may already exist.)
+    `exclude_pk`: the invitation whose address is being corrected."""
     if program is None and _role_already_held(email, role, host_company, municipality):
         raise InvitationRefused(
             _("%(email)s already has this role in %(organisation)s.")
@@ -101,6 +120,8 @@ def ensure_can_invite(
         municipality=municipality,
         program=program,
     )
+    if exclude_pk is not None:
+        pending = pending.exclude(pk=exclude_pk)
     if lock:
         pending = pending.select_for_update()
     if pending.exists():
@@ -139,6 +160,7 @@ def create_invitation(
         raise InvitationRefused(
             _("You may not invite into this role."), field="role", code="not_allowed"
         )
+    ensure_sendable(email)
     email = _normalise(email)
     if role in HOST_ROLES:
         municipality = None
@@ -180,7 +202,12 @@ def resend_invitation(invitation: Invitation, *, by: User, request=None) -> Invi
         token = secrets.token_urlsafe(32)
         invitation.token_hash = Invitation.hash_token(token)
         invitation.expires_at = timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS)
-        invitation.save(update_fields=["token_hash", "expires_at"])
+        invitation.delivery = Delivery.QUEUED
+        invitation.delivery_error = ""
+        invitation.delivery_at = None
+        invitation.save(
+            update_fields=["token_hash", "expires_at", "delivery", "delivery_error", "delivery_at"]
+        )
         record_activity(
             by,
             "invitation.resent",
@@ -190,6 +217,39 @@ def resend_invitation(invitation: Invitation, *, by: User, request=None) -> Invi
             request=request,
         )
         _send_after_commit(invitation, token)
+    return invitation
+
+
+def correct_and_resend(invitation: Invitation, email: str, *, by: User, request=None) -> Invitation:
+    """Put right the address of an invitation that was not sent, and send it again with a
+    fresh link. Refuses what create_invitation refuses for the new address."""
+    if invitation.accepted_at or invitation.revoked_at:
+        raise InvitationRefused(_("Only a pending or expired invitation can be sent again."))
+    ensure_sendable(email)
+    email = _normalise(email)
+    with transaction.atomic():
+        ensure_can_invite(
+            email,
+            invitation.role,
+            invitation.host_company,
+            invitation.municipality,
+            program=invitation.program,
+            lock=True,
+            exclude_pk=invitation.pk,
+        )
+        previous = invitation.email
+        invitation.email = email
+        invitation.save(update_fields=["email"])
+        record_activity(
+            by,
+            "invitation.corrected",
+            invitation,
+            host_company=invitation.host_company,
+            municipality=invitation.municipality,
+            data={"email": email, "previous": visible_characters(previous)},
+            request=request,
+        )
+        resend_invitation(invitation, by=by, request=request)
     return invitation
 
 

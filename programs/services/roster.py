@@ -12,12 +12,11 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..models import Enrollment, Invitation, Municipality, Program, Role, TraineeProfile, User
-from ..validators import validate_local_government_code
+from ..validators import validate_local_government_code, validate_sendable_email
 from .programs import ProgramRefused, enroll
 
 logger = logging.getLogger(__name__)
@@ -234,9 +233,12 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
         if not row.name:
             row.errors.append(_("The name is missing."))
         try:
-            validate_email(row.email)
-        except ValidationError:
-            row.errors.append(_("“%(email)s” is not an email address.") % {"email": row.email})
+            validate_sendable_email(row.email)
+        except ValidationError as error:
+            if error.code == "invalid":
+                row.errors.append(_("“%(email)s” is not an email address.") % {"email": row.email})
+            else:  # why it cannot be sent, the characters named (a bidi override would hide)
+                row.errors.extend(error.messages)
         if row.email in seen:
             row.errors.append(_("The same address as row %(line)s.") % {"line": seen[row.email]})
         else:

@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +23,7 @@ from config.jinja2 import url_by_pk
 from .. import access, registry
 from .. import cache as kenshu_cache
 from ..compiled import CompiledQuery, run_together
-from ..forms import AcceptInvitationForm, InvitationForm, LanguageForm
+from ..forms import AcceptInvitationForm, InvitationAddressForm, InvitationForm, LanguageForm
 from ..health import health_status
 from ..models import (
     Activity,
@@ -236,9 +236,7 @@ def invitation_create(request, pk: int):
         except invitation_services.InvitationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
-            messages.success(
-                request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
-            )
+            messages.success(request, being_sent(invitation.email))
             return redirect("host_people", pk=host.pk)
     return render(
         request,
@@ -267,7 +265,52 @@ def invitation_resend(request, pk: int, invitation_pk: int):
         pk,
         invitation_pk,
         invitation_services.resend_invitation,
-        _("Invitation sent again to %(email)s."),
+        _("The invitation to %(email)s is being sent again with a new link."),
+    )
+
+
+def being_sent(email: str) -> str:
+    """What the page says once an invitation is created: the worker sends it after the
+    response, so it is never called sent here."""
+    return _(
+        "The invitation to %(email)s is being sent. If it cannot be sent, the list of "
+        "invitations says so."
+    ) % {"email": email}
+
+
+def invitation_address(request, pk: int, invitation_pk: int):
+    """Correct the address of an invitation (one that could not be sent) and send it again:
+    for the coordinators of its host."""
+    host = access.get_host_company_for_user(request.user, pk, write=True)
+    invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
+    return _correct_address(request, invitation, reverse("host_people", args=[host.pk]))
+
+
+def program_invitation_address(request, pk: int, invitation_pk: int):
+    """The same, from the program page's list of invitations: for those who may edit it."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    invitation = get_object_or_404(
+        Invitation.objects.visible_to(request.user).filter(program=program), pk=invitation_pk
+    )
+    return _correct_address(request, invitation, reverse("program_detail", args=[program.pk]))
+
+
+def _correct_address(request, invitation, back: str):
+    form = InvitationAddressForm(request.POST or None, initial={"email": invitation.email_visible})
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_services.correct_and_resend(
+                invitation, form.cleaned_data["email"], by=request.user, request=request
+            )
+        except invitation_services.InvitationRefused as refused:
+            form.add_error(refused.field if refused.field == "email" else None, refused.message)
+        else:
+            messages.success(request, being_sent(invitation.email))
+            return HttpResponseRedirect(back)
+    return render(
+        request,
+        "programs/invitation_address.html",
+        {"invitation": invitation, "form": form, "back": back},
     )
 
 

@@ -29,6 +29,7 @@ from ..models import Enrollment, HostCompany, Municipality, Program, Role, Statu
 from ..services import invitations as invitation_services
 from ..services import programs as program_services
 from ..services import roster as roster_services
+from .core import being_sent
 
 PAGE_SIZE = 50
 STATUS_LABELS = dict(Status.choices)
@@ -395,7 +396,7 @@ def invite_trainee(request, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            invitation_services.create_invitation(
+            invitation = invitation_services.create_invitation(
                 invited_by=request.user,
                 email=data["email"],
                 role=Role.TRAINEE,
@@ -411,7 +412,7 @@ def invite_trainee(request, pk: int):
         except invitation_services.InvitationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            messages.success(request, being_sent(invitation.email))
             return redirect("program_detail", pk=program.pk)
     return render(request, "programs/invite_trainee.html", {"program": program, "form": form})
 
