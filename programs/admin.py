@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +14,7 @@ from .models import (
     User,
 )
 from .models.organisations import HOST_ROLES
+from .plain_text import PlainTextModelForm
 from .services import invitations as invitation_services
 from .services.activity import record_activity
 from .validators import SendableEmailField
@@ -147,7 +147,7 @@ class TraineeProfileAdmin(RoleChangeLogged, admin.ModelAdmin):
     list_select_related = ["user", "municipality"]
 
 
-class InvitationAdminForm(forms.ModelForm):
+class InvitationAdminForm(PlainTextModelForm):
     email = SendableEmailField(label=_("Email address"), max_length=254)
 
     class Meta:

@@ -3,10 +3,11 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Municipality, Role, User
+from .plain_text import PlainTextForm
 from .validators import SendableEmailField
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(PlainTextForm):
     email = SendableEmailField(label=_("Email address"), max_length=254)
     role = forms.ChoiceField(
         label=_("Role"),
@@ -36,7 +37,7 @@ class InvitationForm(forms.Form):
         return data
 
 
-class AcceptInvitationForm(forms.Form):
+class AcceptInvitationForm(PlainTextForm):
     family_name = forms.CharField(label=_("Family name"), max_length=60)
     given_name = forms.CharField(label=_("Given name"), max_length=60)
     family_name_kana = forms.CharField(label=_("Family name (kana)"), max_length=60, required=False)
@@ -75,11 +76,11 @@ class AcceptInvitationForm(forms.Form):
         return data
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(PlainTextForm):
     language = forms.ChoiceField(choices=User._meta.get_field("language").choices)
 
 
-class InvitationAddressForm(forms.Form):
+class InvitationAddressForm(PlainTextForm):
     """Put right the address of an invitation that could not be sent, and send it again."""
 
     email = SendableEmailField(label=_("Correct email address"), max_length=254)

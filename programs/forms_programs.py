@@ -19,6 +19,7 @@ from .models import (
     WeekTemplate,
 )
 from .models.programs import MAX_PROGRAM_DAYS
+from .plain_text import PlainTextForm, PlainTextModelForm, validate_plain_text
 from .validators import SendableEmailField
 
 TEXT_LIMIT = 2000
@@ -36,10 +37,12 @@ class LinesField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value) or ""
+        # Before splitting: splitlines() would quietly cut at a vertical tab or U+0085 too.
+        validate_plain_text(text, multiline=True)
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(PlainTextModelForm):
     municipality_aims = LinesField(
         label=_("Aims of the municipality"),
         required=False,
@@ -108,7 +111,7 @@ class ProgramForm(forms.ModelForm):
         return data
 
 
-class ProgramFilterForm(forms.Form):
+class ProgramFilterForm(PlainTextForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     fiscal_year = forms.TypedChoiceField(
         label=_("Fiscal year"), required=False, coerce=int, empty_value=None
@@ -129,7 +132,7 @@ class ProgramFilterForm(forms.Form):
             self.fields["municipality"].queryset = municipalities
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(PlainTextForm):
     date = forms.TypedChoiceField(label=_("Day"), coerce=date.fromisoformat)
     start_time = forms.TimeField(
         label=_("Start"),
@@ -205,7 +208,7 @@ class ActivityForm(forms.Form):
         }
 
 
-class EnrollForm(forms.Form):
+class EnrollForm(PlainTextForm):
     trainee = forms.ModelChoiceField(label=_("Trainee"), queryset=User.objects.none())
     mentor = forms.ModelChoiceField(label=_("Mentor"), required=False, queryset=User.objects.none())
 
@@ -227,7 +230,7 @@ class EnrollForm(forms.Form):
         ).distinct()
 
 
-class InviteTraineeForm(forms.Form):
+class InviteTraineeForm(PlainTextForm):
     email = SendableEmailField(label=_("Email address"), max_length=254)
     family_name = forms.CharField(label=_("Family name"), max_length=60)
     given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
@@ -249,7 +252,7 @@ class RosterUploadForm(forms.Form):
     )
 
 
-class ApplyTemplateForm(forms.Form):
+class ApplyTemplateForm(PlainTextForm):
     template = forms.ModelChoiceField(label=_("Template"), queryset=WeekTemplate.objects.none())
     skip_weekends = forms.BooleanField(
         label=_("Skip Saturdays and Sundays"), required=False, initial=True
@@ -263,7 +266,7 @@ class ApplyTemplateForm(forms.Form):
         )
 
 
-class CopyWeekForm(forms.Form):
+class CopyWeekForm(PlainTextForm):
     source = forms.ModelChoiceField(label=_("Copy the week of"), queryset=Program.objects.none())
     skip_weekends = forms.BooleanField(
         label=_("Skip Saturdays and Sundays"), required=False, initial=True
@@ -276,9 +279,9 @@ class CopyWeekForm(forms.Form):
         )
 
 
-class SaveTemplateForm(forms.Form):
+class SaveTemplateForm(PlainTextForm):
     name = forms.CharField(label=_("Template name"), max_length=200)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PlainTextForm):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)

@@ -18,7 +18,6 @@ from .validators import visible_characters
 
 logger = logging.getLogger(__name__)
 
-
 # Errors after which the same send may succeed: the SMTP server or the network was away.
 TRANSIENT_SMTP_ERRORS = (
     smtplib.SMTPServerDisconnected,
@@ -38,7 +37,13 @@ def ping(value: str = "pong") -> dict:
 
 @shared_task(name="programs.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
+    """The nightly tidy-up: expired sessions, and roster previews nobody confirmed."""
+    from django.utils import timezone
+
+    from .services.roster import forget_old_previews
+
     call_command("clearsessions")
+    forget_old_previews(now=timezone.now())
 
 
 @shared_task(bind=True, name="programs.tasks.send_invitation_email", max_retries=8)
@@ -114,6 +119,21 @@ def _record_delivery(
     if state == Delivery.FAILED:
         logger.warning("Invitation %s not sent: %s", invitation_id, error)
     return state == Delivery.SENT
+
+
+@shared_task(
+    name="programs.tasks.read_roster_import",
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def read_roster_import(import_id: int) -> None:
+    """Read an uploaded roster into its preview (idempotent: only a file still being read is
+    read). The parse has its own budget (roster.READ_SECONDS); the limits here are the last
+    word if something underneath it hangs."""
+    from .services.roster import run_roster_read
+
+    run_roster_read(import_id)
 
 
 @shared_task(name="programs.tasks.apply_roster_import", acks_late=True)

@@ -45,7 +45,14 @@ urlpatterns = [
         name="program_invitation_address",
     ),
     path("programs/<int:pk>/roster/", programs.roster_upload, name="roster_upload"),
-    path("programs/<int:pk>/roster/confirm/", programs.roster_confirm, name="roster_confirm"),
+    path(
+        "programs/<int:pk>/roster/<int:import_pk>/", programs.roster_import, name="roster_import"
+    ),
+    path(
+        "programs/<int:pk>/roster/<int:import_pk>/confirm/",
+        programs.roster_confirm,
+        name="roster_confirm",
+    ),
     path("programs/<int:pk>/week/", week.week_grid, name="week_grid"),
     path("programs/<int:pk>/week/activities/", week.activity_save, name="activity_create"),
     path(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Municipality, Program
+from programs.plain_text import PlainTextForm
 
 from .models import (
     TEXT_LIMIT,
@@ -54,7 +55,7 @@ class YenField(forms.IntegerField):
         return super().to_python(value)
 
 
-class TripForm(forms.Form):
+class TripForm(PlainTextForm):
     purpose = forms.CharField(
         label=_("Purpose (用務)"),
         max_length=300,
@@ -111,7 +112,7 @@ class TripForm(forms.Form):
         )
 
 
-class LegForm(forms.Form):
+class LegForm(PlainTextForm):
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
     origin_place = forms.CharField(label=_("From"), max_length=120)
     destination = forms.CharField(label=_("To"), max_length=120)
@@ -143,7 +144,7 @@ class LegForm(forms.Form):
         }
 
 
-class ExpenseForm(forms.Form):
+class ExpenseForm(PlainTextForm):
     participant = forms.ChoiceField(label=_("Participant"))
     category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
     amount = YenField(label=_("Amount (yen)"))
@@ -155,7 +156,7 @@ class ExpenseForm(forms.Form):
         self.fields["participant"].choices = [(p["key"], p["name"]) for p in people]
 
 
-class SeminarForm(forms.Form):
+class SeminarForm(PlainTextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SeminarKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=DATE)
@@ -192,7 +193,7 @@ class SeminarForm(forms.Form):
         return self.cleaned_data.get("expected_attendance") or 0
 
 
-class RolesForm(forms.Form):
+class RolesForm(PlainTextForm):
     """One choice per trainee: a role, or not taking part."""
 
     def __init__(self, *args, enrollments, current: dict, **kwargs):
@@ -213,7 +214,7 @@ class RolesForm(forms.Form):
         }
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(PlainTextForm):
     action = forms.CharField(label=_("Follow-up action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
@@ -224,7 +225,7 @@ class FollowUpForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda u: u.display_name
 
 
-class MaterialForm(forms.Form):
+class MaterialForm(PlainTextForm):
     file = forms.FileField(
         label=_("Material"),
         help_text=_("PDF, PowerPoint (.pptx) or an image; at most 20 MB."),
@@ -232,7 +233,7 @@ class MaterialForm(forms.Form):
     )
 
 
-class TripReportForm(forms.Form):
+class TripReportForm(PlainTextForm):
     content = forms.CharField(
         label=_("内容 (what was done)"),
         required=False,

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programs.plain_text import PlainTextForm, PlainTextModelForm
+
 from .models import ProgramSurvey, QuestionSet
 
 
-class SurveySettingsForm(forms.ModelForm):
+class SurveySettingsForm(PlainTextModelForm):
     """The question set a program asks (built-in or the host's own) and the follow-up."""
 
     class Meta:
@@ -19,7 +21,7 @@ class SurveySettingsForm(forms.ModelForm):
         self.fields["followup_days"].widget.attrs.update({"min": 15, "max": 730})
 
 
-class InterviewScheduleForm(forms.Form):
+class InterviewScheduleForm(PlainTextForm):
     """When and where an interview takes place, who asks, and from which template."""
 
     enrollment = forms.ModelChoiceField(queryset=None, label=_("Trainee"))

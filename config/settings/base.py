@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "programs.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "programs.unstorable.UnstorableTextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -282,3 +282,7 @@ class RosterImport(models.Model):
 
     def __str__(self) -> str:
         return f"roster {self.pk} for {self.program}: {self.state}"
+
+    @property
+    def lines_read_text(self) -> str:
+        return f"{self.lines_read:,}"

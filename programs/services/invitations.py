@@ -24,6 +24,7 @@ from ..models import (
     User,
 )
 from ..models.organisations import HOST_ROLES, Delivery
+from ..plain_text import check_plain_text
 from ..validators import validate_sendable_email, visible_characters
 from .activity import record_activity
 
@@ -160,6 +161,15 @@ def create_invitation(
         raise InvitationRefused(
             _("You may not invite into this role."), field="role", code="not_allowed"
         )
+    check_plain_text(
+        {
+            "family_name": family_name.strip(),
+            "given_name": given_name.strip(),
+            "department": department.strip(),
+            "position": position.strip(),
+        },
+        refuse=InvitationRefused,
+    )
     ensure_sendable(email)
     email = _normalise(email)
     if role in HOST_ROLES:
@@ -318,6 +328,15 @@ def accept_invitation(
 ) -> User:
     """Use an invitation exactly once: create the account (or take the signed-in owner of the
     address), grant the role, mark the invitation used. All of it or nothing."""
+    check_plain_text(
+        {
+            "family_name": family_name.strip(),
+            "given_name": given_name.strip(),
+            "family_name_kana": family_name_kana.strip(),
+            "given_name_kana": given_name_kana.strip(),
+        },
+        refuse=InvitationRefused,
+    )
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update()

@@ -11,6 +11,7 @@ from .. import cache as kenshu_cache
 from .. import registry
 from ..models import Enrollment, Program, Status, TraineeProfile, User
 from ..models.programs import MAX_PROGRAM_DAYS
+from ..plain_text import check_plain_text
 from .activity import record_activity
 
 
@@ -37,6 +38,14 @@ def save_program(program: Program, *, by: User, request=None) -> Program:
     """Create or update a program. Dates: 1–14 days; on an existing program, every activity
     and every other app's dated record (a trip) must still lie inside the new dates (move
     them first)."""
+    check_plain_text(
+        {
+            "title": program.title,
+            "municipality_aims": program.municipality_aims,
+            "host_aims": program.host_aims,
+        },
+        refuse=ProgramRefused,
+    )
     check_dates(program.start_date, program.end_date)
     with transaction.atomic():
         creating = program.pk is None
@@ -183,6 +192,7 @@ def enroll(
 
 def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", request=None) -> None:
     """Withdraw a trainee. The enrolment and everything written under it stay."""
+    check_plain_text({"reason": reason}, refuse=ProgramRefused)
     updated = Enrollment.objects.filter(pk=enrollment.pk, withdrawn_at__isnull=True).update(
         withdrawn_at=timezone.now(), withdrawal_reason=reason[:200]
     )

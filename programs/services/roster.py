@@ -7,8 +7,9 @@ writes all rows or none, after checking them again."""
 import csv
 import io
 import logging
+import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -84,7 +85,24 @@ class RosterPreview:
         return cls([RosterRow(**r) for r in data])
 
 
-def _records(data: bytes, filename: str) -> Iterator[list[str]]:
+# Reading is bounded whatever the file claims: the first WIDTH columns (anything further right
+# is only noticed, as "more cells than columns"), physical lines up to LINE_LIMIT (blank lines
+# and a header allowed for), the unpacked XML of an .xlsx, and a wall-clock budget.
+WIDTH = len(COLUMNS)
+LINE_LIMIT = MAX_ROWS + 1_000
+MAX_XLSX_UNCOMPRESSED = 30 * 1024 * 1024
+READ_SECONDS = 20.0
+PROGRESS_EVERY = 500
+
+
+def _bounded(record: list[str]) -> list[str]:
+    """The known columns, plus the first non-empty cell beyond them (if any) as a sixth."""
+    extra = next((cell for cell in record[WIDTH:] if cell.strip()), None)
+    return record[:WIDTH] + ([extra] if extra is not None else [])
+
+
+def _records(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every line of the file that has a cell, in order."""
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
         yield from _xlsx_records(data)
         return
@@ -101,12 +119,10 @@ def _records(data: bytes, filename: str) -> Iterator[list[str]]:
     if "\x00" in text:
         raise RosterRefused(_("The file is not a CSV text file. Save it as CSV or .xlsx."))
     try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+        for line, record in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
+            yield line, _bounded(record)
     except csv.Error as exc:
         raise RosterRefused(_("The CSV file cannot be read: %(error)s") % {"error": exc}) from exc
-
-
-MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
 
 
 def _cell(value) -> str:
@@ -117,16 +133,27 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _xlsx_records(data: bytes) -> Iterator[list[str]]:
+def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as the file stores them: no padding to the dimension the sheet
+    declares (Excel writes A1:XFD1048576 for a sheet once touched at its far corner) and no
+    empty rows made up for the gaps between stored ones, so the work follows the cells that
+    are there. openpyxl's read-only sheet pads both, which is minutes of CPU for such a sheet;
+    its row parser (the same one the read-only sheet uses) does not."""
     from xml.etree.ElementTree import ParseError
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     unreadable = _("This .xlsx file cannot be read as a spreadsheet. Save it again from Excel.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+            unpacked = sum(
+                info.file_size
+                for info in archive.infolist()
+                if info.filename.lower().endswith((".xml", ".rels"))
+            )
+            if unpacked > MAX_XLSX_UNCOMPRESSED:
                 raise RosterRefused(_("This .xlsx file is too large once unpacked."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (
@@ -134,15 +161,35 @@ def _xlsx_records(data: bytes) -> Iterator[list[str]]:
         KeyError,
         OSError,
         ValueError,
+        TypeError,
         InvalidFileException,
         ParseError,
     ) as exc:
         raise RosterRefused(unreadable) from exc
     try:
+        if not workbook.worksheets:
+            raise RosterRefused(unreadable)
         sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield [_cell(v) for v in values]
-    except (ParseError, KeyError, ValueError) as exc:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for line, cells in parser.parse():
+                record = [""] * WIDTH
+                extra = None
+                for cell in cells:
+                    column, value = cell.get("column") or 0, _cell(cell.get("value"))
+                    if 1 <= column <= WIDTH:
+                        record[column - 1] = value
+                    elif column > WIDTH and extra is None and value.strip():
+                        extra = value
+                yield line, record + ([extra] if extra is not None else [])
+    except (ParseError, KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
         raise RosterRefused(unreadable) from exc
     finally:
         workbook.close()
@@ -166,20 +213,50 @@ def _header(record: list[str]) -> list[str]:
     return names
 
 
-def read_roster(program: Program, data: bytes, filename: str, *, by: User) -> RosterPreview:
-    """Parse and classify a roster. Writes nothing."""
+def read_roster(
+    program: Program,
+    data: bytes,
+    filename: str,
+    *,
+    by: User,
+    progress: Callable[[int], None] | None = None,
+    seconds: float = READ_SECONDS,
+) -> RosterPreview:
+    """Parse and classify a roster. Writes nothing (but for what `progress` does with the
+    number of lines read so far). Refuses, with a message for the person who uploaded it,
+    a file past any of the limits above."""
     if len(data) > MAX_BYTES:
         raise RosterRefused(_("The file is larger than 5 MB."))
-    records = _records(data, filename)
+    deadline = time.monotonic() + seconds
     header = None
     rows: list[RosterRow] = []
-    for line, record in enumerate(records, start=1):
-        if header is None:
-            if not any(cell.strip() for cell in record):
+    for count, (line, record) in enumerate(_records(data, filename), start=1):
+        if count % PROGRESS_EVERY == 0:
+            if time.monotonic() > deadline:
+                raise RosterRefused(
+                    _(
+                        "Reading this file took too long (%(seconds)s seconds). Save it again "
+                        "as CSV with only the five columns, and upload that."
+                    )
+                    % {"seconds": int(seconds)}
+                )
+            if progress is not None:
+                progress(line)
+        blank = not any(cell.strip() for cell in record)
+        if line > LINE_LIMIT:
+            if blank:
                 continue
-            header = _header(record)
+            raise RosterRefused(
+                _(
+                    "Row %(line)s has content: a roster is read up to row %(limit)s "
+                    "(at most %(max)s trainees). Delete the rows below the list, or split it."
+                )
+                % {"line": f"{line:,}", "limit": f"{LINE_LIMIT:,}", "max": f"{MAX_ROWS:,}"}
+            )
+        if blank:
             continue
-        if not any(cell.strip() for cell in record):
+        if header is None:
+            header = _header(record)
             continue
         if len(rows) >= MAX_ROWS:
             raise RosterRefused(_("A roster has at most %(max)s rows.") % {"max": f"{MAX_ROWS:,}"})
@@ -208,6 +285,8 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
     seen: dict[str, int] = {}
     codes = {r.municipality_code for r in rows}
     municipalities = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
+    # Named once each: a municipality's name looks up its prefecture's translated label.
+    names = {code: str(m) for code, m in municipalities.items()}
     emails = {r.email.lower() for r in rows}
     known = {
         p.user.email.lower(): p
@@ -256,7 +335,7 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
                     % {"code": row.municipality_code}
                 )
             else:
-                row.municipality_name = str(municipality)
+                row.municipality_name = names[row.municipality_code]
         if row.email in enrolled:
             row.errors.append(_("Already enrolled in this program."))
         elif row.email in invited:
@@ -330,9 +409,108 @@ def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=
     return counts
 
 
+PREVIEW_HOURS = 24  # an unconfirmed preview (names, addresses) is forgotten after this
+
+
+def start_reading(program: Program, data: bytes, filename: str, *, by: User, request=None):
+    """Keep the uploaded file and let a worker read it: no web request parses a file, so no
+    file, however it is made, holds a web thread. The page shows the reading's progress."""
+    from ..models import RosterImport
+    from ..tasks import read_roster_import
+    from .activity import record_activity
+
+    if len(data) > MAX_BYTES:
+        raise RosterRefused(_("The file is larger than 5 MB."))
+    roster_import = RosterImport.objects.create(
+        program=program,
+        requested_by=by,
+        filename=filename[:255],
+        upload=data,
+        state=RosterImport.State.READING,
+    )
+    record_activity(
+        by,
+        "roster.uploaded",
+        program,
+        host_company=program.host,
+        data={"bytes": len(data), "import": roster_import.pk},
+        request=request,
+    )
+    read_roster_import.delay_on_commit(roster_import.pk)
+    return roster_import
+
+
+def run_roster_read(import_id: int, *, seconds: float = READ_SECONDS) -> None:
+    """The worker's side of reading: parse and classify the kept file into a preview (or a
+    refusal), then drop the file. Safe to run twice: only a file still being read is read."""
+    from ..models import RosterImport
+
+    roster_import = (
+        RosterImport.objects.select_related("program", "requested_by")
+        .filter(pk=import_id, state=RosterImport.State.READING)
+        .first()
+    )
+    if roster_import is None or roster_import.upload is None:
+        return
+
+    def progress(lines: int) -> None:
+        RosterImport.objects.filter(pk=import_id).update(lines_read=lines)
+
+    try:
+        preview = read_roster(
+            roster_import.program,
+            bytes(roster_import.upload),
+            roster_import.filename,
+            by=roster_import.requested_by,
+            progress=progress,
+            seconds=seconds,
+        )
+    except RosterRefused as refused:
+        changes = {"state": RosterImport.State.REFUSED, "error": refused.message, "rows": []}
+    else:
+        changes = {"state": RosterImport.State.PREVIEW, "rows": preview.to_json()}
+    RosterImport.objects.filter(pk=import_id, state=RosterImport.State.READING).update(
+        upload=None, **changes
+    )
+
+
+def confirm_roster(roster_import, *, by: User, now, request=None) -> None:
+    """Queue a previewed roster for the worker to apply. Once only: a second click, another
+    tab or another coordinator finds it queued already."""
+    from datetime import timedelta
+
+    from ..models import RosterImport
+    from ..tasks import apply_roster_import
+    from .activity import record_activity
+
+    preview = RosterPreview.from_json(roster_import.rows)
+    if roster_import.state != RosterImport.State.PREVIEW:
+        raise RosterRefused(_("This roster has already been confirmed."))
+    if roster_import.created_at < now - timedelta(hours=PREVIEW_HOURS):
+        raise RosterRefused(_("The preview has expired. Upload the file again."))
+    if not preview.can_apply:
+        raise RosterRefused(_("Correct the invalid rows in the file and upload it again."))
+    with transaction.atomic():
+        claimed = RosterImport.objects.filter(
+            pk=roster_import.pk, state=RosterImport.State.PREVIEW
+        ).update(state=RosterImport.State.QUEUED, requested_by=by)
+        if not claimed:
+            raise RosterRefused(_("This roster has already been confirmed."))
+        record_activity(
+            by,
+            "roster.queued",
+            roster_import.program,
+            host_company=roster_import.program.host,
+            data={"rows": len(preview.rows), "import": roster_import.pk},
+            request=request,
+        )
+        apply_roster_import.delay_on_commit(roster_import.pk)
+
+
 def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=None):
-    """Keep the confirmed rows and let a worker apply them (a roster may have 10,000 rows:
-    no request waits for that). The page shows the import's state."""
+    """Keep already-read rows and let a worker apply them (a roster may have 10,000 rows:
+    no request waits for that). For callers holding a preview of their own (scripts, tests);
+    the pages go through start_reading and confirm_roster."""
     from ..models import RosterImport
     from ..tasks import apply_roster_import
     from .activity import record_activity
@@ -350,6 +528,24 @@ def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=
     )
     apply_roster_import.delay_on_commit(roster_import.pk)
     return roster_import
+
+
+def forget_old_previews(*, now) -> int:
+    """Drop previews nobody confirmed, and files a worker never read, after PREVIEW_HOURS:
+    they hold names and addresses that were never used."""
+    from datetime import timedelta
+
+    from ..models import RosterImport
+
+    deleted, _by_model = RosterImport.objects.filter(
+        state__in=[
+            RosterImport.State.PREVIEW,
+            RosterImport.State.READING,
+            RosterImport.State.REFUSED,
+        ],
+        created_at__lt=now - timedelta(hours=PREVIEW_HOURS),
+    ).delete()
+    return deleted
 
 
 def run_roster_import(import_id: int) -> None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
 from ..models import Activity, Enrollment, Program, Status, TemplateActivity, User, WeekTemplate
+from ..plain_text import check_plain_text
 from .activity import record_activity
 from .programs import ProgramRefused
 
@@ -200,6 +201,16 @@ def save_activity(
     activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps.
     `origin` (record, part) marks an activity derived from another app's record; only that
     record's service may change it afterwards."""
+    # The text typed or changed (a move keeps the activity's own text as it was).
+    check_plain_text(
+        {
+            name: getattr(slot, name)
+            for name in ("title", "place", "notes")
+            if activity is None or getattr(slot, name) != getattr(activity, name)
+        },
+        multiline=("notes",),
+        refuse=ActivityRefused,
+    )
     with transaction.atomic():
         lock_program(program)
         if activity is not None:
@@ -358,6 +369,7 @@ def copy_week(
 
 def save_as_template(program: Program, name: str, *, by: User, request=None) -> WeekTemplate:
     """Keep a program's week as a template of its host."""
+    check_plain_text({"name": name}, refuse=ActivityRefused)
     items = _items_of(program)
     if not items:
         raise ActivityRefused(_("This week has no activities to keep."))

@@ -1,12 +1,9 @@
 """Programs: list, create, edit, detail, the status workflow, enrolments and rosters."""
 
-import secrets
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,7 +22,7 @@ from ..forms_programs import (
     RosterUploadForm,
     WithdrawForm,
 )
-from ..models import Enrollment, HostCompany, Municipality, Program, Role, Status
+from ..models import Enrollment, HostCompany, Municipality, Program, Role, RosterImport, Status
 from ..services import invitations as invitation_services
 from ..services import programs as program_services
 from ..services import roster as roster_services
@@ -315,7 +312,9 @@ def program_detail(request, pk: int):
         "can_edit": can_edit,
         "enrollments": enrollments,
         "sections": registry.program_sections(request.user, program),
-        "roster_import": program.roster_imports.first() if can_edit else None,
+        "roster_import": program.roster_imports.defer("upload", "rows").first()
+        if can_edit
+        else None,
         "pending_invitations": list(program.invitations.pending().select_related("municipality"))
         if can_edit
         else [],
@@ -417,41 +416,46 @@ def invite_trainee(request, pk: int):
     return render(request, "programs/invite_trainee.html", {"program": program, "form": form})
 
 
-def _roster_key(request, program, key):
-    return f"roster:{program.pk}:{request.user.pk}:{key}"
-
-
 def roster_upload(request, pk: int):
-    """Step 1: upload; step 2: the preview (nothing written); step 3: confirm."""
+    """Step 1: upload. The file is kept and read by a worker (step 2, roster_import)."""
     program = access.get_program_for_user(request.user, pk, write=True)
     form = RosterUploadForm(request.POST or None, request.FILES or None)
-    preview = None
-    key = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > roster_services.MAX_BYTES:
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
-            try:
-                preview = roster_services.read_roster(
-                    program, upload.read(), upload.name, by=request.user
-                )
-            except roster_services.RosterRefused as refused:
-                form.add_error("file", refused.message)
-            else:
-                key = secrets.token_urlsafe(16)
-                cache.set(_roster_key(request, program, key), preview.to_json(), 60 * 60)
-    return render(
-        request,
-        "programs/roster.html",
-        {
-            "program": program,
-            "form": form,
-            "preview": preview,
-            "key": key,
-            "shown": _preview_rows(preview) if preview else None,
-        },
+            roster_import = roster_services.start_reading(
+                program, upload.read(), upload.name, by=request.user, request=request
+            )
+            return redirect("roster_import", pk=program.pk, import_pk=roster_import.pk)
+    return render(request, "programs/roster.html", {"program": program, "form": form})
+
+
+def _roster_import(request, pk: int, import_pk: int):
+    program = access.get_program_for_user(request.user, pk, write=True)
+    roster_import = get_object_or_404(
+        RosterImport.objects.defer("upload"), pk=import_pk, program=program
     )
+    return program, roster_import
+
+
+def roster_import(request, pk: int, import_pk: int):
+    """Step 2: the file being read (the page refreshes itself), then the preview, nothing
+    written yet; or why the file could not be read, beside a form to upload it again."""
+    program, roster_import = _roster_import(request, pk, import_pk)
+    State = RosterImport.State
+    if roster_import.state in (State.QUEUED, State.RUNNING, State.DONE, State.FAILED):
+        return redirect("program_detail", pk=program.pk)
+    context = {"program": program, "roster_import": roster_import}
+    if roster_import.state == State.REFUSED:
+        form = RosterUploadForm()
+        form.errors["file"] = form.error_class([roster_import.error])
+        context["form"] = form
+    elif roster_import.state == State.PREVIEW:
+        preview = roster_services.RosterPreview.from_json(roster_import.rows)
+        context.update(preview=preview, shown=_preview_rows(preview))
+    return render(request, "programs/roster.html", context)
 
 
 def _preview_rows(preview, limit: int = 300):
@@ -461,20 +465,17 @@ def _preview_rows(preview, limit: int = 300):
 
 
 @require_POST
-def roster_confirm(request, pk: int):
-    program = access.get_program_for_user(request.user, pk, write=True)
-    data = cache.get(_roster_key(request, program, request.POST.get("key", "")))
-    if data is None:
-        messages.error(request, _("The preview has expired. Upload the file again."))
-        return redirect("roster_upload", pk=program.pk)
-    preview = roster_services.RosterPreview.from_json(data)
-    if not preview.can_apply:
-        messages.error(request, _("Correct the invalid rows in the file and upload it again."))
-        return redirect("roster_upload", pk=program.pk)
-    # Taking the preview out of the cache first: a second click finds nothing to apply.
-    if not cache.delete(_roster_key(request, program, request.POST.get("key", ""))):
-        messages.error(request, _("The preview has expired. Upload the file again."))
-        return redirect("roster_upload", pk=program.pk)
-    roster_services.queue_roster(program, preview, by=request.user, request=request)
+def roster_confirm(request, pk: int, import_pk: int):
+    """Step 3: confirm. A worker applies every row or none; the program page shows the result."""
+    program, roster_import = _roster_import(request, pk, import_pk)
+    try:
+        roster_services.confirm_roster(
+            roster_import, by=request.user, now=timezone.now(), request=request
+        )
+    except roster_services.RosterRefused as refused:
+        messages.error(request, refused.message)
+        if roster_import.state == RosterImport.State.PREVIEW:
+            return redirect("roster_import", pk=program.pk, import_pk=roster_import.pk)
+        return redirect("program_detail", pk=program.pk)
     messages.success(request, _("The roster is being applied: its result appears below."))
     return redirect("program_detail", pk=program.pk)

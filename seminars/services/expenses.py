@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 
 from ..models import Expense, ExpenseCategory, Payer, Trip
@@ -25,6 +26,7 @@ def save_expense(trip: Trip, plan: ExpensePlan, *, by, expense: Expense | None =
     """Add or change a line. The participant must be on the trip; the host pays its own
     staff; amounts are whole, non-negative yen."""
     refuse_unless_coordinator(by, trip.program)
+    check_plain_text({"note": plan.note}, refuse=TripRefused)
     if plan.amount < 0:
         raise TripRefused(_("An amount cannot be negative."), field="amount")
     if plan.category not in ExpenseCategory.values:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 
 from ..models import Leg, Trip, TripStatus
@@ -100,6 +101,15 @@ def _uid(participant) -> int:
 def save_leg(trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None) -> Leg:
     """Add or change a leg; its activity in the week and its fare lines follow."""
     refuse_unless_coordinator(by, trip.program)
+    check_plain_text(
+        {
+            "origin_place": plan.origin_place,
+            "destination": plan.destination,
+            "service": plan.service,
+            "notes": plan.notes,
+        },
+        refuse=TripRefused,
+    )
     with transaction.atomic():
         trip = Trip.objects.select_for_update().select_related("program").get(pk=trip.pk)
         check_leg(trip, plan, exclude_pk=leg.pk if leg else None)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import ActivityKind, Enrollment, Program, User
+from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 from programs.services.week import Slot
 
@@ -47,6 +48,17 @@ class SeminarPlan:
 
 
 def _check(program: Program, trip: Trip | None, plan: SeminarPlan) -> None:
+    check_plain_text(
+        {
+            "title": plan.title,
+            "venue": plan.venue,
+            "address": plan.address,
+            "partner": plan.partner,
+            "outcomes": plan.outcomes,
+        },
+        multiline=("outcomes",),
+        refuse=TripRefused,
+    )
     if plan.end_time <= plan.start_time:
         raise TripRefused(_("The end time must be after the start time."), field="end_time")
     if trip is not None and not trip.start_date <= plan.date <= trip.end_date:
@@ -191,6 +203,7 @@ def set_roles(seminar: Seminar, roles: dict[int, str | None], *, by) -> None:
 
 def add_follow_up(seminar: Seminar, action: str, owner: User, due: date, *, by) -> FollowUp:
     refuse_unless_coordinator(by, seminar.program)
+    check_plain_text({"action": action.strip()}, refuse=TripRefused)
     if not action.strip():
         raise TripRefused(_("Say what is to be done."), field="action")
     owners = set(host_people(seminar.program).values_list("pk", flat=True)) | set(

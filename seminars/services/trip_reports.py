@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from programs import cache as kenshu_cache
 from programs.models import Enrollment, Status
+from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 
 from ..models import TEXT_LIMIT, Trip, TripReport, TripReportStatus, TripStatus
@@ -100,6 +101,9 @@ def report_for(trip: Trip, enrollment: Enrollment) -> TripReport:
 
 
 def _check_text(text: ReportText) -> None:
+    check_plain_text(
+        {name: getattr(text, name) for name in FIELDS}, multiline=FIELDS, refuse=TripRefused
+    )
     for name in FIELDS:
         if len(getattr(text, name)) > TEXT_LIMIT:
             raise TripRefused(

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from programs.models import ActivityKind, Enrollment, Municipality, Program, User
+from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 from programs.services.week import Slot, lock_program
 
@@ -58,6 +59,11 @@ class TripPlan:
 
 
 def _check_plan(program: Program, plan: TripPlan, trip: Trip | None = None) -> None:
+    check_plain_text(
+        {"purpose": plan.purpose, "places": plan.places, "lodging": plan.lodging},
+        multiline=("places", "lodging"),
+        refuse=TripRefused,
+    )
     if plan.end_date < plan.start_date:
         raise TripRefused(_("The last day is before the first day."), field="end_date")
     if not (program.start_date <= plan.start_date and plan.end_date <= program.end_date):

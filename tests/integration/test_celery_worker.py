@@ -63,3 +63,43 @@ def test_invitation_email_goes_through_the_worker_after_commit(
     body = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     token = re.search(r"/invitations/([\w-]+)/", body.get_payload(decode=True).decode()).group(1)
     assert Invitation.objects.get(pk=invitation.pk).token_hash == Invitation.hash_token(token)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_roster_file_is_read_by_the_worker_not_the_web_request(
+    tmp_path, client, program, coordinator, tagawa, settings
+):
+    """The upload answers at once with the reading page; a worker process (PostgreSQL, Redis)
+    reads the 2 KB sheet that claims the whole grid into a preview of its one row, and drops
+    the file."""
+    import io
+
+    from programs.models import RosterImport
+
+    from ..programs.test_roster import HEADINGS, _row, sheet_xlsx
+
+    data = sheet_xlsx(
+        {
+            1: _row(*HEADINGS),
+            2: _row("山本 彩花", "ayaka@example.org", "402061", "産業振興課", "主事"),
+            1_048_576: {1: "", 16_384: ""},
+        },
+        dimension="A1:XFD1048576",
+    )
+    upload = io.BytesIO(data)
+    upload.name = "名簿.xlsx"
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    client.force_login(coordinator)
+    env = worker_env()
+    with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path):
+        response = client.post(f"/programs/{program.pk}/roster/", {"file": upload})
+        roster_import = RosterImport.objects.get(program=program)
+        assert response.url == f"/programs/{program.pk}/roster/{roster_import.pk}/"
+        read = wait_for(
+            lambda: RosterImport.objects.filter(pk=roster_import.pk, state="preview").first(),
+            timeout=90,
+        )
+    assert read.upload is None
+    assert [(r["line"], r["email"], r["status"]) for r in read.rows] == [
+        (2, "ayaka@example.org", "new")
+    ]

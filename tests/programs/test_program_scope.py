@@ -23,7 +23,13 @@ def world(program, trainee, other_trainee, coordinator, staff, host):
     other_enrollment = enrol(program, other_trainee)
     activity = add_activity(program, MON, "10:00", "11:00", "活動")
     assert Membership.objects.filter(user=staff).exists()
+    from programs.models import RosterImport
+
+    roster_import = RosterImport.objects.create(
+        program=program, requested_by=coordinator, state="preview", rows=[]
+    )
     return {
+        "roster_import": roster_import,
         "program": program,
         "enrollment": enrollment,
         "other": other_enrollment,
@@ -46,6 +52,7 @@ def write_gets(w):
         reverse("program_edit", args=[p]),
         reverse("invite_trainee", args=[p]),
         reverse("roster_upload", args=[p]),
+        reverse("roster_import", args=[p, w["roster_import"].pk]),
         reverse("week_grid", args=[p]) + "?add=2026-11-30",
         reverse("week_grid", args=[p]) + f"?edit={w['activity'].pk}",
     ]
@@ -57,7 +64,7 @@ def write_posts(w):
         reverse("program_move", args=[p]),
         reverse("enrollment_create", args=[p]),
         reverse("enrollment_withdraw", args=[p, e]),
-        reverse("roster_confirm", args=[p]),
+        reverse("roster_confirm", args=[p, w["roster_import"].pk]),
         reverse("activity_create", args=[p]),
         reverse("activity_update", args=[p, a]),
         reverse("activity_move", args=[p, a]),

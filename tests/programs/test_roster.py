@@ -116,11 +116,14 @@ def test_confirm_enrols_and_invites_all_rows(
         )
     )
     upload.name = "roster.csv"
-    preview = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+    preview = client.get(uploaded.url)
     assert preview.context["preview"].counts == {"new": 1, "existing": 1, "invalid": 0}
     assert Enrollment.objects.count() == 0
+    roster_import = preview.context["roster_import"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("roster_confirm", args=[program.pk]), {"key": preview.context["key"]})
+        client.post(reverse("roster_confirm", args=[program.pk, roster_import.pk]))
     assert list(program.enrollments.values_list("trainee__email", flat=True)) == [registered.email]
     invitation = Invitation.objects.get(email="new@example.org")
     assert (invitation.program, invitation.family_name, invitation.given_name) == (
@@ -187,7 +190,7 @@ def test_the_worker_applies_an_import_once_and_records_failures(
         program, csv_bytes(f"田中 翔,{registered.email},402061,,\n"), "r.csv", by=coordinator
     )
     queued = RosterImport.objects.create(
-        program=program, requested_by=coordinator, rows=preview.to_json()
+        program=program, requested_by=coordinator, rows=preview.to_json(), state="queued"
     )
     roster.run_roster_import(queued.pk)
     roster.run_roster_import(queued.pk)  # a redelivered task does nothing more
@@ -195,7 +198,7 @@ def test_the_worker_applies_an_import_once_and_records_failures(
     assert (queued.state, queued.enrolled, queued.invited) == ("done", 1, 0)
     assert program.enrollments.count() == 1
     again = RosterImport.objects.create(
-        program=program, requested_by=coordinator, rows=preview.to_json()
+        program=program, requested_by=coordinator, rows=preview.to_json(), state="queued"
     )
     roster.run_roster_import(again.pk)  # the same trainee again: refused, recorded
     again.refresh_from_db()
@@ -248,9 +251,209 @@ def test_a_second_click_on_confirm_applies_nothing_more(
     client.force_login(coordinator)
     upload = io.BytesIO(csv_bytes("山本 彩花,new@example.org,402061,,\n"))
     upload.name = "roster.csv"
-    key = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload}).context["key"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("roster_confirm", args=[program.pk]), {"key": key})
-        client.post(reverse("roster_confirm", args=[program.pk]), {"key": key})
+        client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+    pk = program.roster_imports.get().pk
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("roster_confirm", args=[program.pk, pk]))
+        second = client.post(reverse("roster_confirm", args=[program.pk, pk]), follow=True)
+    assert "この名簿はすでに確定しています。" in second.content.decode()
     assert Invitation.objects.filter(email="new@example.org").count() == 1
     assert program.roster_imports.get().state == "done"
+
+
+# --- Files made to hurt: read bounded, off the request ---------------------------------------
+
+HEADINGS = ["氏名", "メールアドレス", "自治体コード", "所属", "職名"]
+
+
+def _column(n: int) -> str:
+    name = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def sheet_xlsx(rows: dict[int, dict[int, str]], dimension: str = "A1:E2") -> bytes:
+    """An .xlsx whose first sheet holds exactly these cells (row → column → text), with the
+    dimension it declares written as given: what Excel writes for a sheet once touched at
+    its far corner, made by hand."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from openpyxl import Workbook
+
+    base = io.BytesIO()
+    Workbook().save(base)
+    body = []
+    for r in sorted(rows):
+        cells = "".join(
+            f'<c r="{_column(c)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+            if v
+            else f'<c r="{_column(c)}{r}" s="0"/>'
+            for c, v in sorted(rows[r].items())
+        )
+        body.append(f'<row r="{r}">{cells}</row>')
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>{"".join(body)}</sheetData></worksheet>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(base) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = sheet.encode()
+            target.writestr(item.filename, data)
+    return out.getvalue()
+
+
+def _row(*values) -> dict[int, str]:
+    return dict(enumerate(values, start=1))
+
+
+def test_a_sheet_claiming_the_whole_grid_is_read_as_the_cells_it_has(program, coordinator, tagawa):
+    # Touched at its far corner: A1:XFD1048576, a styled empty cell in the last row.
+    data = sheet_xlsx(
+        {
+            1: _row(*HEADINGS),
+            2: _row("田中 翔", "t@example.org", "402061", "総務課", "主事"),
+            1_048_576: {1: "", 16_384: ""},
+        },
+        dimension="A1:XFD1048576",
+    )
+    assert len(data) < 10_000
+    records = list(roster._records(data, "名簿.xlsx"))
+    assert [line for line, _cells in records] == [1, 2, 1_048_576]
+    assert max(len(cells) for _line, cells in records) == roster.WIDTH
+    preview = roster.read_roster(program, data, "名簿.xlsx", by=coordinator)
+    assert [(r.line, r.status) for r in preview.rows] == [(2, "new")]
+
+
+def test_content_far_below_the_list_is_refused_not_searched_for(program, coordinator, tagawa):
+    data = sheet_xlsx(
+        {1: _row(*HEADINGS), 1_048_576: {1: "忘れられた行"}}, dimension="A1:XFD1048576"
+    )
+    with pytest.raises(roster.RosterRefused) as refused:
+        roster.read_roster(program, data, "名簿.xlsx", by=coordinator)
+    assert "1,048,576" in refused.value.message
+
+
+def test_ten_thousand_rows_reaching_the_last_column_stay_five_columns_wide(
+    program, coordinator, tagawa
+):
+    rows = {1: _row(*HEADINGS)}
+    for r in range(2, 10_002):
+        rows[r] = {**_row(f"研修生 {r}", f"t{r}@example.org", "402061", "", ""), 16_384: "x"}
+    data = sheet_xlsx(rows, dimension="A1:XFD10001")
+    records = roster._records(data, "名簿.xlsx")
+    assert all(len(cells) == roster.WIDTH + 1 for line, cells in records if line > 1)
+    preview = roster.read_roster(program, data, "名簿.xlsx", by=coordinator)
+    assert preview.counts["invalid"] == 10_000
+    assert {tuple(r.errors) for r in preview.rows} == {("列より多くのセルがあります。",)}
+
+
+def test_blank_lines_past_the_limit_are_skipped_and_content_past_it_refused(
+    program, coordinator, tagawa
+):
+    line = roster.LINE_LIMIT + 1
+    fine = csv_bytes("山本 彩花,a@example.org,402061,,\n" + "\n" * line)
+    assert roster.read_roster(program, fine, "r.csv", by=coordinator).counts["new"] == 1
+    late = csv_bytes("山本 彩花,a@example.org,402061,,\n" + "\n" * line + "遅い,b@example.org,,,\n")
+    with pytest.raises(roster.RosterRefused):
+        roster.read_roster(program, late, "r.csv", by=coordinator)
+
+
+def test_reading_has_a_time_budget_and_reports_progress(program, coordinator, tagawa):
+    rows = "".join(f"研修生 {i},t{i}@example.org,402061,,\n" for i in range(1_200))
+    seen = []
+    roster.read_roster(program, csv_bytes(rows), "r.csv", by=coordinator, progress=seen.append)
+    assert seen == [500, 1000]
+    with pytest.raises(roster.RosterRefused) as refused:
+        roster.read_roster(program, csv_bytes(rows), "r.csv", by=coordinator, seconds=0)
+    assert "0" in refused.value.message
+
+
+def test_the_upload_is_read_by_the_worker_and_the_file_then_dropped(
+    client, program, coordinator, tagawa, django_capture_on_commit_callbacks
+):
+    from programs.models import RosterImport
+
+    client.force_login(coordinator)
+    upload = io.BytesIO(csv_bytes("山本 彩花,a@example.org,402061,,\n"))
+    upload.name = "名簿.csv"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+    roster_import = program.roster_imports.get()
+    assert response.url == reverse("roster_import", args=[program.pk, roster_import.pk])
+    # Until the worker has read it, the page says so and refreshes itself.
+    assert (roster_import.state, bytes(roster_import.upload)[:3]) == ("reading", b"\xef\xbb\xbf")
+    page = client.get(response.url).content.decode()
+    assert 'http-equiv="refresh"' in page and "名簿.csv" in page
+    assert "ファイルを読み込み中" in page
+    for callback in callbacks:
+        callback()
+    roster_import.refresh_from_db()
+    assert (roster_import.state, roster_import.upload) == ("preview", None)
+    page = client.get(response.url).content.decode()
+    assert 'http-equiv="refresh"' not in page and "a@example.org" in page
+    assert RosterImport.objects.count() == 1 and Invitation.objects.count() == 0
+
+
+def test_a_refused_file_says_why_beside_the_file_field(
+    client, program, coordinator, django_capture_on_commit_callbacks
+):
+    client.force_login(coordinator)
+    upload = io.BytesIO(b"PK\x03\x04 not really a zip")
+    upload.name = "名簿.xlsx"
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+    response = client.get(uploaded.url)
+    roster_import = program.roster_imports.get()
+    assert (roster_import.state, roster_import.upload) == ("refused", None)
+    form = response.context["form"]
+    assert form.errors["file"] == [roster_import.error]
+    assert "Excel" in response.content.decode()
+
+
+def test_confirming_an_old_preview_is_refused(program, coordinator, tagawa):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from programs.models import RosterImport
+
+    preview = roster.read_roster(
+        program, csv_bytes("山本 彩花,a@example.org,402061,,\n"), "r.csv", by=coordinator
+    )
+    kept = RosterImport.objects.create(
+        program=program, requested_by=coordinator, state="preview", rows=preview.to_json()
+    )
+    later = kept.created_at + timedelta(hours=roster.PREVIEW_HOURS, minutes=1)
+    with pytest.raises(roster.RosterRefused):
+        roster.confirm_roster(kept, by=coordinator, now=later)
+    assert roster.forget_old_previews(now=later) == 1
+    assert not RosterImport.objects.exists()
+    assert timezone.now() < later
+
+
+def test_roster_pages_are_scoped(client, program, other_program, coordinator, outsider):
+    from programs.models import RosterImport
+
+    mine = RosterImport.objects.create(program=program, requested_by=coordinator, state="preview")
+    theirs = RosterImport.objects.create(program=other_program, state="preview")
+    page = reverse("roster_import", args=[program.pk, mine.pk])
+    confirm = reverse("roster_confirm", args=[program.pk, mine.pk])
+    for url in (page, confirm):
+        response = client.post(url) if url == confirm else client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url
+    client.force_login(outsider)
+    assert client.get(page).status_code == 404
+    assert client.post(confirm).status_code == 404
+    client.force_login(coordinator)
+    assert client.get(page).status_code == 200
+    # Another program's import under this program's address: not found.
+    assert client.get(reverse("roster_import", args=[program.pk, theirs.pk])).status_code == 404
+    assert client.post(reverse("roster_confirm", args=[program.pk, theirs.pk])).status_code == 404

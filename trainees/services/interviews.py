@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from programs import access
 from programs.models import Activity, ActivityKind, Enrollment, Membership, Role
 from programs.models.organisations import HOST_ROLES
+from programs.plain_text import plain_text_error, plain_text_errors
 from programs.services.activity import record_activity
 from programs.services.week import ActivityRefused, Slot, cancel_activity, save_activity
 
@@ -287,8 +288,12 @@ def save_answers(
             highlight = data.get(f"highlight-{q.pk}")
             dirty = False
             if answer is not None:
-                answer = answer.replace("\r\n", "\n").strip()
-                if len(answer) > ANSWER_LIMIT:
+                answer = answer.replace("\r\n", "\n")
+                unusable = plain_text_error(answer, multiline=True)
+                answer = answer.strip()
+                if unusable:
+                    errors[f"answer-{q.pk}"] = unusable
+                elif len(answer) > ANSWER_LIMIT:
                     errors[f"answer-{q.pk}"] = _(
                         "At most %(limit)s characters (now %(count)s)."
                     ) % {
@@ -299,7 +304,9 @@ def save_answers(
                     q.answer, dirty = answer, True
             if text is not None:
                 text = text.strip()
-                if not text or len(text) > QUESTION_LIMIT:
+                if unusable := plain_text_error(text, multiline=False):
+                    errors[f"text-{q.pk}"] = unusable
+                elif not text or len(text) > QUESTION_LIMIT:
                     errors[f"text-{q.pk}"] = _(
                         "A question needs between 1 and %(limit)s characters."
                     ) % {"limit": QUESTION_LIMIT}
@@ -324,6 +331,8 @@ def add_question(interview: Interview, text: str, *, by, after: int | None = Non
     if not can_conduct(by, interview):
         raise InterviewRefused(_("Only the interviewers record answers."), "forbidden")
     text = (text or "").strip()
+    if message := plain_text_error(text, multiline=False):
+        raise InterviewRefused(message, "invalid", {"question": message})
     if not text or len(text) > QUESTION_LIMIT:
         message = _("A question needs between 1 and %(limit)s characters.") % {
             "limit": QUESTION_LIMIT
@@ -414,8 +423,12 @@ def review(interview: Interview, data, *, by) -> Interview:
             errors[f"consent-{q.pk}"] = _("Say whether this answer may be published.")
         corrected = data.get(f"answer-{q.pk}")
         if corrected is not None:
-            corrected = corrected.replace("\r\n", "\n").strip()
-            if not corrected:
+            corrected = corrected.replace("\r\n", "\n")
+            unusable = plain_text_error(corrected, multiline=True)
+            corrected = corrected.strip()
+            if unusable:
+                errors[f"answer-{q.pk}"] = unusable
+            elif not corrected:
                 errors[f"answer-{q.pk}"] = _(
                     "An answer cannot be emptied; say no to publishing it instead."
                 )
@@ -458,7 +471,10 @@ def request_changes(interview: Interview, comment: str, *, by) -> Interview:
         raise InterviewRefused(
             _("Only a supervisor of the trainee's municipality approves."), "forbidden"
         )
-    comment = (comment or "").strip()
+    comment = (comment or "").replace("\r\n", "\n")
+    if message := plain_text_error(comment, multiline=True):
+        raise InterviewRefused(message, "invalid", {"comment": message})
+    comment = comment.strip()
     if not comment:
         message = _("Say what should change.")
         raise InterviewRefused(message, "invalid", {"comment": message})
@@ -479,9 +495,12 @@ def edit_article(interview: Interview, introduction: str, closing: str, *, by) -
     they approve is what is published)."""
     if not can_coordinate(by, interview):
         raise InterviewRefused(_("Only a coordinator edits the article."), "forbidden")
-    errors = {}
+    errors = plain_text_errors(
+        {"introduction": introduction, "closing": closing},
+        multiline=("introduction", "closing"),
+    )
     for name, value in (("introduction", introduction), ("closing", closing)):
-        if len(value or "") > ARTICLE_TEXT_LIMIT:
+        if name not in errors and len(value or "") > ARTICLE_TEXT_LIMIT:
             errors[name] = _("At most %(limit)s characters (now %(count)s).") % {
                 "limit": ARTICLE_TEXT_LIMIT,
                 "count": len(value),
@@ -533,6 +552,11 @@ def save_template(host, name: str, questions_text: str, *, by, template=None):
         errors["questions"] = _("A question needs between 1 and %(limit)s characters.") % {
             "limit": QUESTION_LIMIT
         }
+    # A character that cannot be kept is said in place of the rest: it is what to change.
+    errors |= plain_text_errors(
+        {"name": name, "questions": (questions_text or "").replace("\r\n", "\n")},
+        multiline=("questions",),
+    )
     if errors:
         raise InterviewRefused(_("Some fields need attention."), "invalid", errors)
     with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Activity, Enrollment, Program
+from programs.plain_text import plain_text_error
 from programs.services.activity import record_activity
 
 from ..models import (
@@ -86,8 +87,13 @@ def clean_content(data: dict) -> tuple[dict, dict]:
     kept exactly as typed (surrounding blank lines aside); nothing is cut."""
     content, errors = {}, {}
     for name in SECTION_NAMES:
-        text = (data.get(name) or "").replace("\r\n", "\n").strip()
-        if len(text) > SECTION_LIMIT:
+        raw = (data.get(name) or "").replace("\r\n", "\n")
+        text = raw.strip()
+        # Counted in the text as typed, so "character 5" is the fifth in the box.
+        unusable = plain_text_error(raw, multiline=True)
+        if unusable:
+            errors[name] = unusable
+        elif len(text) > SECTION_LIMIT:
             errors[name] = _(
                 "At most %(limit)s characters (now %(count)s). Shorten it to save; your text "
                 "is kept on this page."
@@ -271,7 +277,10 @@ def can_comment(user, reflection: DailyReflection) -> bool:
 
 
 def add_comment(reflection: DailyReflection, body: str, *, by) -> ReflectionComment:
-    body = (body or "").replace("\r\n", "\n").strip()
+    body = (body or "").replace("\r\n", "\n")
+    if message := plain_text_error(body, multiline=True):
+        raise ReflectionRefused(message, "unusable_character", {"body": message})
+    body = body.strip()
     if not body:
         message = _("Write a comment first.")
         raise ReflectionRefused(message, "empty", {"body": message})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Activity, Enrollment, Program
+from programs.plain_text import plain_text_error
 
 from ..builtin_questions import create_built_in_set
 from ..models import (
@@ -131,6 +132,9 @@ def clean_answers(questions: list[Question], data) -> tuple[dict, dict]:
             values[question.pk] = value
         else:
             text = raw.replace("\r\n", "\n")
+            if unusable := plain_text_error(text, multiline=True):
+                errors[name] = unusable
+                continue
             if len(text) > TEXT_LIMIT:
                 errors[name] = _("At most %(limit)s characters (now %(count)s).") % {
                     "limit": TEXT_LIMIT,
