@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from .date_range import limit_date_field
 from .models import (
     Activity,
     ActivityKind,
@@ -70,6 +71,8 @@ class ProgramForm(PlainTextModelForm):
         self.fields["required_reminders"].choices = [
             (kind, reminder.label) for kind, reminder in registry.reminders().items()
         ]
+        limit_date_field(self.fields["start_date"])
+        limit_date_field(self.fields["end_date"])
 
     class Meta:
         model = Program

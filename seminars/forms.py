@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.date_range import RangedDateField, RangedDateTimeField
 from programs.models import Municipality, Program
 from programs.plain_text import PlainTextForm
 
@@ -63,8 +64,8 @@ class TripForm(PlainTextForm):
             attrs={"placeholder": _("e.g. 地域ワーカー向け説明会・企業向けセミナーの開催")}
         ),
     )
-    start_date = forms.DateField(label=_("First day"), widget=DATE)
-    end_date = forms.DateField(label=_("Last day"), widget=DATE)
+    start_date = RangedDateField(label=_("First day"), widget=DATE)
+    end_date = RangedDateField(label=_("Last day"), widget=DATE)
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Destinations (municipalities)"),
         queryset=Municipality.objects.registry(),
@@ -116,8 +117,8 @@ class LegForm(PlainTextForm):
     mode = forms.ChoiceField(label=_("Mode"), choices=Mode.choices)
     origin_place = forms.CharField(label=_("From"), max_length=120)
     destination = forms.CharField(label=_("To"), max_length=120)
-    depart_at = forms.DateTimeField(label=_("Departs"), widget=DATETIME)
-    arrive_at = forms.DateTimeField(label=_("Arrives"), widget=DATETIME)
+    depart_at = RangedDateTimeField(label=_("Departs"), widget=DATETIME)
+    arrive_at = RangedDateTimeField(label=_("Arrives"), widget=DATETIME)
     service = forms.CharField(
         label=_("Train or flight"),
         max_length=80,
@@ -159,7 +160,7 @@ class ExpenseForm(PlainTextForm):
 class SeminarForm(PlainTextForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=SeminarKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DATE)
+    date = RangedDateField(label=_("Date"), widget=DATE)
     start_time = forms.TimeField(label=_("Start"), widget=TIME)
     end_time = forms.TimeField(label=_("End"), widget=TIME)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
@@ -217,7 +218,7 @@ class RolesForm(PlainTextForm):
 class FollowUpForm(PlainTextForm):
     action = forms.CharField(label=_("Follow-up action"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
-    due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    due_date = RangedDateField(label=_("Due date"), widget=DATE)
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)

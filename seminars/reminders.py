@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from programs.date_range import add_days
 from programs.models import Activity, Enrollment, Status, User
 from programs.models.organisations import HOST_ROLES
 from programs.registry import DueReminder, Reminder, ReminderMessage
@@ -135,7 +136,7 @@ def message_itinerary(row) -> ReminderMessage:
 
 
 def due_date(trip: Trip):
-    return trip.end_date + timedelta(days=settings.KENSHU_TRIP_REPORT_DAYS)
+    return add_days(trip.end_date, settings.KENSHU_TRIP_REPORT_DAYS)  # never overflows
 
 
 def find_trip_report(now: datetime):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
+from programs.date_range import add_days
 from programs.models import Enrollment, Status
 from programs.registry import DueItem, ProgramSection
 
@@ -55,7 +56,7 @@ def due_for(user, now: datetime) -> list[DueItem]:
     recent = [
         e
         for e in enrollments
-        if e.program.start_date <= today <= e.program.end_date + timedelta(days=LOOK_BACK_DAYS)
+        if e.program.start_date <= today <= add_days(e.program.end_date, LOOK_BACK_DAYS)
     ]
     if recent:
         activity_dates = activity_dates_by_program({e.program_id for e in recent})

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programs.date_range import RangedDateField
+
 from programs.plain_text import PlainTextForm, PlainTextModelForm
 
 from .models import ProgramSurvey, QuestionSet
@@ -32,7 +34,7 @@ class InterviewScheduleForm(PlainTextForm):
         empty_label=_("— a new slot —"),
         help_text=_("Or give a date and times below for a slot of this trainee only."),
     )
-    date = forms.DateField(
+    date = RangedDateField(
         label=_("Date"), required=False, widget=forms.DateInput({"type": "date"})
     )
     start_time = forms.TimeField(

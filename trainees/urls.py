@@ -2,6 +2,8 @@ from datetime import date
 
 from django.urls import path, register_converter
 
+from programs.date_range import in_range
+
 from . import interview_views, views
 
 
@@ -9,10 +11,14 @@ class IsoDateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> date:
+        """A date of 2000–2100 (programs.date_range); any other address is not found."""
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError as exc:
             raise ValueError(value) from exc
+        if not in_range(day):
+            raise ValueError(value)
+        return day
 
     def to_url(self, value) -> str:
         return value.isoformat() if isinstance(value, date) else str(value)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
-from .. import registry
+from .. import date_range, registry
 from ..models import Enrollment, Program, Status, TraineeProfile, User
 from ..models.programs import MAX_PROGRAM_DAYS
 from ..plain_text import check_plain_text
@@ -25,6 +25,8 @@ class ProgramRefused(Exception):
 
 
 def check_dates(start: date, end: date) -> None:
+    date_range.check_in_range(start, refuse=ProgramRefused, field="start_date")
+    date_range.check_in_range(end, refuse=ProgramRefused, field="end_date")
     if end < start:
         raise ProgramRefused(_("The end date is before the start date."), field="end_date")
     if (end - start).days + 1 > MAX_PROGRAM_DAYS:
@@ -35,9 +37,9 @@ def check_dates(start: date, end: date) -> None:
 
 
 def save_program(program: Program, *, by: User, request=None) -> Program:
-    """Create or update a program. Dates: 1–14 days; on an existing program, every activity
-    and every other app's dated record (a trip) must still lie inside the new dates (move
-    them first)."""
+    """Create or update a program. Dates: 1–14 days, within 2000–2100 (date_range); on an
+    existing program, every activity and every other app's dated record (a trip) must still
+    lie inside the new dates (move them first)."""
     check_plain_text(
         {
             "title": program.title,

@@ -6,7 +6,7 @@ activities (across every program they are enrolled in), a facilitator in two pla
 saving at the same moment cannot both slip through."""
 
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, time
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
+from .. import date_range
 from ..models import Activity, Enrollment, Program, Status, TemplateActivity, User, WeekTemplate
 from ..plain_text import check_plain_text
 from .activity import record_activity
@@ -108,6 +109,7 @@ def check_slot(
         raise ActivityRefused(_("The program has been reported: its week no longer changes."))
     if slot.end_time <= slot.start_time:
         raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
+    date_range.check_in_range(slot.date, refuse=ActivityRefused, field="date")
     if not program.start_date <= slot.date <= program.end_date:
         raise ActivityRefused(
             _("%(date)s is outside the program (%(start)s–%(end)s).")
@@ -383,8 +385,9 @@ def save_as_template(program: Program, name: str, *, by: User, request=None) -> 
 
 
 def week_range(day: date) -> tuple[date, date]:
-    monday = day - timedelta(days=day.weekday())
-    return monday, monday + timedelta(days=6)
+    """Monday to Sunday of `day`'s week (held at date.min / date.max at the calendar's ends)."""
+    monday = date_range.add_days(day, -day.weekday())
+    return monday, date_range.add_days(monday, 6)
 
 
 def check_trainee_free(program: Program, trainee: User, actor: User | None = None) -> None:

@@ -12,7 +12,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access
+from .. import access, date_range
 from .. import cache as kenshu_cache
 from ..compiled import CompiledQuery, run_together
 from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
@@ -309,9 +309,13 @@ def activity_move(request, pk: int, activity_pk: int):
         else:
             new_date = date.fromisoformat(request.POST.get("date", ""))
             new_start = time.fromisoformat(request.POST.get("start_time", ""))
-    except ValueError:
+    except (ValueError, OverflowError):  # overflow: a stored day at the calendar's very end
         return _render_week(
             request, program, notice=_("That is not a date and time."), notice_is_error=True
+        )
+    if not date_range.in_range(new_date):
+        return _render_week(
+            request, program, notice=date_range.out_of_range_message(), notice_is_error=True
         )
     end_date, new_end = shift(new_date, new_start, length)
     if end_date != new_date:
@@ -446,12 +450,8 @@ def trainee_week(request):
     """The trainee's own week: only the activities they take part in, today highlighted."""
     profile = access.get_trainee_profile(request.user)
     today = timezone.localdate()
-    try:
-        anchor = (
-            date.fromisoformat(request.GET.get("week", "")) if request.GET.get("week") else today
-        )
-    except ValueError:
-        anchor = today
+    # A week outside 2000–2100, or not a date at all: this week (as with no ?week=).
+    anchor = date_range.query_date(request.GET.get("week")) or today
     monday, sunday = week_services.week_range(anchor)
     activities = (
         Activity.objects.of_trainee(request.user)
@@ -483,8 +483,13 @@ def trainee_week(request):
         {
             "profile": profile,
             "days": [{"date": d, "is_today": d == today, "items": by_day[d]} for d in days],
-            "previous": (monday - timedelta(days=7)).isoformat(),
-            "next": (monday + timedelta(days=7)).isoformat(),
+            # No link to a week wholly outside the range (it would show this week).
+            "previous": max(monday - timedelta(days=7), date_range.EARLIEST).isoformat()
+            if monday > date_range.EARLIEST
+            else "",
+            "next": (monday + timedelta(days=7)).isoformat()
+            if monday + timedelta(days=7) <= date_range.LATEST
+            else "",
             "this_week": monday <= today <= sunday,
             "monday": monday,
             "sunday": sunday,

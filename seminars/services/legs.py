@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from programs.plain_text import check_plain_text
+from programs.date_range import check_in_range
 from programs.services.activity import record_activity
 
 from ..models import Leg, Trip, TripStatus
@@ -42,6 +43,8 @@ def check_leg(
 ) -> None:
     """Raise TripRefused when the leg breaks a rule of the itinerary. `field` is where an
     overlap is said (the departure on the leg's form; the first day on the trip's)."""
+    check_in_range(plan.depart_at, refuse=TripRefused, field="depart_at")
+    check_in_range(plan.arrive_at, refuse=TripRefused, field="arrive_at")
     if plan.arrive_at <= plan.depart_at:
         raise TripRefused(_("The arrival must be after the departure."), field="arrive_at")
     if plan.fare < 0:

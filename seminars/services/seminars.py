@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.date_range import check_in_range
 from programs.models import ActivityKind, Enrollment, Program, User
 from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
@@ -61,6 +62,7 @@ def _check(program: Program, trip: Trip | None, plan: SeminarPlan) -> None:
     )
     if plan.end_time <= plan.start_time:
         raise TripRefused(_("The end time must be after the start time."), field="end_time")
+    check_in_range(plan.date, refuse=TripRefused, field="date")
     if trip is not None and not trip.start_date <= plan.date <= trip.end_date:
         raise TripRefused(
             _("The trip runs %(start)s–%(end)s: the seminar must be on one of its days.")
@@ -206,6 +208,7 @@ def add_follow_up(seminar: Seminar, action: str, owner: User, due: date, *, by) 
     check_plain_text({"action": action.strip()}, refuse=TripRefused)
     if not action.strip():
         raise TripRefused(_("Say what is to be done."), field="action")
+    check_in_range(due, refuse=TripRefused, field="due_date")
     owners = set(host_people(seminar.program).values_list("pk", flat=True)) | set(
         Enrollment.objects.filter(program=seminar.program).values_list("trainee", flat=True)
     )

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from programs.date_range import check_in_range
 from programs.models import ActivityKind, Enrollment, Municipality, Program, User
 from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
@@ -59,6 +60,8 @@ class TripPlan:
 
 
 def _check_plan(program: Program, plan: TripPlan, trip: Trip | None = None) -> None:
+    check_in_range(plan.start_date, refuse=TripRefused, field="start_date")
+    check_in_range(plan.end_date, refuse=TripRefused, field="end_date")
     check_plain_text(
         {"purpose": plan.purpose, "places": plan.places, "lodging": plan.lodging},
         multiline=("places", "lodging"),

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from programs.date_range import in_range, out_of_range_message
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
 from programs.services.activity import record_activity
@@ -71,9 +72,12 @@ def deadline_of(program: Program, day: date) -> datetime:
 
 
 def check_writable_day(enrollment: Enrollment, day: date, today: date | None = None) -> None:
-    """Refuse a day outside the program, a day still to come, or a withdrawn trainee."""
+    """Refuse a day outside the program or the accepted dates (2000–2100), a day still to
+    come, or a withdrawn trainee."""
     today = today or timezone.localdate()
     program = enrollment.program
+    if not in_range(day):
+        raise ReflectionRefused(out_of_range_message(), "not_a_day")
     if day not in reflection_days(program):
         raise ReflectionRefused(_("This day is not a day of the program."), "not_a_day")
     if day > today:

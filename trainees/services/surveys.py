@@ -2,13 +2,14 @@
 and per question (post − pre, follow-up − pre) with the program mean over paired answers."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 from django.db import transaction
 from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.date_range import add_days
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
 
@@ -94,15 +95,16 @@ def windows(program: Program, survey: ProgramSurvey, first_start=_ASK) -> dict:
         Phase.POST: Window(
             Phase.POST,
             max(local_moment(program.end_date, time(0, 0)), pre_closes),
-            local_moment(program.end_date + timedelta(days=POST_OPEN_DAYS + 1), time(0, 0)),
+            local_moment(add_days(program.end_date, POST_OPEN_DAYS + 1), time(0, 0)),
         ),
     }
     if survey.followup_days:
-        opens = program.end_date + timedelta(days=survey.followup_days)
+        # add_days: a row dated near year 9999 (before the date range) does not overflow.
+        opens = add_days(program.end_date, survey.followup_days)
         result[Phase.FOLLOWUP] = Window(
             Phase.FOLLOWUP,
             local_moment(opens, time(0, 0)),
-            local_moment(opens + timedelta(days=FOLLOWUP_OPEN_DAYS), time(0, 0)),
+            local_moment(add_days(opens, FOLLOWUP_OPEN_DAYS), time(0, 0)),
         )
     return result
 

@@ -1,0 +1,119 @@
+"""The dates Kenshu accepts: 1 January 2000 to 31 December 2100, wherever a date enters (a
+form, a service, a query parameter, an address). One definition, used by every app.
+
+Forms add `validate_date_in_range` (or use `RangedDateField` / `RangedDateTimeField`); services
+call `check_in_range` and refuse with their own exception; pages reading a date from the
+query string use `query_date` (out of range or malformed: None, and the page falls back to its
+default). Date arithmetic on stored dates uses `add_days`, which never overflows: rows written
+before the range existed (year 9999, year 1) still draw their pages."""
+
+from datetime import date, datetime, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+
+RANGE_MESSAGE = _("Enter a date from %(earliest)s to %(latest)s.")
+
+
+def range_params() -> dict:
+    """The two ends, written as dates are on pages in the active language (2000年1月1日)."""
+    return {"earliest": formats.date_format(EARLIEST), "latest": formats.date_format(LATEST)}
+
+
+def out_of_range_message() -> str:
+    return gettext(RANGE_MESSAGE) % range_params()
+
+
+def _day(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            try:
+                value = timezone.localtime(value)
+            except (OverflowError, ValueError):  # year 1 or 9999 in another zone
+                return value.date()
+        return value.date()
+    return value
+
+
+def in_range(value: date | datetime | None) -> bool:
+    """Whether a date (or a datetime's day in Japan time) lies in the accepted range."""
+    return value is not None and EARLIEST <= _day(value) <= LATEST
+
+
+def validate_date_in_range(value) -> None:
+    """A form field validator (dates and datetimes)."""
+    if value is not None and not in_range(value):
+        raise ValidationError(RANGE_MESSAGE, code="date_range", params=range_params())
+
+
+def check_in_range(*values, refuse, field: str | None = None) -> None:
+    """For services: `refuse(message, field=...)` builds the service's exception."""
+    for value in values:
+        if not in_range(value):
+            raise refuse(out_of_range_message(), field=field)
+
+
+def clamp(day: date) -> date:
+    return min(max(day, EARLIEST), LATEST)
+
+
+def add_days(day: date, days: int) -> date:
+    """`day + days`, held at date.min / date.max instead of raising OverflowError."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def query_date(raw: str | None) -> date | None:
+    """A date from a query parameter (YYYY-MM-DD): None when missing, malformed or outside
+    the range."""
+    if not raw or len(raw) > 10 or not raw.isascii():
+        return None
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        return None
+    return day if in_range(day) else None
+
+
+def limit_date_field(field: forms.Field) -> forms.Field:
+    """Give an existing form field (a ModelForm's) the range: validator and the input's
+    min/max, so a browser's picker stays inside it too."""
+    if validate_date_in_range not in field.validators:
+        field.validators.append(validate_date_in_range)
+    if isinstance(field, forms.DateTimeField):
+        low, high = f"{EARLIEST.isoformat()}T00:00", f"{LATEST.isoformat()}T23:59"
+    else:
+        low, high = EARLIEST.isoformat(), LATEST.isoformat()
+    field.widget.attrs.setdefault("min", low)
+    field.widget.attrs.setdefault("max", high)
+    return field
+
+
+class RangedDateField(forms.DateField):
+    default_validators = [validate_date_in_range]
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "min": EARLIEST.isoformat(),
+            "max": LATEST.isoformat(),
+        }
+
+
+class RangedDateTimeField(forms.DateTimeField):
+    default_validators = [validate_date_in_range]
+
+    def widget_attrs(self, widget):
+        return {
+            **super().widget_attrs(widget),
+            "min": f"{EARLIEST.isoformat()}T00:00",
+            "max": f"{LATEST.isoformat()}T23:59",
+        }
