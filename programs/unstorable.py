@@ -9,6 +9,9 @@ which character (UnstorableTextMiddleware), not a 500; an enclosing transaction 
 back as for any database error."""
 
 import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from uuid import UUID
 
 from django.db import DataError
 from django.http import JsonResponse
@@ -16,6 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
+_PLAIN = frozenset({int, bool, float, Decimal, date, datetime, time, timedelta, UUID, bytes})
 
 
 class UnstorableText(DataError):
@@ -34,6 +38,8 @@ def _unstorable(value) -> str | None:
     if isinstance(value, str):
         match = UNSTORABLE.search(value)
         return match.group() if match else None
+    if value is None or type(value) in _PLAIN:
+        return None
     if isinstance(value, list | tuple):
         for item in value:
             if found := _unstorable(item):
