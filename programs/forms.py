@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .integers import IdChoiceField
 from .models import Municipality, Role, User
 from .plain_text import PlainTextForm
 from .validators import SendableEmailField
@@ -14,7 +15,7 @@ class InvitationForm(PlainTextForm):
         choices=[(r.value, r.label) for r in (Role.TRAINEE, Role.STAFF, Role.COORDINATOR)],
         initial=Role.TRAINEE,
     )
-    municipality = forms.ModelChoiceField(
+    municipality = IdChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.none(),
         required=False,

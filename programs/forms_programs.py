@@ -8,6 +8,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .date_range import limit_date_field
+from .integers import IdChoiceField, IdMultipleChoiceField
 from .models import (
     Activity,
     ActivityKind,
@@ -122,7 +123,7 @@ class ProgramFilterForm(PlainTextForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All"))] + list(Status.choices)
     )
-    municipality = forms.ModelChoiceField(
+    municipality = IdChoiceField(
         label=_("Municipality"), required=False, queryset=Municipality.objects.none()
     )
 
@@ -147,11 +148,11 @@ class ActivityForm(PlainTextForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    facilitator = forms.ModelChoiceField(
+    facilitator = IdChoiceField(
         label=_("Facilitator"), required=False, queryset=User.objects.none()
     )
     for_all = forms.BooleanField(label=_("All trainees take part"), required=False, initial=True)
-    participants = forms.ModelMultipleChoiceField(
+    participants = IdMultipleChoiceField(
         label=_("Participants"),
         required=False,
         queryset=None,
@@ -186,7 +187,8 @@ class ActivityForm(PlainTextForm):
 
     def clean(self):
         data = super().clean()
-        if not data.get("for_all") and not data.get("participants"):
+        chosen = data.get("participants") or "participants" in self.errors  # refused already
+        if not data.get("for_all") and not chosen:
             self.add_error(
                 "participants", _("Choose the participants, or tick “All trainees take part”.")
             )
@@ -212,8 +214,8 @@ class ActivityForm(PlainTextForm):
 
 
 class EnrollForm(PlainTextForm):
-    trainee = forms.ModelChoiceField(label=_("Trainee"), queryset=User.objects.none())
-    mentor = forms.ModelChoiceField(label=_("Mentor"), required=False, queryset=User.objects.none())
+    trainee = IdChoiceField(label=_("Trainee"), queryset=User.objects.none())
+    mentor = IdChoiceField(label=_("Mentor"), required=False, queryset=User.objects.none())
 
     def __init__(self, *args, program: Program, user: User, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,9 +239,7 @@ class InviteTraineeForm(PlainTextForm):
     email = SendableEmailField(label=_("Email address"), max_length=254)
     family_name = forms.CharField(label=_("Family name"), max_length=60)
     given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.registry()
-    )
+    municipality = IdChoiceField(label=_("Municipality"), queryset=Municipality.objects.registry())
     department = forms.CharField(label=_("Department"), max_length=120, required=False)
     position = forms.CharField(label=_("Position"), max_length=80, required=False)
 
@@ -256,7 +256,7 @@ class RosterUploadForm(forms.Form):
 
 
 class ApplyTemplateForm(PlainTextForm):
-    template = forms.ModelChoiceField(label=_("Template"), queryset=WeekTemplate.objects.none())
+    template = IdChoiceField(label=_("Template"), queryset=WeekTemplate.objects.none())
     skip_weekends = forms.BooleanField(
         label=_("Skip Saturdays and Sundays"), required=False, initial=True
     )
@@ -270,7 +270,7 @@ class ApplyTemplateForm(PlainTextForm):
 
 
 class CopyWeekForm(PlainTextForm):
-    source = forms.ModelChoiceField(label=_("Copy the week of"), queryset=Program.objects.none())
+    source = IdChoiceField(label=_("Copy the week of"), queryset=Program.objects.none())
     skip_weekends = forms.BooleanField(
         label=_("Skip Saturdays and Sundays"), required=False, initial=True
     )

@@ -1,87 +1,86 @@
 from django.urls import path
 
+from . import integers  # noqa: F401 (registers the <id:…> converter)
 from .views import core, feeds, programs, reminders, week
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("host/", core.host_home, name="host_home"),
-    path("hosts/<int:pk>/people/", core.host_people, name="host_people"),
-    path("hosts/<int:pk>/invitations/new/", core.invitation_create, name="invitation_create"),
+    path("hosts/<id:pk>/people/", core.host_people, name="host_people"),
+    path("hosts/<id:pk>/invitations/new/", core.invitation_create, name="invitation_create"),
     path(
-        "hosts/<int:pk>/invitations/<int:invitation_pk>/resend/",
+        "hosts/<id:pk>/invitations/<id:invitation_pk>/resend/",
         core.invitation_resend,
         name="invitation_resend",
     ),
     path(
-        "hosts/<int:pk>/invitations/<int:invitation_pk>/address/",
+        "hosts/<id:pk>/invitations/<id:invitation_pk>/address/",
         core.invitation_address,
         name="invitation_address",
     ),
     path(
-        "hosts/<int:pk>/invitations/<int:invitation_pk>/revoke/",
+        "hosts/<id:pk>/invitations/<id:invitation_pk>/revoke/",
         core.invitation_revoke,
         name="invitation_revoke",
     ),
     path(
-        "hosts/<int:pk>/members/<int:membership_pk>/remove/",
+        "hosts/<id:pk>/members/<id:membership_pk>/remove/",
         core.membership_remove,
         name="membership_remove",
     ),
     path("programs/", programs.program_list, name="program_list"),
     path("programs/new/", programs.program_create, name="program_create"),
-    path("programs/<int:pk>/", programs.program_detail, name="program_detail"),
-    path("programs/<int:pk>/edit/", programs.program_edit, name="program_edit"),
-    path("programs/<int:pk>/status/", programs.program_move, name="program_move"),
-    path("programs/<int:pk>/enrol/", programs.enrollment_create, name="enrollment_create"),
+    path("programs/<id:pk>/", programs.program_detail, name="program_detail"),
+    path("programs/<id:pk>/edit/", programs.program_edit, name="program_edit"),
+    path("programs/<id:pk>/status/", programs.program_move, name="program_move"),
+    path("programs/<id:pk>/enrol/", programs.enrollment_create, name="enrollment_create"),
     path(
-        "programs/<int:pk>/enrolments/<int:enrollment_pk>/withdraw/",
+        "programs/<id:pk>/enrolments/<id:enrollment_pk>/withdraw/",
         programs.enrollment_withdraw,
         name="enrollment_withdraw",
     ),
-    path("programs/<int:pk>/invite/", programs.invite_trainee, name="invite_trainee"),
+    path("programs/<id:pk>/invite/", programs.invite_trainee, name="invite_trainee"),
     path(
-        "programs/<int:pk>/invitations/<int:invitation_pk>/address/",
+        "programs/<id:pk>/invitations/<id:invitation_pk>/address/",
         core.program_invitation_address,
         name="program_invitation_address",
     ),
-    path("programs/<int:pk>/roster/", programs.roster_upload, name="roster_upload"),
+    path("programs/<id:pk>/roster/", programs.roster_upload, name="roster_upload"),
+    path("programs/<id:pk>/roster/<id:import_pk>/", programs.roster_import, name="roster_import"),
     path(
-        "programs/<int:pk>/roster/<int:import_pk>/", programs.roster_import, name="roster_import"
-    ),
-    path(
-        "programs/<int:pk>/roster/<int:import_pk>/confirm/",
+        "programs/<id:pk>/roster/<id:import_pk>/confirm/",
         programs.roster_confirm,
         name="roster_confirm",
     ),
-    path("programs/<int:pk>/week/", week.week_grid, name="week_grid"),
-    path("programs/<int:pk>/week/activities/", week.activity_save, name="activity_create"),
+    path("programs/<id:pk>/week/", week.week_grid, name="week_grid"),
+    path("programs/<id:pk>/week/activities/", week.activity_save, name="activity_create"),
     path(
-        "programs/<int:pk>/week/activities/<int:activity_pk>/",
+        "programs/<id:pk>/week/activities/<id:activity_pk>/",
         week.activity_save,
         name="activity_update",
     ),
     path(
-        "programs/<int:pk>/week/activities/<int:activity_pk>/move/",
+        "programs/<id:pk>/week/activities/<id:activity_pk>/move/",
         week.activity_move,
         name="activity_move",
     ),
     path(
-        "programs/<int:pk>/week/activities/<int:activity_pk>/delete/",
+        "programs/<id:pk>/week/activities/<id:activity_pk>/delete/",
         week.activity_cancel,
         name="activity_cancel",
     ),
-    path("programs/<int:pk>/week/templates/", week.week_tools, name="week_tools"),
-    path("programs/<int:pk>/week/template/", week.week_apply_template, name="week_apply_template"),
-    path("programs/<int:pk>/week/copy/", week.week_copy, name="week_copy"),
+    path("programs/<id:pk>/week/templates/", week.week_tools, name="week_tools"),
+    path("programs/<id:pk>/week/template/", week.week_apply_template, name="week_apply_template"),
+    path("programs/<id:pk>/week/copy/", week.week_copy, name="week_copy"),
     path(
-        "programs/<int:pk>/week/save-template/", week.week_save_template, name="week_save_template"
+        "programs/<id:pk>/week/save-template/", week.week_save_template, name="week_save_template"
     ),
-    path("activities/<int:pk>.ics", feeds.activity_ics, name="activity_ics"),
+    path("activities/<id:pk>.ics", feeds.activity_ics, name="activity_ics"),
     path("calendar/", feeds.calendar_feeds, name="calendar_feeds"),
     path("reminders/", reminders.reminder_settings, name="reminder_settings"),
     path("reminders/off/<str:token>/", reminders.reminder_off, name="reminder_off"),
     path(
-        "calendar/<int:pk>/regenerate/",
+        "calendar/<id:pk>/regenerate/",
         feeds.calendar_feed_regenerate,
         name="calendar_feed_regenerate",
     ),

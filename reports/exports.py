@@ -30,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from programs import access
+from programs.integers import id_param, int_param
 from programs.models import Enrollment, Program, Status, fiscal_year_of, worked_for
 from programs.prefectures import Prefecture
 from seminars.models import Expense, ExpenseCategory, Payer, Seminar, SeminarKind, SeminarRole, Trip
@@ -64,11 +65,8 @@ def current_fiscal_year() -> int:
 def _year(raw: str | None, default: int) -> int:
     if raw in (None, ""):
         return default
-    try:
-        year = int(raw)
-    except ValueError as exc:
-        raise BadRequest("year") from exc
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    year = int_param(raw, minimum=FIRST_YEAR, maximum=LAST_YEAR)
+    if year is None:
         raise BadRequest("year")
     return year
 
@@ -97,9 +95,9 @@ def scope_of(request, *, host_only: bool = False) -> Scope:
     program = None
     raw = request.GET.get("program")
     if raw:
-        if not (raw.isascii() and raw.isdigit()):
+        if (pk := id_param(raw)) is None:
             raise Http404
-        program = get_object_or_404(programs, pk=int(raw))
+        program = get_object_or_404(programs, pk=pk)
     year = _year(request.GET.get("year"), program.fiscal_year if program else current_fiscal_year())
     programs = programs.filter(fiscal_year=year)
     if program is not None:
@@ -629,9 +627,9 @@ def exports_page(request):
         visible.filter(fiscal_year=year).order_by("start_date", "title").values("pk", "title")
     )
     program = None
-    raw = request.GET.get("program")
-    if raw and raw.isascii() and raw.isdigit():
-        program = next((p for p in programs if p["pk"] == int(raw)), None)
+    wanted = id_param(request.GET.get("program"))
+    if wanted is not None:
+        program = next((p for p in programs if p["pk"] == wanted), None)
     descriptions = {
         "programs": _(
             "Each program of the year: host, dates, status, number of trainees, "

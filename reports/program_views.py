@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs.integers import id_param, int_param
 from programs.models import (
     Enrollment,
     HostCompany,
@@ -34,9 +35,9 @@ def _municipality(request, program: Program) -> Municipality | None:
         if not access.works_for_host(request.user, program):
             raise Http404
         return None
-    if not (raw.isascii() and raw.isdigit()):
+    if (pk := id_param(raw)) is None:
         raise Http404
-    mine = Municipality.objects.filter(pk=raw, enrollments__program=program)
+    mine = Municipality.objects.filter(pk=pk, enrollments__program=program)
     if not access.works_for_host(request.user, program):
         mine = mine.filter(pk__in=supervised_by(request.user))
     municipality = mine.distinct().first()
@@ -207,12 +208,8 @@ def _summary_target(request) -> tuple[int, HostCompany | None, list[HostCompany]
         hosts = [h for h in hosts if h.pk in access.host_ids_of(request.user)]
         if not hosts:
             raise Http404
-    raw_year = request.POST.get("year") or request.GET.get("year") or ""
-    year = (
-        int(raw_year)
-        if raw_year.isascii() and raw_year.isdigit() and 2000 <= int(raw_year) <= 2100
-        else fiscal_year_of(timezone.localdate())
-    )
+    raw_year = request.POST.get("year") or request.GET.get("year")
+    year = int_param(raw_year, minimum=2000, maximum=2100) or fiscal_year_of(timezone.localdate())
     raw_host = request.POST.get("host") or request.GET.get("host") or ""
     if raw_host:
         host = next((h for h in hosts if str(h.pk) == raw_host), None)

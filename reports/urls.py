@@ -1,16 +1,18 @@
 from django.urls import path
 
+from programs import integers  # noqa: F401 (registers the <id:…> converter)
+
 from . import views
 
 urlpatterns = [
-    path("interviews/<int:pk>/article/", views.article_preview, name="article_preview"),
-    path("interviews/<int:pk>/article.md", views.article_markdown, name="article_markdown"),
-    path("interviews/<int:pk>/article.html", views.article_html, name="article_html"),
+    path("interviews/<id:pk>/article/", views.article_preview, name="article_preview"),
+    path("interviews/<id:pk>/article.md", views.article_markdown, name="article_markdown"),
+    path("interviews/<id:pk>/article.html", views.article_html, name="article_html"),
 ]
 
 from . import trip_views  # noqa: E402
 
-trip = "programs/<int:pk>/trips/<int:trip_pk>/"
+trip = "programs/<id:pk>/trips/<id:trip_pk>/"
 urlpatterns += [
     path(trip + "itinerary/", trip_views.itinerary_print, name="itinerary_print"),
     path(trip + "itinerary.pdf", trip_views.itinerary_pdf, name="itinerary_pdf"),
@@ -20,25 +22,25 @@ urlpatterns += [
 from . import document_views  # noqa: E402
 
 urlpatterns += [
-    path("documents/<int:pk>/", document_views.report_status, name="report_status"),
-    path("documents/<int:pk>/retry/", document_views.report_retry, name="report_retry"),
-    path("documents/<int:pk>/download/", document_views.report_download, name="report_download"),
+    path("documents/<id:pk>/", document_views.report_status, name="report_status"),
+    path("documents/<id:pk>/retry/", document_views.report_retry, name="report_retry"),
+    path("documents/<id:pk>/download/", document_views.report_download, name="report_download"),
 ]
 
 from . import program_views  # noqa: E402
 
-program = "programs/<int:pk>/"
+program = "programs/<id:pk>/"
 urlpatterns += [
     path(program + "documents/", program_views.documents_page, name="program_documents"),
     path(program + "report/", program_views.program_report_print, name="program_report_print"),
     path(program + "report.pdf", program_views.program_report_pdf, name="program_report_pdf"),
     path(
-        program + "trainees/<int:enrollment_pk>/report/",
+        program + "trainees/<id:enrollment_pk>/report/",
         program_views.trainee_report_print,
         name="trainee_report_print",
     ),
     path(
-        program + "trainees/<int:enrollment_pk>/report.pdf",
+        program + "trainees/<id:enrollment_pk>/report.pdf",
         program_views.trainee_report_pdf,
         name="trainee_report_pdf",
     ),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.date_range import RangedDateField, RangedDateTimeField
+from programs.integers import IdChoiceField, IdMultipleChoiceField
 from programs.models import Municipality, Program
 from programs.plain_text import PlainTextForm
 
@@ -66,7 +67,7 @@ class TripForm(PlainTextForm):
     )
     start_date = RangedDateField(label=_("First day"), widget=DATE)
     end_date = RangedDateField(label=_("Last day"), widget=DATE)
-    municipalities = forms.ModelMultipleChoiceField(
+    municipalities = IdMultipleChoiceField(
         label=_("Destinations (municipalities)"),
         queryset=Municipality.objects.registry(),
         required=False,
@@ -80,10 +81,10 @@ class TripForm(PlainTextForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One place per line, e.g. 東京（乗継）."),
     )
-    trainees = forms.ModelMultipleChoiceField(
+    trainees = IdMultipleChoiceField(
         label=_("Trainees"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    staff = forms.ModelMultipleChoiceField(
+    staff = IdMultipleChoiceField(
         label=_("Host staff"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     lodging = forms.CharField(
@@ -171,7 +172,7 @@ class SeminarForm(PlainTextForm):
         required=False,
         help_text=_("e.g. a chamber of commerce's youth division"),
     )
-    lead = forms.ModelChoiceField(label=_("Lead from the host"), queryset=None, required=False)
+    lead = IdChoiceField(label=_("Lead from the host"), queryset=None, required=False)
     expected_attendance = forms.IntegerField(
         label=_("Expected attendance"), min_value=0, required=False
     )
@@ -217,7 +218,7 @@ class RolesForm(PlainTextForm):
 
 class FollowUpForm(PlainTextForm):
     action = forms.CharField(label=_("Follow-up action"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None)
+    owner = IdChoiceField(label=_("Owner"), queryset=None)
     due_date = RangedDateField(label=_("Due date"), widget=DATE)
 
     def __init__(self, *args, owners, **kwargs):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from programs import access
 from programs import cache as kenshu_cache
+from programs.integers import id_param
 
 from . import access as trip_access
 from . import forms as f
@@ -326,8 +327,11 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
         program = access.get_program_for_user(request.user, pk, write=True)
         seminar = None
         trip = None
-        if request.GET.get("trip", "").isdigit():
-            trip = get_object_or_404(Trip, pk=int(request.GET["trip"]), program=program)
+        if "trip" in request.GET:  # the trip the new seminar belongs to: one of the program's
+            trip_pk = id_param(request.GET["trip"])
+            if trip_pk is None:
+                raise Http404
+            trip = get_object_or_404(Trip, pk=trip_pk, program=program)
         first_day = trip.start_date if trip else program.start_date
         initial = {"date": first_day, "start_time": "13:00", "end_time": "15:00"}
     form = f.SeminarForm(request.POST or None, program=program, initial=initial)

@@ -2,10 +2,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programs.date_range import RangedDateField
-
+from programs.integers import IdChoiceField, IdMultipleChoiceField, limit_integer_field
 from programs.plain_text import PlainTextForm, PlainTextModelForm
 
 from .models import ProgramSurvey, QuestionSet
+from .models.surveys import FOLLOWUP_MIN_DAYS
 
 
 class SurveySettingsForm(PlainTextModelForm):
@@ -15,19 +16,22 @@ class SurveySettingsForm(PlainTextModelForm):
         model = ProgramSurvey
         fields = ["question_set", "followup_days"]
         labels = {"followup_days": _("Follow-up survey after (days)")}
+        field_classes = {"question_set": IdChoiceField}
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["question_set"].queryset = QuestionSet.objects.usable_by(program.host)
         self.fields["question_set"].empty_label = None
-        self.fields["followup_days"].widget.attrs.update({"min": 15, "max": 730})
+        # The model's bounds on the form's field: out of them the value never reaches the
+        # instance, which the page then draws (its follow-up window among others).
+        limit_integer_field(self.fields["followup_days"], minimum=FOLLOWUP_MIN_DAYS, maximum=730)
 
 
 class InterviewScheduleForm(PlainTextForm):
     """When and where an interview takes place, who asks, and from which template."""
 
-    enrollment = forms.ModelChoiceField(queryset=None, label=_("Trainee"))
-    slot = forms.ModelChoiceField(
+    enrollment = IdChoiceField(queryset=None, label=_("Trainee"))
+    slot = IdChoiceField(
         queryset=None,
         required=False,
         label=_("An interview slot of the week"),
@@ -47,10 +51,10 @@ class InterviewScheduleForm(PlainTextForm):
     online_url = forms.URLField(
         label=_("Online meeting link"), required=False, assume_scheme="https"
     )
-    interviewers = forms.ModelMultipleChoiceField(
+    interviewers = IdMultipleChoiceField(
         queryset=None, label=_("Interviewers"), widget=forms.CheckboxSelectMultiple
     )
-    template = forms.ModelChoiceField(queryset=None, label=_("Questions from"), empty_label=None)
+    template = IdChoiceField(queryset=None, label=_("Questions from"), empty_label=None)
 
     def __init__(self, *args, program, interview=None, **kwargs):
         from programs.models import Activity, ActivityKind, User

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from config.jinja2 import url_by_pk
 from programs import access
 from programs import cache as kenshu_cache
+from programs.integers import id_param
 from programs.models import HostCompany, Municipality
 
 from . import access as trainee_access
@@ -233,19 +234,18 @@ def interview_questions(request, pk: int):
     action = request.POST.get("action", "")
     try:
         if action == "add":
-            after = request.POST.get("after", "")
             services.add_question(
                 interview,
                 request.POST.get("question", ""),
                 by=request.user,
-                after=int(after) if after.isdigit() else None,
+                after=id_param(request.POST.get("after")),
             )
             messages.success(request, _("Question added."))
         else:
-            question_id = request.POST.get("question_id", "")
-            if not question_id.isdigit():
+            question_id = id_param(request.POST.get("question_id"))
+            if question_id is None:
                 raise Http404
-            question = get_object_or_404(interview.questions, pk=int(question_id))
+            question = get_object_or_404(interview.questions, pk=question_id)
             if action in ("up", "down"):
                 services.move_question(question, -1 if action == "up" else 1, by=request.user)
             elif action == "remove":
@@ -444,8 +444,10 @@ def interview_templates(request, pk: int):
     )
     editing = None
     edit_id = request.GET.get("edit") or request.POST.get("template_id") or ""
-    if edit_id.isdigit():
-        editing = next((t for t in templates if t.pk == int(edit_id)), None)
+    if edit_id:
+        # An id of the host's templates, or not found (2**70, "1e5", "٣" among the latter).
+        wanted = id_param(edit_id)
+        editing = next((t for t in templates if t.pk == wanted), None)
         if editing is None:
             raise Http404
     start = next((t for t in templates if str(t.pk) == request.GET.get("from", "")), None)

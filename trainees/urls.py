@@ -2,6 +2,7 @@ from datetime import date
 
 from django.urls import path, register_converter
 
+from programs import integers  # noqa: F401 (registers the <id:…> converter)
 from programs.date_range import in_range
 
 from . import interview_views, views
@@ -29,44 +30,44 @@ register_converter(IsoDateConverter, "isodate")
 urlpatterns = [
     path("my/reflections/", views.my_reflections, name="my_reflections"),
     path(
-        "my/reflections/<int:enrollment_pk>/<isodate:day>/",
+        "my/reflections/<id:enrollment_pk>/<isodate:day>/",
         views.reflection_write,
         name="reflection_write",
     ),
     path(
-        "my/surveys/<int:enrollment_pk>/<str:phase>/",
+        "my/surveys/<id:enrollment_pk>/<str:phase>/",
         views.survey_answer,
         name="survey_answer",
     ),
     path("reflections/new/", views.reflection_inbox, name="reflection_inbox"),
-    path("reflections/<int:pk>/", views.reflection_detail, name="reflection_detail"),
-    path("reflections/<int:pk>/comment/", views.reflection_comment, name="reflection_comment"),
-    path("reflections/<int:pk>/review/", views.reflection_review, name="reflection_review"),
-    path("programs/<int:pk>/reflections/", views.reflection_matrix, name="reflection_matrix"),
-    path("programs/<int:pk>/survey/", views.survey_results, name="survey_results"),
+    path("reflections/<id:pk>/", views.reflection_detail, name="reflection_detail"),
+    path("reflections/<id:pk>/comment/", views.reflection_comment, name="reflection_comment"),
+    path("reflections/<id:pk>/review/", views.reflection_review, name="reflection_review"),
+    path("programs/<id:pk>/reflections/", views.reflection_matrix, name="reflection_matrix"),
+    path("programs/<id:pk>/survey/", views.survey_results, name="survey_results"),
     path("municipality/reflections/", views.supervisor_reflections, name="supervisor_reflections"),
-    path("programs/<int:pk>/interviews/", interview_views.interview_list, name="interview_list"),
-    path("programs/<int:pk>/interviews/new/", interview_views.interview_new, name="interview_new"),
-    path("interviews/<int:pk>/", interview_views.interview_conduct, name="interview_conduct"),
+    path("programs/<id:pk>/interviews/", interview_views.interview_list, name="interview_list"),
+    path("programs/<id:pk>/interviews/new/", interview_views.interview_new, name="interview_new"),
+    path("interviews/<id:pk>/", interview_views.interview_conduct, name="interview_conduct"),
     path(
-        "interviews/<int:pk>/questions/",
+        "interviews/<id:pk>/questions/",
         interview_views.interview_questions,
         name="interview_questions",
     ),
-    path("interviews/<int:pk>/move/", interview_views.interview_move, name="interview_move"),
+    path("interviews/<id:pk>/move/", interview_views.interview_move, name="interview_move"),
     path(
-        "interviews/<int:pk>/schedule/",
+        "interviews/<id:pk>/schedule/",
         interview_views.interview_schedule,
         name="interview_schedule",
     ),
     path(
-        "interviews/<int:pk>/article/text/",
+        "interviews/<id:pk>/article/text/",
         interview_views.interview_article,
         name="interview_article",
     ),
-    path("my/interviews/<int:pk>/", interview_views.interview_review, name="interview_review"),
+    path("my/interviews/<id:pk>/", interview_views.interview_review, name="interview_review"),
     path(
-        "hosts/<int:pk>/interview-templates/",
+        "hosts/<id:pk>/interview-templates/",
         interview_views.interview_templates,
         name="interview_templates",
     ),

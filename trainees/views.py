@@ -19,6 +19,7 @@ from config.jinja2 import url_by_pk
 from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery, run_together
+from programs.integers import id_param, int_param
 from programs.models import Activity, Enrollment, Municipality, Status
 
 from . import access as trainee_access
@@ -114,17 +115,19 @@ def reflection_write(request, enrollment_pk: int, day):
 
 def _client_markers(data) -> dict:
     """The page's id, its change counter and the revision it started from (filled in by the
-    page's script; empty without JavaScript)."""
-    try:
-        seq = int(data.get("client_seq") or 0)
-        base = data.get("base_revision", "")
-        base_revision = int(base) if base != "" else None
-    except ValueError:
-        seq, base_revision = 0, None
+    page's script; empty without JavaScript). A counter that is not plain digits in the
+    column's range (2**70, "1e5", "٣") is no counter: the save goes ahead as one from a page
+    without JavaScript (never taken for a duplicate, so the text is kept), and nothing odd
+    reaches the database. An odd base revision is no base revision."""
+    client_id = (data.get("client_id") or "")[:40]
+    raw_seq = data.get("client_seq") or "0"
+    seq = int_param(raw_seq, minimum=0)
+    if seq is None:
+        client_id, seq = "", 0
     return {
-        "client_id": (data.get("client_id") or "")[:40],
+        "client_id": client_id,
         "client_seq": seq,
-        "base_revision": base_revision,
+        "base_revision": int_param(data.get("base_revision"), minimum=0),
     }
 
 
@@ -641,16 +644,17 @@ def supervisor_reflections(request):
         .select_related("enrollment__trainee", "enrollment__program", "enrollment__municipality")
         .order_by("-date", "enrollment__trainee__family_name_kana", "pk")
     )
-    program_id = request.GET.get("program", "")
-    if program_id.isdigit():
-        reflections = reflections.filter(enrollment__program_id=int(program_id))
-    page = Paginator(reflections, 30).get_page(request.GET.get("page"))
+    # ?program= narrows to one program; anything but an id (2**70, "1e5", "٣") is ignored.
+    program_id = id_param(request.GET.get("program"))
+    if program_id is not None:
+        reflections = reflections.filter(enrollment__program_id=program_id)
+    page = Paginator(reflections, 30).get_page(int_param(request.GET.get("page")) or 1)
     return render(
         request,
         "trainees/supervisor_reflections.html",
         {
             "page": page,
-            "program_id": program_id if program_id.isdigit() else "",
+            "program_id": program_id or "",
             "items": [
                 {
                     "reflection": r,

@@ -22,6 +22,7 @@ from ..forms_programs import (
     RosterUploadForm,
     WithdrawForm,
 )
+from ..integers import int_param
 from ..models import Enrollment, HostCompany, Municipality, Program, Role, RosterImport, Status
 from ..services import invitations as invitation_services
 from ..services import programs as program_services
@@ -177,7 +178,7 @@ def _program_list_context(request) -> dict:
     paginator = Paginator(programs.values_list(*ROW_FIELDS), PAGE_SIZE)
     if not filtered:
         paginator.count = sum(per_year.values())  # counted with the years, one query less
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(int_param(request.GET.get("page")) or 1)
     rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in page.object_list]
     trainees = list(_trainees(visible_enrollments, [p["pk"] for p in rows]))
     options = list(municipalities.values_list("pk", "prefecture", "name"))

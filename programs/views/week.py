@@ -16,6 +16,7 @@ from .. import access, date_range
 from .. import cache as kenshu_cache
 from ..compiled import CompiledQuery, run_together
 from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
+from ..integers import id_param
 from ..models import Activity, ActivityKind, Enrollment
 from ..registry import origin_of
 from ..services import week as week_services
@@ -227,10 +228,9 @@ def week_grid(request, pk: int):
 
 
 def _activity_from_query(request, program):
-    try:
-        pk = int(request.GET["edit"])
-    except ValueError as exc:
-        raise Http404 from exc
+    pk = id_param(request.GET["edit"])  # 2**70, "1e5", "٣": no activity of this program
+    if pk is None:
+        raise Http404
     return access.get_activity_for_user(request.user, program, pk)
 
 

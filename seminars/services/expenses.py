@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from programs.integers import id_param
 from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 
@@ -32,11 +33,11 @@ def save_expense(trip: Trip, plan: ExpensePlan, *, by, expense: Expense | None =
     if plan.category not in ExpenseCategory.values:
         raise TripRefused(_("Choose a category."), field="category")
     enrollment_id = staff_id = None
-    kind, pk = plan.participant[:1], plan.participant[1:]
-    if kind == "e" and pk.isdigit() and trip.trainees.filter(pk=int(pk)).exists():
-        enrollment_id = int(pk)
-    elif kind == "s" and pk.isdigit() and trip.staff.filter(pk=int(pk)).exists():
-        staff_id = int(pk)
+    kind, pk = plan.participant[:1], id_param(plan.participant[1:])
+    if kind == "e" and pk is not None and trip.trainees.filter(pk=pk).exists():
+        enrollment_id = pk
+    elif kind == "s" and pk is not None and trip.staff.filter(pk=pk).exists():
+        staff_id = pk
         if plan.payer == Payer.MUNICIPALITY:
             raise TripRefused(_("The host pays for its own staff."), field="payer")
     else:

@@ -26,6 +26,7 @@ PUBLIC = {
 }
 SAMPLE_ARGS = {
     "int": "1",
+    "id": "1",
     "str": "sample",
     "slug": "sample",
     "path": "sample",

@@ -10,6 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from programs.date_range import in_range, out_of_range_message
+from programs.integers import int_param
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
 from programs.services.activity import record_activity
@@ -107,14 +108,10 @@ def clean_content(data: dict) -> tuple[dict, dict]:
     if rating in (None, ""):
         content["self_rating"] = None
     else:
-        try:
-            content["self_rating"] = int(rating)
-        except (TypeError, ValueError):
-            content["self_rating"] = None
+        # One of the five buttons' values; anything else ("٣", "1e5", 2**70) is refused.
+        content["self_rating"] = int_param(rating, minimum=1, maximum=5)
+        if content["self_rating"] is None:
             errors["self_rating"] = _("Choose a rating from 1 to 5.")
-        else:
-            if not 1 <= content["self_rating"] <= 5:
-                errors["self_rating"] = _("Choose a rating from 1 to 5.")
     return content, errors
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.date_range import add_days
+from programs.integers import int_param
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
 
@@ -124,11 +125,8 @@ def clean_answers(questions: list[Question], data) -> tuple[dict, dict]:
             if not raw:
                 errors[name] = _("Choose one of the five answers.")
                 continue
-            try:
-                value = int(raw)
-            except ValueError:
-                value = 0
-            if not 1 <= value <= 5:
+            value = int_param(raw, minimum=1, maximum=5)  # one of the five buttons' values
+            if value is None:
                 errors[name] = _("Choose one of the five answers.")
                 continue
             values[question.pk] = value
