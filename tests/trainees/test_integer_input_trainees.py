@@ -190,3 +190,23 @@ def test_the_survey_settings_refuse_an_odd_set_or_follow_up_next_to_the_field(
         assert "研修前後の平均" in response.content.decode()  # the page is drawn as ever
     survey.refresh_from_db()
     assert survey.followup_days == 90
+
+
+@pytest.mark.parametrize("odd", [HUGE, "1e5", "٣", str(INT_MAX + 1)])
+def test_the_interviewers_answers_are_saved_whatever_the_counter_beside_them(
+    client, coordinator, interview, odd
+):
+    client.force_login(coordinator)
+    q = interview.questions.order_by("order").first()
+    url = reverse("interview_conduct", args=[interview.pk])
+    first = {f"answer-{q.pk}": "最初の答え", "client_id": "p", "client_seq": "4"}
+    assert client.post(url, first, headers={"X-Kenshu-Autosave": "1"}).json()["ok"]
+    response = client.post(
+        url,
+        {f"answer-{q.pk}": "続きの答え", "client_id": "p", "client_seq": odd},
+        headers={"X-Kenshu-Autosave": "1"},
+    )
+    assert response.status_code == 200 and response.json()["ok"]
+    q.refresh_from_db()
+    interview.refresh_from_db()
+    assert q.answer == "続きの答え" and interview.client_seq == 0
