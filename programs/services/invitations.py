@@ -104,6 +104,7 @@ def ensure_can_invite(
     """Refuse a role the address already holds there, and a second pending invitation.
     (An invitation into a program is about the enrolment: a trainee may already exist.)
     `exclude_pk`: the invitation whose address is being corrected."""
+    email = _normalise(email)
     if program is None and _role_already_held(email, role, host_company, municipality):
         raise InvitationRefused(
             _("%(email)s already has this role in %(organisation)s.")

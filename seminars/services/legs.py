@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from programs.plain_text import check_plain_text
 from programs.date_range import check_in_range
+from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
 
 from ..models import Leg, Trip, TripStatus

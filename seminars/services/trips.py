@@ -60,13 +60,13 @@ class TripPlan:
 
 
 def _check_plan(program: Program, plan: TripPlan, trip: Trip | None = None) -> None:
-    check_in_range(plan.start_date, refuse=TripRefused, field="start_date")
-    check_in_range(plan.end_date, refuse=TripRefused, field="end_date")
     check_plain_text(
         {"purpose": plan.purpose, "places": plan.places, "lodging": plan.lodging},
         multiline=("places", "lodging"),
         refuse=TripRefused,
     )
+    check_in_range(plan.start_date, refuse=TripRefused, field="start_date")
+    check_in_range(plan.end_date, refuse=TripRefused, field="end_date")
     if plan.end_date < plan.start_date:
         raise TripRefused(_("The last day is before the first day."), field="end_date")
     if not (program.start_date <= plan.start_date and plan.end_date <= program.end_date):
