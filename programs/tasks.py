@@ -106,13 +106,27 @@ def _retry_or_fail(task, invitation_id: int, token_hash: str, exc: Exception) ->
     ) from exc
 
 
+def _reason(exc: Exception) -> str:
+    """What the mail server said, as a person reads it ("550 5.1.1 <a@…>: User unknown"),
+    rather than Python's repr of the exception; other errors with their type."""
+
+    def text(reply) -> str:
+        return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        return "; ".join(f"{code} {text(reply)}" for code, reply in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _record_delivery(
     invitation_id: int, token_hash: str, state: str, exc: Exception | None = None
 ) -> bool:
     """Write the delivery state, unless the invitation was sent again with a newer link
     meanwhile (that send records its own). The error text shows invisible characters as
     <U+202E>, as the address that caused it may hold them."""
-    error = "" if exc is None else f"{type(exc).__name__}: {exc}"
+    error = "" if exc is None else _reason(exc)
     Invitation.objects.filter(pk=invitation_id, token_hash=token_hash).update(
         delivery=state, delivery_error=visible_characters(error), delivery_at=timezone.now()
     )
