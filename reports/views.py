@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from programs import access
 from trainees import access as trainee_access
+from trainees import typed
 from trainees.models import Interview, InterviewState
 from trainees.services import interviews as interview_services
 
@@ -41,6 +42,7 @@ def article_preview(request, pk: int):
             "can_publish": interview.state == InterviewState.APPROVED
             and interview_services.can_coordinate(request.user, interview),
             "exportable": interview.state in EXPORTABLE,
+            "typed": typed.take(request, interview),
         },
     )
 

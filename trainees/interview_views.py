@@ -19,6 +19,7 @@ from programs.integers import id_param
 from programs.models import HostCompany, Municipality
 
 from . import access as trainee_access
+from . import typed
 from .cells import display_name
 from .forms import InterviewScheduleForm
 from .models import (
@@ -222,6 +223,7 @@ def interview_conduct(request, pk: int):
             "article_limit": ARTICLE_TEXT_LIMIT,
             "interviewers": ", ".join(u.display_name for u in interview.interviewers.all()),
             "slot_cancelled": interview.activity.cancelled_at is not None,
+            "typed": typed.take(request, interview),
         },
         status=status,
     )
@@ -256,6 +258,10 @@ def interview_questions(request, pk: int):
     except InterviewRefused as refused:
         if refused.code == "forbidden":
             raise PermissionDenied from refused
+        if action == "add":  # the question comes back in its field, with the reason beside it
+            question = request.POST.get("question", "")
+            typed.keep(request, interview, refused.message, question=question)
+            return redirect(reverse("interview_conduct", args=[interview.pk]) + "#follow-heading")
         messages.error(request, refused.message)
     return redirect(reverse("interview_conduct", args=[interview.pk]) + "#questions")
 
@@ -266,6 +272,7 @@ def interview_move(request, pk: int):
     coordinator)."""
     interview = trainee_access.get_interview_for_user(request.user, pk)
     move = request.POST.get("move", "")
+    refused_comment = False
     try:
         if move == "request_changes":
             services.request_changes(interview, request.POST.get("comment", ""), by=request.user)
@@ -276,12 +283,21 @@ def interview_move(request, pk: int):
     except InterviewRefused as refused:
         if refused.code == "forbidden":
             raise PermissionDenied from refused
-        messages.error(request, refused.errors.get("comment") or refused.message)
+        if move == "request_changes":  # the comment comes back in its field
+            refused_comment = True
+            typed.keep(
+                request,
+                interview,
+                refused.errors.get("comment") or refused.message,
+                comment=request.POST.get("comment", ""),
+            )
+        else:
+            messages.error(request, refused.errors.get("comment") or refused.message)
     else:
         messages.success(request, str(MOVE_MESSAGES[move]))
     if access.works_for_host(request.user, interview.enrollment.program):
         return redirect("interview_conduct", pk=interview.pk)
-    if move == "request_changes":
+    if move == "request_changes" and not refused_comment:
         # Back with the trainee: the supervisor no longer sees it until it is reviewed again.
         return redirect("interview_list", pk=interview.enrollment.program_id)
     return redirect("article_preview", pk=interview.pk)
@@ -347,7 +363,13 @@ def interview_article(request, pk: int):
     except InterviewRefused as refused:
         if refused.code == "forbidden":
             raise PermissionDenied from refused
-        messages.error(request, " ".join(refused.errors.values()) or refused.message)
+        typed.keep(
+            request,
+            interview,
+            " ".join(refused.errors.values()) or refused.message,
+            introduction=request.POST.get("introduction", ""),
+            closing=request.POST.get("closing", ""),
+        )
     else:
         messages.success(request, _("Article text saved."))
     return redirect(reverse("interview_conduct", args=[interview.pk]) + "#article")

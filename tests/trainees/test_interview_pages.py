@@ -325,3 +325,41 @@ def test_the_supervisors_home_lists_articles_to_approve(
     client.force_login(other_supervisor)
     html = client.get(reverse("municipality_home")).content.decode()
     assert reverse("article_preview", args=[interview.pk]) not in html
+
+
+def test_a_refused_question_article_or_comment_comes_back_in_its_field(
+    client, interview, coordinator, trainee, supervisor
+):
+    """The interview's small forms redirect to their page; a refusal brings what was typed
+    back into the field, with the reason beside it, once."""
+    client.force_login(coordinator)
+    conduct = reverse("interview_conduct", args=[interview.pk])
+    page = client.post(
+        reverse("interview_questions", args=[interview.pk]),
+        {"action": "add", "question": "休日は\x00何を？"},
+        follow=True,
+    ).content.decode()
+    assert "休日は" in page and "U+0000" in page and 'id="id_question_error"' in page
+    assert interview.questions.count() == 5
+    assert 'id="id_question_error"' not in client.get(conduct).content.decode()  # once
+
+    long = "あ" * (svc.ARTICLE_TEXT_LIMIT + 1)
+    page = client.post(
+        reverse("interview_article", args=[interview.pk]),
+        {"introduction": long, "closing": "締めの言葉"},
+        follow=True,
+    ).content.decode()
+    assert long in page and "締めの言葉" in page and "まだ保存していません" in page
+    interview.refresh_from_db()
+    assert interview.closing != "締めの言葉"
+
+    reviewed(interview, coordinator, trainee)
+    client.force_login(supervisor)
+    page = client.post(
+        reverse("interview_move", args=[interview.pk]),
+        {"move": "request_changes", "comment": "課名を\x01伏せて"},
+        follow=True,
+    ).content.decode()
+    assert "課名を" in page and "伏せて" in page and 'id="id_comment_error"' in page
+    interview.refresh_from_db()
+    assert interview.state == InterviewState.REVIEWED
