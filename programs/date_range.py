@@ -17,6 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
+# The 年度 (April to March) those dates fall in: January 2000 belongs to 1999年度.
+FIRST_FISCAL_YEAR = EARLIEST.year - (EARLIEST.month < 4)
+LAST_FISCAL_YEAR = LATEST.year - (LATEST.month < 4)
 
 RANGE_MESSAGE = _("Enter a date from %(earliest)s to %(latest)s.")
 

@@ -30,6 +30,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from programs import access
+from programs.date_range import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from programs.integers import id_param, int_param
 from programs.models import Enrollment, Program, Status, fiscal_year_of, worked_for
 from programs.prefectures import Prefecture
@@ -41,7 +42,7 @@ from .documents import csv_rows  # every cell goes through documents.safe_cell
 
 CHUNK = 500
 TOKYO = ZoneInfo("Asia/Tokyo")
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_YEAR, LAST_YEAR = FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR  # every 年度 a program can fall in
 
 
 # Who asks, for which year and program --------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs.date_range import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from programs.integers import id_param, int_param
 from programs.models import (
     Enrollment,
@@ -209,7 +210,9 @@ def _summary_target(request) -> tuple[int, HostCompany | None, list[HostCompany]
         if not hosts:
             raise Http404
     raw_year = request.POST.get("year") or request.GET.get("year")
-    year = int_param(raw_year, minimum=2000, maximum=2100) or fiscal_year_of(timezone.localdate())
+    year = int_param(raw_year, minimum=FIRST_FISCAL_YEAR, maximum=LAST_FISCAL_YEAR) or (
+        fiscal_year_of(timezone.localdate())
+    )
     raw_host = request.POST.get("host") or request.GET.get("host") or ""
     if raw_host:
         host = next((h for h in hosts if str(h.pk) == raw_host), None)

@@ -439,3 +439,16 @@ def test_the_page_links_each_export_the_person_may_download(
     for kind in FOR_SUPERVISORS:
         assert f"{url(kind)}?year=2026&amp;program={program.pk}" in page
     assert url("seminars") not in page
+
+
+def test_the_first_fiscal_year_of_the_date_range_is_exported(client, coordinator, host):
+    """A program in January 2000 (the first dates Kenshu accepts) belongs to 1999年度: its
+    year's export answers; a year before any date Kenshu accepts is refused."""
+    from datetime import date
+
+    from ..factories import ProgramFactory
+
+    ProgramFactory(host=host, title="最初の研修", start_date=date(2000, 1, 4))
+    rows = download(client, coordinator, "programs", year=1999)
+    assert [row for row in rows if "最初の研修" in row]
+    assert client.get(url("programs", year=1998)).status_code == 400
