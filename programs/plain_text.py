@@ -4,7 +4,8 @@ services alike.
 Refused everywhere: the C0 control characters (U+0000–U+001F) but TAB, LF and CR; DEL (U+007F);
 the C1 control characters (U+0080–U+009F); lone surrogates (U+D800–U+DFFF, which UTF-8 cannot
 encode: a JSON body's "\\ud800" makes one); the noncharacters (U+FDD0–U+FDEF and the last two
-code points of every plane, U+FFFE and U+FFFF among them). A single-line field refuses TAB, LF
+code points of every plane, U+FFFE and U+FFFF among them); the bidi embeddings, overrides and
+isolates (U+202A–U+202E, U+2066–U+2069). A single-line field refuses TAB, LF
 and CR too; a multi-line one (a textarea) keeps them.
 
 PostgreSQL refuses a NUL outright (the INSERT fails, a 500) where SQLite stores it: the checks
@@ -24,7 +25,11 @@ _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}"
     for plane in range(sys.maxunicode // 0x10000 + 1)
 )
-_ALWAYS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _NONCHARACTERS
+# The explicit bidi embeddings, overrides and isolates: typed nowhere on purpose, they turn
+# what follows around on the screen (「見て\u202eください」 reads 「見ていさだく」), so a comment
+# or a name can be made to show what it does not say. (LRM/RLM marks, U+200E/U+200F, stay.)
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_ALWAYS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI + _NONCHARACTERS
 MULTI_LINE_UNUSABLE = re.compile(f"[{_ALWAYS}]")
 SINGLE_LINE_UNUSABLE = re.compile(f"[\t\n\r{_ALWAYS}]")
 

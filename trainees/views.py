@@ -644,8 +644,12 @@ def supervisor_reflections(request):
         .select_related("enrollment__trainee", "enrollment__program", "enrollment__municipality")
         .order_by("-date", "enrollment__trainee__family_name_kana", "pk")
     )
-    # ?program= narrows to one program; anything but an id (2**70, "1e5", "٣") is ignored.
-    program_id = id_param(request.GET.get("program"))
+    # ?program= narrows to one program; anything but an id (2**70, "1e5", "٣") names no
+    # program: not found, as an id of no program of theirs finds no reflection.
+    raw_program = request.GET.get("program", "")
+    program_id = id_param(raw_program)
+    if raw_program and program_id is None:
+        raise Http404
     if program_id is not None:
         reflections = reflections.filter(enrollment__program_id=program_id)
     page = Paginator(reflections, 30).get_page(int_param(request.GET.get("page")) or 1)

@@ -451,7 +451,9 @@ def roster_import(request, pk: int, import_pk: int):
     context = {"program": program, "roster_import": roster_import}
     if roster_import.state == State.REFUSED:
         form = RosterUploadForm()
-        form.errors["file"] = form.error_class([roster_import.error])
+        form.errors["file"] = form.error_class(  # with its id: the input points to it
+            [roster_import.error], field_id=form["file"].auto_id
+        )
         context["form"] = form
     elif roster_import.state == State.PREVIEW:
         preview = roster_services.RosterPreview.from_json(roster_import.rows)

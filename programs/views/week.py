@@ -451,7 +451,8 @@ def trainee_week(request):
     profile = access.get_trainee_profile(request.user)
     today = timezone.localdate()
     # A week outside 2000–2100, or not a date at all: this week (as with no ?week=).
-    anchor = date_range.query_date(request.GET.get("week")) or today
+    asked = request.GET.get("week", "")
+    anchor = date_range.query_date(asked) or today
     monday, sunday = week_services.week_range(anchor)
     activities = (
         Activity.objects.of_trainee(request.user)
@@ -491,6 +492,9 @@ def trainee_week(request):
             if monday + timedelta(days=7) <= date_range.LATEST
             else "",
             "this_week": monday <= today <= sunday,
+            # Said on the page: a week asked for and not shown is not silently replaced.
+            "unknown_week": asked[:20] if asked and anchor is today else "",
+            "range": date_range.range_params(),
             "monday": monday,
             "sunday": sunday,
         },

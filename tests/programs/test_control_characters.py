@@ -42,6 +42,10 @@ ALWAYS_REFUSED = [
     "\x9f",
     "\ud800",  # a lone surrogate (from a JSON "\ud800"): UTF-8 cannot encode it
     "\udfff",
+    "\u202e",  # right-to-left override: shows what follows reversed
+    "\u202a",
+    "\u2066",  # isolates
+    "\u2069",
     "\ufdd0",  # noncharacters
     "\ufffe",
     "\uffff",
@@ -85,6 +89,7 @@ def test_ordinary_text_is_accepted():
         "絵文字😀と〜（）・、",
         "U+FFFD は置換文字�",
         "\u200b ゼロ幅スペース",  # format characters are not control characters
+        "\u200fمرحبا\u200e",  # right-to-left and left-to-right marks belong to such text
         "ｶﾀｶﾅ and ASCII ~!@#$%^&*()",
         "",
     ]:

@@ -174,6 +174,10 @@ class TestWeekParameter:
         assert response.status_code == 200
         assert response.context["monday"] == this_monday()
         assert response.context["this_week"] is True
+        # …and says so, naming what was asked for (cut short) and the weeks it can show.
+        page = response.content.decode()
+        assert f"「{value[:20]}」の週は表示できません" in page
+        assert "2000年1月1日 から 2100年12月31日" in page
 
     @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "garbage"])
     def test_a_coordinator_gets_the_not_found_of_a_non_trainee(self, client, coordinator, value):
@@ -209,6 +213,7 @@ class TestWeekParameter:
         client.force_login(trainee)
         response = client.get(reverse("trainee_week"), {"week": "2100-12-31"})
         assert response.context["monday"] == date(2100, 12, 27)
+        assert "の週は表示できません" not in response.content.decode()
         assert "最後の日の活動" in response.content.decode()
 
     @pytest.mark.parametrize(

@@ -14,6 +14,10 @@ def test_not_found_is_the_sites_own_page_in_japanese(client, coordinator):
     html = response.content.decode()
     assert "ページが見つかりません" in html
     assert reverse("home") in html and 'class="site-nav"' in html
+    # An address no URL matches reads the same, its title separated like every page's.
+    for url in ("/programs/999999/", "/does-not-exist/"):
+        html = client.get(url).content.decode()
+        assert "<title>ページが見つかりません | Kenshu</title>" in html, url
 
 
 def test_forbidden_is_the_sites_own_page(client, staff, program):

@@ -415,6 +415,13 @@ def test_a_refused_file_says_why_beside_the_file_field(
     assert (roster_import.state, roster_import.upload) == ("refused", None)
     form = response.context["form"]
     assert form.errors["file"] == [roster_import.error]
+    # The reason is announced with the field: the input's aria-describedby names its list.
+    page = response.content.decode()
+    import re
+
+    described = re.search(r'<input type="file"[^>]*aria-describedby="([^"]*)"', page)
+    assert "id_file_error" in described.group(1).split()
+    assert 'id="id_file_error"' in page
     assert "Excel" in response.content.decode()
 
 

@@ -33,17 +33,18 @@ def autosave(client, enrollment, day, data, **markers):
 
 
 @pytest.mark.parametrize("odd", ODD)
-def test_the_supervisors_list_ignores_an_odd_program(
+def test_the_supervisors_list_finds_no_odd_program_and_reads_an_odd_page_as_the_first(
     client, supervisor, trainee, enrollment, today, elsewhere, odd
 ):
     row = reflection_services.submit(enrollment, today, SECTIONS, by=trainee).reflection
     detail = reverse("reflection_detail", args=[row.pk])
     client.force_login(supervisor)
     url = reverse("supervisor_reflections")
-    for query in ({"program": odd}, {"page": odd}, {"program": odd, "page": odd}):
-        response = client.get(url, query)
-        assert response.status_code == 200, query
-        assert detail in response.content.decode(), query  # the whole list, as without it
+    for query in ({"program": odd}, {"program": odd, "page": "1"}):
+        assert client.get(url, query).status_code == 404, query  # names no program
+    response = client.get(url, {"page": odd})
+    assert response.status_code == 200
+    assert detail in response.content.decode()  # the first page, as without it
     assert detail in client.get(url, {"program": enrollment.program_id}).content.decode()
     assert detail not in client.get(url, {"program": elsewhere.program_id}).content.decode()
 
