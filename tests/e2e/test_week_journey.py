@@ -5,6 +5,7 @@ from datetime import date
 import icalendar
 import pytest
 import vobject
+from playwright.sync_api import expect
 
 from ..factories import ProgramFactory, add_activity, enrol
 from . import steps
@@ -63,6 +64,12 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     assert trainee_page.get_by_text("17:15–17:45").is_visible()
     trainee_page.screenshot(
         path=str(screenshots_dir / "week-06-trainee-week-phone.png"), full_page=True
+    )
+    # A week outside the dates Kenshu keeps (a hand-edited link): this week, and it says so.
+    trainee_page.goto(f"{live_server.url}/my/week/?week=9999-12-31")
+    expect(trainee_page.get_by_role("status")).to_contain_text("「9999-12-31」の週は表示できません")
+    trainee_page.screenshot(
+        path=str(screenshots_dir / "week-06b-trainee-week-unknown.png"), full_page=True
     )
     trainee_page.goto(f"{live_server.url}/calendar/")
     feed_url = trainee_page.locator("input.feed-url").first.input_value()
