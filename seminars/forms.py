@@ -23,6 +23,7 @@ from .models import (
     TripStatus,
 )
 from .services.common import host_people
+from .services.seminars import MAX_ATTENDANCE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
@@ -174,10 +175,10 @@ class SeminarForm(PlainTextForm):
     )
     lead = IdChoiceField(label=_("Lead from the host"), queryset=None, required=False)
     expected_attendance = forms.IntegerField(
-        label=_("Expected attendance"), min_value=0, required=False
+        label=_("Expected attendance"), min_value=0, max_value=MAX_ATTENDANCE, required=False
     )
     actual_attendance = forms.IntegerField(
-        label=_("Actual attendance"), min_value=0, required=False
+        label=_("Actual attendance"), min_value=0, max_value=MAX_ATTENDANCE, required=False
     )
     outcomes = forms.CharField(
         label=_("Outcomes"),

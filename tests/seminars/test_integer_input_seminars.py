@@ -70,3 +70,17 @@ def test_an_expense_for_an_odd_person_is_refused_at_the_person(trip, coordinator
             )
         assert refused.value.field == "participant"
     assert not trip.expenses.filter(amount=1000).exists()
+
+
+@pytest.mark.parametrize("odd", [str(2**70), "100001", "-1", "1e5"])
+def test_the_seminar_form_bounds_the_attendance(odd):
+    from django.core.exceptions import ValidationError
+
+    from seminars.forms import SeminarForm
+    from seminars.services.seminars import MAX_ATTENDANCE
+
+    for name in ("expected_attendance", "actual_attendance"):
+        field = SeminarForm.base_fields[name]
+        with pytest.raises(ValidationError):
+            field.clean(odd)
+        assert field.clean(str(MAX_ATTENDANCE)) == MAX_ATTENDANCE
