@@ -234,11 +234,24 @@ def resend_invitation(invitation: Invitation, *, by: User, request=None) -> Invi
 def correct_and_resend(invitation: Invitation, email: str, *, by: User, request=None) -> Invitation:
     """Put right the address of an invitation that was not sent, and send it again with a
     fresh link. Refuses what create_invitation refuses for the new address."""
-    if invitation.accepted_at or invitation.revoked_at:
-        raise InvitationRefused(_("Only a pending or expired invitation can be sent again."))
+    # Only someone who may invite into this role (a coordinator may not point an operator's
+    # supervisor invitation at an address of their choosing), and only an invitation that
+    # could not be sent: one that went out is withdrawn and made again instead.
+    if not may_invite(by, invitation.role, invitation.host_company):
+        raise InvitationRefused(
+            _("You may not invite into this role."), field="email", code="not_allowed"
+        )
     ensure_sendable(email)
     email = _normalise(email)
     with transaction.atomic():
+        # Read again under a lock: an acceptance at the same moment wins, untouched.
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at or invitation.revoked_at:
+            raise InvitationRefused(_("Only a pending or expired invitation can be sent again."))
+        if invitation.delivery != Delivery.FAILED:
+            raise InvitationRefused(
+                _("Only an invitation that could not be sent is corrected here."), field="email"
+            )
         ensure_can_invite(
             email,
             invitation.role,

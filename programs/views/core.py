@@ -33,6 +33,7 @@ from ..models import (
     Membership,
     Municipality,
     Program,
+    Role,
     Status,
     TraineeProfile,
 )
@@ -210,6 +211,13 @@ def host_people(request, pk: int):
             "members": members,
             "invitations": invitations,
             "can_manage": can_manage,
+            # The roles whose failed invitation this person may point at another address.
+            # (as invitation_services.may_invite decides, without asking the database again)
+            "correctable_roles": []
+            if not can_manage
+            else list(Role.values)
+            if request.user.is_superuser
+            else list(invitation_services.COORDINATOR_GRANTS),
             "now": timezone.now(),
         },
     )

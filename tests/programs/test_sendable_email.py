@@ -459,3 +459,44 @@ class TestCorrectAndResend:
         client.force_login(coordinator)
         url = reverse("program_invitation_address", args=[other.pk, failed_invitation.pk])
         assert client.get(url).status_code == 404
+
+
+class TestCorrectionIsForWhoMayInvite:
+    def test_a_coordinator_cannot_point_an_operators_supervisor_invitation_elsewhere(
+        self, client, coordinator, operator, host, tagawa
+    ):
+        """An operator's supervisor invitation listed on the host's page: correcting its
+        address would hand the coordinator the municipality's supervision."""
+        token = secrets.token_urlsafe(32)
+        invitation = Invitation.objects.create(
+            email=f"kacho@exa{RLO}mple.jp",
+            role=Role.SUPERVISOR,
+            host_company=host,
+            municipality=tagawa,
+            token_hash=Invitation.hash_token(token),
+            invited_by=operator,
+            expires_at=timezone.now() + timedelta(days=7),
+            delivery="failed",
+        )
+        client.force_login(coordinator)
+        url = reverse("invitation_address", args=[host.pk, invitation.pk])
+        page = client.get(reverse("host_people", args=[host.pk])).content.decode()
+        assert "送信失敗" in page and f'action="{url}"' not in page  # no form offered
+        response = client.post(url, {"email": coordinator.email})
+        assert response.status_code in (200, 400) and "この役割に招待する権限がありません。" in (
+            response.content.decode()
+        )
+        invitation.refresh_from_db()
+        assert invitation.email == f"kacho@exa{RLO}mple.jp"
+        assert invitation.token_hash == Invitation.hash_token(token)
+
+    def test_only_an_invitation_that_failed_is_corrected(
+        self, client, coordinator, program, failed_invitation
+    ):
+        Invitation.objects.filter(pk=failed_invitation.pk).update(delivery="sent")
+        client.force_login(coordinator)
+        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        response = client.post(url, {"email": "tanaka@example.jp"})
+        assert "送信できなかった招待だけです" in response.content.decode()
+        failed_invitation.refresh_from_db()
+        assert failed_invitation.email == f"tanaka@exa{RLO}mple.jp"
