@@ -7,7 +7,9 @@ Cases:
   plain-xlsx     the same as .xlsx
   whole-grid     2 KB: declares A1:XFD1048576, a styled empty cell at XFD1048576
   far-content    2 KB: the same, with text in A1048576 (refused: content past the limit)
-  wide-rows      10,000 rows each with a cell in XFD (~100 KB)
+  wide-rows      10,000 rows each with a cell in XFD (~250 KB)
+  full-width     30 rows of 16,000 empty styled cells (480,000 cells: just under the limit)
+  one-wide-row   one row of 1,800,000 empty styled cells (18 MB of XML, under the 20 MB limit)
 
 Targets (the issue's): every case refused or previewed in under 5 s with flat memory (peak RSS
 within a few tens of MB of the plain CSV's).
@@ -31,7 +33,15 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report_pdf import configure, peak_mb  # noqa: E402
 
-CASES = ["plain-csv", "plain-xlsx", "whole-grid", "far-content", "wide-rows"]
+CASES = [
+    "plain-csv",
+    "plain-xlsx",
+    "whole-grid",
+    "far-content",
+    "wide-rows",
+    "full-width",
+    "one-wide-row",
+]
 TARGET_S = 5.0
 
 
@@ -49,8 +59,42 @@ def build(case: str) -> tuple[bytes, str]:
         last = {1: "忘れられた行"} if case == "far-content" else {1: "", 16_384: ""}
         rows = {1: _row(*HEADINGS), 2: _row(*people[0]), 1_048_576: last}
         return sheet_xlsx(rows, dimension="A1:XFD1048576"), "名簿.xlsx"
-    rows = {1: _row(*HEADINGS), **{i + 2: {**_row(*p), 16_384: "x"} for i, p in enumerate(people)}}
-    return sheet_xlsx(rows, dimension="A1:XFD10001"), "名簿.xlsx"
+    if case == "wide-rows":
+        rows = {
+            1: _row(*HEADINGS),
+            **{i + 2: {**_row(*p), 16_384: "x"} for i, p in enumerate(people)},
+        }
+        return sheet_xlsx(rows, dimension="A1:XFD10001"), "名簿.xlsx"
+    if case == "full-width":
+        sheet = sheet_xlsx({1: _row(*HEADINGS), 2: _row(*people[0])})
+        return _with_cells(sheet, 16_000, rows=30), "名簿.xlsx"
+    return _with_cells(
+        sheet_xlsx({1: _row(*HEADINGS), 2: _row(*people[0])}), 1_800_000
+    ), "名簿.xlsx"
+
+
+def _with_cells(data: bytes, count: int, rows: int = 0) -> bytes:
+    """The sheet's last row made `count` empty styled cells longer, or (`rows`) that many
+    rows of `count` such cells added."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cells = b'<c s="0"/>' * count
+                if rows:
+                    added = b"".join(b'<row r="%d">%s</row>' % (9 + r, cells) for r in range(rows))
+                    content = content.replace(b"</sheetData>", added + b"</sheetData>")
+                else:
+                    content = content.replace(b"</row></sheetData>", cells + b"</row></sheetData>")
+            target.writestr(item.filename, content)
+    return out.getvalue()
 
 
 def child(case: str, old: bool) -> None:

@@ -138,6 +138,9 @@ def _record_delivery(
 @shared_task(
     name="programs.tasks.read_roster_import",
     acks_late=True,
+    # A worker killed while reading (out of memory, say) does not get the same file again:
+    # the page says the reading stopped (roster.reading_stopped).
+    reject_on_worker_lost=False,
     soft_time_limit=60,
     time_limit=90,
 )

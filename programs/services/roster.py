@@ -11,12 +11,15 @@ import time
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Enrollment, Invitation, Municipality, Program, Role, TraineeProfile, User
+from ..plain_text import plain_text_errors
 from ..validators import validate_local_government_code, validate_sendable_email
 from .programs import ProgramRefused, enroll
 
@@ -43,10 +46,17 @@ HEADER_ALIASES = {
     "役職": "position",
 }
 LIMITS = {"name": 121, "email": 254, "department": 120, "position": 80}
+NAME_PART_LIMIT = 60  # Invitation.family_name and given_name
 
 
 class RosterRefused(ProgramRefused):
     pass
+
+
+UNREADABLE = gettext_lazy(
+    "This .xlsx file cannot be read as a spreadsheet. Save it again from Excel."
+)
+UNREADABLE_PREVIEW = gettext_lazy("This preview cannot be read. Upload the file again.")
 
 
 @dataclass
@@ -82,7 +92,11 @@ class RosterPreview:
 
     @classmethod
     def from_json(cls, data: list[dict]) -> "RosterPreview":
-        return cls([RosterRow(**r) for r in data])
+        """Rows as to_json wrote them; anything else (a hand in the database) is refused."""
+        try:
+            return cls([RosterRow(**r) for r in data])
+        except (TypeError, ValueError) as exc:
+            raise RosterRefused(UNREADABLE_PREVIEW) from exc
 
 
 # Reading is bounded whatever the file claims: the first WIDTH columns (anything further right
@@ -90,7 +104,9 @@ class RosterPreview:
 # and a header allowed for), the unpacked XML of an .xlsx, and a wall-clock budget.
 WIDTH = len(COLUMNS)
 LINE_LIMIT = MAX_ROWS + 1_000
-MAX_XLSX_UNCOMPRESSED = 30 * 1024 * 1024
+MAX_XLSX_UNCOMPRESSED = 20 * 1024 * 1024
+MAX_COLUMNS = 16_384  # Excel's last column, XFD: a row with more cells is not a sheet
+MAX_CELLS = 500_000  # ten times a full roster's five columns, blank styled cells allowed
 READ_SECONDS = 20.0
 PROGRESS_EVERY = 500
 
@@ -101,10 +117,12 @@ def _bounded(record: list[str]) -> list[str]:
     return record[:WIDTH] + ([extra] if extra is not None else [])
 
 
-def _records(data: bytes, filename: str) -> Iterator[tuple[int, list[str]]]:
+def _records(
+    data: bytes, filename: str, *, deadline: float = float("inf"), seconds: float = READ_SECONDS
+) -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every line of the file that has a cell, in order."""
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        yield from _xlsx_records(data)
+        yield from _xlsx_records(data, deadline, seconds)
         return
     for encoding in ("utf-8-sig", "cp932"):
         try:
@@ -133,27 +151,39 @@ def _cell(value) -> str:
     return str(value)
 
 
-def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The first sheet's rows as the file stores them: no padding to the dimension the sheet
-    declares (Excel writes A1:XFD1048576 for a sheet once touched at its far corner) and no
-    empty rows made up for the gaps between stored ones, so the work follows the cells that
-    are there. openpyxl's read-only sheet pads both, which is minutes of CPU for such a sheet;
-    its row parser (the same one the read-only sheet uses) does not."""
+def _column_number(reference: str) -> int:
+    """ "AB12" → 28; 0 for a reference without letters."""
+    number = 0
+    for char in reference:
+        if "A" <= char <= "Z":
+            number = number * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            number = number * 26 + ord(char) - 96
+        else:
+            break
+        if number > 16_384:  # past Excel's last column (XFD): no cell of ours
+            return 16_385
+    return number
+
+
+def _xlsx_records(data: bytes, deadline: float, seconds: float) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as the file stores them, read cell by cell: no padding to the
+    dimension the sheet declares (Excel writes A1:XFD1048576 for a sheet once touched at its
+    far corner), no empty rows made up for the gaps, no cell kept beyond the five columns, so
+    the work follows the cells that are there and memory stays flat however wide a row is.
+    openpyxl (its read-only sheet pads both; its row parser builds every cell of a row first)
+    only opens the workbook and its shared strings."""
     from xml.etree.ElementTree import ParseError
+    from xml.parsers.expat import ExpatError
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
-    from openpyxl.worksheet._reader import WorkSheetParser
 
-    unreadable = _("This .xlsx file cannot be read as a spreadsheet. Save it again from Excel.")
+    unreadable = str(UNREADABLE)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(
-                info.file_size
-                for info in archive.infolist()
-                if info.filename.lower().endswith((".xml", ".rels"))
-            )
-            if unpacked > MAX_XLSX_UNCOMPRESSED:
+            # Every member counts: the workbook may name its sheet anything.
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
                 raise RosterRefused(_("This .xlsx file is too large once unpacked."))
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (
@@ -162,6 +192,7 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
         OSError,
         ValueError,
         TypeError,
+        OverflowError,
         InvalidFileException,
         ParseError,
     ) as exc:
@@ -171,28 +202,133 @@ def _xlsx_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
             raise RosterRefused(unreadable)
         sheet = workbook.worksheets[0]
         with sheet._get_source() as source:
-            parser = WorkSheetParser(
-                source,
-                sheet._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for line, cells in parser.parse():
-                record = [""] * WIDTH
-                extra = None
-                for cell in cells:
-                    column, value = cell.get("column") or 0, _cell(cell.get("value"))
-                    if 1 <= column <= WIDTH:
-                        record[column - 1] = value
-                    elif column > WIDTH and extra is None and value.strip():
-                        extra = value
-                yield line, record + ([extra] if extra is not None else [])
-    except (ParseError, KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
+            yield from SheetReader(sheet._shared_strings, deadline, seconds).rows(source)
+    except (
+        ParseError,
+        ExpatError,
+        KeyError,
+        ValueError,
+        TypeError,
+        IndexError,
+        OverflowError,
+    ) as exc:
         raise RosterRefused(unreadable) from exc
     finally:
         workbook.close()
+
+
+class SheetReader:
+    """A sheet's XML read as a stream of events (expat, no tree): each row's first five
+    cells as text, everything else passed over as it goes by, so memory stays flat however
+    many cells a row holds. No DTD and no entity is accepted (what defusedxml refuses)."""
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, strings, deadline: float, seconds: float):
+        self.strings, self.deadline, self.seconds = strings, deadline, seconds
+        self.line = self.column = self.cells = self.in_row = 0
+        self.record: list[str] = []
+        self.extra: str | None = None
+        self.kind, self.value = "n", None
+        self.text: list[str] | None = None  # collecting a <v> or a <t>
+        self.phonetic = False  # inside <rPh>: furigana, not part of the text
+        self.done: list[tuple[int, list[str]]] = []
+
+    def rows(self, source) -> Iterator[tuple[int, list[str]]]:
+        from xml.parsers import expat
+
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.StartDoctypeDeclHandler = self._refuse
+        parser.EntityDeclHandler = self._refuse
+        parser.ExternalEntityRefHandler = self._refuse
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._characters
+        parser.buffer_text = True
+        while chunk := source.read(self.CHUNK):
+            parser.Parse(chunk, False)
+            yield from self.done
+            self.done.clear()
+            if time.monotonic() > self.deadline:
+                raise RosterRefused(_too_long(self.seconds))
+        parser.Parse(b"", True)
+        yield from self.done
+
+    def _refuse(self, *args):
+        raise ValueError("a DTD or an entity in a sheet")
+
+    def _start(self, name: str, attributes: dict) -> None:
+        tag = name.rpartition("}")[2]
+        if tag == "c":
+            reference = attributes.get("r")
+            self.column = _column_number(reference) if reference else self.column + 1
+            self.kind, self.value = attributes.get("t", "n"), None
+            self.cells += 1
+            self.in_row += 1
+            if self.in_row > MAX_COLUMNS or self.cells > MAX_CELLS:
+                raise RosterRefused(
+                    _(
+                        "This sheet holds more cells than a roster can (%(max)s): keep only the "
+                        "list of trainees, or save it as CSV."
+                    )
+                    % {"max": f"{MAX_CELLS:,}"}
+                )
+        elif tag in ("v", "t") and not self.phonetic:
+            if 1 <= self.column <= WIDTH or (self.column > WIDTH and self.extra is None):
+                self.text = []
+        elif tag == "row":
+            reference = attributes.get("r")
+            self.line = int(reference) if reference else self.line + 1
+            self.column, self.in_row, self.record, self.extra = 0, 0, [""] * WIDTH, None
+        elif tag == "rPh":
+            self.phonetic = True
+
+    def _characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def _end(self, name: str) -> None:
+        tag = name.rpartition("}")[2]
+        if self.text is not None and tag in ("v", "t"):
+            # A value, or one run of an inline string (runs join up).
+            self.value = (self.value or "") + "".join(self.text)
+            self.text = None
+        elif tag == "c":
+            text = _xlsx_value(self.kind, self.value, self.strings)
+            if 1 <= self.column <= WIDTH:
+                self.record[self.column - 1] = text
+            elif self.column > WIDTH and self.extra is None and text.strip():
+                self.extra = text
+        elif tag == "row":
+            self.done.append((self.line, self.record + ([self.extra] if self.extra else [])))
+        elif tag == "rPh":
+            self.phonetic = False
+
+
+def _xlsx_value(kind: str, value: str | None, strings) -> str:
+    """A cell's text as the roster reads it: a shared string by its number, a number without
+    a ".0" (Excel stores 12084 as 12084 or 1.2084E4), anything else as written."""
+    if value is None:
+        return ""
+    if kind == "s":
+        return str(strings[int(value)])
+    if kind == "n":
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return value
+    return value
+
+
+def _too_long(seconds: float) -> str:
+    return _(
+        "Reading this file took too long (%(seconds)s seconds). Save it again "
+        "as CSV with only the five columns, and upload that."
+    ) % {"seconds": int(seconds)}
 
 
 def _header(record: list[str]) -> list[str]:
@@ -230,16 +366,11 @@ def read_roster(
     deadline = time.monotonic() + seconds
     header = None
     rows: list[RosterRow] = []
-    for count, (line, record) in enumerate(_records(data, filename), start=1):
+    records = _records(data, filename, deadline=deadline, seconds=seconds)
+    for count, (line, record) in enumerate(records, start=1):
         if count % PROGRESS_EVERY == 0:
             if time.monotonic() > deadline:
-                raise RosterRefused(
-                    _(
-                        "Reading this file took too long (%(seconds)s seconds). Save it again "
-                        "as CSV with only the five columns, and upload that."
-                    )
-                    % {"seconds": int(seconds)}
-                )
+                raise RosterRefused(_too_long(seconds))
             if progress is not None:
                 progress(line)
         blank = not any(cell.strip() for cell in record)
@@ -304,6 +435,7 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
         .filter(program=program, email__in=emails)
         .values_list("email", flat=True)
     )
+    labels = {"name": _("Name"), "department": _("Department"), "position": _("Position")}
     for row in rows:
         row.email = row.email.lower()
         for name, limit in LIMITS.items():
@@ -311,6 +443,18 @@ def classify(program: Program, rows: list[RosterRow], *, by: User) -> None:
                 row.errors.append(_("%(column)s is too long.") % {"column": name})
         if not row.name:
             row.errors.append(_("The name is missing."))
+        # What the invitation will refuse, said here (an Excel cell with Alt+Enter holds a
+        # line break): a preview that says "new" must apply.
+        texts = {name: getattr(row, name) for name in labels}
+        for name, problem in plain_text_errors(texts).items():
+            row.errors.append(
+                _("%(column)s: %(problem)s") % {"column": labels[name], "problem": problem}
+            )
+        if any(len(part) > NAME_PART_LIMIT for part in split_name(row.name)):
+            row.errors.append(
+                _("The family name and the given name have at most %(limit)s characters each.")
+                % {"limit": NAME_PART_LIMIT}
+            )
         try:
             validate_sendable_email(row.email)
         except ValidationError as error:
@@ -410,6 +554,19 @@ def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=
 
 
 PREVIEW_HOURS = 24  # an unconfirmed preview (names, addresses) is forgotten after this
+READING_MINUTES = 5  # a file still "being read" after this: its reader stopped (killed)
+
+
+def preview_expired(roster_import, *, now) -> bool:
+    return roster_import.created_at < now - timedelta(hours=PREVIEW_HOURS)
+
+
+def reading_stopped(roster_import, *, now) -> bool:
+    """Still being read long after the upload: the worker reading it was stopped (out of
+    memory, a restart) and the task is not delivered again (reject_on_worker_lost off)."""
+    return roster_import.state == "reading" and roster_import.created_at < now - timedelta(
+        minutes=READING_MINUTES
+    )
 
 
 def start_reading(program: Program, data: bytes, filename: str, *, by: User, request=None):
@@ -467,6 +624,9 @@ def run_roster_read(import_id: int, *, seconds: float = READ_SECONDS) -> None:
         )
     except RosterRefused as refused:
         changes = {"state": RosterImport.State.REFUSED, "error": refused.message, "rows": []}
+    except Exception:  # whatever else the file provokes, the page says it cannot be read
+        logger.exception("Roster %s could not be read", import_id)
+        changes = {"state": RosterImport.State.REFUSED, "error": str(UNREADABLE), "rows": []}
     else:
         changes = {"state": RosterImport.State.PREVIEW, "rows": preview.to_json()}
     RosterImport.objects.filter(pk=import_id, state=RosterImport.State.READING).update(
@@ -477,17 +637,17 @@ def run_roster_read(import_id: int, *, seconds: float = READ_SECONDS) -> None:
 def confirm_roster(roster_import, *, by: User, now, request=None) -> None:
     """Queue a previewed roster for the worker to apply. Once only: a second click, another
     tab or another coordinator finds it queued already."""
-    from datetime import timedelta
-
     from ..models import RosterImport
     from ..tasks import apply_roster_import
     from .activity import record_activity
 
-    preview = RosterPreview.from_json(roster_import.rows)
+    if roster_import.state in (RosterImport.State.READING, RosterImport.State.REFUSED):
+        raise RosterRefused(_("This file has no preview to confirm. Upload it again."))
     if roster_import.state != RosterImport.State.PREVIEW:
         raise RosterRefused(_("This roster has already been confirmed."))
-    if roster_import.created_at < now - timedelta(hours=PREVIEW_HOURS):
+    if preview_expired(roster_import, now=now):
         raise RosterRefused(_("The preview has expired. Upload the file again."))
+    preview = RosterPreview.from_json(roster_import.rows)
     if not preview.can_apply:
         raise RosterRefused(_("Correct the invalid rows in the file and upload it again."))
     with transaction.atomic():
@@ -533,8 +693,6 @@ def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=
 def forget_old_previews(*, now) -> int:
     """Drop previews nobody confirmed, and files a worker never read, after PREVIEW_HOURS:
     they hold names and addresses that were never used."""
-    from datetime import timedelta
-
     from ..models import RosterImport
 
     deleted, _by_model = RosterImport.objects.filter(
@@ -568,6 +726,15 @@ def run_roster_import(import_id: int) -> None:
         )
     except ProgramRefused as refused:
         roster_import.state, roster_import.error = RosterImport.State.FAILED, refused.message
+    except Exception:  # never left "being applied": nothing was written (all or none)
+        logger.exception("Roster %s could not be applied", import_id)
+        roster_import.state = RosterImport.State.FAILED
+        roster_import.error = str(
+            _(
+                "The roster could not be applied. Upload the file again; if it happens "
+                "again, ask the operators."
+            )
+        )
     else:
         roster_import.state = RosterImport.State.DONE
         roster_import.enrolled, roster_import.invited = counts["existing"], counts["new"]

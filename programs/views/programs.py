@@ -448,16 +448,28 @@ def roster_import(request, pk: int, import_pk: int):
     State = RosterImport.State
     if roster_import.state in (State.QUEUED, State.RUNNING, State.DONE, State.FAILED):
         return redirect("program_detail", pk=program.pk)
+    now = timezone.now()
     context = {"program": program, "roster_import": roster_import}
-    if roster_import.state == State.REFUSED:
+    refusal = roster_import.error if roster_import.state == State.REFUSED else ""
+    if roster_services.reading_stopped(roster_import, now=now):
+        refusal = _("Reading this file stopped before the end. Upload it again.")
+    elif roster_import.state == State.PREVIEW:
+        try:
+            preview = roster_services.RosterPreview.from_json(roster_import.rows)
+        except roster_services.RosterRefused as refused:
+            refusal = refused.message
+        else:
+            context.update(
+                preview=preview,
+                shown=_preview_rows(preview),
+                expired=roster_services.preview_expired(roster_import, now=now),
+            )
+    if refusal:
         form = RosterUploadForm()
         form.errors["file"] = form.error_class(  # with its id: the input points to it
-            [roster_import.error], field_id=form["file"].auto_id
+            [refusal], field_id=form["file"].auto_id
         )
-        context["form"] = form
-    elif roster_import.state == State.PREVIEW:
-        preview = roster_services.RosterPreview.from_json(roster_import.rows)
-        context.update(preview=preview, shown=_preview_rows(preview))
+        context.update(form=form, refused=True)
     return render(request, "programs/roster.html", context)
 
 
