@@ -46,7 +46,7 @@ TARGET_S = 5.0
 
 
 def build(case: str) -> tuple[bytes, str]:
-    from tests.programs.test_roster import HEADINGS, _row, sheet_xlsx
+    from tests.programs.test_roster import HEADINGS, _row, sheet_xlsx, with_cells
 
     people = [(f"研修生 {i}", f"t{i}@example.org", "402061", "課", "主事") for i in range(10**4)]
     if case == "plain-csv":
@@ -67,34 +67,9 @@ def build(case: str) -> tuple[bytes, str]:
         return sheet_xlsx(rows, dimension="A1:XFD10001"), "名簿.xlsx"
     if case == "full-width":
         sheet = sheet_xlsx({1: _row(*HEADINGS), 2: _row(*people[0])})
-        return _with_cells(sheet, 16_000, rows=30), "名簿.xlsx"
-    return _with_cells(
-        sheet_xlsx({1: _row(*HEADINGS), 2: _row(*people[0])}), 1_800_000
-    ), "名簿.xlsx"
-
-
-def _with_cells(data: bytes, count: int, rows: int = 0) -> bytes:
-    """The sheet's last row made `count` empty styled cells longer, or (`rows`) that many
-    rows of `count` such cells added."""
-    import io
-    import zipfile
-
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            content = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                cells = b'<c s="0"/>' * count
-                if rows:
-                    added = b"".join(b'<row r="%d">%s</row>' % (9 + r, cells) for r in range(rows))
-                    content = content.replace(b"</sheetData>", added + b"</sheetData>")
-                else:
-                    content = content.replace(b"</row></sheetData>", cells + b"</row></sheetData>")
-            target.writestr(item.filename, content)
-    return out.getvalue()
+        return with_cells(sheet, 30, 16_000), "名簿.xlsx"
+    sheet = sheet_xlsx({1: _row(*HEADINGS), 2: _row(*people[0])})
+    return with_cells(sheet, 1, 1_800_000), "名簿.xlsx"
 
 
 def child(case: str, old: bool) -> None:
