@@ -131,8 +131,12 @@ def is_multiline(field: forms.Field) -> bool:
 
 def add_plain_text_check(field: forms.Field) -> None:
     """Put the check on a text field (once), in place of Django's NUL-only check, whose
-    message says neither where nor what to do. Email fields are left to their own check."""
+    message says neither where nor what to do. Email fields are left to their own check, and
+    passwords to the password rules: a password is never shown nor stored as text (only its
+    hash is), so whatever someone typed in it is theirs (Django still refuses a NUL)."""
     if not isinstance(field, forms.CharField) or isinstance(field, forms.EmailField):
+        return
+    if isinstance(field.widget, forms.PasswordInput):
         return
     if any(isinstance(v, PlainTextValidator) for v in field.validators):
         return

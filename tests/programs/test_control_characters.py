@@ -327,3 +327,26 @@ def test_a_view_that_reaches_the_guard_answers_400_not_500(client, coordinator, 
     assert "U+0000" in as_json.json()["errors"]["__all__"]
     program.refresh_from_db()
     assert program.title == "元の題"
+
+
+def test_a_password_is_the_persons_own_but_for_a_nul():
+    """A password is never shown or stored as text (its hash is): a tab or any character in
+    it is kept as typed; only Django's NUL check stays."""
+    from programs.forms import AcceptInvitationForm
+
+    def form(password):
+        return AcceptInvitationForm(
+            {
+                "family_name": "田中",
+                "given_name": "翔",
+                "password1": password,
+                "password2": password,
+            },
+            email="tanaka@example.jp",
+        )
+
+    typed = "長い\tパス\u202eフレーズ 2026!"
+    accepted = form(typed)
+    assert accepted.is_valid(), accepted.errors
+    assert accepted.cleaned_data["password1"] == typed
+    assert "password1" in form("長い\x00パスフレーズ 2026!").errors

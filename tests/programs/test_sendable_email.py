@@ -300,11 +300,12 @@ class TestDeliveryOverSmtp:
         handler = smtp("450 4.2.0 Greylisted, try again later")
         invitation, token = make_invitation(coordinator, host, "grey@example.jp")
         # Eager mode re-runs a retried task at once only when errors do not propagate.
+        before = celery_app.conf.task_eager_propagates
         celery_app.conf.task_eager_propagates = False
         try:
             send_invitation_email.delay(invitation.pk, token)
         finally:
-            celery_app.conf.task_eager_propagates = True
+            celery_app.conf.task_eager_propagates = before
         assert handler.rcpt_attempts == send_invitation_email.max_retries + 1
         invitation.refresh_from_db()
         assert invitation.delivery == "failed"
