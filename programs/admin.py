@@ -1,5 +1,8 @@
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import DataError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -18,6 +21,28 @@ from .plain_text import PlainTextModelForm
 from .services import invitations as invitation_services
 from .services.activity import record_activity
 from .validators import SendableEmailField
+
+
+class BoundedChangeList(ChangeList):
+    """A list filter whose value the database cannot hold (`?host_company=2**70`: SQLite
+    cannot convert it, PostgreSQL refuses it) is a wrong lookup like any other: Django
+    reloads the list with ?e=1, never a 500. The count runs the filter, in a savepoint so that
+    PostgreSQL's refusal leaves the request's transaction usable."""
+
+    def get_results(self, request):
+        try:
+            with transaction.atomic():
+                super().get_results(request)
+        except (OverflowError, DataError) as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
+def _bounded_changelist(self, request, **kwargs):
+    return BoundedChangeList
+
+
+# Every admin list of the installation, the project's and its libraries' alike.
+admin.ModelAdmin.get_changelist = _bounded_changelist
 
 ROLE_ACTIONS = {
     Membership: {
