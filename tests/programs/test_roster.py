@@ -637,3 +637,18 @@ def asdict_row(email):
             status="new",
         )
     )
+
+
+def test_the_preview_shows_what_a_cell_really_holds(
+    client, program, coordinator, tagawa, django_capture_on_commit_callbacks
+):
+    """A right-to-left override in an address would turn the rest of the row around on the
+    screen: the preview writes it out, beside the reason the row is invalid."""
+    client.force_login(coordinator)
+    upload = io.BytesIO(csv_bytes("山本 彩花,ayaka@exa\u202emple.org,402061,,\n"))
+    upload.name = "名簿.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+    page = client.get(uploaded.url).content.decode()
+    assert "ayaka@exa&lt;U+202E&gt;mple.org" in page
+    assert "\u202e" not in page.split("<tbody>")[1]
