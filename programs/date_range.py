@@ -62,10 +62,6 @@ def check_in_range(*values, refuse, field: str | None = None) -> None:
             raise refuse(out_of_range_message(), field=field)
 
 
-def clamp(day: date) -> date:
-    return min(max(day, EARLIEST), LATEST)
-
-
 def add_days(day: date, days: int) -> date:
     """`day + days`, held at date.min / date.max instead of raising OverflowError."""
     try:
@@ -86,37 +82,32 @@ def query_date(raw: str | None) -> date | None:
     return day if in_range(day) else None
 
 
+def input_bounds(field: forms.Field) -> dict[str, str]:
+    """The input's min and max, so a browser's picker stays inside the range too."""
+    if isinstance(field, forms.DateTimeField):
+        return {"min": f"{EARLIEST.isoformat()}T00:00", "max": f"{LATEST.isoformat()}T23:59"}
+    return {"min": EARLIEST.isoformat(), "max": LATEST.isoformat()}
+
+
 def limit_date_field(field: forms.Field) -> forms.Field:
-    """Give an existing form field (a ModelForm's) the range: validator and the input's
-    min/max, so a browser's picker stays inside it too."""
+    """Give an existing form field (a ModelForm's) the range: validator and input bounds."""
     if validate_date_in_range not in field.validators:
         field.validators.append(validate_date_in_range)
-    if isinstance(field, forms.DateTimeField):
-        low, high = f"{EARLIEST.isoformat()}T00:00", f"{LATEST.isoformat()}T23:59"
-    else:
-        low, high = EARLIEST.isoformat(), LATEST.isoformat()
-    field.widget.attrs.setdefault("min", low)
-    field.widget.attrs.setdefault("max", high)
+    for name, value in input_bounds(field).items():
+        field.widget.attrs.setdefault(name, value)
     return field
 
 
-class RangedDateField(forms.DateField):
+class RangedFieldMixin:
     default_validators = [validate_date_in_range]
 
     def widget_attrs(self, widget):
-        return {
-            **super().widget_attrs(widget),
-            "min": EARLIEST.isoformat(),
-            "max": LATEST.isoformat(),
-        }
+        return {**super().widget_attrs(widget), **input_bounds(self)}
 
 
-class RangedDateTimeField(forms.DateTimeField):
-    default_validators = [validate_date_in_range]
+class RangedDateField(RangedFieldMixin, forms.DateField):
+    pass
 
-    def widget_attrs(self, widget):
-        return {
-            **super().widget_attrs(widget),
-            "min": f"{EARLIEST.isoformat()}T00:00",
-            "max": f"{LATEST.isoformat()}T23:59",
-        }
+
+class RangedDateTimeField(RangedFieldMixin, forms.DateTimeField):
+    pass
