@@ -1,8 +1,6 @@
 """Pages for reflections and surveys. Each starts from a scoped query; anything outside the
 person's scope answers 404."""
 
-import re
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -543,9 +541,8 @@ def reflection_inbox(request):
     host_ids = access.host_ids_of(request.user)
     if not host_ids:
         raise Http404
-    asked = request.GET.get("page", "1")
     # ASCII digits only ("²" and "２" are digits to str.isdigit): anything else is page 1.
-    number = max(int(asked), 1) if re.fullmatch(r"[0-9]{1,5}", asked) else 1
+    number = int_param(request.GET.get("page"), maximum=99_999) or 1
     content = kenshu_cache.cached_render(
         request,
         "trainees/reflection_inbox_content.html",

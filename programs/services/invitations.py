@@ -56,15 +56,20 @@ def _normalise(email: str) -> str:
 COORDINATOR_GRANTS = (Role.COORDINATOR, Role.STAFF, Role.TRAINEE)
 
 
-def may_invite(user: User, role: str, host_company) -> bool:
+def invitable_roles(user: User, host_company) -> tuple[str, ...]:
+    """The roles `user` may invite into (or send an invitation of) at `host_company`: all of
+    them for an operator, COORDINATOR_GRANTS for its coordinators, none for anyone else."""
     if user.is_active and user.is_superuser:
-        return True
-    return (
-        role in COORDINATOR_GRANTS
-        and Membership.objects.filter(
-            user=user, role=Role.COORDINATOR, host_company=host_company
-        ).exists()
-    )
+        return tuple(Role.values)
+    if Membership.objects.filter(
+        user=user, role=Role.COORDINATOR, host_company=host_company
+    ).exists():
+        return COORDINATOR_GRANTS
+    return ()
+
+
+def may_invite(user: User, role: str, host_company) -> bool:
+    return role in invitable_roles(user, host_company)
 
 
 def _role_already_held(email: str, role: str, host_company, municipality) -> bool:

@@ -33,7 +33,6 @@ from ..models import (
     Membership,
     Municipality,
     Program,
-    Role,
     Status,
     TraineeProfile,
 )
@@ -212,12 +211,9 @@ def host_people(request, pk: int):
             "invitations": invitations,
             "can_manage": can_manage,
             # The roles whose failed invitation this person may point at another address.
-            # (as invitation_services.may_invite decides, without asking the database again)
-            "correctable_roles": []
-            if not can_manage
-            else list(Role.values)
-            if request.user.is_superuser
-            else list(invitation_services.COORDINATOR_GRANTS),
+            "correctable_roles": invitation_services.invitable_roles(request.user, host)
+            if can_manage
+            else (),
             "now": timezone.now(),
         },
     )
