@@ -50,3 +50,36 @@ def test_a_refused_invitation_is_corrected_and_sent_again(
     typo.refresh_from_db()
     assert (typo.email, typo.delivery) == ("yamamoto@example.org", "sent")
     assert [m.to for m in mail.outbox] == [["yamamoto@example.org"]]
+
+
+def test_the_host_page_shows_a_failure_and_keeps_a_still_wrong_address(
+    page, live_server, host, coordinator, shoot
+):
+    """The host's people page: 送信失敗 with the reason and the form; an address that still
+    cannot be sent comes back on its own page with the reason beside the field."""
+    invitation = create_invitation(
+        invited_by=coordinator, email="kato@exampel.org", role=Role.STAFF, host_company=host
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(
+        delivery="failed",
+        delivery_error="550 5.1.2 <kato@exampel.org>: Recipient address rejected",
+        delivery_at=timezone.now(),
+    )
+    log_in(page, live_server, coordinator.email)
+    page.goto(f"{live_server.url}/hosts/{host.pk}/people/")
+    expect(page.locator(".state--failed")).to_have_text("送信失敗")
+    shoot("invitation-03-host-people-failed")
+    field = page.get_by_label("正しいメールアドレス")
+    field.fill("kato@exam\u202eple.org")
+    page.get_by_role("button", name="修正して再送").click()
+    page.wait_for_load_state()
+    expect(page.get_by_text("送信できない文字（U+202E）")).to_be_visible()
+    shoot("invitation-04-address-still-wrong")
+    invitation.refresh_from_db()
+    assert invitation.email == "kato@exampel.org"
+
+
+def test_an_address_no_page_has_is_the_sites_own_404(page, live_server, shoot):
+    page.goto(f"{live_server.url}/does-not-exist/")
+    expect(page).to_have_title("ページが見つかりません | Kenshu")
+    shoot("error-404-anonymous")
