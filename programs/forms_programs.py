@@ -129,11 +129,14 @@ class ProgramFilterForm(PlainTextForm):
 
     def __init__(self, *args, years=(), municipalities=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [("", _("All"))] + [
-            (y, _("FY%(year)s") % {"year": y}) for y in years
-        ]
+        self.fields["fiscal_year"].choices = self.year_choices(years)
         if municipalities is not None:
             self.fields["municipality"].queryset = municipalities
+
+    @staticmethod
+    def year_choices(years) -> list[tuple]:
+        label = _("FY%(year)s")
+        return [("", _("All"))] + [(y, label % {"year": y}) for y in years]
 
 
 class ActivityForm(PlainTextForm):

@@ -48,7 +48,8 @@ def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> 
                 "url": detail(p["pk"]),
                 "title": p["title"],
                 "host": p["host__name"],
-                "dates": f"{p['start_date']:%Y-%m-%d} – {p['end_date']:%m-%d}",
+                # isoformat(): the same text as strftime's %Y-%m-%d, in a fifth of the time
+                "dates": f"{p['start_date'].isoformat()} – {p['end_date'].isoformat()[5:]}",
                 "fiscal_year": fiscal_year % {"year": p["fiscal_year"]},
                 "status": status,
                 "status_label": labels[status],
@@ -196,12 +197,13 @@ def _first_page_for_hosts(request, hosts: list[int], today) -> dict:
     )
     per_year = dict(year_rows)
     years = sorted(per_year, reverse=True)
-    form = ProgramFilterForm(None, years=years, municipalities=Municipality.objects.none())
     paginator = Paginator([], PAGE_SIZE)
     paginator.count = sum(per_year.values())
     page = paginator.get_page(1)
     rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in page_rows]
-    return _list_context(request, form, years, rows, trainees, options, page)
+    # No filter given: the filters are drawn from the form's class, without making a form
+    # (copying its four fields costs more than the page's four queries).
+    return _list_context(request, None, years, rows, trainees, options, page)
 
 
 def _list_context(request, form, years, rows, trainees, municipality_options, page) -> dict:
@@ -215,9 +217,10 @@ def _list_context(request, form, years, rows, trainees, municipality_options, pa
         p["trainees"] = counts.get(p["pk"], 0)
     query = request.GET.copy()
     query.pop("page", None)
+    bound = form is not None and form.is_bound
     return {
-        "q": request.GET.get("q", "") if form.is_bound else "",
-        "filters": _filter_choices(request, form, years, municipality_options),
+        "q": request.GET.get("q", "") if bound else "",
+        "filters": _filter_choices(request.GET if bound else {}, years, municipality_options),
         "rows": program_rows(rows, names),
         "page": page,
         "query": query.urlencode(),
@@ -226,13 +229,13 @@ def _list_context(request, form, years, rows, trainees, municipality_options, pa
     }
 
 
-def _filter_choices(request, form, years, municipality_options) -> list[tuple]:
+def _filter_choices(picked, years, municipality_options) -> list[tuple]:
     """The three filter <select>s as (name, label, [(value, text, selected)]): the same
-    options the form's fields offer, without Django's widget templates."""
-    picked = request.GET if form.is_bound else {}
-    fields = (
-        ("fiscal_year", form.fields["fiscal_year"].choices),
-        ("status", form.fields["status"].choices),
+    options and labels the form's fields offer, without Django's widget templates."""
+    fields = ProgramFilterForm.base_fields
+    options = (
+        ("fiscal_year", ProgramFilterForm.year_choices(years)),
+        ("status", fields["status"].choices),
         (
             "municipality",
             [
@@ -247,10 +250,10 @@ def _filter_choices(request, form, years, municipality_options) -> list[tuple]:
     return [
         (
             name,
-            form.fields[name].label,
-            [(str(v), str(text), str(v) == picked.get(name, "")) for v, text in options],
+            fields[name].label,
+            [(str(v), str(text), str(v) == picked.get(name, "")) for v, text in choices],
         )
-        for name, options in fields
+        for name, choices in options
     ]
 
 

@@ -20,3 +20,41 @@ def test_a_dicts_key_comes_first_and_attributes_still_work():
 def test_a_missing_key_is_an_error_not_an_empty_cell():
     with pytest.raises(UndefinedError):
         render("{{ row.titel }}", row={"title": "研修"})
+
+
+def test_rows_filled_from_one_drawn_row_escape_every_value():
+    from markupsafe import Markup
+
+    source = (
+        '{% set row %}<tr><td data-label="{{ label }}"><a href="{url}">{title}</a></td>'
+        "<td>{n}</td><td>{safe}</td></tr>{% endset %}{{ fill_rows(row, rows) }}"
+    )
+    rows = [
+        {"url": "/p/1/?a=1&b=2", "title": '<script>"x"</script>', "n": 3, "safe": Markup("<b>")},
+        {"url": "/p/2/", "title": "研修 {title}", "n": None, "safe": "<i>"},
+    ]
+    assert render(source, label="日<程>", rows=rows) == (
+        '<tr><td data-label="日&lt;程&gt;"><a href="/p/1/?a=1&amp;b=2">'
+        "&lt;script&gt;&quot;x&quot;&lt;/script&gt;</a></td><td>3</td><td><b></td></tr>"
+        '<tr><td data-label="日&lt;程&gt;"><a href="/p/2/">研修 {title}</a></td>'
+        "<td>None</td><td>&lt;i&gt;</td></tr>"
+    )
+    assert render(source, label="", rows=[]) == ""
+    with pytest.raises(KeyError):
+        render(source, label="", rows=[{"url": "/", "title": "t", "n": 1}])
+
+
+def test_translations_are_markup_with_their_variables_escaped_in_either_language():
+    from django.utils import translation
+
+    with translation.override("ja"):
+        ja = render('{{ _("Programs") }}')
+        assert ja == "研修プログラム"
+    with translation.override("en"):
+        assert render('{{ _("Programs") }}') == "Programs"
+        # the memo is per language: English after Japanese, and Japanese again after
+        assert render('{{ _("A %(x)s b", x="<i>") }}') == "A &lt;i&gt; b"
+        assert render('{{ _("100%% done") }}') == "100% done"  # newstyle: % applied always
+        assert render('{{ ngettext("%(num)s day", "%(num)s days", 2) }}') == "2 days"
+    with translation.override("ja"):
+        assert render('{{ _("Programs") }}') == ja
