@@ -12,13 +12,13 @@ import re
 from datetime import datetime
 
 from django.contrib.messages import get_messages
+from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.autoreload import file_changed
 from django.utils import formats, timezone, translation
+from django.utils.autoreload import file_changed
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from jinja2 import Environment, StrictUndefined
@@ -98,7 +98,7 @@ def fill_rows(pattern: str, rows) -> Markup:
     (Markup passes as it is). A 50-row table prints in 0.16 ms this way, against 1.3 ms for
     Jinja2's loop, which escapes and yields each cell and each label again on every row."""
     parts = _HOLE.split(str(pattern))
-    pairs, last = list(zip(parts[0::2], parts[1::2])), parts[-1]
+    pairs, last = list(zip(parts[0:-1:2], parts[1::2], strict=True)), parts[-1]
     out: list[str] = []
     add = out.append
     for row in rows:
@@ -134,11 +134,11 @@ def gettext(message: str, **variables) -> Markup:
     looked up once per language and process; a .mo file changed under the development server
     forgets them, as Django forgets its catalogues."""
     if variables:
-        return Markup(translation.gettext(message)) % variables
+        return Markup(translation.gettext(message)) % variables  # noqa: S704 -- our catalogue
     key = (translation.get_language(), message)
     found = _translated.get(key)
     if found is None:
-        found = Markup(translation.gettext(message)) % {}
+        found = Markup(translation.gettext(message)) % {}  # noqa: S704 -- our catalogue
         if len(_translated) < 10_000:  # the templates' literals; never a page's data
             _translated[key] = found
     return found
@@ -146,7 +146,7 @@ def gettext(message: str, **variables) -> Markup:
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
     variables.setdefault("num", num)
-    return Markup(translation.ngettext(singular, plural, num)) % variables
+    return Markup(translation.ngettext(singular, plural, num)) % variables  # noqa: S704
 
 
 @receiver(file_changed)
