@@ -1,7 +1,8 @@
 """Where a page's time goes, in process, with the fragment cache off: milliseconds per
 request (the best of five rounds of 30), of which SQL and template rendering, the number of
-queries and the size, for each page of bench/week_pages.py, against the trivial view. A tool for finding what to move, not a
-measure of throughput (that is week_pages.py, through gunicorn and wrk).
+queries and the size, for each page of bench/week_pages.py, against the trivial view. A tool
+for finding what to move, not a measure of throughput (that is week_pages.py, through
+gunicorn and wrk).
 
     .venv/bin/python bench/page_profile.py [--seed] [--profile] [page-name-fragment ...]
 
