@@ -7,8 +7,10 @@ only print and loop. Everything else stays in Django templates.
 Templates live in each app's `jinja2/` folder. They translate with `_("…")`, the same call
 `makemessages` finds in Django templates, so one catalogue serves both engines."""
 
+import functools
 import html
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from django.contrib.messages import get_messages
@@ -16,7 +18,7 @@ from django.dispatch import receiver
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import formats, timezone, translation
 from django.utils.autoreload import file_changed
 from django.utils.html import format_html
@@ -25,13 +27,43 @@ from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
 _fixed_urls: dict[tuple, str] = {}
+_url_formats: dict[tuple, Callable[..., str] | None] = {}
+_MARKER = 2_147_483_647  # an id no row has; markers count down from it
+
+
+def _url_format(name: str, count: int) -> Callable[..., str] | None:
+    """`format(*ids)`: the URL `reverse(name, args=ids)` gives, built once per URLconf and
+    script prefix with marker ids and filled in after (reverse() costs 10–40 µs a call: a
+    trip page names a dozen). None when the pattern's converters refuse the markers."""
+    key = (get_script_prefix(), get_urlconf(), name, count)
+    if key in _url_formats:
+        return _url_formats[key]
+    markers = [str(_MARKER - i) for i in range(count)]
+    try:
+        text = reverse(name, args=markers).replace("{", "{{").replace("}", "}}")
+    except NoReverseMatch:
+        text = None
+    for i, marker in enumerate(markers):
+        if text is None or text.count(marker) != 1:
+            text = None
+            break
+        text = text.replace(marker, f"{{{i}}}")
+    found = _url_formats[key] = text.format if text is not None else None
+    return found
 
 
 def url(name: str, *args, **kwargs) -> str:
     """reverse(); a URL without arguments is reversed once per URLconf and script prefix
-    (the header alone names fifteen on every page)."""
-    if args or kwargs:
-        return reverse(name, args=args or None, kwargs=kwargs or None)
+    (the header alone names fifteen on every page), one with ids filled into a pattern
+    reversed once (`_url_format`)."""
+    if kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs)
+    if args:
+        if all(type(a) is int and a >= 0 for a in args):
+            found = _url_format(name, len(args))
+            if found is not None:
+                return found(*args)
+        return reverse(name, args=args)
     key = (get_script_prefix(), get_urlconf(), name)
     found = _fixed_urls.get(key)
     if found is None:
@@ -68,14 +100,14 @@ def nav_roles(request) -> dict:
     return roles_of(user)
 
 
-def url_by_pk(name: str, *args):
+def url_by_pk(name: str, *args) -> Callable[[int], str]:
     """`url_by_pk("program_detail")(pk)`: one reverse() for a whole table instead of one
     per row. The URL pattern takes the object's pk as its last argument, after `args`
-    (`url_by_pk("leg_edit", program.pk, trip.pk)(leg_pk)`)."""
-    marker = 2_147_483_647
-    template = reverse(name, args=[*args, marker])
-    assert template.count(str(marker)) == 1, template
-    return template.replace("{", "{{").replace("}", "}}").replace(str(marker), "{}").format
+    (`url_by_pk("leg_edit", program.pk, trip.pk)(leg_pk)`), all of them ids."""
+    found = _url_format(name, len(args) + 1)
+    if found is None:
+        raise NoReverseMatch(f"{name} takes no {len(args) + 1} ids")
+    return functools.partial(found, *args)
 
 
 _HOLE = re.compile(r"\{(\w+)\}")
@@ -123,25 +155,48 @@ class KenshuEnvironment(Environment):
         return super().getattr(obj, attribute)
 
 
-_translated: dict[tuple[str, str], Markup] = {}
+class Messages:
+    """`_("…")` in the templates for one language, as Jinja2's newstyle gettext does it (the
+    translation is markup, the variables are escaped into it by %), but called directly:
+    Jinja2's own wrappers go through the template context twice, and Django's lookup asks
+    for the active language and walks every catalogue, 17 µs a call where a page's header
+    and table make forty. Each message is looked up once per language and process; a .mo
+    file changed under the development server forgets them, as Django forgets its
+    catalogues."""
+
+    LIMIT = 10_000  # the templates' literals; never a page's data
+
+    def __init__(self, language: str):
+        self.language = language
+        self.found: dict[str, Markup] = {}
+
+    def __call__(self, message: str, **variables) -> Markup:
+        if variables:
+            with translation.override(self.language):
+                translated = translation.gettext(message)
+            return Markup(translated) % variables  # noqa: S704 -- our catalogue
+        found = self.found.get(message)
+        if found is None:
+            with translation.override(self.language):
+                found = Markup(translation.gettext(message)) % {}  # noqa: S704 -- our catalogue
+            if len(self.found) < self.LIMIT:
+                self.found[message] = found
+        return found
+
+
+_messages: dict[str | None, Messages] = {}
+
+
+def messages_for(language: str | None) -> Messages:
+    found = _messages.get(language)
+    if found is None:
+        found = _messages[language] = Messages(language)
+    return found
 
 
 def gettext(message: str, **variables) -> Markup:
-    """`_("…")` in the templates, as Jinja2's newstyle gettext does it (the translation is
-    markup, the variables are escaped into it by %), but called directly: Jinja2's own
-    wrappers go through the template context twice, and Django's lookup through every
-    catalogue, 17 µs a call where a page's header and table make forty. Each message is
-    looked up once per language and process; a .mo file changed under the development server
-    forgets them, as Django forgets its catalogues."""
-    if variables:
-        return Markup(translation.gettext(message)) % variables  # noqa: S704 -- our catalogue
-    key = (translation.get_language(), message)
-    found = _translated.get(key)
-    if found is None:
-        found = Markup(translation.gettext(message)) % {}  # noqa: S704 -- our catalogue
-        if len(_translated) < 10_000:  # the templates' literals; never a page's data
-            _translated[key] = found
-    return found
+    """`_()` and `gettext()` in the templates, in the active language."""
+    return messages_for(translation.get_language())(message, **variables)
 
 
 def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
@@ -152,7 +207,7 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
 @receiver(file_changed)
 def _forget_translations(sender, file_path, **kwargs):
     if file_path.suffix == ".mo":
-        _translated.clear()
+        _messages.clear()
 
 
 def environment(**options) -> Environment:
