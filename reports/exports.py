@@ -29,6 +29,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from config.translated import choice_labels
 from programs import access
 from programs.date_range import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from programs.integers import id_param, int_param
@@ -128,11 +129,6 @@ def _moment(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def _labels(choices) -> dict:
-    """A choice's labels as plain strings, translated once (not once per row)."""
-    return {value: str(label) for value, label in choices}
-
-
 def _count(queryset, link: str):
     """A correlated subquery counting `queryset`'s rows whose `link` is the outer program."""
     counted = (
@@ -191,7 +187,7 @@ def program_rows(scope: Scope):
             "submitted_reflections",
         )
     )
-    statuses = _labels(Status.choices)
+    statuses = choice_labels(Status)
     return _program_lines(programs, enrollments, statuses)
 
 
@@ -272,7 +268,7 @@ def enrollment_rows(scope: Scope):
             "created_at",
         )
     )
-    prefectures = _labels(Prefecture.choices)
+    prefectures = choice_labels(Prefecture)
     active, withdrawn = _("Enrolled"), _("Withdrawn")
     return (
         [
@@ -348,7 +344,7 @@ def reflection_rows(scope: Scope):
     )
     states = {
         "": _("Not submitted yet"),
-        **_labels(ReflectionStatus.choices),
+        **choice_labels(ReflectionStatus),
     }
     late = capfirst(_("late"))
     return _reflection_lines(enrollments, readable, states, late)
@@ -442,7 +438,7 @@ def seminar_rows(scope: Scope):
             "outcomes",
         )
     )
-    kinds = _labels(SeminarKind.choices)
+    kinds = choice_labels(SeminarKind)
     return (
         [
             s["program__title"],
@@ -526,7 +522,7 @@ def expense_lines(lines):
         "payer",
         "note",
     )
-    return _expense_lines(lines, _labels(ExpenseCategory.choices))
+    return _expense_lines(lines, choice_labels(ExpenseCategory))
 
 
 def _expense_lines(lines, categories):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
 from config.jinja2 import url_by_pk
+from config.translated import choice_labels
 from programs import access
 from programs.compiled import CompiledQuery, run_together
 from programs.models import Enrollment, User
@@ -55,10 +56,6 @@ class Formats:
         """`date:"n/j H:i"` of an aware datetime, in the current time zone."""
         value = timezone.localtime(value, self.tz)
         return f"{value.month}/{value.day} {value:%H:%M}"
-
-
-def labels(choices) -> dict:
-    return {value: str(label) for value, label in choices.choices}
 
 
 def display_name(family_name: str, given_name: str, email: str) -> str:
@@ -104,8 +101,8 @@ def trip_list_context(user, program) -> dict:
     queries, compiled and sent together for the host's people (one round trip on
     PostgreSQL), scoped through the ORM for anyone else."""
     fmt = Formats()
-    statuses = labels(TripStatus)
-    kinds = labels(SeminarKind)
+    statuses = choice_labels(TripStatus)
+    kinds = choice_labels(SeminarKind)
     trip_url = url_by_pk("trip_detail", program.pk)
     seminar_url = url_by_pk("seminar_detail", program.pk)
     if access.works_for_host(user, program):
@@ -306,7 +303,7 @@ def trip_context(user, program, trip, destinations) -> dict:
     rows = _rows(user, program, trip, is_host)
     people = _people(rows, program, is_host)
     mine = [p for p in people if p["user_id"] == user.pk]
-    statuses = labels(TripReportStatus)
+    statuses = choice_labels(TripReportStatus)
     report_url = url_by_pk("trip_report_detail", program.pk, trip.pk)
     found = {
         r["enrollment_id"]: {
@@ -335,7 +332,7 @@ def trip_context(user, program, trip, destinations) -> dict:
             "pk": trip.pk,
             "purpose": trip.purpose,
             "status": trip.status,
-            "status_label": labels(TripStatus)[trip.status],
+            "status_label": choice_labels(TripStatus)[trip.status],
             "dates": f"{fmt.full_date(trip.start_date)} – {fmt.full_date(trip.end_date)}",
             "destinations": "、".join([*destinations, *trip.place_list]),
             "lodging": trip.lodging or "—",
@@ -368,7 +365,7 @@ TRIP_LEGS = CompiledQuery(lambda trip: Leg.objects.filter(trip=trip).values(*LEG
 
 def _legs(fmt: Formats, legs: list[dict], program, trip, can_edit: bool) -> list[dict]:
     """The legs, the same for every reader of a trip they may see."""
-    modes = labels(Mode)
+    modes = choice_labels(Mode)
     edit_url = url_by_pk("leg_edit", program.pk, trip.pk)
     return [
         {
@@ -394,7 +391,7 @@ HOST_TRIP_SEMINARS = CompiledQuery(
 
 
 def _seminars(fmt: Formats, seminars: list[dict], program) -> list[dict]:
-    kinds = labels(SeminarKind)
+    kinds = choice_labels(SeminarKind)
     url = url_by_pk("seminar_detail", program.pk)
     return [
         {
@@ -508,7 +505,7 @@ def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
     own page (`lines_context`)."""
     categories = list(ExpenseCategory)
     column = {c.value: i for i, c in enumerate(categories)}
-    category_labels = [str(c.label) for c in categories]
+    category_labels = list(choice_labels(ExpenseCategory).values())
     matrix: dict[tuple, dict] = {}
     per_payer: dict[tuple, list] = {}
     per_municipality: dict[int, list] = {}
@@ -573,7 +570,7 @@ def lines_context(user, program, trip) -> dict:
     else:
         mine = Enrollment.objects.visible_to(user).filter(program=program)
         rows = list(_line_rows(Expense.objects.filter(trip=trip.pk, enrollment__in=mine)))
-    categories = labels(ExpenseCategory)
+    categories = choice_labels(ExpenseCategory)
     can_edit = access.can_edit_program(user, program)
     edit_url = url_by_pk("expense_edit", program.pk, trip.pk)
     host_name = program.host.name

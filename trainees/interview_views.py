@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.jinja2 import url_by_pk
+from config.translated import choice_labels
 from programs import access
 from programs import cache as kenshu_cache
 from programs.integers import id_param
@@ -97,7 +98,7 @@ def _list_context(request, program, is_host: bool) -> dict:
         ):
             interviewers.setdefault(interview_id, []).append(display_name(family, given, email))
     link = url_by_pk("interview_conduct" if is_host else "article_preview")
-    state_labels = {value: str(label) for value, label in InterviewState.choices}
+    state_labels = choice_labels(InterviewState)
     return {
         "rows": [
             {

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from config.jinja2 import url_by_pk
+from config.translated import choice_labels
 
 from .. import access, registry
 from .. import cache as kenshu_cache
@@ -38,8 +39,6 @@ from ..models import (
 )
 from ..services import invitations as invitation_services
 from ..services.memberships import MembershipRefused, remove_membership
-
-STATUS_LABELS = dict(Status.choices)
 
 
 def home(request):
@@ -153,6 +152,7 @@ def _dashboard_context(request) -> dict:
     counts = dict(count_rows)
     upcoming = [dict(zip(UPCOMING_FIELDS, row, strict=True)) for row in upcoming_rows]
     this_week, next_week = _("this week"), _("next week")
+    status_labels = choice_labels(Status)
     detail, week = url_by_pk("program_detail"), url_by_pk("week_grid")
     return {
         "hosts": [{**h, "people_url": reverse("host_people", args=[h["pk"]])} for h in hosts],
@@ -168,7 +168,7 @@ def _dashboard_context(request) -> dict:
                 "title": p["title"],
                 "dates": f"{p['start_date']:%m/%d}–{p['end_date']:%m/%d}",
                 "status": p["effective_status"],
-                "status_label": STATUS_LABELS[p["effective_status"]],
+                "status_label": status_labels[p["effective_status"]],
                 "trainees": ngettext("%(counter)s trainee", "%(counter)s trainees", p["trainees"])
                 % {"counter": p["trainees"]},
                 "when": this_week if p["start_date"] <= monday + timedelta(days=6) else next_week,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from config.jinja2 import url_by_pk
+from config.translated import choice_labels
 
 from .. import access, registry
 from .. import cache as kenshu_cache
@@ -40,7 +41,7 @@ def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> 
     rows = []
     detail = url_by_pk("program_detail")
     fiscal_year = str(FISCAL_YEAR)  # translated once per table, not once per row
-    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    labels = choice_labels(Status)
     for p in programs:
         status = p["effective_status"]
         rows.append(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.translated import choice_labels
 from programs.integers import id_param
 from programs.plain_text import check_plain_text
 from programs.services.activity import record_activity
@@ -104,7 +105,7 @@ def rows(expense_lines, host_name: str, edit_url: str = "") -> list[dict]:
     """The lines as the trip page prints them: every cell a ready string (labels looked up
     once, not once per line: a choice label is a translation). `edit_url` is a line's
     address with "{pk}" for its id."""
-    categories = {value: str(label) for value, label in ExpenseCategory.choices}
+    categories = choice_labels(ExpenseCategory)
     return [
         {
             "pk": line.pk,
@@ -155,7 +156,7 @@ def by_category(expense_lines) -> dict:
     for row in ordered:
         row["total"] = sum(row["amounts"])
     return {
-        "categories": [str(c.label) for c in categories],
+        "categories": list(choice_labels(ExpenseCategory).values()),
         "rows": ordered,
         "column_totals": [sum(r["amounts"][i] for r in ordered) for i in range(len(categories))],
     }

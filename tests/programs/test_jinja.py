@@ -88,3 +88,29 @@ def test_url_with_ids_is_what_reverse_gives_and_anything_else_goes_to_reverse():
         url("reflection_write", 3, 4)
     with pytest.raises(NoReverseMatch):
         url_by_pk("program_list")
+
+
+def test_the_globals_called_directly_are_still_the_loop_variables_where_a_loop_names_them():
+    source = (
+        '{{ url("program_detail", 4) }}|{% for url in urls %}{{ url }};{% endfor %}|'
+        "{% macro link(url) %}{{ url(5) }}{% endmacro %}{{ link(double) }}|{{ _('Programs') }}"
+        "{% for _ in [1] %}|{{ _ }}{% endfor %}"
+    )
+    assert render(source, urls=["/a/", "/b/"], double=lambda n: n * 2) == (
+        "/programs/4/|/a/;/b/;|10|研修プログラム|1"
+    )
+
+
+def test_choice_labels_are_read_in_the_active_language_and_cannot_be_changed():
+    from django.utils import translation
+
+    from config.translated import choice_labels
+    from programs.models import Status
+
+    with translation.override("en"):
+        assert choice_labels(Status)["draft"] == "Draft"
+    with translation.override("ja"):
+        assert choice_labels(Status)["draft"] == "下書き"
+        assert list(choice_labels(Status)) == [value for value, _label in Status.choices]
+        with pytest.raises(TypeError):
+            choice_labels(Status)["draft"] = "x"
