@@ -98,7 +98,7 @@ def seed() -> dict:
                 start_date=start,
                 end_date=start + timedelta(days=4),
                 status="published",
-                fiscal_year=2026 if start.month >= 4 else 2025,
+                fiscal_year=start.year if start.month >= 4 else start.year - 1,
             )
         )
     Program.objects.bulk_create(programs)
@@ -158,6 +158,7 @@ def seed() -> dict:
         ReflectionComment(reflection=r, author=coordinator, body="確認しました。")
         for r in DailyReflection.objects.all()
     )
+    current.refresh_from_db()  # its new dates, so the trip falls inside the program
     trip = seed_trip(current, coordinator)
     # A second host, writing in the "mixed" run: its writes must leave this host's pages cached.
     other = HostCompany.objects.create(name="別ホスト株式会社")
