@@ -31,7 +31,6 @@ from ..services import roster as roster_services
 from .core import being_sent
 
 PAGE_SIZE = 50
-STATUS_LABELS = dict(Status.choices)
 PREFECTURES = dict(Municipality._meta.get_field("prefecture").flatchoices)
 FISCAL_YEAR = gettext_lazy("FY%(year)s")
 
@@ -312,7 +311,7 @@ def program_detail(request, pk: int):
     context = {
         "program": program,
         "status": program.effective_status,
-        "status_label": STATUS_LABELS[program.effective_status],
+        "status_label": choice_labels(Status)[program.effective_status],
         "moves": program_services.allowed_moves(program, timezone.localdate()) if can_edit else [],
         "can_edit": can_edit,
         "enrollments": enrollments,
