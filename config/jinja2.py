@@ -102,10 +102,22 @@ def nav_roles(request) -> dict:
     return roles_of(user)
 
 
+def nav_links(request, roles: dict) -> list[tuple[str, str, bool]]:
+    """(title, url, current) of each link the registry gives for `roles`."""
+    from programs import registry
+
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match else ""
+    return [
+        (str(link.title), url(link.url_name), here == link.url_name or here in link.current)
+        for link in registry.nav_links(roles)
+    ]
+
+
 def url_by_pk(name: str, *args) -> Callable[[int], str]:
-    """`url_by_pk("program_detail")(pk)`: one reverse() for a whole table instead of one
+    """`url_by_pk("programs:program_detail")(pk)`: one reverse() for a whole table instead of one
     per row. The URL pattern takes the object's pk as its last argument, after `args`
-    (`url_by_pk("leg_edit", program.pk, trip.pk)(leg_pk)`), all of them ids."""
+    (`url_by_pk("seminars:leg_edit", program.pk, trip.pk)(leg_pk)`), all of them ids."""
     found = _url_format(name, len(args) + 1)
     if found is None:
         raise NoReverseMatch(f"{name} takes no {len(args) + 1} ids")
@@ -227,6 +239,7 @@ def environment(**options) -> Environment:
         language=translation.get_language,
         messages=get_messages,
         nav_roles=nav_roles,
+        nav_links=nav_links,
         csrf_field=csrf_field,
         local_date=local_date,
         django_partial=django_partial,

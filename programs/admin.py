@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import DataError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .client import client_ip
 from .models import (
     ActivityLog,
     HostCompany,
@@ -19,7 +20,7 @@ from .models import (
 from .models.organisations import HOST_ROLES
 from .plain_text import PlainTextModelForm
 from .services import invitations as invitation_services
-from .services.activity import record_activity
+from .services.activity_log import record_activity
 from .validators import SendableEmailField
 
 
@@ -72,7 +73,7 @@ def log_role_change(request, obj, event: str) -> None:
         obj,
         host_company=getattr(obj, "host_company", None),
         municipality=obj.municipality,
-        request=request,
+        ip=client_ip(request),
         data=data,
     )
 
@@ -277,7 +278,7 @@ class InvitationAdmin(admin.ModelAdmin):
             given_name=obj.given_name,
             department=obj.department,
             position=obj.position,
-            request=request,
+            ip=client_ip(request),
         )
         obj.pk = created.pk
 
@@ -285,7 +286,9 @@ class InvitationAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         for invitation in queryset:
             try:
-                invitation_services.resend_invitation(invitation, by=request.user, request=request)
+                invitation_services.resend_invitation(
+                    invitation, by=request.user, ip=client_ip(request)
+                )
             except invitation_services.InvitationRefused as refused:
                 self.message_user(request, f"{invitation.email}: {refused.message}", messages.ERROR)
 
@@ -293,7 +296,9 @@ class InvitationAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for invitation in queryset:
             try:
-                invitation_services.revoke_invitation(invitation, by=request.user, request=request)
+                invitation_services.revoke_invitation(
+                    invitation, by=request.user, ip=client_ip(request)
+                )
             except invitation_services.InvitationRefused as refused:
                 self.message_user(request, f"{invitation.email}: {refused.message}", messages.ERROR)
 
@@ -366,7 +371,9 @@ class NotificationAdmin(admin.ModelAdmin):
         from .services.reminders import resend
 
         count = resend(list(queryset.values_list("pk", flat=True)))
-        record_activity(request.user, "reminders.resent", data={"count": count}, request=request)
+        record_activity(
+            request.user, "reminders.resent", data={"count": count}, ip=client_ip(request)
+        )
         self.message_user(
             request,
             _("%(count)s reminders will be sent again at the next tick.") % {"count": count},

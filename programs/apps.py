@@ -9,8 +9,12 @@ class ProgramsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
 
-        from . import signals  # noqa: F401  (connects the activity-log receivers)
+        from . import (
+            registry_hooks,
+            signals,  # noqa: F401  (connects the activity-log receivers)
+        )
         from .unstorable import install as refuse_unstorable_text
 
         # Every connection refuses to send text the database cannot store (a NUL).
         connection_created.connect(refuse_unstorable_text, dispatch_uid="kenshu_unstorable_text")
+        registry_hooks.register()

@@ -1,11 +1,297 @@
+"""The forms of the programs app: invitations and accounts, programs, enrolments and the week."""
+
+from datetime import date
+
 from django import forms
 from django.contrib.auth import password_validation
+from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from .integers import IdChoiceField
-from .models import Municipality, Role, User
-from .plain_text import PlainTextForm
+from .date_range import limit_date_field
+from .integers import IdChoiceField, IdMultipleChoiceField
+from .models import (
+    Activity,
+    ActivityKind,
+    Municipality,
+    Program,
+    Role,
+    Status,
+    TraineeProfile,
+    User,
+    WeekTemplate,
+)
+from .models.programs import MAX_PROGRAM_DAYS
+from .plain_text import PlainTextForm, PlainTextModelForm, validate_plain_text
 from .validators import SendableEmailField
+
+TEXT_LIMIT = 2000
+
+
+class LinesField(forms.CharField):
+    """A list of short texts, one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        # Before splitting: splitlines() would quietly cut at a vertical tab or U+0085 too.
+        validate_plain_text(text, multiline=True)
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class ProgramForm(PlainTextModelForm):
+    municipality_aims = LinesField(
+        label=_("Aims of the municipality"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        help_text=_("One aim per line."),
+    )
+    host_aims = LinesField(
+        label=_("Aims of the host"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        help_text=_("One aim per line."),
+    )
+
+    required_reminders = forms.MultipleChoiceField(
+        label=_("Reminders trainees cannot turn off"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Everyone can turn the other reminders off for themselves."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from . import registry
+
+        super().__init__(*args, **kwargs)
+        self.fields["required_reminders"].choices = [
+            (kind, reminder.label) for kind, reminder in registry.reminders().items()
+        ]
+        limit_date_field(self.fields["start_date"])
+        limit_date_field(self.fields["end_date"])
+
+    class Meta:
+        model = Program
+        fields = [
+            "title",
+            "scheme",
+            "start_date",
+            "end_date",
+            "municipality_aims",
+            "host_aims",
+            "reminder_time",
+            "reflection_deadline",
+            "required_reminders",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "reflection_deadline": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        help_texts = {
+            "end_date": _("A program lasts one to %(days)s days.") % {"days": MAX_PROGRAM_DAYS},
+            "reminder_time": _(
+                "Japan time. Trainees who have not written today's reflection are reminded then."
+            ),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end:
+            if end < start:
+                self.add_error("end_date", _("The end date is before the start date."))
+            elif (end - start).days + 1 > MAX_PROGRAM_DAYS:
+                self.add_error(
+                    "end_date",
+                    _("A program lasts at most %(days)s days.") % {"days": MAX_PROGRAM_DAYS},
+                )
+        return data
+
+
+class ProgramFilterForm(PlainTextForm):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    fiscal_year = forms.TypedChoiceField(
+        label=_("Fiscal year"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + list(Status.choices)
+    )
+    municipality = IdChoiceField(
+        label=_("Municipality"), required=False, queryset=Municipality.objects.none()
+    )
+
+    def __init__(self, *args, years=(), municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = self.year_choices(years)
+        if municipalities is not None:
+            self.fields["municipality"].queryset = municipalities
+
+    @staticmethod
+    def year_choices(years) -> list[tuple]:
+        label = _("FY%(year)s")
+        return [("", _("All"))] + [(y, label % {"year": y}) for y in years]
+
+
+class ActivityForm(PlainTextForm):
+    date = forms.TypedChoiceField(label=_("Day"), coerce=date.fromisoformat)
+    start_time = forms.TimeField(
+        label=_("Start"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M"),
+    )
+    end_time = forms.TimeField(
+        label=_("End"), widget=forms.TimeInput(attrs={"type": "time", "step": 900}, format="%H:%M")
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ActivityKind.choices)
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    facilitator = IdChoiceField(
+        label=_("Facilitator"), required=False, queryset=User.objects.none()
+    )
+    for_all = forms.BooleanField(label=_("All trainees take part"), required=False, initial=True)
+    participants = IdMultipleChoiceField(
+        label=_("Participants"),
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only when not all trainees take part."),
+    )
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.fields["date"].choices = [
+            (d.isoformat(), formats.date_format(d, "Y-m-d (D)")) for d in program.days
+        ]
+        self.fields["facilitator"].queryset = (
+            User.objects.filter(
+                memberships__host_company=program.host,
+                memberships__role__in=[Role.COORDINATOR, Role.STAFF],
+            )
+            .distinct()
+            .order_by("family_name_kana", "email")
+        )
+        self.fields["participants"].queryset = program.enrollments.active().select_related(
+            "trainee"
+        )
+        self.fields["participants"].label_from_instance = lambda e: e.trainee.display_name
+
+    def clean(self):
+        data = super().clean()
+        chosen = data.get("participants") or "participants" in self.errors  # refused already
+        if not data.get("for_all") and not chosen:
+            self.add_error(
+                "participants", _("Choose the participants, or tick “All trainees take part”.")
+            )
+        start, end = data.get("start_time"), data.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end time must be after the start time."))
+        return data
+
+    @classmethod
+    def initial_from(cls, activity: Activity) -> dict:
+        return {
+            "date": activity.date.isoformat(),
+            "start_time": activity.start_time,
+            "end_time": activity.end_time,
+            "title": activity.title,
+            "kind": activity.kind,
+            "place": activity.place,
+            "facilitator": activity.facilitator_id,
+            "for_all": activity.for_all,
+            "participants": list(activity.participants.values_list("pk", flat=True)),
+            "notes": activity.notes,
+        }
+
+
+class EnrollForm(PlainTextForm):
+    trainee = IdChoiceField(label=_("Trainee"), queryset=User.objects.none())
+    mentor = IdChoiceField(label=_("Mentor"), required=False, queryset=User.objects.none())
+
+    def __init__(self, *args, program: Program, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = program.enrollments.active().values("trainee")
+        self.fields["trainee"].queryset = (
+            User.objects.filter(trainee_profile__in=TraineeProfile.objects.visible_to(user))
+            .exclude(pk__in=enrolled)
+            .select_related("trainee_profile__municipality")
+            .order_by("family_name_kana", "email")
+        )
+        self.fields["trainee"].label_from_instance = lambda u: (
+            f"{u.display_name}（{u.trainee_profile.municipality.name}）"
+        )
+        self.fields["mentor"].queryset = User.objects.filter(
+            memberships__host_company=program.host,
+            memberships__role__in=[Role.COORDINATOR, Role.STAFF],
+        ).distinct()
+
+
+class InviteTraineeForm(PlainTextForm):
+    email = SendableEmailField(label=_("Email address"), max_length=254)
+    family_name = forms.CharField(label=_("Family name"), max_length=60)
+    given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
+    municipality = IdChoiceField(label=_("Municipality"), queryset=Municipality.objects.registry())
+    department = forms.CharField(label=_("Department"), max_length=120, required=False)
+    position = forms.CharField(label=_("Position"), max_length=80, required=False)
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Roster file"),
+        help_text=_(
+            "CSV (UTF-8 or Shift_JIS) or .xlsx with the columns name, email, "
+            "municipality code, department, position."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+class ApplyTemplateForm(PlainTextForm):
+    template = IdChoiceField(label=_("Template"), queryset=WeekTemplate.objects.none())
+    skip_weekends = forms.BooleanField(
+        label=_("Skip Saturdays and Sundays"), required=False, initial=True
+    )
+
+    def __init__(self, *args, user: User, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The built-in templates and the program's own host's.
+        self.fields["template"].queryset = WeekTemplate.objects.visible_to(user).filter(
+            models.Q(host__isnull=True) | models.Q(host=program.host)
+        )
+
+
+class CopyWeekForm(PlainTextForm):
+    source = IdChoiceField(label=_("Copy the week of"), queryset=Program.objects.none())
+    skip_weekends = forms.BooleanField(
+        label=_("Skip Saturdays and Sundays"), required=False, initial=True
+    )
+
+    def __init__(self, *args, user: User, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            Program.objects.editable_by(user).exclude(pk=program.pk).order_by("-start_date")
+        )
+
+
+class SaveTemplateForm(PlainTextForm):
+    name = forms.CharField(label=_("Template name"), max_length=200)
+
+
+class WithdrawForm(PlainTextForm):
+    reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
 class InvitationForm(PlainTextForm):

@@ -11,6 +11,7 @@ their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never
 - `seed_demo(context)`: each app adds its part of the demo.
 - `origin_of(activity)`: the page of the record a derived activity comes from (a trip).
 - `date_problem(program)`: what new program dates would leave outside (a trip).
+- `nav_links(roles)`: the main navigation, each app's links for the roles a person holds.
 """
 
 from collections.abc import Callable, Iterable
@@ -197,3 +198,34 @@ def date_problem(program) -> str | None:
     """What the program's new start and end dates would leave outside, said for a person;
     None when every app's records still fit."""
     return next((found for check in _date_checks if (found := check(program))), None)
+
+
+# The main navigation: each app adds its links, for the roles that see them --------------
+
+
+@dataclass(frozen=True)
+class NavLink:
+    """A link of the site's header. `roles` (any of "host", "supervisor", "trainee") say who
+    sees it; `url_name` is where it goes and, with `current`, the pages it marks as the one
+    being read."""
+
+    title: object
+    url_name: str
+    roles: tuple[str, ...]
+    order: int = 50
+    current: tuple[str, ...] = ()
+
+
+_nav: list[NavLink] = []
+
+
+def register_nav(link: NavLink) -> NavLink:
+    if link not in _nav:
+        _nav.append(link)
+    return link
+
+
+def nav_links(roles: dict) -> list[NavLink]:
+    """The links for a person holding `roles` (programs.access.roles_of), in order."""
+    shown = [link for link in _nav if any(roles.get(role) for role in link.roles)]
+    return sorted(shown, key=lambda link: link.order)

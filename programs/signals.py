@@ -5,12 +5,13 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.utils import translation
 
-from .services.activity import record_activity
+from .client import client_ip
+from .services.activity_log import record_activity
 
 
 @receiver(user_logged_in, dispatch_uid="kenshu_log_login")
 def log_login(sender, request, user, **kwargs) -> None:
-    record_activity(user, "login.succeeded", user, request=request)
+    record_activity(user, "login.succeeded", user, ip=client_ip(request))
     if user.language in {code for code, _name in settings.LANGUAGES}:
         # The rest of this request (the "logged in" message) speaks the account's language.
         translation.activate(user.language)
@@ -21,7 +22,7 @@ def log_login(sender, request, user, **kwargs) -> None:
 @receiver(user_login_failed, dispatch_uid="kenshu_log_login_failure")
 def log_login_failure(sender, credentials, request=None, **kwargs) -> None:
     claimed = str(credentials.get("email") or credentials.get("username") or "")
-    record_activity(None, "login.failed", None, request=request, actor_label=claimed)
+    record_activity(None, "login.failed", None, ip=client_ip(request), actor_label=claimed)
 
 
 def _connect_cache_versions() -> None:

@@ -59,7 +59,9 @@ def send_invitation_email(self, invitation_id: int, token: str) -> bool:
     )
     if invitation is None or invitation.token_hash != Invitation.hash_token(token):
         return False
-    link = settings.KENSHU_BASE_URL.rstrip("/") + reverse("invitation_accept", args=[token])
+    link = settings.KENSHU_BASE_URL.rstrip("/") + reverse(
+        "programs:invitation_accept", args=[token]
+    )
     context = {"invitation": invitation, "link": link}
     # The invitee has no language setting yet: the templates say it in Japanese, then English.
     message = EmailMultiAlternatives(

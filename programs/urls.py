@@ -3,6 +3,8 @@ from django.urls import path
 from . import integers  # noqa: F401 (registers the <id:…> converter)
 from .views import core, feeds, programs, reminders, week
 
+app_name = "programs"
+
 urlpatterns = [
     path("", core.home, name="home"),
     path("host/", core.host_home, name="host_home"),

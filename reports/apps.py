@@ -9,9 +9,11 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers
+        from . import registry_hooks
 
-        registry.register_program_sections(answers.program_sections)
-        registry.register_demo_seeder(answers.seed)
-        for reminder in answers.REMINDERS:
+        registry.register_program_sections(registry_hooks.program_sections)
+        registry.register_demo_seeder(registry_hooks.seed)
+        for link in registry_hooks.NAV:
+            registry.register_nav(link)
+        for reminder in registry_hooks.REMINDERS:
             registry.register_reminder(reminder)

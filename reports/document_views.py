@@ -37,7 +37,7 @@ def report_retry(request, pk: int):
     """Whoever may hold the document may build it again after a failure."""
     report = get_document_for_user(request.user, pk)
     services.retry(report)
-    return redirect("report_status", pk=report.pk)
+    return redirect("reports:report_status", pk=report.pk)
 
 
 def report_download(request, pk: int):

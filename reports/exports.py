@@ -654,7 +654,7 @@ def exports_page(request):
     query = f"?year={year}" + (f"&program={program['pk']}" if program else "")
     exports = [
         {
-            "url": reverse(f"export_{kind}") + query,
+            "url": reverse(f"reports:export_{kind}") + query,
             "title": titles[kind],
             "description": descriptions[kind],
             "filename": filename_of(stem, year, program["pk"] if program else None),

@@ -91,8 +91,8 @@ def documents_page(request, pk: int):
         Report.objects.visible_to(request.user).filter(program=program).order_by("version")
     ):
         latest[report.scope] = report  # ordered by version: the newest stays
-    print_url = reverse("program_report_print", args=[program.pk])
-    pdf_url = reverse("program_report_pdf", args=[program.pk])
+    print_url = reverse("reports:program_report_print", args=[program.pk])
+    pdf_url = reverse("reports:program_report_pdf", args=[program.pk])
     report_rows = []
     if is_host:
         report_rows.append(
@@ -117,8 +117,8 @@ def documents_page(request, pk: int):
         {
             "enrollment": e,
             "latest": latest.get(f"enrollment:{e.pk}"),
-            "print_url": reverse("trainee_report_print", args=[program.pk, e.pk]),
-            "pdf_url": reverse("trainee_report_pdf", args=[program.pk, e.pk]),
+            "print_url": reverse("reports:trainee_report_print", args=[program.pk, e.pk]),
+            "pdf_url": reverse("reports:trainee_report_pdf", args=[program.pk, e.pk]),
         }
         for e in enrollments
     ]
@@ -160,8 +160,10 @@ def program_report_print(request, pk: int):
         request,
         "program",
         program_documents.program_context(program, municipality),
-        back=(reverse("program_documents", args=[program.pk]), _("Documents")),
-        pdf_url=_with_municipality(reverse("program_report_pdf", args=[program.pk]), municipality),
+        back=(reverse("reports:program_documents", args=[program.pk]), _("Documents")),
+        pdf_url=_with_municipality(
+            reverse("reports:program_report_pdf", args=[program.pk]), municipality
+        ),
         latest=_latest(
             request.user, services.program_scope(program, municipality), ReportKind.PROGRAM
         ),
@@ -173,7 +175,7 @@ def program_report_pdf(request, pk: int):
     program = access.get_program_for_user(request.user, pk)
     municipality = _municipality(request, program)
     report = services.request_program_report(program, by=request.user, municipality=municipality)
-    return redirect("report_status", pk=report.pk)
+    return redirect("reports:report_status", pk=report.pk)
 
 
 def trainee_report_print(request, pk: int, enrollment_pk: int):
@@ -183,8 +185,8 @@ def trainee_report_print(request, pk: int, enrollment_pk: int):
         request,
         "trainee",
         program_documents.trainee_context(enrollment),
-        back=(reverse("program_documents", args=[program.pk]), _("Documents")),
-        pdf_url=reverse("trainee_report_pdf", args=[program.pk, enrollment.pk]),
+        back=(reverse("reports:program_documents", args=[program.pk]), _("Documents")),
+        pdf_url=reverse("reports:trainee_report_pdf", args=[program.pk, enrollment.pk]),
         latest=_latest(request.user, f"enrollment:{enrollment.pk}", ReportKind.TRAINEE),
     )
 
@@ -194,7 +196,7 @@ def trainee_report_pdf(request, pk: int, enrollment_pk: int):
     program = access.get_program_for_user(request.user, pk)
     enrollment = _enrollment(request, program, enrollment_pk)
     report = services.request_trainee_report(enrollment, by=request.user)
-    return redirect("report_status", pk=report.pk)
+    return redirect("reports:report_status", pk=report.pk)
 
 
 # Fiscal-year summary ---------------------------------------------------------------------------
@@ -244,9 +246,9 @@ def fiscal_year_print(request):
         {
             **program_documents.fiscal_year_context(year, host),
             "for_pdf": False,
-            "back_url": reverse("home"),
+            "back_url": reverse("programs:home"),
             "back_label": _("Home"),
-            "pdf_url": reverse("fiscal_year_pdf") + query,
+            "pdf_url": reverse("reports:fiscal_year_pdf") + query,
             "latest": _latest(
                 request.user, services.fiscal_year_scope(year, host), ReportKind.FISCAL_YEAR
             ),
@@ -265,4 +267,4 @@ def fiscal_year_print(request):
 def fiscal_year_pdf(request):
     year, host, _hosts = _summary_target(request)
     report = services.request_fiscal_year(year, host=host, by=request.user)
-    return redirect("report_status", pk=report.pk)
+    return redirect("reports:report_status", pk=report.pk)

@@ -109,7 +109,7 @@ AUTOMATIC_WITHIN = timedelta(days=30)
 @shared_task(name="reports.tasks.report_completed_programs")
 def report_completed_programs() -> int:
     """Ask for the report of every program that has completed and has none made by itself
-    yet; the coordinators are emailed a link once it is built (reports.answers). Safe to run
+    yet; the coordinators are emailed a link once it is built (reports.registry_hooks). Safe to run
     twice: the request gives the version already there."""
     from . import services
 

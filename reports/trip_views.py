@@ -53,9 +53,9 @@ def itinerary_pdf(request, pk: int, trip_pk: int):
     a worker builds (never in this web process)."""
     program, trip, _is_host = _trip(request, pk, trip_pk, host_only=True)
     if request.method != "POST":
-        return redirect("itinerary_print", pk=program.pk, trip_pk=trip.pk)
+        return redirect("reports:itinerary_print", pk=program.pk, trip_pk=trip.pk)
     report = services.request_itinerary(trip, by=request.user)
-    return redirect("report_status", pk=report.pk)
+    return redirect("reports:report_status", pk=report.pk)
 
 
 def trip_expenses_csv(request, pk: int, trip_pk: int):

@@ -4,6 +4,8 @@ from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
 from . import views
 
+app_name = "reports"
+
 urlpatterns = [
     path("interviews/<id:pk>/article/", views.article_preview, name="article_preview"),
     path("interviews/<id:pk>/article.md", views.article_markdown, name="article_markdown"),

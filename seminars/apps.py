@@ -9,17 +9,17 @@ class SeminarsConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers, demo, reminders, signals
+        from . import demo, registry_hooks, reminders, signals
 
         signals.connect()
 
-        for origin in answers.ORIGINS:
+        for origin in registry_hooks.ORIGINS:
             registry.register_activity_origin(origin)
-        registry.register_program_sections(answers.program_sections)
-        registry.register_due(answers.due_for)
-        registry.register_due(answers.due_for_hosts)
-        registry.register_due(answers.due_for_supervisors)
+        registry.register_program_sections(registry_hooks.program_sections)
+        registry.register_due(registry_hooks.due_for)
+        registry.register_due(registry_hooks.due_for_hosts)
+        registry.register_due(registry_hooks.due_for_supervisors)
         registry.register_demo_seeder(demo.seed)
-        registry.register_date_check(answers.trip_outside)
+        registry.register_date_check(registry_hooks.trip_outside)
         for reminder in reminders.REMINDERS:
             registry.register_reminder(reminder)

@@ -103,8 +103,8 @@ def trip_list_context(user, program) -> dict:
     fmt = Formats()
     statuses = choice_labels(TripStatus)
     kinds = choice_labels(SeminarKind)
-    trip_url = url_by_pk("trip_detail", program.pk)
-    seminar_url = url_by_pk("seminar_detail", program.pk)
+    trip_url = url_by_pk("seminars:trip_detail", program.pk)
+    seminar_url = url_by_pk("seminars:seminar_detail", program.pk)
     if access.works_for_host(user, program):
         trip_rows, seminar_rows = run_together(
             [HOST_TRIP_LIST.later(program.pk), HOST_LOCAL_SEMINARS.later(program.pk, dicts=True)]
@@ -304,7 +304,7 @@ def trip_context(user, program, trip, destinations) -> dict:
     people = _people(rows, program, is_host)
     mine = [p for p in people if p["user_id"] == user.pk]
     statuses = choice_labels(TripReportStatus)
-    report_url = url_by_pk("trip_report_detail", program.pk, trip.pk)
+    report_url = url_by_pk("seminars:trip_report_detail", program.pk, trip.pk)
     found = {
         r["enrollment_id"]: {
             "url": report_url(r["pk"]),
@@ -366,7 +366,7 @@ TRIP_LEGS = CompiledQuery(lambda trip: Leg.objects.filter(trip=trip).values(*LEG
 def _legs(fmt: Formats, legs: list[dict], program, trip, can_edit: bool) -> list[dict]:
     """The legs, the same for every reader of a trip they may see."""
     modes = choice_labels(Mode)
-    edit_url = url_by_pk("leg_edit", program.pk, trip.pk)
+    edit_url = url_by_pk("seminars:leg_edit", program.pk, trip.pk)
     return [
         {
             "depart": fmt.moment(leg["depart_at"]),
@@ -392,7 +392,7 @@ HOST_TRIP_SEMINARS = CompiledQuery(
 
 def _seminars(fmt: Formats, seminars: list[dict], program) -> list[dict]:
     kinds = choice_labels(SeminarKind)
-    url = url_by_pk("seminar_detail", program.pk)
+    url = url_by_pk("seminars:seminar_detail", program.pk)
     return [
         {
             "url": url(s["pk"]),
@@ -572,7 +572,7 @@ def lines_context(user, program, trip) -> dict:
         rows = list(_line_rows(Expense.objects.filter(trip=trip.pk, enrollment__in=mine)))
     categories = choice_labels(ExpenseCategory)
     can_edit = access.can_edit_program(user, program)
-    edit_url = url_by_pk("expense_edit", program.pk, trip.pk)
+    edit_url = url_by_pk("seminars:expense_edit", program.pk, trip.pk)
     host_name = program.host.name
     total = 0
     shown = []

@@ -7,6 +7,8 @@ from . import views
 trip = "programs/<id:pk>/trips/<id:trip_pk>/"
 seminar = "programs/<id:pk>/seminars/<id:seminar_pk>/"
 
+app_name = "seminars"
+
 urlpatterns = [
     path("programs/<id:pk>/trips/", views.trip_list, name="trip_list"),
     path("programs/<id:pk>/trips/new/", views.trip_new, name="trip_new"),

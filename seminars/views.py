@@ -127,7 +127,7 @@ def trip_new(request, pk: int):
         form,
         title=_("Plan a trip"),
         program=program,
-        back=("trip_list", program.pk),
+        back=("seminars:trip_list", program.pk),
         submit=_("Save the trip"),
     )
 
@@ -159,7 +159,7 @@ def trip_edit(request, pk: int, trip_pk: int):
         title=_("Change the trip"),
         program=program,
         trip=trip,
-        back=("trip_detail", program.pk, trip.pk),
+        back=("seminars:trip_detail", program.pk, trip.pk),
         submit=_("Save the trip"),
     )
 
@@ -227,9 +227,9 @@ def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
         title=_("Change a leg") if leg else _("Add a leg"),
         program=program,
         trip=trip,
-        back=("trip_detail", program.pk, trip.pk),
+        back=("seminars:trip_detail", program.pk, trip.pk),
         submit=_("Save the leg"),
-        delete_url=("leg_delete", program.pk, trip.pk, leg.pk) if leg else None,
+        delete_url=("seminars:leg_delete", program.pk, trip.pk, leg.pk) if leg else None,
     )
 
 
@@ -243,7 +243,7 @@ def leg_delete(request, pk: int, trip_pk: int, leg_pk: int):
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Leg removed."))
-    return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return redirect("seminars:trip_detail", pk=program.pk, trip_pk=trip.pk)
 
 
 # Expenses ----------------------------------------------------------------------------------
@@ -282,21 +282,21 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
         title=_("Change an expense") if expense else _("Add an expense"),
         program=program,
         trip=trip,
-        back=("trip_expenses" if expense else "trip_detail", program.pk, trip.pk),
+        back=("seminars:trip_expenses" if expense else "seminars:trip_detail", program.pk, trip.pk),
         submit=_("Save the expense"),
-        delete_url=("expense_delete", program.pk, trip.pk, expense.pk)
+        delete_url=("seminars:expense_delete", program.pk, trip.pk, expense.pk)
         if expense and not expense.leg_id
         else None,
     )
 
 
 def trip_url(program, trip) -> str:
-    return reverse("trip_detail", args=[program.pk, trip.pk])
+    return reverse("seminars:trip_detail", args=[program.pk, trip.pk])
 
 
 def lines_url(program, trip, line=None) -> str:
     """The expense lines page, at a line where one is named."""
-    url = reverse("trip_expenses", args=[program.pk, trip.pk])
+    url = reverse("seminars:trip_expenses", args=[program.pk, trip.pk])
     return f"{url}#line-{line.pk}" if line else url
 
 
@@ -346,16 +346,16 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
             seminar=seminar,
         ),
         done=_("Seminar saved; it is in the week."),
-        to=lambda saved: reverse("seminar_detail", args=[program.pk, saved.pk]),
+        to=lambda saved: reverse("seminars:seminar_detail", args=[program.pk, saved.pk]),
     )
     if saved:
         return saved
     if seminar:
-        back = ("seminar_detail", program.pk, seminar.pk)
+        back = ("seminars:seminar_detail", program.pk, seminar.pk)
     elif trip:
-        back = ("trip_detail", program.pk, trip.pk)
+        back = ("seminars:trip_detail", program.pk, trip.pk)
     else:
-        back = ("trip_list", program.pk)
+        back = ("seminars:trip_list", program.pk)
     return _form_page(
         request,
         form,
@@ -364,7 +364,7 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
         trip=trip,
         back=back,
         submit=_("Save the seminar"),
-        delete_url=("seminar_delete", program.pk, seminar.pk) if seminar else None,
+        delete_url=("seminars:seminar_delete", program.pk, seminar.pk) if seminar else None,
     )
 
 
@@ -419,14 +419,14 @@ def seminar_delete(request, pk: int, seminar_pk: int):
     seminar_services.delete_seminar(seminar, by=request.user)
     messages.success(request, _("Seminar removed from the week."))
     if trip:
-        return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
-    return redirect("trip_list", pk=program.pk)
+        return redirect("seminars:trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return redirect("seminars:trip_list", pk=program.pk)
 
 
 def seminar_roles(request, pk: int, seminar_pk: int):
     program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     if request.method != "POST":  # a reload of a refused form's address
-        return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+        return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     enrollments = seminar.trip.trainees.all() if seminar.trip_id else program.enrollments.active()
     form = f.RolesForm(request.POST, enrollments=enrollments, current={})
     if form.is_valid():
@@ -436,7 +436,7 @@ def seminar_roles(request, pk: int, seminar_pk: int):
             messages.error(request, refused.message)
         else:
             messages.success(request, _("Roles saved."))
-    return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
 
 
 def _seminar_form(request, program, seminar, form, action, *, done: str, title: str, submit: str):
@@ -447,7 +447,7 @@ def _seminar_form(request, program, seminar, form, action, *, done: str, title: 
         form,
         action,
         done=done,
-        to=lambda _result: reverse("seminar_detail", args=[program.pk, seminar.pk]),
+        to=lambda _result: reverse("seminars:seminar_detail", args=[program.pk, seminar.pk]),
     )
     return saved or _form_page(
         request,
@@ -455,7 +455,7 @@ def _seminar_form(request, program, seminar, form, action, *, done: str, title: 
         title=title,
         program=program,
         trip=seminar.trip,
-        back=("seminar_detail", program.pk, seminar.pk),
+        back=("seminars:seminar_detail", program.pk, seminar.pk),
         submit=submit,
     )
 
@@ -463,7 +463,7 @@ def _seminar_form(request, program, seminar, form, action, *, done: str, title: 
 def follow_up_add(request, pk: int, seminar_pk: int):
     program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     if request.method != "POST":  # a reload of a refused form's address
-        return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+        return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
         request,
         program,
@@ -483,13 +483,13 @@ def follow_up_done(request, pk: int, seminar_pk: int, follow_up_pk: int):
     program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     follow_up = get_object_or_404(FollowUp, pk=follow_up_pk, seminar=seminar)
     seminar_services.set_follow_up_done(follow_up, request.POST.get("done") == "1", by=request.user)
-    return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
 
 
 def material_upload(request, pk: int, seminar_pk: int):
     program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
     if request.method != "POST":  # a reload of a refused form's address
-        return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+        return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
         request,
         program,
@@ -526,7 +526,7 @@ def material_delete(request, pk: int, seminar_pk: int, material_pk: int):
     material = get_object_or_404(Material, pk=material_pk, seminar=seminar)
     seminar_services.delete_material(material, by=request.user)
     messages.success(request, _("Material removed."))
-    return redirect("seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
 
 
 # Trip reports (復命書) -----------------------------------------------------------------------
@@ -551,7 +551,7 @@ def trip_report_write(request, pk: int, trip_pk: int):
             if trip.start_date > timezone.localdate()
             else _("This trip's reports are closed."),
         )
-        return redirect("trip_detail", pk=program.pk, trip_pk=trip.pk)
+        return redirect("seminars:trip_detail", pk=program.pk, trip_pk=trip.pk)
     report = report or report_services.report_for(trip, enrollment)
     form = f.TripReportForm(
         request.POST or None,
@@ -569,7 +569,7 @@ def trip_report_write(request, pk: int, trip_pk: int):
         except TripRefused as refused:
             _refused(form, refused)
         else:
-            return redirect("trip_report_write", pk=program.pk, trip_pk=trip.pk)
+            return redirect("seminars:trip_report_write", pk=program.pk, trip_pk=trip.pk)
     return render(
         request,
         "seminars/trip_report_write.html",
@@ -617,4 +617,6 @@ def trip_report_acknowledge(request, pk: int, trip_pk: int, report_pk: int):
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Acknowledged."))
-    return redirect("trip_report_detail", pk=program.pk, trip_pk=trip.pk, report_pk=report.pk)
+    return redirect(
+        "seminars:trip_report_detail", pk=program.pk, trip_pk=trip.pk, report_pk=report.pk
+    )

@@ -9,13 +9,15 @@ class TraineesConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import answers, demo, reminders, signals
+        from . import demo, registry_hooks, reminders, signals
 
         signals.connect()
 
-        registry.register_due(answers.due_for)
-        registry.register_due(answers.due_for_readers)
-        registry.register_program_sections(answers.program_sections)
+        registry.register_due(registry_hooks.due_for)
+        registry.register_due(registry_hooks.due_for_readers)
+        registry.register_program_sections(registry_hooks.program_sections)
+        for link in registry_hooks.NAV:
+            registry.register_nav(link)
         registry.register_demo_seeder(demo.seed)
         registry.register_demo_seeder(demo.seed_interviews)
         for reminder in reminders.REMINDERS:

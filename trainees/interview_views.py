@@ -97,7 +97,7 @@ def _list_context(request, program, is_host: bool) -> dict:
             .values_list("interview_id", "user__family_name", "user__given_name", "user__email")
         ):
             interviewers.setdefault(interview_id, []).append(display_name(family, given, email))
-    link = url_by_pk("interview_conduct" if is_host else "article_preview")
+    link = url_by_pk("trainees:interview_conduct" if is_host else "reports:article_preview")
     state_labels = choice_labels(InterviewState)
     return {
         "rows": [
@@ -132,7 +132,7 @@ def interview_new(request, pk: int):
                 status = 400
             else:
                 messages.success(request, _("Interview scheduled. It is in the week."))
-                return redirect("interview_conduct", pk=interview.pk)
+                return redirect("trainees:interview_conduct", pk=interview.pk)
         else:
             status = 400
     return render(
@@ -195,7 +195,7 @@ def interview_conduct(request, pk: int):
                     }
                 )
             messages.success(request, _("Answers saved."))
-            return redirect("interview_conduct", pk=interview.pk)
+            return redirect("trainees:interview_conduct", pk=interview.pk)
     questions = [
         {
             "q": q,
@@ -262,9 +262,11 @@ def interview_questions(request, pk: int):
         if action == "add":  # the question comes back in its field, with the reason beside it
             question = request.POST.get("question", "")
             typed.keep(request, interview, refused.message, question=question)
-            return redirect(reverse("interview_conduct", args=[interview.pk]) + "#follow-heading")
+            return redirect(
+                reverse("trainees:interview_conduct", args=[interview.pk]) + "#follow-heading"
+            )
         messages.error(request, refused.message)
-    return redirect(reverse("interview_conduct", args=[interview.pk]) + "#questions")
+    return redirect(reverse("trainees:interview_conduct", args=[interview.pk]) + "#questions")
 
 
 @require_POST
@@ -297,11 +299,11 @@ def interview_move(request, pk: int):
     else:
         messages.success(request, str(MOVE_MESSAGES[move]))
     if access.works_for_host(request.user, interview.enrollment.program):
-        return redirect("interview_conduct", pk=interview.pk)
+        return redirect("trainees:interview_conduct", pk=interview.pk)
     if move == "request_changes" and not refused_comment:
         # Back with the trainee: the supervisor no longer sees it until it is reviewed again.
-        return redirect("interview_list", pk=interview.enrollment.program_id)
-    return redirect("article_preview", pk=interview.pk)
+        return redirect("trainees:interview_list", pk=interview.enrollment.program_id)
+    return redirect("reports:article_preview", pk=interview.pk)
 
 
 MOVE_MESSAGES = {
@@ -340,7 +342,7 @@ def interview_schedule(request, pk: int):
                 status = 400
             else:
                 messages.success(request, _("Interview moved. The week and calendars follow."))
-                return redirect("interview_conduct", pk=interview.pk)
+                return redirect("trainees:interview_conduct", pk=interview.pk)
         else:
             status = 400
     return render(
@@ -373,7 +375,7 @@ def interview_article(request, pk: int):
         )
     else:
         messages.success(request, _("Article text saved."))
-    return redirect(reverse("interview_conduct", args=[interview.pk]) + "#article")
+    return redirect(reverse("trainees:interview_conduct", args=[interview.pk]) + "#article")
 
 
 def _name_examples(interview) -> list:
@@ -411,11 +413,11 @@ def interview_review(request, pk: int):
                 raise Http404 from refused
             if refused.code == "state":  # a second click, or another tab: the first was saved
                 messages.info(request, _("Your answers and consent were already sent."))
-                return redirect("interview_review", pk=interview.pk)
+                return redirect("trainees:interview_review", pk=interview.pk)
             errors, status = refused.errors or {"__all__": refused.message}, 400
         else:
             messages.success(request, _("Thank you. Your answers and consent are saved."))
-            return redirect("interview_review", pk=interview.pk)
+            return redirect("trainees:interview_review", pk=interview.pk)
     questions = []
     for q in interview.questions.order_by("order", "pk"):
         consent = (
@@ -499,7 +501,7 @@ def interview_templates(request, pk: int):
             errors, status = refused.errors or {"name": refused.message}, 400
         else:
             messages.success(request, _("Template saved."))
-            return redirect("interview_templates", pk=host.pk)
+            return redirect("trainees:interview_templates", pk=host.pk)
     return render(
         request,
         "trainees/interview_templates.html",

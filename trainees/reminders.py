@@ -75,7 +75,7 @@ def find_reflection(now: datetime):
     if not due:
         return
     at = {p.pk: local_moment(today, p.reminder_time) for p in due}
-    path = reverse("reflection_write", args=[0, today])
+    path = reverse("trainees:reflection_write", args=[0, today])
     for e in _missing(due, today):
         yield DueReminder(
             kind="reflection",
@@ -152,7 +152,7 @@ def find_morning(now: datetime):
         return
     missing = _missing(programs, yesterday)
     at = local_moment(today, MORNING)
-    path = reverse("reflection_write", args=[0, yesterday])
+    path = reverse("trainees:reflection_write", args=[0, yesterday])
     by_program: dict[int, list[dict]] = {}
     for e in missing:
         by_program.setdefault(e["program_id"], []).append(e)
@@ -180,7 +180,7 @@ def find_morning(now: datetime):
                 kind="reflection_digest",
                 key=f"reflection-digest:{program_id}:{yesterday.isoformat()}:{user_id}",
                 recipient_id=user_id,
-                url=reverse("reflection_matrix", args=[program_id]),
+                url=reverse("trainees:reflection_matrix", args=[program_id]),
                 due_at=at,
                 program_id=program_id,
                 context={"date": yesterday.isoformat()},
@@ -264,7 +264,8 @@ def find_interview(now: datetime):
                 key=f"interview:{interview.pk}:{user_id}:{stamp}",
                 recipient_id=user_id,
                 url=reverse(
-                    "interview_review" if trainee else "interview_conduct", args=[interview.pk]
+                    "trainees:interview_review" if trainee else "trainees:interview_conduct",
+                    args=[interview.pk],
                 ),
                 due_at=start - timedelta(hours=24),
                 program_id=interview.enrollment.program_id,
@@ -372,7 +373,7 @@ def find_survey(now: datetime):
         ).items():
             if (e.pk, phase) in answered or not window.is_open(now):
                 continue
-            url = reverse("survey_answer", args=[e.pk, phase])
+            url = reverse("trainees:survey_answer", args=[e.pk, phase])
             context = {"enrollment": e.pk, "phase": phase, "closes": window.closes.isoformat()}
             yield DueReminder(
                 kind="survey",

@@ -27,6 +27,8 @@ class IsoDateConverter:
 
 register_converter(IsoDateConverter, "isodate")
 
+app_name = "trainees"
+
 urlpatterns = [
     path("my/reflections/", views.my_reflections, name="my_reflections"),
     path(

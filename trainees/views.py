@@ -21,7 +21,6 @@ from programs.integers import id_param, int_param
 from programs.models import Activity, Enrollment, Municipality, Status
 
 from . import access as trainee_access
-from .answers import WAITING_FOR_REVIEW
 from .cells import DayLabels, Escape, display_name
 from .forms import SurveySettingsForm
 from .models import (
@@ -36,6 +35,7 @@ from .models import (
     SurveyResponse,
     day_state,
 )
+from .registry_hooks import WAITING_FOR_REVIEW
 from .services import reflections as reflection_services
 from .services import surveys as survey_services
 from .services.reflections import ReflectionRefused, day_label, deadline_of, reflection_days
@@ -107,7 +107,7 @@ def reflection_write(request, enrollment_pk: int, day):
             )
         else:
             messages.success(request, _("Submitted. Thank you."))
-        return redirect("reflection_write", enrollment.pk, day)
+        return redirect("trainees:reflection_write", enrollment.pk, day)
     return _render_write(request, enrollment, day, days=days)
 
 
@@ -310,7 +310,7 @@ def my_reflections(request):
                     "label": day_label(day),
                     "state": state,
                     "state_label": _state_label(state),
-                    "url": reverse("reflection_write", args=[enrollment.pk, day])
+                    "url": reverse("trainees:reflection_write", args=[enrollment.pk, day])
                     if day <= today and enrollment.is_active
                     else "",
                     "unread": row["unread"] if row else 0,
@@ -340,7 +340,7 @@ def _visible_reflection(user, pk: int) -> DailyReflection:
 def reflection_detail(request, pk: int):
     reflection = _visible_reflection(request.user, pk)
     if reflection.enrollment.trainee_id == request.user.pk:
-        return redirect("reflection_write", reflection.enrollment_id, reflection.date)
+        return redirect("trainees:reflection_write", reflection.enrollment_id, reflection.date)
     return _render_detail(request, reflection)
 
 
@@ -400,10 +400,10 @@ def reflection_comment(request, pk: int):
     messages.success(request, _("Comment posted."))
     if own:
         return redirect(
-            reverse("reflection_write", args=[reflection.enrollment_id, reflection.date])
+            reverse("trainees:reflection_write", args=[reflection.enrollment_id, reflection.date])
             + "#thread"
         )
-    return redirect(reverse("reflection_detail", args=[reflection.pk]) + "#thread")
+    return redirect(reverse("trainees:reflection_detail", args=[reflection.pk]) + "#thread")
 
 
 @require_POST
@@ -417,7 +417,7 @@ def reflection_review(request, pk: int):
         messages.error(request, refused.message)
     else:
         messages.success(request, _("Marked as reviewed. The reflection is now locked."))
-    return redirect("reflection_detail", pk=reflection.pk)
+    return redirect("trainees:reflection_detail", pk=reflection.pk)
 
 
 def reflection_matrix(request, pk: int):
@@ -491,7 +491,7 @@ def _matrix_context(request, program) -> dict:
     today = timezone.localdate()
     now = timezone.now()
     labels = DayLabels()
-    detail_url = url_by_pk("reflection_detail")
+    detail_url = url_by_pk("trainees:reflection_detail")
     state_labels = {}
     columns = []  # per day: its label and the state of a day without a reflection
     for day in days:
@@ -604,7 +604,7 @@ def _inbox_context(host_ids, number: int) -> dict:
     page = paginator.get_page(number)
     if page.number > 1:
         waiting = list(_inbox_rows(hosts)[page.start_index() - 1 : page.end_index()])
-    detail_url = url_by_pk("reflection_detail")
+    detail_url = url_by_pk("trainees:reflection_detail")
     labels = DayLabels()
     zone = timezone.get_current_timezone()
     escaped = Escape()
@@ -660,7 +660,7 @@ def supervisor_reflections(request):
                 {
                     "reflection": r,
                     "day": day_label(r.date),
-                    "url": reverse("reflection_detail", args=[r.pk]),
+                    "url": reverse("trainees:reflection_detail", args=[r.pk]),
                 }
                 for r in page
             ],
@@ -700,7 +700,7 @@ def survey_answer(request, enrollment_pk: int, phase: str):
             status = 400
         else:
             messages.success(request, _("Thank you. Your answers are saved."))
-            return redirect("trainee_today")
+            return redirect("programs:trainee_today")
     now = timezone.now()
     scale = [
         (1, _("Strongly disagree")),
@@ -776,7 +776,7 @@ def survey_results(request, pk: int):
                     status = 400
                 else:
                     messages.success(request, _("Survey settings saved."))
-                    return redirect("survey_results", pk=program.pk)
+                    return redirect("trainees:survey_results", pk=program.pk)
             else:
                 status = 400
     elif request.method == "POST":

@@ -1,5 +1,5 @@
 from .accounts import User
-from .activity import ActivityLog
+from .activity_log import ActivityLog
 from .notifications import Notification, NotificationStatus, ReminderOptOut
 from .organisations import (
     HostCompany,

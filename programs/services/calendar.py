@@ -15,7 +15,7 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 
 from ..models import Activity, ActivityKind, CalendarFeed, Program, User
-from .activity import record_activity
+from .activity_log import record_activity
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 KIND_LABELS = dict(ActivityKind.choices)
@@ -45,9 +45,9 @@ def _event(activity: Activity, *, for_trainee: bool = False, gone: bool = False)
     event.add("created", activity.created_at)
     event.add("status", "CANCELLED" if activity.cancelled_at or gone else "CONFIRMED")
     page = (
-        reverse("trainee_week") + f"?week={activity.date:%Y-%m-%d}"
+        reverse("programs:trainee_week") + f"?week={activity.date:%Y-%m-%d}"
         if for_trainee
-        else reverse("week_grid", args=[activity.program_id])
+        else reverse("programs:week_grid", args=[activity.program_id])
     )
     event.add("url", settings.KENSHU_BASE_URL.rstrip("/") + page)
     return event
@@ -114,7 +114,7 @@ def get_or_create_feed(user: User, *, program: Program | None = None) -> Calenda
         return CalendarFeed.objects.get(user=user, kind=kind, program=program)
 
 
-def regenerate(feed: CalendarFeed, *, by: User, request=None) -> CalendarFeed:
+def regenerate(feed: CalendarFeed, *, by: User, ip: str | None = None) -> CalendarFeed:
     """A new secret address; the old one stops working at once."""
     feed.token = CalendarFeed.new_token()
     feed.save(update_fields=["token"])
@@ -122,7 +122,7 @@ def regenerate(feed: CalendarFeed, *, by: User, request=None) -> CalendarFeed:
         by,
         "calendar_feed.regenerated",
         feed,
-        request=request,
+        ip=ip,
         host_company=feed.program.host if feed.program_id else None,
     )
     return feed

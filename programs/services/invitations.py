@@ -25,18 +25,13 @@ from ..models import (
 )
 from ..models.organisations import HOST_ROLES, Delivery
 from ..plain_text import check_plain_text
+from ..refusals import Refused
 from ..validators import validate_sendable_email, visible_characters
-from .activity import record_activity
+from .activity_log import record_activity
 
 
-class InvitationRefused(Exception):
+class InvitationRefused(Refused):
     """The invitation cannot be created or accepted; `message` says why, `field` where."""
-
-    def __init__(self, message: str, field: str | None = None, code: str = "refused"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -155,7 +150,7 @@ def create_invitation(
     department: str = "",
     position: str = "",
     program=None,
-    request=None,
+    ip: str | None = None,
 ) -> Invitation:
     """Create a pending invitation and email its link once the transaction commits.
 
@@ -204,13 +199,13 @@ def create_invitation(
             host_company=host_company,
             municipality=municipality,
             data={"email": email, "role": role},
-            request=request,
+            ip=ip,
         )
         _send_after_commit(invitation, token)
     return invitation
 
 
-def resend_invitation(invitation: Invitation, *, by: User, request=None) -> Invitation:
+def resend_invitation(invitation: Invitation, *, by: User, ip: str | None = None) -> Invitation:
     """Issue a fresh link (the old one stops working) with a fresh expiry, and email it."""
     if invitation.accepted_at or invitation.revoked_at:
         raise InvitationRefused(_("Only a pending or expired invitation can be sent again."))
@@ -230,13 +225,15 @@ def resend_invitation(invitation: Invitation, *, by: User, request=None) -> Invi
             invitation,
             host_company=invitation.host_company,
             municipality=invitation.municipality,
-            request=request,
+            ip=ip,
         )
         _send_after_commit(invitation, token)
     return invitation
 
 
-def correct_and_resend(invitation: Invitation, email: str, *, by: User, request=None) -> Invitation:
+def correct_and_resend(
+    invitation: Invitation, email: str, *, by: User, ip: str | None = None
+) -> Invitation:
     """Put right the address of an invitation that was not sent, and send it again with a
     fresh link. Refuses what create_invitation refuses for the new address."""
     # Only someone who may invite into this role (a coordinator may not point an operator's
@@ -276,13 +273,13 @@ def correct_and_resend(invitation: Invitation, email: str, *, by: User, request=
             host_company=invitation.host_company,
             municipality=invitation.municipality,
             data={"email": email, "previous": visible_characters(previous)},
-            request=request,
+            ip=ip,
         )
-        resend_invitation(invitation, by=by, request=request)
+        resend_invitation(invitation, by=by, ip=ip)
     return invitation
 
 
-def revoke_invitation(invitation: Invitation, *, by: User, request=None) -> None:
+def revoke_invitation(invitation: Invitation, *, by: User, ip: str | None = None) -> None:
     """Withdraw a pending invitation; its link stops working at once."""
     updated = Invitation.objects.filter(
         pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
@@ -295,7 +292,7 @@ def revoke_invitation(invitation: Invitation, *, by: User, request=None) -> None
         invitation,
         host_company=invitation.host_company,
         municipality=invitation.municipality,
-        request=request,
+        ip=ip,
     )
 
 
@@ -343,7 +340,7 @@ def accept_invitation(
     given_name: str = "",
     family_name_kana: str = "",
     given_name_kana: str = "",
-    request=None,
+    ip: str | None = None,
 ) -> User:
     """Use an invitation exactly once: create the account (or take the signed-in owner of the
     address), grant the role, mark the invitation used. All of it or nothing."""
@@ -395,7 +392,7 @@ def accept_invitation(
             host_company=invitation.host_company,
             municipality=invitation.municipality,
             data={"role": invitation.role},
-            request=request,
+            ip=ip,
         )
     return user
 

@@ -6,16 +6,15 @@ from django.utils.translation import gettext as _
 
 from ..models import Invitation, Membership, Role, User
 from ..models.organisations import HOST_ROLES
-from .activity import record_activity
+from ..refusals import Refused
+from .activity_log import record_activity
 
 
-class MembershipRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class MembershipRefused(Refused):
+    """A change the rules of this kind of record do not allow (programs.refusals)."""
 
 
-def remove_membership(membership: Membership, *, by: User, request=None) -> None:
+def remove_membership(membership: Membership, *, by: User, ip: str | None = None) -> None:
     """Take a host role away. A host company always keeps at least one coordinator."""
     with transaction.atomic():
         if membership.role == Role.COORDINATOR:
@@ -43,12 +42,14 @@ def remove_membership(membership: Membership, *, by: User, request=None) -> None
                 "role": membership.role,
                 "invitations_withdrawn": withdrawn,
             },
-            request=request,
+            ip=ip,
         )
         membership.delete()
 
 
-def grant_membership(user: User, role: str, organisation, *, by: User | None, request=None):
+def grant_membership(
+    user: User, role: str, organisation, *, by: User | None, ip: str | None = None
+):
     """Give `user` a role in `organisation` (a HostCompany for coordinator and staff, a
     Municipality for supervisor). Refuses a role already held."""
     fields = (
@@ -67,7 +68,7 @@ def grant_membership(user: User, role: str, organisation, *, by: User | None, re
         "membership.granted",
         membership,
         data={"user": user.email, "role": role},
-        request=request,
+        ip=ip,
         **fields,
     )
     return membership

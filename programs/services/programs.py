@@ -12,16 +12,12 @@ from .. import date_range, registry
 from ..models import Enrollment, Program, Status, TraineeProfile, User
 from ..models.programs import MAX_PROGRAM_DAYS
 from ..plain_text import check_plain_text
-from .activity import record_activity
+from ..refusals import Refused
+from .activity_log import record_activity
 
 
-class ProgramRefused(Exception):
+class ProgramRefused(Refused):
     """A change that the rules do not allow; `message` says why, `field` where."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def check_dates(start: date, end: date) -> None:
@@ -36,7 +32,7 @@ def check_dates(start: date, end: date) -> None:
         )
 
 
-def save_program(program: Program, *, by: User, request=None) -> Program:
+def save_program(program: Program, *, by: User, ip: str | None = None) -> Program:
     """Create or update a program. Dates: 1–14 days, within 2000–2100 (date_range); on an
     existing program, every activity and every other app's dated record (a trip) must still
     lie inside the new dates (move them first)."""
@@ -84,7 +80,7 @@ def save_program(program: Program, *, by: User, request=None) -> Program:
             "program.created" if creating else "program.changed",
             program,
             host_company=program.host,
-            request=request,
+            ip=ip,
         )
     return program
 
@@ -102,7 +98,9 @@ def allowed_moves(program: Program, today: date) -> list[str]:
     return [move for move, (sources, _target) in TRANSITIONS.items() if current in sources]
 
 
-def move_program(program: Program, move: str, *, by: User, today: date, request=None) -> Program:
+def move_program(
+    program: Program, move: str, *, by: User, today: date, ip: str | None = None
+) -> Program:
     """Apply a workflow move on `today` (the caller's day). Running and completed follow the
     dates and cannot be chosen; a program that has started cannot go back to draft."""
     if move not in TRANSITIONS:
@@ -124,7 +122,7 @@ def move_program(program: Program, move: str, *, by: User, today: date, request=
             locked,
             host_company=locked.host,
             data={"from": current, "to": target},
-            request=request,
+            ip=ip,
         )
     program.status = target
     return program
@@ -137,7 +135,12 @@ class Enrolled:
 
 
 def enroll(
-    program: Program, trainee: User, *, by: User | None, mentor: User | None = None, request=None
+    program: Program,
+    trainee: User,
+    *,
+    by: User | None,
+    mentor: User | None = None,
+    ip: str | None = None,
 ) -> Enrolled:
     """Enrol a trainee, copying their municipality, department and position. Enrolling a
     withdrawn trainee again re-activates the same enrolment; enrolling twice is refused."""
@@ -187,12 +190,12 @@ def enroll(
             enrollment,
             host_company=program.host,
             municipality=profile.municipality,
-            request=request,
+            ip=ip,
         )
     return Enrolled(enrollment, created)
 
 
-def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", request=None) -> None:
+def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", ip: str | None = None) -> None:
     """Withdraw a trainee. The enrolment and everything written under it stay."""
     check_plain_text({"reason": reason}, refuse=ProgramRefused)
     updated = Enrollment.objects.filter(pk=enrollment.pk, withdrawn_at__isnull=True).update(
@@ -208,5 +211,5 @@ def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", request=None
         host_company=enrollment.program.host,
         municipality=enrollment.municipality,
         data={"reason": reason[:200]},
-        request=request,
+        ip=ip,
     )

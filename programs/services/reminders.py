@@ -49,7 +49,7 @@ S = NotificationStatus
 def off_path(user_id: int, kind: str) -> str:
     """The one-click address that turns this kind of reminder off for this person."""
     token = signing.dumps({"u": user_id, "k": kind}, salt=OFF_SALT, compress=True)
-    return reverse("reminder_off", args=[token])
+    return reverse("programs:reminder_off", args=[token])
 
 
 def required_kinds(user) -> set[str]:
@@ -257,7 +257,7 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     if not to_send:
         return result
     connection = get_connection()
-    preferences = settings.KENSHU_BASE_URL.rstrip("/") + reverse("reminder_settings")
+    preferences = settings.KENSHU_BASE_URL.rstrip("/") + reverse("programs:reminder_settings")
     try:
         connection.open()
         for first in range(0, len(to_send), CHUNK):

@@ -504,7 +504,9 @@ def split_name(name: str) -> tuple[str, str]:
     return (parts[0], parts[1] if len(parts) > 1 else "") if parts else ("", "")
 
 
-def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=None) -> dict:
+def apply_roster(
+    program: Program, preview: RosterPreview, *, by: User, ip: str | None = None
+) -> dict:
     """Enrol the existing trainees and invite the new ones: every row or none. Rows are
     classified again first; anything that changed since the preview refuses the whole file."""
     from .invitations import create_invitation
@@ -531,7 +533,7 @@ def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=
         }
         for row in rows:
             if row.status == "existing":
-                enroll(program, trainees[row.email], by=by, request=request)
+                enroll(program, trainees[row.email], by=by, ip=ip)
             else:
                 family, given = split_name(row.name)
                 create_invitation(
@@ -545,7 +547,7 @@ def apply_roster(program: Program, preview: RosterPreview, *, by: User, request=
                     department=row.department,
                     position=row.position,
                     program=program,
-                    request=request,
+                    ip=ip,
                 )
     counts = {"existing": 0, "new": 0}
     for row in rows:
@@ -569,12 +571,12 @@ def reading_stopped(roster_import, *, now) -> bool:
     )
 
 
-def start_reading(program: Program, data: bytes, filename: str, *, by: User, request=None):
+def start_reading(program: Program, data: bytes, filename: str, *, by: User, ip: str | None = None):
     """Keep the uploaded file and let a worker read it: no web request parses a file, so no
     file, however it is made, holds a web thread. The page shows the reading's progress."""
     from ..models import RosterImport
     from ..tasks import read_roster_import
-    from .activity import record_activity
+    from .activity_log import record_activity
 
     if len(data) > MAX_BYTES:
         raise RosterRefused(_("The file is larger than 5 MB."))
@@ -591,7 +593,7 @@ def start_reading(program: Program, data: bytes, filename: str, *, by: User, req
         program,
         host_company=program.host,
         data={"bytes": len(data), "import": roster_import.pk},
-        request=request,
+        ip=ip,
     )
     read_roster_import.delay_on_commit(roster_import.pk)
     return roster_import
@@ -634,12 +636,12 @@ def run_roster_read(import_id: int, *, seconds: float = READ_SECONDS) -> None:
     )
 
 
-def confirm_roster(roster_import, *, by: User, now, request=None) -> None:
+def confirm_roster(roster_import, *, by: User, now, ip: str | None = None) -> None:
     """Queue a previewed roster for the worker to apply. Once only: a second click, another
     tab or another coordinator finds it queued already."""
     from ..models import RosterImport
     from ..tasks import apply_roster_import
-    from .activity import record_activity
+    from .activity_log import record_activity
 
     if roster_import.state in (RosterImport.State.READING, RosterImport.State.REFUSED):
         raise RosterRefused(_("This file has no preview to confirm. Upload it again."))
@@ -662,18 +664,18 @@ def confirm_roster(roster_import, *, by: User, now, request=None) -> None:
             roster_import.program,
             host_company=roster_import.program.host,
             data={"rows": len(preview.rows), "import": roster_import.pk},
-            request=request,
+            ip=ip,
         )
         apply_roster_import.delay_on_commit(roster_import.pk)
 
 
-def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=None):
+def queue_roster(program: Program, preview: RosterPreview, *, by: User, ip: str | None = None):
     """Keep already-read rows and let a worker apply them (a roster may have 10,000 rows:
     no request waits for that). For callers holding a preview of their own (scripts, tests);
     the pages go through start_reading and confirm_roster."""
     from ..models import RosterImport
     from ..tasks import apply_roster_import
-    from .activity import record_activity
+    from .activity_log import record_activity
 
     roster_import = RosterImport.objects.create(
         program=program, requested_by=by, rows=preview.to_json(), state=RosterImport.State.QUEUED
@@ -684,7 +686,7 @@ def queue_roster(program: Program, preview: RosterPreview, *, by: User, request=
         program,
         host_company=program.host,
         data={"rows": len(preview.rows), "import": roster_import.pk},
-        request=request,
+        ip=ip,
     )
     apply_roster_import.delay_on_commit(roster_import.pk)
     return roster_import

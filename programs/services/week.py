@@ -17,7 +17,7 @@ from .. import cache as kenshu_cache
 from .. import date_range
 from ..models import Activity, Enrollment, Program, Status, TemplateActivity, User, WeekTemplate
 from ..plain_text import check_plain_text
-from .activity import record_activity
+from .activity_log import record_activity
 from .programs import ProgramRefused
 
 
@@ -196,7 +196,7 @@ def save_activity(
     *,
     by: User,
     activity: Activity | None = None,
-    request=None,
+    ip: str | None = None,
     origin: tuple[str, str] = ("", ""),
 ) -> Activity:
     """Create an activity, or change one (a move is a change of date or time). Moving an
@@ -243,12 +243,14 @@ def save_activity(
             "activity.created" if creating else "activity.changed",
             activity,
             host_company=program.host,
-            request=request,
+            ip=ip,
         )
     return activity
 
 
-def cancel_activity(activity: Activity, *, by: User, request=None, origin: str = "") -> None:
+def cancel_activity(
+    activity: Activity, *, by: User, ip: str | None = None, origin: str = ""
+) -> None:
     """Remove an activity from the week. The row stays as cancelled so that subscribed
     calendars receive the cancellation."""
     check_owner(activity, origin)
@@ -258,7 +260,7 @@ def cancel_activity(activity: Activity, *, by: User, request=None, origin: str =
     if updated:
         kenshu_cache.bump_program(activity.program_id, "week")  # update() sends no signal
         record_activity(
-            by, "activity.cancelled", activity, host_company=activity.program.host, request=request
+            by, "activity.cancelled", activity, host_company=activity.program.host, ip=ip
         )
 
 
@@ -270,7 +272,7 @@ def program_days(program: Program, *, skip_weekends: bool) -> list[date]:
 
 
 def apply_items(
-    program: Program, items, *, skip_weekends: bool, by: User, source: str, request=None
+    program: Program, items, *, skip_weekends: bool, by: User, source: str, ip: str | None = None
 ) -> list[Activity]:
     """Put template items (day_index, times, title, kind, place, notes) into the program,
     shifted to its start. All of them or none: an item that falls after the last day or
@@ -312,13 +314,18 @@ def apply_items(
             program,
             host_company=program.host,
             data={"source": source, "activities": len(created)},
-            request=request,
+            ip=ip,
         )
     return created
 
 
 def apply_template(
-    program: Program, template: WeekTemplate, *, skip_weekends: bool, by: User, request=None
+    program: Program,
+    template: WeekTemplate,
+    *,
+    skip_weekends: bool,
+    by: User,
+    ip: str | None = None,
 ) -> list[Activity]:
     return apply_items(
         program,
@@ -326,7 +333,7 @@ def apply_template(
         skip_weekends=skip_weekends,
         by=by,
         source=f"template:{template.pk}",
-        request=request,
+        ip=ip,
     )
 
 
@@ -357,7 +364,7 @@ def _items_of(program: Program, *, skip_weekends: bool = False) -> list[Template
 
 
 def copy_week(
-    source: Program, target: Program, *, skip_weekends: bool, by: User, request=None
+    source: Program, target: Program, *, skip_weekends: bool, by: User, ip: str | None = None
 ) -> list[Activity]:
     return apply_items(
         target,
@@ -365,11 +372,13 @@ def copy_week(
         skip_weekends=skip_weekends,
         by=by,
         source=f"program:{source.pk}",
-        request=request,
+        ip=ip,
     )
 
 
-def save_as_template(program: Program, name: str, *, by: User, request=None) -> WeekTemplate:
+def save_as_template(
+    program: Program, name: str, *, by: User, ip: str | None = None
+) -> WeekTemplate:
     """Keep a program's week as a template of its host."""
     check_plain_text({"name": name}, refuse=ActivityRefused)
     items = _items_of(program)
@@ -380,7 +389,7 @@ def save_as_template(program: Program, name: str, *, by: User, request=None) -> 
         for item in items:
             item.template = template
         TemplateActivity.objects.bulk_create(items)
-        record_activity(by, "template.saved", template, host_company=program.host, request=request)
+        record_activity(by, "template.saved", template, host_company=program.host, ip=ip)
     return template
 
 

@@ -23,6 +23,7 @@ from config.translated import choice_labels
 
 from .. import access, registry
 from .. import cache as kenshu_cache
+from ..client import client_ip
 from ..compiled import CompiledQuery, run_together
 from ..forms import AcceptInvitationForm, InvitationAddressForm, InvitationForm, LanguageForm
 from ..health import health_status
@@ -45,11 +46,11 @@ def home(request):
     """Send each person to the home page of their first role."""
     roles = access.roles_of(request.user)
     if roles["host"]:
-        return redirect("host_home")
+        return redirect("programs:host_home")
     if roles["trainee"]:
-        return redirect("trainee_today")
+        return redirect("programs:trainee_today")
     if roles["supervisor"]:
-        return redirect("municipality_home")
+        return redirect("programs:municipality_home")
     return render(request, "programs/no_role.html")
 
 
@@ -158,14 +159,16 @@ def _dashboard_context(request) -> dict:
     upcoming = [dict(zip(UPCOMING_FIELDS, row, strict=True)) for row in upcoming_rows]
     this_week, next_week = _("this week"), _("next week")
     status_labels = choice_labels(Status)
-    detail, week = url_by_pk("program_detail"), url_by_pk("week_grid")
+    detail, week = url_by_pk("programs:program_detail"), url_by_pk("programs:week_grid")
     return {
-        "hosts": [{**h, "people_url": reverse("host_people", args=[h["pk"]])} for h in hosts],
+        "hosts": [
+            {**h, "people_url": reverse("programs:host_people", args=[h["pk"]])} for h in hosts
+        ],
         "status_counts": [
             {"status": value, "label": label, "count": counts.get(value, 0)}
             for value, label in Status.choices
         ],
-        "list_url": reverse("program_list"),
+        "list_url": reverse("programs:program_list"),
         "upcoming": [
             {
                 "url": detail(p["pk"]),
@@ -240,13 +243,13 @@ def invitation_create(request, pk: int):
                 given_name=data["given_name"],
                 department=data["department"],
                 position=data["position"],
-                request=request,
+                ip=client_ip(request),
             )
         except invitation_services.InvitationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
             messages.success(request, being_sent(invitation.email))
-            return redirect("host_people", pk=host.pk)
+            return redirect("programs:host_people", pk=host.pk)
     return render(
         request,
         "programs/invitation_form.html",
@@ -259,12 +262,12 @@ def _act_on_invitation(request, pk: int, invitation_pk: int, action, success: st
     host = access.get_host_company_for_user(request.user, pk, write=True)
     invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
     try:
-        action(invitation, by=request.user, request=request)
+        action(invitation, by=request.user, ip=client_ip(request))
     except invitation_services.InvitationRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, success % {"email": invitation.email})
-    return redirect("host_people", pk=host.pk)
+    return redirect("programs:host_people", pk=host.pk)
 
 
 @require_POST
@@ -292,7 +295,7 @@ def invitation_address(request, pk: int, invitation_pk: int):
     for the coordinators of its host."""
     host = access.get_host_company_for_user(request.user, pk, write=True)
     invitation = access.get_invitation_for_user(request.user, host, invitation_pk)
-    return _correct_address(request, invitation, reverse("host_people", args=[host.pk]))
+    return _correct_address(request, invitation, reverse("programs:host_people", args=[host.pk]))
 
 
 def program_invitation_address(request, pk: int, invitation_pk: int):
@@ -301,7 +304,9 @@ def program_invitation_address(request, pk: int, invitation_pk: int):
     invitation = get_object_or_404(
         Invitation.objects.visible_to(request.user).filter(program=program), pk=invitation_pk
     )
-    return _correct_address(request, invitation, reverse("program_detail", args=[program.pk]))
+    return _correct_address(
+        request, invitation, reverse("programs:program_detail", args=[program.pk])
+    )
 
 
 def _correct_address(request, invitation, back: str):
@@ -309,7 +314,7 @@ def _correct_address(request, invitation, back: str):
     if request.method == "POST" and form.is_valid():
         try:
             invitation_services.correct_and_resend(
-                invitation, form.cleaned_data["email"], by=request.user, request=request
+                invitation, form.cleaned_data["email"], by=request.user, ip=client_ip(request)
             )
         except invitation_services.InvitationRefused as refused:
             form.add_error(refused.field if refused.field == "email" else None, refused.message)
@@ -339,7 +344,7 @@ def membership_remove(request, pk: int, membership_pk: int):
     host = access.get_host_company_for_user(request.user, pk, write=True)
     membership = access.get_membership_for_user(request.user, host, membership_pk)
     try:
-        remove_membership(membership, by=request.user, request=request)
+        remove_membership(membership, by=request.user, ip=client_ip(request))
     except MembershipRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -348,7 +353,7 @@ def membership_remove(request, pk: int, membership_pk: int):
             _("%(person)s is no longer %(role)s.")
             % {"person": membership.user, "role": membership.get_role_display()},
         )
-    return redirect("host_people", pk=host.pk)
+    return redirect("programs:host_people", pk=host.pk)
 
 
 def trainee_today(request):
@@ -439,7 +444,7 @@ def invitation_accept(request, token: str):
                 given_name=data.get("given_name", ""),
                 family_name_kana=data.get("family_name_kana", ""),
                 given_name_kana=data.get("given_name_kana", ""),
-                request=request,
+                ip=client_ip(request),
             )
         except invitation_services.InvitationRefused as refused:
             context["refusal"] = refused.message
@@ -447,7 +452,7 @@ def invitation_accept(request, token: str):
             if not signed_in:
                 login(request, user, backend="programs.auth.ModelBackend")
             messages.success(request, _("Welcome to Kenshu."))
-            return redirect("home")
+            return redirect("programs:home")
     return render(request, "programs/invitation_accept.html", context)
 
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .. import access
 from ..access import roles_of
+from ..client import client_ip
 from ..models import Activity, CalendarFeed, Program
 from ..services import calendar as calendar_services
 
@@ -20,7 +21,7 @@ ICS = "text/calendar; charset=utf-8"
 
 
 def _absolute(request, feed: CalendarFeed) -> str:
-    return request.build_absolute_uri(reverse("calendar_feed", args=[feed.token]))
+    return request.build_absolute_uri(reverse("programs:calendar_feed", args=[feed.token]))
 
 
 def calendar_feeds(request):
@@ -42,11 +43,11 @@ def calendar_feeds(request):
 @require_POST
 def calendar_feed_regenerate(request, pk: int):
     feed = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
-    calendar_services.regenerate(feed, by=request.user, request=request)
+    calendar_services.regenerate(feed, by=request.user, ip=client_ip(request))
     messages.success(
         request, _("New address made. The old address no longer works: update your calendar app.")
     )
-    return redirect("calendar_feeds")
+    return redirect("programs:calendar_feeds")
 
 
 @login_not_required

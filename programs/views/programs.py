@@ -14,8 +14,9 @@ from config.translated import choice_labels
 
 from .. import access, registry
 from .. import cache as kenshu_cache
+from ..client import client_ip
 from ..compiled import CompiledQuery, run_together
-from ..forms_programs import (
+from ..forms import (
     EnrollForm,
     InviteTraineeForm,
     ProgramFilterForm,
@@ -38,7 +39,7 @@ FISCAL_YEAR = gettext_lazy("FY%(year)s")
 def program_rows(programs: list[dict], municipalities: dict[int, list[str]]) -> list[dict]:
     """Shape programs (`.values()` dicts) for the list template: every cell a string."""
     rows = []
-    detail = url_by_pk("program_detail")
+    detail = url_by_pk("programs:program_detail")
     fiscal_year = str(FISCAL_YEAR)  # translated once per table, not once per row
     labels = choice_labels(Status)
     for p in programs:
@@ -268,12 +269,12 @@ def program_create(request):
         program = form.save(commit=False)
         program.host = host
         try:
-            program_services.save_program(program, by=request.user, request=request)
+            program_services.save_program(program, by=request.user, ip=client_ip(request))
         except program_services.ProgramRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
             messages.success(request, _("Program created. Now build its week."))
-            return redirect("week_grid", pk=program.pk)
+            return redirect("programs:week_grid", pk=program.pk)
     return render(
         request,
         "programs/program_form.html",
@@ -286,12 +287,14 @@ def program_edit(request, pk: int):
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
         try:
-            program_services.save_program(form.save(commit=False), by=request.user, request=request)
+            program_services.save_program(
+                form.save(commit=False), by=request.user, ip=client_ip(request)
+            )
         except program_services.ProgramRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
             messages.success(request, _("Program saved."))
-            return redirect("program_detail", pk=program.pk)
+            return redirect("programs:program_detail", pk=program.pk)
     return render(
         request,
         "programs/program_form.html",
@@ -342,13 +345,13 @@ def program_move(request, pk: int):
     move = request.POST.get("move", "")
     try:
         program_services.move_program(
-            program, move, by=request.user, today=timezone.localdate(), request=request
+            program, move, by=request.user, today=timezone.localdate(), ip=client_ip(request)
         )
     except program_services.ProgramRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, str(MOVE_MESSAGES[move]))
-    return redirect("program_detail", pk=program.pk)
+    return redirect("programs:program_detail", pk=program.pk)
 
 
 @require_POST
@@ -362,7 +365,7 @@ def enrollment_create(request, pk: int):
                 form.cleaned_data["trainee"],
                 by=request.user,
                 mentor=form.cleaned_data["mentor"],
-                request=request,
+                ip=client_ip(request),
             )
         except program_services.ProgramRefused as refused:
             messages.error(request, refused.message)
@@ -372,7 +375,7 @@ def enrollment_create(request, pk: int):
             )
     else:
         messages.error(request, _("Choose a trainee to enrol."))
-    return redirect("program_detail", pk=program.pk)
+    return redirect("programs:program_detail", pk=program.pk)
 
 
 @require_POST
@@ -382,7 +385,7 @@ def enrollment_withdraw(request, pk: int, enrollment_pk: int):
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        program_services.withdraw(enrollment, by=request.user, reason=reason, request=request)
+        program_services.withdraw(enrollment, by=request.user, reason=reason, ip=client_ip(request))
     except program_services.ProgramRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -390,7 +393,7 @@ def enrollment_withdraw(request, pk: int, enrollment_pk: int):
             request,
             _("%(person)s withdrawn. What they wrote is kept.") % {"person": enrollment.trainee},
         )
-    return redirect("program_detail", pk=program.pk)
+    return redirect("programs:program_detail", pk=program.pk)
 
 
 def invite_trainee(request, pk: int):
@@ -410,13 +413,13 @@ def invite_trainee(request, pk: int):
                 department=data["department"],
                 position=data["position"],
                 program=program,
-                request=request,
+                ip=client_ip(request),
             )
         except invitation_services.InvitationRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
             messages.success(request, being_sent(invitation.email))
-            return redirect("program_detail", pk=program.pk)
+            return redirect("programs:program_detail", pk=program.pk)
     return render(request, "programs/invite_trainee.html", {"program": program, "form": form})
 
 
@@ -430,9 +433,9 @@ def roster_upload(request, pk: int):
             form.add_error("file", _("The file is larger than 5 MB."))
         else:
             roster_import = roster_services.start_reading(
-                program, upload.read(), upload.name, by=request.user, request=request
+                program, upload.read(), upload.name, by=request.user, ip=client_ip(request)
             )
-            return redirect("roster_import", pk=program.pk, import_pk=roster_import.pk)
+            return redirect("programs:roster_import", pk=program.pk, import_pk=roster_import.pk)
     return render(request, "programs/roster.html", {"program": program, "form": form})
 
 
@@ -450,7 +453,7 @@ def roster_import(request, pk: int, import_pk: int):
     program, roster_import = _roster_import(request, pk, import_pk)
     State = RosterImport.State
     if roster_import.state in (State.QUEUED, State.RUNNING, State.DONE, State.FAILED):
-        return redirect("program_detail", pk=program.pk)
+        return redirect("programs:program_detail", pk=program.pk)
     now = timezone.now()
     context = {"program": program, "roster_import": roster_import}
     refusal = roster_import.error if roster_import.state == State.REFUSED else ""
@@ -488,12 +491,12 @@ def roster_confirm(request, pk: int, import_pk: int):
     program, roster_import = _roster_import(request, pk, import_pk)
     try:
         roster_services.confirm_roster(
-            roster_import, by=request.user, now=timezone.now(), request=request
+            roster_import, by=request.user, now=timezone.now(), ip=client_ip(request)
         )
     except roster_services.RosterRefused as refused:
         messages.error(request, refused.message)
         if roster_import.state == RosterImport.State.PREVIEW:
-            return redirect("roster_import", pk=program.pk, import_pk=roster_import.pk)
-        return redirect("program_detail", pk=program.pk)
+            return redirect("programs:roster_import", pk=program.pk, import_pk=roster_import.pk)
+        return redirect("programs:program_detail", pk=program.pk)
     messages.success(request, _("The roster is being applied: its result appears below."))
-    return redirect("program_detail", pk=program.pk)
+    return redirect("programs:program_detail", pk=program.pk)

@@ -30,7 +30,7 @@ def reminder_settings(request):
         wanted = {kind for kind in kinds if request.POST.get(f"on-{kind}")}
         reminder_services.set_wanted(user, set(kinds), wanted)
         messages.success(request, _("Your reminder settings are saved."))
-        return redirect("reminder_settings")
+        return redirect("programs:reminder_settings")
     rows = [
         {
             "kind": kind,

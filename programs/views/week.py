@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from .. import access, date_range
 from .. import cache as kenshu_cache
+from ..client import client_ip
 from ..compiled import CompiledQuery, run_together
-from ..forms_programs import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
+from ..forms import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
 from ..integers import id_param
 from ..models import Activity, ActivityKind, Enrollment
 from ..registry import origin_of
@@ -274,7 +275,7 @@ def activity_save(request, pk: int, activity_pk: int | None = None):
     if form.is_valid():
         try:
             saved = week_services.save_activity(
-                program, _slot_from(form), by=request.user, activity=activity, request=request
+                program, _slot_from(form), by=request.user, activity=activity, ip=client_ip(request)
             )
         except week_services.ActivityRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
@@ -282,7 +283,7 @@ def activity_save(request, pk: int, activity_pk: int | None = None):
             notice = _("Saved: %(slot)s") % {"slot": week_services.describe(saved)}
             if not request.headers.get("HX-Request"):
                 messages.success(request, notice)
-                return redirect("week_grid", pk=program.pk)
+                return redirect("programs:week_grid", pk=program.pk)
             return _render_week(request, program, notice=notice)
     return _render_week(request, program, editor=form, editing=activity, status=200)
 
@@ -339,7 +340,7 @@ def activity_move(request, pk: int, activity_pk: int):
     )
     try:
         saved = week_services.save_activity(
-            program, slot, by=request.user, activity=activity, request=request
+            program, slot, by=request.user, activity=activity, ip=client_ip(request)
         )
     except week_services.ActivityRefused as refused:
         notice, editing, failed = refused.message, activity, True
@@ -360,7 +361,7 @@ def activity_cancel(request, pk: int, activity_pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
     activity = access.get_activity_for_user(request.user, program, activity_pk)
     try:
-        week_services.cancel_activity(activity, by=request.user, request=request)
+        week_services.cancel_activity(activity, by=request.user, ip=client_ip(request))
     except week_services.ActivityRefused as refused:
         notice, failed = refused.message, True
     else:
@@ -368,7 +369,7 @@ def activity_cancel(request, pk: int, activity_pk: int):
         failed = False
     if not request.headers.get("HX-Request"):
         (messages.error if failed else messages.success)(request, notice)
-        return redirect("week_grid", pk=program.pk)
+        return redirect("programs:week_grid", pk=program.pk)
     return _render_week(request, program, notice=notice, notice_is_error=failed)
 
 
@@ -377,14 +378,14 @@ def _week_form_action(request, pk, form_class, action, form_kwargs):
     form = form_class(request.POST, **form_kwargs(program))
     if not form.is_valid():
         messages.error(request, _("Choose what to apply."))
-        return redirect("week_grid", pk=program.pk)
+        return redirect("programs:week_grid", pk=program.pk)
     try:
         message = action(program, form.cleaned_data)
     except week_services.ActivityRefused as refused:
         messages.error(request, refused.message)
     else:
         messages.success(request, message)
-    return redirect("week_grid", pk=program.pk)
+    return redirect("programs:week_grid", pk=program.pk)
 
 
 @require_POST
@@ -395,7 +396,7 @@ def week_apply_template(request, pk: int):
             data["template"],
             skip_weekends=data["skip_weekends"],
             by=request.user,
-            request=request,
+            ip=client_ip(request),
         )
         return _("%(count)s activities added from “%(name)s”.") % {
             "count": len(created),
@@ -419,7 +420,7 @@ def week_copy(request, pk: int):
             program,
             skip_weekends=data["skip_weekends"],
             by=request.user,
-            request=request,
+            ip=client_ip(request),
         )
         return _("%(count)s activities copied from “%(name)s”.") % {
             "count": len(created),
@@ -439,7 +440,7 @@ def week_copy(request, pk: int):
 def week_save_template(request, pk: int):
     def action(program, data):
         template = week_services.save_as_template(
-            program, data["name"], by=request.user, request=request
+            program, data["name"], by=request.user, ip=client_ip(request)
         )
         return _("Template “%(name)s” saved.") % {"name": template.name}
 

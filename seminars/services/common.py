@@ -12,16 +12,12 @@ from programs import access
 from programs import cache as kenshu_cache
 from programs.models import Activity, Membership, Program, Role, Status
 from programs.models.organisations import HOST_ROLES
+from programs.refusals import Refused
 from programs.services.week import ActivityRefused, Slot, lock_program, save_activity
 
 
-class TripRefused(Exception):
+class TripRefused(Refused):
     """A change the rules do not allow; `message` says why, `field` where (or None)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def refuse_unless_coordinator(user, program: Program) -> None:

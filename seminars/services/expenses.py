@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from config.translated import choice_labels
 from programs.integers import id_param
 from programs.plain_text import check_plain_text
-from programs.services.activity import record_activity
+from programs.services.activity_log import record_activity
 
 from ..models import Expense, ExpenseCategory, Payer, Trip
 from .common import TripRefused, refuse_unless_coordinator

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from programs.date_range import check_in_range
 from programs.plain_text import check_plain_text
-from programs.services.activity import record_activity
+from programs.services.activity_log import record_activity
 
 from ..models import Leg, Trip, TripStatus
 from .common import TripRefused, local, refuse_unless_coordinator

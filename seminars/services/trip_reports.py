@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from programs import cache as kenshu_cache
 from programs.models import Enrollment, Status
 from programs.plain_text import check_plain_text
-from programs.services.activity import record_activity
+from programs.services.activity_log import record_activity
 
 from ..models import TEXT_LIMIT, Trip, TripReport, TripReportStatus, TripStatus
 from .common import TripRefused, is_coordinator_of, local

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from programs.date_range import check_in_range
 from programs.models import ActivityKind, Enrollment, Municipality, Program, User
 from programs.plain_text import check_plain_text
-from programs.services.activity import record_activity
+from programs.services.activity_log import record_activity
 from programs.services.week import Slot, lock_program
 
 from ..models import (

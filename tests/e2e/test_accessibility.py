@@ -129,17 +129,21 @@ def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coord
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, coordinator.email)
     pages = [
-        ("dashboard", reverse("host_home")),
-        ("programs", reverse("program_list")),
-        ("program", reverse("program_detail", args=[program])),
-        ("week editor", reverse("week_grid", args=[program])),
-        ("reflections matrix", reverse("reflection_matrix", args=[program])),
-        ("new reflections", reverse("reflection_inbox")),
-        ("trips", reverse("trip_list", args=[program])),
-        ("trip", reverse("trip_detail", args=[program, scene["trip"].pk])),
-        ("documents", reverse("program_documents", args=[program])),
-        ("program report (print view)", reverse("program_report_print", args=[program]), "ja"),
-        ("exports", reverse("exports")),
+        ("dashboard", reverse("programs:host_home")),
+        ("programs", reverse("programs:program_list")),
+        ("program", reverse("programs:program_detail", args=[program])),
+        ("week editor", reverse("programs:week_grid", args=[program])),
+        ("reflections matrix", reverse("trainees:reflection_matrix", args=[program])),
+        ("new reflections", reverse("trainees:reflection_inbox")),
+        ("trips", reverse("seminars:trip_list", args=[program])),
+        ("trip", reverse("seminars:trip_detail", args=[program, scene["trip"].pk])),
+        ("documents", reverse("reports:program_documents", args=[program])),
+        (
+            "program report (print view)",
+            reverse("reports:program_report_print", args=[program]),
+            "ja",
+        ),
+        ("reports:exports", reverse("reports:exports")),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)
 
@@ -149,10 +153,10 @@ def test_trainee_pages_on_a_phone(page, live_server, axe_source, subtests, scene
     page.set_viewport_size(PHONE)
     log_in(page, live_server, trainee.email)
     pages = [
-        ("today", reverse("trainee_today")),
-        ("my week", reverse("trainee_week")),
-        ("reflection form", reverse("reflection_write", args=[enrollment.pk, today])),
-        ("my reflections", reverse("my_reflections")),
+        ("today", reverse("programs:trainee_today")),
+        ("my week", reverse("programs:trainee_week")),
+        ("reflection form", reverse("trainees:reflection_write", args=[enrollment.pk, today])),
+        ("my reflections", reverse("trainees:my_reflections")),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)
 
@@ -161,8 +165,8 @@ def test_supervisor_pages(page, live_server, axe_source, subtests, scene, superv
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, supervisor.email)
     pages = [
-        ("our trainees", reverse("municipality_home")),
-        ("program", reverse("program_detail", args=[scene["program"].pk])),
-        ("reflections", reverse("supervisor_reflections")),
+        ("our trainees", reverse("programs:municipality_home")),
+        ("program", reverse("programs:program_detail", args=[scene["program"].pk])),
+        ("reflections", reverse("trainees:supervisor_reflections")),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)

@@ -29,7 +29,7 @@ def test_the_itinerary_pdf_is_built_by_a_worker(
     settings.CELERY_TASK_ALWAYS_EAGER = False
     client.force_login(coordinator)
     with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path):
-        response = client.post(reverse("itinerary_pdf", args=[program.pk, trip.pk]))
+        response = client.post(reverse("reports:itinerary_pdf", args=[program.pk, trip.pk]))
         assert response.status_code == 302
         report = Report.objects.get()
         assert report.state in ("queued", "running", "done")  # not drawn in the web request

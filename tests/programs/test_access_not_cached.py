@@ -43,13 +43,13 @@ DEMOTIONS = [demote_with_update, demote_in_the_admin, demote_from_a_shell]
 def _warm(client, program):
     """Every cached page the coordinator uses, rendered once so its fragment is kept."""
     for name, args in (
-        ("program_list", []),
-        ("host_home", []),
-        ("program_detail", [program.pk]),
-        ("week_grid", [program.pk]),
-        ("reflection_matrix", [program.pk]),
-        ("trip_list", [program.pk]),
-        ("program_edit", [program.pk]),
+        ("programs:program_list", []),
+        ("programs:host_home", []),
+        ("programs:program_detail", [program.pk]),
+        ("programs:week_grid", [program.pk]),
+        ("trainees:reflection_matrix", [program.pk]),
+        ("seminars:trip_list", [program.pk]),
+        ("programs:program_edit", [program.pk]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 200, name
 
@@ -60,16 +60,18 @@ def test_a_demoted_coordinator_may_read_but_no_longer_change(
 ):
     client.force_login(coordinator)
     _warm(client, program)
-    assert "?add=" in client.get(reverse("week_grid", args=[program.pk])).content.decode()
+    assert "?add=" in client.get(reverse("programs:week_grid", args=[program.pk])).content.decode()
     demote(coordinator, host, operator)
     assert Membership.objects.get(user=coordinator, host_company=host).role == Role.STAFF
-    assert client.get(reverse("program_edit", args=[program.pk])).status_code == 403
+    assert client.get(reverse("programs:program_edit", args=[program.pk])).status_code == 403
     assert (
-        client.post(reverse("program_move", args=[program.pk]), {"move": "unpublish"}).status_code
+        client.post(
+            reverse("programs:program_move", args=[program.pk]), {"move": "unpublish"}
+        ).status_code
         == 403
     )
     # The kept week is drawn for the person's roles as read now: no more "add" slots.
-    page = client.get(reverse("week_grid", args=[program.pk]))
+    page = client.get(reverse("programs:week_grid", args=[program.pk]))
     assert page.status_code == 200 and "?add=" not in page.content.decode()
 
 
@@ -86,15 +88,20 @@ def test_someone_taken_off_the_host_gets_404_at_once(
 ):
     client.force_login(staff)
     for name, args in (
-        ("program_list", []),
-        ("week_grid", [program.pk]),
-        ("trip_list", [program.pk]),
+        ("programs:program_list", []),
+        ("programs:week_grid", [program.pk]),
+        ("seminars:trip_list", [program.pk]),
     ):
         assert client.get(reverse(name, args=args)).status_code == 200
     REMOVALS[way](_membership(staff, host), coordinator)
-    for name in ("program_detail", "week_grid", "reflection_matrix", "trip_list"):
+    for name in (
+        "programs:program_detail",
+        "programs:week_grid",
+        "trainees:reflection_matrix",
+        "seminars:trip_list",
+    ):
         assert client.get(reverse(name, args=[program.pk])).status_code == 404, name
-    assert program.title not in client.get(reverse("program_list")).content.decode()
+    assert program.title not in client.get(reverse("programs:program_list")).content.decode()
 
 
 def test_the_roles_come_with_the_signed_in_user_in_one_query(client, coordinator, program):
@@ -105,12 +112,12 @@ def test_the_roles_come_with_the_signed_in_user_in_one_query(client, coordinator
 
     client.force_login(coordinator)
     with CaptureQueriesContext(connection) as page:
-        assert client.get(reverse("program_edit", args=[program.pk])).status_code == 200
+        assert client.get(reverse("programs:program_edit", args=[program.pk])).status_code == 200
     membership_reads = [q["sql"] for q in page if '"programs_membership"' in q["sql"]]
     assert len(membership_reads) == 1
     assert '"programs_user"' in membership_reads[0]
     demote_with_update(coordinator, program.host, None)
-    assert client.get(reverse("program_edit", args=[program.pk])).status_code == 403
+    assert client.get(reverse("programs:program_edit", args=[program.pk])).status_code == 403
 
 
 def test_the_sign_in_backend_loads_the_same_user_and_roles(coordinator, trainee, supervisor):

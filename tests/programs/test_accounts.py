@@ -13,7 +13,7 @@ LOGIN = "/accounts/login/"
 def test_login_by_email_address_without_username(client, coordinator, password):
     response = client.post(LOGIN, {"login": "Coordinator@Example.org", "password": password})
     assert response.status_code == 302
-    assert client.get(reverse("host_home")).status_code == 200
+    assert client.get(reverse("programs:host_home")).status_code == 200
     entry = ActivityLog.objects.get(action="login.succeeded")
     assert entry.actor == coordinator and entry.ip_address == "127.0.0.1"
 
@@ -64,14 +64,14 @@ def test_password_reset_page_is_the_same_for_known_and_unknown_addresses(client,
 
 def test_language_choice_is_remembered_on_the_account(client, coordinator):
     client.force_login(coordinator)
-    assert "ダッシュボード" in client.get(reverse("host_home")).content.decode()
-    client.post(reverse("set_language"), {"language": "en", "next": "/host/"})
+    assert "ダッシュボード" in client.get(reverse("programs:host_home")).content.decode()
+    client.post(reverse("programs:set_language"), {"language": "en", "next": "/host/"})
     coordinator.refresh_from_db()
     assert coordinator.language == "en"
     # A new device: no cookie, a Japanese browser; the account's choice wins.
     other_device = type(client)(HTTP_ACCEPT_LANGUAGE="ja")
     other_device.force_login(coordinator)
-    page = other_device.get(reverse("host_home")).content.decode()
+    page = other_device.get(reverse("programs:host_home")).content.decode()
     assert "Dashboard" in page and '<html lang="en">' in page
 
 
@@ -82,14 +82,14 @@ def test_japanese_first_whatever_the_browser_says(client, db):
 
 def test_anonymous_can_switch_the_login_page_to_english(client, db):
     assert '<html lang="ja">' in client.get(LOGIN).content.decode()
-    response = client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    response = client.post(reverse("programs:set_language"), {"language": "en", "next": LOGIN})
     assert response.url == LOGIN
     assert '<html lang="en">' in client.get(LOGIN).content.decode()
 
 
 def test_language_switch_refuses_open_redirects(client, db):
     response = client.post(
-        reverse("set_language"), {"language": "en", "next": "https://evil.example/"}
+        reverse("programs:set_language"), {"language": "en", "next": "https://evil.example/"}
     )
     assert response.url == "/"
 

@@ -19,7 +19,8 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 def feed_url(user, program=None):
     return reverse(
-        "calendar_feed", args=[calendar_services.get_or_create_feed(user, program=program).token]
+        "programs:calendar_feed",
+        args=[calendar_services.get_or_create_feed(user, program=program).token],
     )
 
 
@@ -77,7 +78,7 @@ def test_regenerating_kills_the_old_address(client, trainee, program):
     old = feed_url(trainee)
     client.force_login(trainee)
     feed = CalendarFeed.objects.get(user=trainee)
-    client.post(reverse("calendar_feed_regenerate", args=[feed.pk]))
+    client.post(reverse("programs:calendar_feed_regenerate", args=[feed.pk]))
     client.logout()
     assert client.get(old).status_code == 404
     assert client.get(feed_url(trainee)).status_code == 200
@@ -86,7 +87,9 @@ def test_regenerating_kills_the_old_address(client, trainee, program):
 def test_someone_elses_feed_cannot_be_regenerated(client, trainee, other_trainee):
     feed = calendar_services.get_or_create_feed(trainee)
     client.force_login(other_trainee)
-    assert client.post(reverse("calendar_feed_regenerate", args=[feed.pk])).status_code == 404
+    assert (
+        client.post(reverse("programs:calendar_feed_regenerate", args=[feed.pk])).status_code == 404
+    )
 
 
 def test_program_feed_stops_when_the_owner_loses_access(client, program, staff):
@@ -101,12 +104,12 @@ def test_one_activity_download_is_scoped(client, program, trainee, outsider, oth
     enrol(program, trainee)
     activity = add_activity(program, MON, "10:00", "11:00", "説明会")
     client.force_login(trainee)
-    response = client.get(reverse("activity_ics", args=[activity.pk]))
+    response = client.get(reverse("programs:activity_ics", args=[activity.pk]))
     assert "filename*=UTF-8''" in response["Content-Disposition"]
     assert "説明会" in events(response.content)
     for user in (outsider, other_trainee):
         client.force_login(user)
-        assert client.get(reverse("activity_ics", args=[activity.pk])).status_code == 404
+        assert client.get(reverse("programs:activity_ics", args=[activity.pk])).status_code == 404
 
 
 def test_trainee_feed_links_to_the_trainees_own_week(client, program, trainee):
@@ -136,7 +139,7 @@ def test_a_draft_programs_activities_stay_with_the_host(client, host, trainee):
     enrol(draft, trainee)
     add_activity(draft, draft.start_date, "10:00", "11:00", "まだ秘密の活動")
     client.force_login(trainee)
-    week = reverse("trainee_week") + f"?week={draft.start_date.isoformat()}"
+    week = reverse("programs:trainee_week") + f"?week={draft.start_date.isoformat()}"
     assert "まだ秘密の活動" not in client.get(week).content.decode()
     assert "まだ秘密の活動" not in client.get(feed_url(trainee)).content.decode()
     draft.status = "published"

@@ -98,8 +98,8 @@ def test_the_compiled_program_list_is_the_one_the_orm_draws(
     )
     enrol(later, trainee)
     client.force_login(coordinator)
-    compiled = client.get(reverse("program_list")).content.decode()
-    through_the_orm = client.get(reverse("program_list"), {"page": 1}).content.decode()
+    compiled = client.get(reverse("programs:program_list")).content.decode()
+    through_the_orm = client.get(reverse("programs:program_list"), {"page": 1}).content.decode()
     assert table_rows(compiled) == table_rows(through_the_orm)
     assert len(table_rows(compiled)) == 2 and "来年度の研修" in compiled
 

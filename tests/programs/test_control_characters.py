@@ -169,7 +169,7 @@ def test_a_control_character_in_a_weeks_title_is_said_next_to_the_field(
         "notes": "議題：\n\t進め方",
     }
     response = client.post(
-        reverse("activity_create", args=[program.pk]), data, HTTP_HX_REQUEST="true"
+        reverse("programs:activity_create", args=[program.pk]), data, HTTP_HX_REQUEST="true"
     )
     page = response.content.decode()
     assert response.status_code == 200
@@ -178,7 +178,7 @@ def test_a_control_character_in_a_weeks_title_is_said_next_to_the_field(
     assert not program.activities.exists()
     # A line break and a tab in the notes (a textarea) are kept as typed.
     client.post(
-        reverse("activity_create", args=[program.pk]),
+        reverse("programs:activity_create", args=[program.pk]),
         data | {"title": "朝会"},
         HTTP_HX_REQUEST="true",
     )
@@ -188,7 +188,7 @@ def test_a_control_character_in_a_weeks_title_is_said_next_to_the_field(
 def test_a_nul_in_a_programs_title_is_refused_and_the_text_kept(client, coordinator, host):
     client.force_login(coordinator)
     response = client.post(
-        reverse("program_create"),
+        reverse("programs:program_create"),
         {
             "title": "ITベンチャー研修\x00 12月",
             "scheme": "it_venture",

@@ -48,7 +48,7 @@ def test_the_message_names_the_range_in_japanese():
 class TestProgramForm:
     def test_year_9999_is_refused_next_to_the_field_and_the_rest_is_kept(self, client, coordinator):
         client.force_login(coordinator)
-        response = client.post(reverse("program_create"), PROGRAM_POST)
+        response = client.post(reverse("programs:program_create"), PROGRAM_POST)
         assert response.status_code == 200
         assert set(response.context["form"].errors) == {"start_date", "end_date"}
         html = response.content.decode()
@@ -62,7 +62,7 @@ class TestProgramForm:
 
     def test_the_date_inputs_carry_the_range(self, client, coordinator):
         client.force_login(coordinator)
-        html = client.get(reverse("program_create")).content.decode()
+        html = client.get(reverse("programs:program_create")).content.decode()
         start_input = re.search(r"<input[^>]*name=\"start_date\"[^>]*>", html).group(0)
         assert 'min="2000-01-01"' in start_input and 'max="2100-12-31"' in start_input
 
@@ -77,7 +77,8 @@ class TestProgramForm:
     def test_just_outside_the_range_is_refused(self, client, coordinator, start, end, bad):
         client.force_login(coordinator)
         response = client.post(
-            reverse("program_create"), {**PROGRAM_POST, "start_date": start, "end_date": end}
+            reverse("programs:program_create"),
+            {**PROGRAM_POST, "start_date": start, "end_date": end},
         )
         assert set(response.context["form"].errors) == bad
         assert not Program.objects.exists()
@@ -88,10 +89,11 @@ class TestProgramForm:
     def test_the_ends_of_the_range_are_accepted(self, client, coordinator, start, end):
         client.force_login(coordinator)
         response = client.post(
-            reverse("program_create"), {**PROGRAM_POST, "start_date": start, "end_date": end}
+            reverse("programs:program_create"),
+            {**PROGRAM_POST, "start_date": start, "end_date": end},
         )
         program = Program.objects.get()
-        assert response.url == reverse("week_grid", args=[program.pk])
+        assert response.url == reverse("programs:week_grid", args=[program.pk])
         assert program.start_date == date.fromisoformat(start)
 
     def test_editing_to_year_9999_is_refused_and_nothing_changes(
@@ -99,7 +101,7 @@ class TestProgramForm:
     ):
         client.force_login(coordinator)
         response = client.post(
-            reverse("program_edit", args=[program.pk]),
+            reverse("programs:program_edit", args=[program.pk]),
             {**PROGRAM_POST, "title": "新しい名前", "start_date": "9999-12-27"},
         )
         assert response.status_code == 200
@@ -170,7 +172,7 @@ class TestWeekParameter:
     @pytest.mark.parametrize("value", BAD)
     def test_a_trainee_gets_this_week(self, client, trainee, value):
         client.force_login(trainee)
-        response = client.get(reverse("trainee_week"), {"week": value})
+        response = client.get(reverse("programs:trainee_week"), {"week": value})
         assert response.status_code == 200
         assert response.context["monday"] == this_monday()
         assert response.context["this_week"] is True
@@ -182,7 +184,7 @@ class TestWeekParameter:
     @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "garbage"])
     def test_a_coordinator_gets_the_not_found_of_a_non_trainee(self, client, coordinator, value):
         client.force_login(coordinator)
-        assert client.get(reverse("trainee_week"), {"week": value}).status_code == 404
+        assert client.get(reverse("programs:trainee_week"), {"week": value}).status_code == 404
 
     def test_an_enrolled_trainee_with_a_program_in_year_9999(self, client, host, trainee):
         """The reproduction: a program written in year 9999, its trainee's pages."""
@@ -211,7 +213,7 @@ class TestWeekParameter:
         enrol(program, trainee)
         add_activity(program, date(2100, 12, 31), "10:00", "11:00", "最後の日の活動")
         client.force_login(trainee)
-        response = client.get(reverse("trainee_week"), {"week": "2100-12-31"})
+        response = client.get(reverse("programs:trainee_week"), {"week": "2100-12-31"})
         assert response.context["monday"] == date(2100, 12, 27)
         assert "の週は表示できません" not in response.content.decode()
         assert "最後の日の活動" in response.content.decode()
@@ -231,7 +233,7 @@ class TestWeekParameter:
     )
     def test_no_link_leads_outside_the_range(self, client, trainee, week, previous, next_):
         client.force_login(trainee)
-        response = client.get(reverse("trainee_week"), {"week": week})
+        response = client.get(reverse("programs:trainee_week"), {"week": week})
         assert (response.context["previous"], response.context["next"]) == (previous, next_)
         html = response.content.decode()
         assert ('href="?week="' in html) is False
@@ -239,7 +241,9 @@ class TestWeekParameter:
             if target:
                 assert f'href="?week={target}"' in html
                 # The link leads to that week, not back to this week.
-                shown = client.get(reverse("trainee_week"), {"week": target}).context["monday"]
+                shown = client.get(reverse("programs:trainee_week"), {"week": target}).context[
+                    "monday"
+                ]
                 assert shown == week_service.week_range(date.fromisoformat(target))[0]
 
 
@@ -249,7 +253,7 @@ class TestWeekGrid:
         self, client, coordinator, program, value
     ):
         client.force_login(coordinator)
-        response = client.get(reverse("week_grid", args=[program.pk]), {"add": value})
+        response = client.get(reverse("programs:week_grid", args=[program.pk]), {"add": value})
         assert response.status_code == 200
         html = response.content.decode()
         day_select = html[
@@ -264,7 +268,7 @@ class TestWeekGrid:
         activity = add_activity(program, program.start_date, "10:00", "11:00")
         client.force_login(coordinator)
         response = client.post(
-            reverse("activity_move", args=[program.pk, activity.pk]),
+            reverse("programs:activity_move", args=[program.pk, activity.pk]),
             {"date": value, "start_time": "23:30"},
             headers={"HX-Request": "true"},
         )

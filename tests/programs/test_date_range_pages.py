@@ -245,7 +245,7 @@ def test_an_old_activity_on_the_last_day_of_the_calendar_moves_no_further(
     Activity.objects.filter(pk=last.pk).update(date=date.max)
     client.force_login(coordinator)
     response = client.post(
-        reverse("activity_move", args=[world.program.pk, last.pk]),
+        reverse("programs:activity_move", args=[world.program.pk, last.pk]),
         {"direction": "next-day"},
         headers={"HX-Request": "true"},
     )

@@ -13,7 +13,7 @@ def test_not_found_is_the_sites_own_page_in_japanese(client, coordinator):
     assert response.status_code == 404
     html = response.content.decode()
     assert "ページが見つかりません" in html
-    assert reverse("home") in html and 'class="site-nav"' in html
+    assert reverse("programs:home") in html and 'class="site-nav"' in html
     # An address no URL matches reads the same, its title separated like every page's.
     for url in ("/programs/999999/", "/does-not-exist/"):
         html = client.get(url).content.decode()
@@ -22,6 +22,6 @@ def test_not_found_is_the_sites_own_page_in_japanese(client, coordinator):
 
 def test_forbidden_is_the_sites_own_page(client, staff, program):
     client.force_login(staff)  # reads the host's programs, changes none
-    response = client.get(reverse("program_edit", args=[program.pk]))
+    response = client.get(reverse("programs:program_edit", args=[program.pk]))
     assert response.status_code == 403
     assert "コーディネーター" in response.content.decode()

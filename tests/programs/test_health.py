@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.mark.django_db
 def test_healthy(client):
-    response = client.get(reverse("healthz"))
+    response = client.get(reverse("programs:healthz"))
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
 
@@ -24,7 +24,7 @@ def test_broker_down_is_503(client):
     original = celery_app.conf.broker_url
     celery_app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on port 9
     try:
-        response = client.get(reverse("healthz"))
+        response = client.get(reverse("programs:healthz"))
     finally:
         celery_app.conf.broker_url = original
     assert response.status_code == 503

@@ -12,7 +12,7 @@ import pytest
 from django import forms
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from programs.forms_programs import ActivityForm
+from programs.forms import ActivityForm
 from programs.integers import ID_MAX, INT_MAX, IdChoiceField, IdMultipleChoiceField, int_param
 from programs.models import Activity
 
@@ -110,7 +110,7 @@ def test_a_program_or_trip_beyond_the_id_column_is_not_found(client, coordinator
 
 
 def test_an_address_still_names_an_id_written_plainly():
-    assert reverse("program_detail", args=[ID_MAX]) == f"/programs/{ID_MAX}/"
+    assert reverse("programs:program_detail", args=[ID_MAX]) == f"/programs/{ID_MAX}/"
     match = get_resolver().resolve(f"/programs/{ID_MAX}/")
     assert match.kwargs == {"pk": ID_MAX}
 
@@ -120,11 +120,10 @@ def test_an_address_still_names_an_id_written_plainly():
 
 def _project_forms():
     from programs import forms as programs_forms
-    from programs import forms_programs
     from seminars import forms as seminars_forms
     from trainees import forms as trainees_forms
 
-    for module in (programs_forms, forms_programs, seminars_forms, trainees_forms):
+    for module in (programs_forms, seminars_forms, trainees_forms):
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 yield cls
@@ -171,7 +170,7 @@ def test_the_week_page_keeps_the_activity_form_with_its_error(
     client.force_login(coordinator)
     for field, value in [("participants", [odd]), ("facilitator", odd)]:
         response = client.post(
-            reverse("activity_create", args=[program.pk]),
+            reverse("programs:activity_create", args=[program.pk]),
             {
                 "date": program.start_date.isoformat(),
                 "start_time": "13:00",
@@ -195,7 +194,7 @@ def test_the_week_page_keeps_the_activity_form_with_its_error(
 def test_the_week_page_answers_404_for_an_odd_activity_to_edit(client, coordinator, program, odd):
     activity = add_activity(program, program.start_date, "10:00", "11:00", "朝会")
     client.force_login(coordinator)
-    url = reverse("week_grid", args=[program.pk])
+    url = reverse("programs:week_grid", args=[program.pk])
     assert client.get(url, {"edit": odd}).status_code == 404
     assert client.get(url, {"edit": str(activity.pk)}).status_code == 200
 
@@ -205,7 +204,7 @@ def test_the_week_page_answers_404_for_an_odd_activity_to_edit(client, coordinat
 def test_the_program_list_reads_odd_filters_and_pages_as_none(client, coordinator, program, odd):
     client.force_login(coordinator)
     for parameter in ("page", "municipality", "fiscal_year"):
-        response = client.get(reverse("program_list"), {parameter: odd})
+        response = client.get(reverse("programs:program_list"), {parameter: odd})
         assert response.status_code == 200, parameter
         assert program.title in response.content.decode(), parameter
 
@@ -216,10 +215,12 @@ def test_the_exports_answer_404_or_400_for_an_odd_program_or_year(
     client, coordinator, program, odd
 ):
     client.force_login(coordinator)
-    assert client.get(reverse("export_programs"), {"program": odd}).status_code == 404
-    assert client.get(reverse("export_programs"), {"year": odd}).status_code == 400
-    assert client.get(reverse("exports"), {"program": odd}).status_code == 200
-    assert client.get(reverse("export_programs"), {"program": program.pk}).status_code == 200
+    assert client.get(reverse("reports:export_programs"), {"program": odd}).status_code == 404
+    assert client.get(reverse("reports:export_programs"), {"year": odd}).status_code == 400
+    assert client.get(reverse("reports:exports"), {"program": odd}).status_code == 200
+    assert (
+        client.get(reverse("reports:export_programs"), {"program": program.pk}).status_code == 200
+    )
 
 
 @pytest.mark.django_db
@@ -229,8 +230,8 @@ def test_the_report_pages_read_an_odd_year_as_this_year_and_an_odd_municipality_
 ):
     enrol(program, trainee)
     client.force_login(coordinator)
-    assert client.get(reverse("fiscal_year_print"), {"year": odd}).status_code == 200
-    url = reverse("program_report_print", args=[program.pk])
+    assert client.get(reverse("reports:fiscal_year_print"), {"year": odd}).status_code == 200
+    url = reverse("reports:program_report_print", args=[program.pk])
     assert client.get(url, {"municipality": odd}).status_code == 404
 
 
@@ -238,6 +239,8 @@ def test_the_report_pages_read_an_odd_year_as_this_year_and_an_odd_municipality_
 def test_an_id_at_the_edge_of_the_column_is_read_as_any_other(client, coordinator, program):
     """The largest id both databases hold is looked up (and here names no row)."""
     client.force_login(coordinator)
-    assert client.get(reverse("export_programs"), {"program": str(ID_MAX)}).status_code == 404
-    week = reverse("week_grid", args=[program.pk])
+    assert (
+        client.get(reverse("reports:export_programs"), {"program": str(ID_MAX)}).status_code == 404
+    )
+    week = reverse("programs:week_grid", args=[program.pk])
     assert client.get(week, {"edit": str(ID_MAX)}).status_code == 404

@@ -186,18 +186,18 @@ class TestInvitationPages:
         client.force_login(coordinator)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("invitation_create", args=[host.pk]),
+                reverse("programs:invitation_create", args=[host.pk]),
                 {"email": "new@example.org", "role": "trainee", "municipality": tagawa.pk},
             )
         assert response.status_code == 302
         assert [m.to for m in mail.outbox] == [["new@example.org"]]
-        page = client.get(reverse("host_people", args=[host.pk])).content.decode()
+        page = client.get(reverse("programs:host_people", args=[host.pk])).content.decode()
         assert "new@example.org" in page
 
     def test_bad_input_is_shown_next_to_the_field_and_kept(self, client, coordinator, host):
         client.force_login(coordinator)
         response = client.post(
-            reverse("invitation_create", args=[host.pk]),
+            reverse("programs:invitation_create", args=[host.pk]),
             {"email": "not-an-address", "role": "trainee", "family_name": "田中"},
         )
         assert response.status_code == 200
@@ -212,15 +212,16 @@ class TestInvitationPages:
     ):
         client.force_login(coordinator)
         response = client.post(
-            reverse("invitation_create", args=[host.pk]), {"email": staff.email, "role": "staff"}
+            reverse("programs:invitation_create", args=[host.pk]),
+            {"email": staff.email, "role": "staff"},
         )
         assert response.status_code == 200
         assert list(response.context["form"].errors) == ["email"]
 
     def test_staff_may_read_people_but_not_invite(self, client, staff, host):
         client.force_login(staff)
-        assert client.get(reverse("host_people", args=[host.pk])).status_code == 200
-        assert client.get(reverse("invitation_create", args=[host.pk])).status_code == 403
+        assert client.get(reverse("programs:host_people", args=[host.pk])).status_code == 200
+        assert client.get(reverse("programs:invitation_create", args=[host.pk])).status_code == 403
 
     def test_outsider_gets_404_everywhere(self, client, outsider, coordinator, host):
         invitation = service.create_invitation(
@@ -229,14 +230,14 @@ class TestInvitationPages:
         membership = Membership.objects.get(user=coordinator)
         client.force_login(outsider)
         for url in [
-            reverse("host_people", args=[host.pk]),
-            reverse("invitation_create", args=[host.pk]),
+            reverse("programs:host_people", args=[host.pk]),
+            reverse("programs:invitation_create", args=[host.pk]),
         ]:
             assert client.get(url).status_code == 404, url
         for url in [
-            reverse("invitation_resend", args=[host.pk, invitation.pk]),
-            reverse("invitation_revoke", args=[host.pk, invitation.pk]),
-            reverse("membership_remove", args=[host.pk, membership.pk]),
+            reverse("programs:invitation_resend", args=[host.pk, invitation.pk]),
+            reverse("programs:invitation_revoke", args=[host.pk, invitation.pk]),
+            reverse("programs:membership_remove", args=[host.pk, membership.pk]),
         ]:
             assert client.post(url).status_code == 404, url
         invitation.refresh_from_db()
@@ -252,7 +253,7 @@ class TestInvitationPages:
             role=Role.STAFF,
             host_company=host,
         )
-        url = reverse("invitation_accept", args=[token_from_mail(mail.outbox[0])])
+        url = reverse("programs:invitation_accept", args=[token_from_mail(mail.outbox[0])])
         assert "s@example.org" in client.get(url).content.decode()
         bad = client.post(
             url,
@@ -276,23 +277,23 @@ class TestInvitationPages:
             },
         )
         assert ok.status_code == 302
-        assert client.get(reverse("host_home")).status_code == 200
+        assert client.get(reverse("programs:host_home")).status_code == 200
         client.logout()
         reused = client.get(url)
         assert reused.status_code == 410
         assert "すでに使用されています" in reused.content.decode()
 
     def test_unknown_token_is_404(self, client, db):
-        response = client.get(reverse("invitation_accept", args=["nope"]))
+        response = client.get(reverse("programs:invitation_accept", args=["nope"]))
         assert response.status_code == 404
 
     def test_last_coordinator_cannot_be_removed(self, client, coordinator, staff, host):
         client.force_login(coordinator)
         own = Membership.objects.get(user=coordinator)
-        client.post(reverse("membership_remove", args=[host.pk, own.pk]))
+        client.post(reverse("programs:membership_remove", args=[host.pk, own.pk]))
         assert Membership.objects.filter(pk=own.pk).exists()
         staff_membership = Membership.objects.get(user=staff)
-        client.post(reverse("membership_remove", args=[host.pk, staff_membership.pk]))
+        client.post(reverse("programs:membership_remove", args=[host.pk, staff_membership.pk]))
         assert not Membership.objects.filter(pk=staff_membership.pk).exists()
         assert ActivityLog.objects.filter(action="membership.removed").count() == 1
 
@@ -319,7 +320,7 @@ class TestWhoMayGrantWhat:
     def test_the_form_offers_no_supervisor_role(self, client, coordinator, host, tagawa):
         client.force_login(coordinator)
         response = client.post(
-            reverse("invitation_create", args=[host.pk]),
+            reverse("programs:invitation_create", args=[host.pk]),
             {"email": "s@example.org", "role": "supervisor", "municipality": tagawa.pk},
         )
         assert "role" in response.context["form"].errors

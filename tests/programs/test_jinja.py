@@ -68,31 +68,33 @@ def test_url_with_ids_is_what_reverse_gives_and_anything_else_goes_to_reverse():
     from config.jinja2 import url, url_by_pk
 
     for name, args in (
-        ("program_detail", (7,)),
-        ("trip_edit", (12, 345)),
-        ("leg_edit", (1, 2, 2_147_483_647)),
-        ("program_detail", (0,)),
+        ("programs:program_detail", (7,)),
+        ("seminars:trip_edit", (12, 345)),
+        ("seminars:leg_edit", (1, 2, 2_147_483_647)),
+        ("programs:program_detail", (0,)),
     ):
         assert url(name, *args) == reverse(name, args=args)
         assert render(f"{{{{ url({name!r}, {', '.join(map(str, args))}) }}}}") == reverse(
             name, args=args
         )
-    assert url_by_pk("trip_edit", 12)(345) == reverse("trip_edit", args=(12, 345))
+    assert url_by_pk("seminars:trip_edit", 12)(345) == reverse("seminars:trip_edit", args=(12, 345))
     # a negative id or a string is not filled into a pattern: reverse() decides, as before
     with pytest.raises(NoReverseMatch):
-        url("program_detail", -1)
-    assert url("program_detail", "8") == reverse("program_detail", args=["8"])
+        url("programs:program_detail", -1)
+    assert url("programs:program_detail", "8") == reverse("programs:program_detail", args=["8"])
     day = date(2026, 12, 7)
-    assert url("reflection_write", 3, day) == reverse("reflection_write", args=[3, day])
+    assert url("trainees:reflection_write", 3, day) == reverse(
+        "trainees:reflection_write", args=[3, day]
+    )
     with pytest.raises(NoReverseMatch):  # an id where the day goes: the marker is refused
-        url("reflection_write", 3, 4)
+        url("trainees:reflection_write", 3, 4)
     with pytest.raises(NoReverseMatch):
-        url_by_pk("program_list")
+        url_by_pk("programs:program_list")
 
 
 def test_the_globals_called_directly_are_still_the_loop_variables_where_a_loop_names_them():
     source = (
-        '{{ url("program_detail", 4) }}|{% for url in urls %}{{ url }};{% endfor %}|'
+        '{{ url("programs:program_detail", 4) }}|{% for url in urls %}{{ url }};{% endfor %}|'
         "{% macro link(url) %}{{ url(5) }}{% endmacro %}{{ link(double) }}|{{ _('Programs') }}"
         "{% for _ in [1] %}|{{ _ }}{% endfor %}"
     )

@@ -40,38 +40,38 @@ def world(program, trainee, other_trainee, coordinator, staff, host):
 def read_urls(w):
     p = w["program"].pk
     return [
-        reverse("program_detail", args=[p]),
-        reverse("week_grid", args=[p]),
-        reverse("activity_ics", args=[w["activity"].pk]),
+        reverse("programs:program_detail", args=[p]),
+        reverse("programs:week_grid", args=[p]),
+        reverse("programs:activity_ics", args=[w["activity"].pk]),
     ]
 
 
 def write_gets(w):
     p = w["program"].pk
     return [
-        reverse("program_edit", args=[p]),
-        reverse("invite_trainee", args=[p]),
-        reverse("roster_upload", args=[p]),
-        reverse("roster_import", args=[p, w["roster_import"].pk]),
-        reverse("week_grid", args=[p]) + "?add=2026-11-30",
-        reverse("week_grid", args=[p]) + f"?edit={w['activity'].pk}",
+        reverse("programs:program_edit", args=[p]),
+        reverse("programs:invite_trainee", args=[p]),
+        reverse("programs:roster_upload", args=[p]),
+        reverse("programs:roster_import", args=[p, w["roster_import"].pk]),
+        reverse("programs:week_grid", args=[p]) + "?add=2026-11-30",
+        reverse("programs:week_grid", args=[p]) + f"?edit={w['activity'].pk}",
     ]
 
 
 def write_posts(w):
     p, a, e = w["program"].pk, w["activity"].pk, w["enrollment"].pk
     return [
-        reverse("program_move", args=[p]),
-        reverse("enrollment_create", args=[p]),
-        reverse("enrollment_withdraw", args=[p, e]),
-        reverse("roster_confirm", args=[p, w["roster_import"].pk]),
-        reverse("activity_create", args=[p]),
-        reverse("activity_update", args=[p, a]),
-        reverse("activity_move", args=[p, a]),
-        reverse("activity_cancel", args=[p, a]),
-        reverse("week_apply_template", args=[p]),
-        reverse("week_copy", args=[p]),
-        reverse("week_save_template", args=[p]),
+        reverse("programs:program_move", args=[p]),
+        reverse("programs:enrollment_create", args=[p]),
+        reverse("programs:enrollment_withdraw", args=[p, e]),
+        reverse("programs:roster_confirm", args=[p, w["roster_import"].pk]),
+        reverse("programs:activity_create", args=[p]),
+        reverse("programs:activity_update", args=[p, a]),
+        reverse("programs:activity_move", args=[p, a]),
+        reverse("programs:activity_cancel", args=[p, a]),
+        reverse("programs:week_apply_template", args=[p]),
+        reverse("programs:week_copy", args=[p]),
+        reverse("programs:week_save_template", args=[p]),
     ]
 
 
@@ -105,18 +105,27 @@ def test_supervisor_sees_only_their_trainees_rows(
     client, world, supervisor, trainee, other_trainee, other_supervisor
 ):
     client.force_login(supervisor)
-    response = client.get(reverse("program_detail", args=[world["program"].pk]))
+    response = client.get(reverse("programs:program_detail", args=[world["program"].pk]))
     assert [e.trainee for e in response.context["enrollments"]] == [trainee]
-    assert client.get(reverse("program_edit", args=[world["program"].pk])).status_code == 403
-    list_page = client.get(reverse("program_list"))
+    assert (
+        client.get(reverse("programs:program_edit", args=[world["program"].pk])).status_code == 403
+    )
+    list_page = client.get(reverse("programs:program_list"))
     assert [row[4] for row in table_rows(list_page.content)] == ["1"]  # the 研修生 column
 
 
 def test_trainee_reads_own_program_only(client, world, trainee, other_program):
     client.force_login(trainee)
-    assert client.get(reverse("program_detail", args=[world["program"].pk])).status_code == 200
-    assert client.get(reverse("program_detail", args=[other_program.pk])).status_code == 404
-    assert client.get(reverse("program_edit", args=[world["program"].pk])).status_code == 403
+    assert (
+        client.get(reverse("programs:program_detail", args=[world["program"].pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("programs:program_detail", args=[other_program.pk])).status_code == 404
+    )
+    assert (
+        client.get(reverse("programs:program_edit", args=[world["program"].pk])).status_code == 403
+    )
 
 
 def test_trainee_cannot_download_an_activity_they_do_not_take_part_in(client, world, trainee):
@@ -125,7 +134,7 @@ def test_trainee_cannot_download_an_activity_they_do_not_take_part_in(client, wo
         program, MON, "13:00", "14:00", "他の人だけ", participants=[world["other"]]
     )
     client.force_login(trainee)
-    assert client.get(reverse("activity_ics", args=[only_other.pk])).status_code == 404
+    assert client.get(reverse("programs:activity_ics", args=[only_other.pk])).status_code == 404
 
 
 def test_a_host_person_who_also_supervises_sees_both_kinds_of_program(
@@ -143,13 +152,13 @@ def test_a_host_person_who_also_supervises_sees_both_kinds_of_program(
     assert program.title != other_program.title
     # The outsider works for the other host; made supervisor of 田川市 (the trainee's).
     client.force_login(outsider)
-    before = {row[0] for row in table_rows(client.get(reverse("program_list")).content)}
+    before = {row[0] for row in table_rows(client.get(reverse("programs:program_list")).content)}
     assert before == {other_program.title}
     Membership.objects.create(user=outsider, role=Role.SUPERVISOR, municipality=tagawa)
     Membership.objects.filter(user=outsider, role__in=[Role.COORDINATOR, Role.STAFF]).update(
         host_company=program.host
     )
-    after = {row[0] for row in table_rows(client.get(reverse("program_list")).content)}
+    after = {row[0] for row in table_rows(client.get(reverse("programs:program_list")).content)}
     assert after == titles
     outsider.refresh_from_db()
     assert set(programs_for(outsider).values_list("title", flat=True)) == titles
@@ -164,7 +173,7 @@ def test_the_list_pages_fifty_at_a_time_and_the_next_page_keeps_the_filter(
 
     ProgramFactory.create_batch(53, host=host, title="ページ送りの研修")
     client.force_login(coordinator)
-    url = reverse("program_list")
+    url = reverse("programs:program_list")
     first = client.get(url).content.decode()
     assert first.count("ページ送りの研修") == 50 and "1 / 2" in first
     assert 'href="?page=2"' in first and "前へ" not in first

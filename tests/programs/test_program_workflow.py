@@ -83,7 +83,7 @@ class TestPages:
     def test_coordinator_creates_a_program(self, client, coordinator, host):
         client.force_login(coordinator)
         response = client.post(
-            reverse("program_create"),
+            reverse("programs:program_create"),
             {
                 "title": "ITベンチャー研修 12月",
                 "scheme": "it_venture",
@@ -96,14 +96,14 @@ class TestPages:
             },
         )
         program = Program.objects.get(title="ITベンチャー研修 12月")
-        assert response.url == reverse("week_grid", args=[program.pk])
+        assert response.url == reverse("programs:week_grid", args=[program.pk])
         assert program.municipality_aims == ["スピード感を知る", "意思決定を体験する"]
         assert program.host == host and program.status == Status.DRAFT
 
     def test_bad_dates_are_shown_next_to_the_field_and_kept(self, client, coordinator):
         client.force_login(coordinator)
         response = client.post(
-            reverse("program_create"),
+            reverse("programs:program_create"),
             {
                 "title": "長すぎる研修",
                 "scheme": "it_venture",
@@ -138,7 +138,7 @@ class TestPages:
         client.force_login(coordinator)
 
         def titles(**params):
-            response = client.get(reverse("program_list"), params)
+            response = client.get(reverse("programs:program_list"), params)
             return [row[0] for row in table_rows(response.content)]
 
         assert titles(status="running") == ["実施中の研修"]

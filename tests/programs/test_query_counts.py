@@ -35,9 +35,9 @@ def grow_host(host, coordinator, n):
         )
 
 
-@pytest.mark.parametrize("url_name", ["host_home", "host_people"])
+@pytest.mark.parametrize("url_name", ["programs:host_home", "programs:host_people"])
 def test_host_pages(client, coordinator, host, url_name):
-    args = [host.pk] if url_name == "host_people" else []
+    args = [host.pk] if url_name == "programs:host_people" else []
     client.force_login(coordinator)
     grow_host(host, coordinator, 5)
     few, _ = count_queries(client, reverse(url_name, args=args))
@@ -50,10 +50,10 @@ def test_municipality_home(client, supervisor, tagawa):
     client.force_login(supervisor)
     for _ in range(5):
         TraineeProfileFactory(municipality=tagawa)
-    few, _ = count_queries(client, reverse("municipality_home"))
+    few, _ = count_queries(client, reverse("programs:municipality_home"))
     for _ in range(45):
         TraineeProfileFactory(municipality=tagawa)
-    many, ctx = count_queries(client, reverse("municipality_home"))
+    many, ctx = count_queries(client, reverse("programs:municipality_home"))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
@@ -75,9 +75,9 @@ def grow_programs(host, n, start_index=0):
 def test_program_list(client, coordinator, host):
     client.force_login(coordinator)
     grow_programs(host, 5)
-    few, _ = count_queries(client, reverse("program_list"))
+    few, _ = count_queries(client, reverse("programs:program_list"))
     grow_programs(host, 45, start_index=5)
-    many, ctx = count_queries(client, reverse("program_list"))
+    many, ctx = count_queries(client, reverse("programs:program_list"))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
@@ -89,9 +89,9 @@ def test_dashboard(client, coordinator, host, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *a: date(2026, 4, 7))
     client.force_login(coordinator)
     grow_programs(host, 5)
-    few, _ = count_queries(client, reverse("host_home"))
+    few, _ = count_queries(client, reverse("programs:host_home"))
     grow_programs(host, 45, start_index=40)  # the same weeks again: more running at once
-    many, ctx = count_queries(client, reverse("host_home"))
+    many, ctx = count_queries(client, reverse("programs:host_home"))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
@@ -119,8 +119,8 @@ def test_week_grid(client, coordinator, program, tagawa):
             )
 
     grow(5, 0)
-    few, _ = count_queries(client, reverse("week_grid", args=[program.pk]))
+    few, _ = count_queries(client, reverse("programs:week_grid", args=[program.pk]))
     grow(45, 5)
-    many, ctx = count_queries(client, reverse("week_grid", args=[program.pk]))
+    many, ctx = count_queries(client, reverse("programs:week_grid", args=[program.pk]))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
     assert date(2026, 11, 30) == program.start_date

@@ -117,13 +117,15 @@ def test_confirm_enrols_and_invites_all_rows(
     )
     upload.name = "roster.csv"
     with django_capture_on_commit_callbacks(execute=True):
-        uploaded = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+        uploaded = client.post(
+            reverse("programs:roster_upload", args=[program.pk]), {"file": upload}
+        )
     preview = client.get(uploaded.url)
     assert preview.context["preview"].counts == {"new": 1, "existing": 1, "invalid": 0}
     assert Enrollment.objects.count() == 0
     roster_import = preview.context["roster_import"]
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("roster_confirm", args=[program.pk, roster_import.pk]))
+        client.post(reverse("programs:roster_confirm", args=[program.pk, roster_import.pk]))
     assert list(program.enrollments.values_list("trainee__email", flat=True)) == [registered.email]
     invitation = Invitation.objects.get(email="new@example.org")
     assert (invitation.program, invitation.family_name, invitation.given_name) == (
@@ -252,11 +254,11 @@ def test_a_second_click_on_confirm_applies_nothing_more(
     upload = io.BytesIO(csv_bytes("山本 彩花,new@example.org,402061,,\n"))
     upload.name = "roster.csv"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+        client.post(reverse("programs:roster_upload", args=[program.pk]), {"file": upload})
     pk = program.roster_imports.get().pk
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("roster_confirm", args=[program.pk, pk]))
-        second = client.post(reverse("roster_confirm", args=[program.pk, pk]), follow=True)
+        client.post(reverse("programs:roster_confirm", args=[program.pk, pk]))
+        second = client.post(reverse("programs:roster_confirm", args=[program.pk, pk]), follow=True)
     assert "この名簿はすでに確定しています。" in second.content.decode()
     assert Invitation.objects.filter(email="new@example.org").count() == 1
     assert program.roster_imports.get().state == "done"
@@ -385,9 +387,11 @@ def test_the_upload_is_read_by_the_worker_and_the_file_then_dropped(
     upload = io.BytesIO(csv_bytes("山本 彩花,a@example.org,402061,,\n"))
     upload.name = "名簿.csv"
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+        response = client.post(
+            reverse("programs:roster_upload", args=[program.pk]), {"file": upload}
+        )
     roster_import = program.roster_imports.get()
-    assert response.url == reverse("roster_import", args=[program.pk, roster_import.pk])
+    assert response.url == reverse("programs:roster_import", args=[program.pk, roster_import.pk])
     # Until the worker has read it, the page says so and refreshes itself.
     assert (roster_import.state, bytes(roster_import.upload)[:3]) == ("reading", b"\xef\xbb\xbf")
     page = client.get(response.url).content.decode()
@@ -409,7 +413,9 @@ def test_a_refused_file_says_why_beside_the_file_field(
     upload = io.BytesIO(b"PK\x03\x04 not really a zip")
     upload.name = "名簿.xlsx"
     with django_capture_on_commit_callbacks(execute=True):
-        uploaded = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+        uploaded = client.post(
+            reverse("programs:roster_upload", args=[program.pk]), {"file": upload}
+        )
     response = client.get(uploaded.url)
     roster_import = program.roster_imports.get()
     assert (roster_import.state, roster_import.upload) == ("refused", None)
@@ -451,8 +457,8 @@ def test_roster_pages_are_scoped(client, program, other_program, coordinator, ou
 
     mine = RosterImport.objects.create(program=program, requested_by=coordinator, state="preview")
     theirs = RosterImport.objects.create(program=other_program, state="preview")
-    page = reverse("roster_import", args=[program.pk, mine.pk])
-    confirm = reverse("roster_confirm", args=[program.pk, mine.pk])
+    page = reverse("programs:roster_import", args=[program.pk, mine.pk])
+    confirm = reverse("programs:roster_confirm", args=[program.pk, mine.pk])
     for url in (page, confirm):
         response = client.post(url) if url == confirm else client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
@@ -462,8 +468,14 @@ def test_roster_pages_are_scoped(client, program, other_program, coordinator, ou
     client.force_login(coordinator)
     assert client.get(page).status_code == 200
     # Another program's import under this program's address: not found.
-    assert client.get(reverse("roster_import", args=[program.pk, theirs.pk])).status_code == 404
-    assert client.post(reverse("roster_confirm", args=[program.pk, theirs.pk])).status_code == 404
+    assert (
+        client.get(reverse("programs:roster_import", args=[program.pk, theirs.pk])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("programs:roster_confirm", args=[program.pk, theirs.pk])).status_code
+        == 404
+    )
 
 
 # --- What the review found: every outcome recorded, memory flat, limits on every member -----
@@ -578,7 +590,7 @@ def test_whatever_goes_wrong_reading_the_page_says_it_and_stops_refreshing(
         program=program, requested_by=coordinator, filename="名簿.xlsx", upload=b"PK"
     )
     client.force_login(coordinator)
-    url = reverse("roster_import", args=[program.pk, killed.pk])
+    url = reverse("programs:roster_import", args=[program.pk, killed.pk])
     assert 'http-equiv="refresh"' in client.get(url).content.decode()
     RosterImport.objects.filter(pk=killed.pk).update(
         created_at=killed.created_at - timedelta(minutes=roster.READING_MINUTES + 1)
@@ -602,19 +614,21 @@ def test_an_expired_or_unreadable_preview_is_said_not_offered(client, program, c
         created_at=old.created_at - timedelta(hours=roster.PREVIEW_HOURS, minutes=1)
     )
     client.force_login(coordinator)
-    page = client.get(reverse("roster_import", args=[program.pk, old.pk])).content.decode()
+    page = client.get(reverse("programs:roster_import", args=[program.pk, old.pk])).content.decode()
     assert "プレビューの有効期限が切れました" in page
-    assert reverse("roster_confirm", args=[program.pk, old.pk]) not in page
+    assert reverse("programs:roster_confirm", args=[program.pk, old.pk]) not in page
 
     odd = RosterImport.objects.create(
         program=program, requested_by=coordinator, state="preview", rows=[{"line": 1}]
     )
-    response = client.get(reverse("roster_import", args=[program.pk, odd.pk]))
+    response = client.get(reverse("programs:roster_import", args=[program.pk, odd.pk]))
     assert (
         response.status_code == 200
         and "このプレビューは読み込めません" in response.content.decode()
     )
-    response = client.post(reverse("roster_confirm", args=[program.pk, odd.pk]), follow=True)
+    response = client.post(
+        reverse("programs:roster_confirm", args=[program.pk, odd.pk]), follow=True
+    )
     assert (
         response.status_code == 200
         and "このプレビューは読み込めません" in response.content.decode()
@@ -648,7 +662,9 @@ def test_the_preview_shows_what_a_cell_really_holds(
     upload = io.BytesIO(csv_bytes("山本 彩花,ayaka@exa\u202emple.org,402061,,\n"))
     upload.name = "名簿.csv"
     with django_capture_on_commit_callbacks(execute=True):
-        uploaded = client.post(reverse("roster_upload", args=[program.pk]), {"file": upload})
+        uploaded = client.post(
+            reverse("programs:roster_upload", args=[program.pk]), {"file": upload}
+        )
     page = client.get(uploaded.url).content.decode()
     assert "ayaka@exa&lt;U+202E&gt;mple.org" in page
     assert "\u202e" not in page.split("<tbody>")[1]

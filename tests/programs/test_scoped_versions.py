@@ -22,12 +22,12 @@ def queries(client, url) -> int:
 
 
 PAGES = [
-    ("program_list", False),
-    ("host_home", False),
-    ("week_grid", True),
-    ("reflection_matrix", True),
-    ("trip_list", True),
-    ("interview_list", True),
+    ("programs:program_list", False),
+    ("programs:host_home", False),
+    ("programs:week_grid", True),
+    ("trainees:reflection_matrix", True),
+    ("seminars:trip_list", True),
+    ("trainees:interview_list", True),
 ]
 
 
@@ -68,14 +68,14 @@ def test_another_program_of_the_same_host_leaves_a_programs_page_cached(
     from ..factories import ProgramFactory
 
     second = ProgramFactory(host=host, title="二つ目の研修")
-    url = reverse("week_grid", args=[program.pk])
+    url = reverse("programs:week_grid", args=[program.pk])
     client.force_login(coordinator)
     queries(client, url)
     warm = queries(client, url)
     add_activity(second, MON, "10:00", "11:00", "別の研修の活動")
     assert queries(client, url) == warm
     # ... while the host's program list, which shows both, is drawn again.
-    list_url = reverse("program_list")
+    list_url = reverse("programs:program_list")
     queries(client, list_url)
     warm_list = queries(client, list_url)
     add_activity(second, MON + date.resolution, "10:00", "11:00", "もう一つ")
@@ -122,7 +122,7 @@ def test_with_the_cache_switched_off_every_request_draws_the_page(
     client, coordinator, program, trainee, settings
 ):
     enrol(program, trainee)
-    url = reverse("week_grid", args=[program.pk])
+    url = reverse("programs:week_grid", args=[program.pk])
     client.force_login(coordinator)
     cached_cold = queries(client, url)
     assert queries(client, url) < cached_cold

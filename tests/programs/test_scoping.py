@@ -85,18 +85,18 @@ def test_access_helper_404_for_outsider_403_for_reader(host, outsider, staff, co
 class TestHomePages:
     def test_each_role_lands_on_its_home(self, client, coordinator, trainee, supervisor):
         for user, target in [
-            (coordinator, "host_home"),
-            (trainee, "trainee_today"),
-            (supervisor, "municipality_home"),
+            (coordinator, "programs:host_home"),
+            (trainee, "programs:trainee_today"),
+            (supervisor, "programs:municipality_home"),
         ]:
             client.force_login(user)
-            response = client.get(reverse("home"))
+            response = client.get(reverse("programs:home"))
             assert response.url == reverse(target)
             assert client.get(response.url).status_code == 200
 
     def test_host_home_lists_only_own_host(self, client, coordinator, staff, host, other_host):
         client.force_login(coordinator)
-        response = client.get(reverse("host_home"))
+        response = client.get(reverse("programs:host_home"))
         page = response.content.decode()
         assert host.name in page and other_host.name not in page
         assert f"{host.name} · " in page and "メンバー管理 (2)" in page  # coordinator and staff
@@ -104,23 +104,23 @@ class TestHomePages:
 
     def test_pages_of_other_roles_are_404(self, client, coordinator, trainee, supervisor):
         client.force_login(trainee)
-        assert client.get(reverse("host_home")).status_code == 404
-        assert client.get(reverse("municipality_home")).status_code == 404
+        assert client.get(reverse("programs:host_home")).status_code == 404
+        assert client.get(reverse("programs:municipality_home")).status_code == 404
         client.force_login(coordinator)
-        assert client.get(reverse("trainee_today")).status_code == 404
-        assert client.get(reverse("municipality_home")).status_code == 404
+        assert client.get(reverse("programs:trainee_today")).status_code == 404
+        assert client.get(reverse("programs:municipality_home")).status_code == 404
         client.force_login(supervisor)
-        assert client.get(reverse("trainee_today")).status_code == 404
+        assert client.get(reverse("programs:trainee_today")).status_code == 404
 
     def test_supervisor_sees_only_own_trainees(self, client, supervisor, trainee, other_trainee):
         client.force_login(supervisor)
-        page = client.get(reverse("municipality_home")).content.decode()
+        page = client.get(reverse("programs:municipality_home")).content.decode()
         assert trainee.family_name in page
         assert other_trainee.family_name not in page
 
     def test_trainee_today_shows_own_municipality(self, client, trainee):
         client.force_login(trainee)
-        page = client.get(reverse("trainee_today")).content.decode()
+        page = client.get(reverse("programs:trainee_today")).content.decode()
         assert "田川市" in page and "今日の予定はありません" in page
 
     def test_two_factor_pages_are_for_host_users_only(self, client, coordinator, trainee):

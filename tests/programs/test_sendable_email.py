@@ -108,7 +108,7 @@ class TestForms:
     ):
         client.force_login(coordinator)
         response = client.post(
-            reverse("invite_trainee", args=[program.pk]),
+            reverse("programs:invite_trainee", args=[program.pk]),
             {
                 "email": f"tanaka@exa{RLO}mple.jp",
                 "family_name": "田中",
@@ -131,7 +131,7 @@ class TestForms:
     ):
         client.force_login(coordinator)
         response = client.post(
-            reverse("invitation_create", args=[host.pk]),
+            reverse("programs:invitation_create", args=[host.pk]),
             {"email": "田中@example.jp", "role": "trainee", "municipality": tagawa.pk},
         )
         assert response.status_code == 200
@@ -163,7 +163,7 @@ class TestForms:
     ):
         client.force_login(coordinator)
         response = client.post(
-            reverse("invite_trainee", args=[program.pk]),
+            reverse("programs:invite_trainee", args=[program.pk]),
             {"email": "new@example.jp", "family_name": "田中", "municipality": tagawa.pk},
         )
         assert response.status_code == 302
@@ -349,19 +349,21 @@ class TestCorrectAndResend:
         self, client, coordinator, program, failed_invitation
     ):
         client.force_login(coordinator)
-        page = client.get(reverse("program_detail", args=[program.pk])).content.decode()
+        page = client.get(reverse("programs:program_detail", args=[program.pk])).content.decode()
         assert "送信失敗" in page
         assert "このメールアドレスには送信できない文字（U+202E）が含まれています。" in page
         assert "tanaka@exa&lt;U+202E&gt;mple.jp" in page  # the override shown, not obeyed
         assert RLO not in page
-        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        url = reverse(
+            "programs:program_invitation_address", args=[program.pk, failed_invitation.pk]
+        )
         assert f'action="{url}"' in page
 
     def test_host_people_page_shows_it_too(self, client, coordinator, host, failed_invitation):
         client.force_login(coordinator)
-        page = client.get(reverse("host_people", args=[host.pk])).content.decode()
+        page = client.get(reverse("programs:host_people", args=[host.pk])).content.decode()
         assert "送信失敗" in page
-        url = reverse("invitation_address", args=[host.pk, failed_invitation.pk])
+        url = reverse("programs:invitation_address", args=[host.pk, failed_invitation.pk])
         assert f'action="{url}"' in page
 
     def test_a_corrected_address_is_sent_with_a_new_link(
@@ -369,11 +371,13 @@ class TestCorrectAndResend:
     ):
         client.force_login(coordinator)
         old_hash = failed_invitation.token_hash
-        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        url = reverse(
+            "programs:program_invitation_address", args=[program.pk, failed_invitation.pk]
+        )
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, {"email": "Tanaka@Example.jp"})
         assert response.status_code == 302
-        assert response.url == reverse("program_detail", args=[program.pk])
+        assert response.url == reverse("programs:program_detail", args=[program.pk])
         failed_invitation.refresh_from_db()
         assert failed_invitation.email == "tanaka@example.jp"
         assert failed_invitation.delivery == "sent" and failed_invitation.delivery_error == ""
@@ -385,10 +389,10 @@ class TestCorrectAndResend:
         self, client, coordinator, host, failed_invitation, django_capture_on_commit_callbacks
     ):
         client.force_login(coordinator)
-        url = reverse("invitation_address", args=[host.pk, failed_invitation.pk])
+        url = reverse("programs:invitation_address", args=[host.pk, failed_invitation.pk])
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(url, {"email": "tanaka@例え.jp"})
-        assert response.url == reverse("host_people", args=[host.pk])
+        assert response.url == reverse("programs:host_people", args=[host.pk])
         failed_invitation.refresh_from_db()
         assert (failed_invitation.email, failed_invitation.delivery) == ("tanaka@例え.jp", "sent")
 
@@ -396,7 +400,9 @@ class TestCorrectAndResend:
         self, client, coordinator, program, failed_invitation
     ):
         client.force_login(coordinator)
-        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        url = reverse(
+            "programs:program_invitation_address", args=[program.pk, failed_invitation.pk]
+        )
         # the visible form of the override, sent back unchanged
         response = client.post(url, {"email": failed_invitation.email_visible})
         assert response.status_code == 200
@@ -420,7 +426,9 @@ class TestCorrectAndResend:
             program=program,
         )
         client.force_login(coordinator)
-        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        url = reverse(
+            "programs:program_invitation_address", args=[program.pk, failed_invitation.pk]
+        )
         response = client.post(url, {"email": "taken@example.jp"})
         assert response.status_code == 200
         assert list(response.context["form"].errors) == ["email"]
@@ -429,8 +437,8 @@ class TestCorrectAndResend:
         self, client, outsider, host, program, failed_invitation
     ):
         urls = [
-            reverse("program_invitation_address", args=[program.pk, failed_invitation.pk]),
-            reverse("invitation_address", args=[host.pk, failed_invitation.pk]),
+            reverse("programs:program_invitation_address", args=[program.pk, failed_invitation.pk]),
+            reverse("programs:invitation_address", args=[host.pk, failed_invitation.pk]),
         ]
         for url in urls:
             response = client.get(url)
@@ -448,7 +456,9 @@ class TestCorrectAndResend:
         self, client, staff, program, failed_invitation
     ):
         client.force_login(staff)
-        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        url = reverse(
+            "programs:program_invitation_address", args=[program.pk, failed_invitation.pk]
+        )
         assert client.post(url, {"email": "x@example.jp"}).status_code == 403
 
     def test_an_invitation_of_another_program_is_404(
@@ -458,7 +468,7 @@ class TestCorrectAndResend:
 
         other = ProgramFactory(host=host)
         client.force_login(coordinator)
-        url = reverse("program_invitation_address", args=[other.pk, failed_invitation.pk])
+        url = reverse("programs:program_invitation_address", args=[other.pk, failed_invitation.pk])
         assert client.get(url).status_code == 404
 
 
@@ -480,8 +490,8 @@ class TestCorrectionIsForWhoMayInvite:
             delivery="failed",
         )
         client.force_login(coordinator)
-        url = reverse("invitation_address", args=[host.pk, invitation.pk])
-        page = client.get(reverse("host_people", args=[host.pk])).content.decode()
+        url = reverse("programs:invitation_address", args=[host.pk, invitation.pk])
+        page = client.get(reverse("programs:host_people", args=[host.pk])).content.decode()
         assert "送信失敗" in page and f'action="{url}"' not in page  # no form offered
         response = client.post(url, {"email": coordinator.email})
         assert response.status_code in (200, 400) and "この役割に招待する権限がありません。" in (
@@ -496,7 +506,9 @@ class TestCorrectionIsForWhoMayInvite:
     ):
         Invitation.objects.filter(pk=failed_invitation.pk).update(delivery="sent")
         client.force_login(coordinator)
-        url = reverse("program_invitation_address", args=[program.pk, failed_invitation.pk])
+        url = reverse(
+            "programs:program_invitation_address", args=[program.pk, failed_invitation.pk]
+        )
         response = client.post(url, {"email": "tanaka@example.jp"})
         assert "送信できなかった招待だけです" in response.content.decode()
         failed_invitation.refresh_from_db()

@@ -18,11 +18,11 @@ PUBLIC = {
     "account_inactive": "tells a deactivated person why they cannot log in",
     "account_email_verification_sent": "allauth's own notice, shows no data",
     "account_confirm_email": "allauth's email confirmation link",
-    "invitation_accept": "invitation acceptance",
-    "set_language": "the language switcher on the login page",
-    "healthz": "health check for load balancers",
-    "calendar_feed": "calendar feeds, by their secret token",
-    "reminder_off": "one-click unsubscribe from a reminder email, by its signed token",
+    "programs:invitation_accept": "invitation acceptance",
+    "programs:set_language": "the language switcher on the login page",
+    "programs:healthz": "health check for load balancers",
+    "programs:calendar_feed": "calendar feeds, by their secret token",
+    "programs:reminder_off": "one-click unsubscribe from a reminder email, by its signed token",
 }
 SAMPLE_ARGS = {
     "int": "1",
@@ -35,12 +35,13 @@ SAMPLE_ARGS = {
 }
 
 
-def walk(patterns, prefix=""):
+def walk(patterns, prefix="", namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
         elif isinstance(pattern, URLPattern):
-            yield prefix + str(pattern.pattern), pattern.name
+            yield prefix + str(pattern.pattern), pattern.name and namespace + pattern.name
 
 
 def concrete(route: str) -> str:
@@ -61,16 +62,16 @@ def test_every_public_name_exists():
 def test_the_walk_found_the_project_pages():
     names = {name for _route, name in ROUTES}
     assert {
-        "home",
-        "host_home",
-        "host_people",
-        "trainee_today",
-        "municipality_home",
-        "invitation_create",
-        "reflection_write",
-        "reflection_matrix",
-        "survey_answer",
-        "index",
+        "programs:home",
+        "programs:host_home",
+        "programs:host_people",
+        "programs:trainee_today",
+        "programs:municipality_home",
+        "programs:invitation_create",
+        "trainees:reflection_write",
+        "trainees:reflection_matrix",
+        "trainees:survey_answer",
+        "admin:index",
     } <= names
     assert len(ROUTES) > 40
 

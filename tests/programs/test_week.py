@@ -178,7 +178,7 @@ class TestGridPages:
         add_activity(other_program, MON, "10:00", "12:00", "先約")
         client.force_login(coordinator)
         response = client.post(
-            reverse("activity_create", args=[program.pk]),
+            reverse("programs:activity_create", args=[program.pk]),
             {
                 "date": "2026-11-30",
                 "start_time": "11:00",
@@ -199,7 +199,7 @@ class TestGridPages:
     def test_move_buttons_keep_the_length(self, client, coordinator, program):
         activity = add_activity(program, MON, "10:00", "11:30")
         client.force_login(coordinator)
-        url = reverse("activity_move", args=[program.pk, activity.pk])
+        url = reverse("programs:activity_move", args=[program.pk, activity.pk])
         client.post(url, {"direction": "next-day"}, HTTP_HX_REQUEST="true")
         client.post(url, {"direction": "later"}, HTTP_HX_REQUEST="true")
         activity.refresh_from_db()
@@ -213,10 +213,10 @@ class TestGridPages:
     def test_delete_cancels_and_hides(self, client, coordinator, program):
         activity = add_activity(program, MON, "10:00", "11:00", "消す活動")
         client.force_login(coordinator)
-        client.post(reverse("activity_cancel", args=[program.pk, activity.pk]))
+        client.post(reverse("programs:activity_cancel", args=[program.pk, activity.pk]))
         activity.refresh_from_db()
         assert activity.cancelled_at is not None
-        response = client.get(reverse("week_grid", args=[program.pk]))
+        response = client.get(reverse("programs:week_grid", args=[program.pk]))
         page = response.content.decode()
         assert "削除しました：「消す活動」" in page  # the message; no cell draws it
         assert 'class="act kind-' not in page and 'class="list-act kind-' not in page
@@ -234,7 +234,7 @@ class TestGridPages:
         add_activity(program, MON, "10:00", "11:00", "自分の面談", participants=[mine])
         add_activity(program, MON, "10:00", "11:00", "隣の人の面談", participants=[neighbour])
         add_activity(program, MON, "10:00", "11:00", "北見の人の面談", participants=[stranger])
-        url = reverse("week_grid", args=[program.pk])
+        url = reverse("programs:week_grid", args=[program.pk])
         client.force_login(trainee)
         page = client.get(url).content.decode()
         assert "自分の面談" in page and "全員の朝会" in page
@@ -257,7 +257,7 @@ class TestGridPages:
         add_activity(program, MON, "10:00", "11:00", "自分の面談", participants=[mine])
         add_activity(program, MON, "10:00", "11:00", "他の人の面談", participants=[theirs])
         client.force_login(trainee)
-        page = client.get(reverse("trainee_week")).content.decode()
+        page = client.get(reverse("programs:trainee_week")).content.decode()
         assert "全員の朝会" in page and "自分の面談" in page and "他の人の面談" not in page
         assert 'aria-current="date"' in page
 
@@ -267,15 +267,17 @@ class TestTemplatePages:
         client.force_login(coordinator)
         template = WeekTemplate.objects.get(host__isnull=True)
         client.post(
-            reverse("week_apply_template", args=[program.pk]),
+            reverse("programs:week_apply_template", args=[program.pk]),
             {"apply-template": template.pk, "apply-skip_weekends": "on"},
         )
         assert program.activities.count() == 16
-        client.post(reverse("week_save_template", args=[program.pk]), {"name": "保存した週"})
+        client.post(
+            reverse("programs:week_save_template", args=[program.pk]), {"name": "保存した週"}
+        )
         assert WeekTemplate.objects.filter(host=host, name="保存した週").exists()
         later = ProgramFactory(host=host, start_date=date(2027, 1, 11), end_date=date(2027, 1, 15))
         client.post(
-            reverse("week_copy", args=[later.pk]),
+            reverse("programs:week_copy", args=[later.pk]),
             {"copy-source": program.pk, "copy-skip_weekends": "on"},
         )
         assert later.activities.count() == 16
@@ -287,11 +289,11 @@ class TestTemplatePages:
         theirs = service.save_as_template(other_program, "他社の週", by=outsider)
         client.force_login(coordinator)
         client.post(
-            reverse("week_apply_template", args=[program.pk]),
+            reverse("programs:week_apply_template", args=[program.pk]),
             {"apply-template": theirs.pk, "apply-skip_weekends": "on"},
         )
         client.post(
-            reverse("week_copy", args=[program.pk]),
+            reverse("programs:week_copy", args=[program.pk]),
             {"copy-source": other_program.pk, "copy-skip_weekends": "on"},
         )
         assert not program.activities.exists()

@@ -131,8 +131,8 @@ def test_the_article_is_in_japanese_whoever_downloads_it(approved):
 def test_exports_once_approved_and_in_scope_only(
     client, approved, coordinator, trainee, supervisor, outsider, other_supervisor
 ):
-    md = reverse("article_markdown", args=[approved.pk])
-    html = reverse("article_html", args=[approved.pk])
+    md = reverse("reports:article_markdown", args=[approved.pk])
+    html = reverse("reports:article_html", args=[approved.pk])
     for user in (coordinator, trainee, supervisor):
         client.force_login(user)
         response = client.get(md)
@@ -146,7 +146,7 @@ def test_exports_once_approved_and_in_scope_only(
         client.force_login(user)
         assert client.get(md).status_code == 404
         assert client.get(html).status_code == 404
-        assert client.get(reverse("article_preview", args=[approved.pk])).status_code == 404
+        assert client.get(reverse("reports:article_preview", args=[approved.pk])).status_code == 404
     client.logout()
     assert client.get(md).status_code == 302
 
@@ -155,7 +155,7 @@ def test_no_export_before_approval(client, approved, coordinator):
     approved.state = InterviewState.REVIEWED
     approved.save()
     client.force_login(coordinator)
-    response = client.get(reverse("article_markdown", args=[approved.pk]))
+    response = client.get(reverse("reports:article_markdown", args=[approved.pk]))
     assert response.status_code == 409
     assert "承認" in response.content.decode()
 
@@ -164,6 +164,6 @@ def test_the_preview_shows_the_supervisor_the_approval_form(client, approved, su
     approved.state = InterviewState.REVIEWED
     approved.save()
     client.force_login(supervisor)
-    html = client.get(reverse("article_preview", args=[approved.pk])).content.decode()
+    html = client.get(reverse("reports:article_preview", args=[approved.pk])).content.decode()
     assert 'value="approve"' in html and "友人の話" not in html
     assert "&lt;script&gt;" in html and SCRIPT not in html

@@ -33,7 +33,7 @@ FOR_SUPERVISORS = [kind for kind in EXPORTS if kind != "seminars"]
 
 
 def url(kind: str, **query) -> str:
-    address = reverse(f"export_{kind}")
+    address = reverse(f"reports:export_{kind}")
     if query:
         address += "?" + "&".join(f"{k}={v}" for k, v in query.items())
     return address
@@ -322,7 +322,7 @@ def test_a_program_outside_ones_scope_answers_404(
 @pytest.mark.parametrize("kind", [*EXPORTS, None])
 def test_a_trainee_has_no_exports(client, trainee, ours, kind):
     client.force_login(trainee)
-    address = url(kind, program=ours.program_id) if kind else reverse("exports")
+    address = url(kind, program=ours.program_id) if kind else reverse("reports:exports")
     assert client.get(address).status_code == 404
     if kind:
         assert client.get(url(kind)).status_code == 404
@@ -430,12 +430,14 @@ def test_the_page_links_each_export_the_person_may_download(
     client, coordinator, supervisor, program, ours
 ):
     client.force_login(coordinator)
-    page = client.get(reverse("exports"), {"year": 2026}).content.decode()
+    page = client.get(reverse("reports:exports"), {"year": 2026}).content.decode()
     for kind in EXPORTS:
         assert url(kind) + "?year=2026" in page
     assert '<option value="2026" selected>' in page
     client.force_login(supervisor)
-    page = client.get(reverse("exports"), {"year": 2026, "program": program.pk}).content.decode()
+    page = client.get(
+        reverse("reports:exports"), {"year": 2026, "program": program.pk}
+    ).content.decode()
     for kind in FOR_SUPERVISORS:
         assert f"{url(kind)}?year=2026&amp;program={program.pk}" in page
     assert url("seminars") not in page

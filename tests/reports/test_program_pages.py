@@ -100,13 +100,19 @@ def pages(x) -> dict:
     p = x.program.pk
     year = f"?year={x.program.fiscal_year}&host={x.host.pk}"
     return {
-        "program_documents": (reverse("program_documents", args=[p]), GET),
-        "program_report_print": (reverse("program_report_print", args=[p]), GET),
-        "program_report_pdf": (reverse("program_report_pdf", args=[p]), POST),
-        "trainee_report_print": (reverse("trainee_report_print", args=[p, x.first.pk]), GET),
-        "trainee_report_pdf": (reverse("trainee_report_pdf", args=[p, x.first.pk]), POST),
-        "fiscal_year_print": (reverse("fiscal_year_print") + year, GET),
-        "fiscal_year_pdf": (reverse("fiscal_year_pdf") + year, POST),
+        "reports:program_documents": (reverse("reports:program_documents", args=[p]), GET),
+        "reports:program_report_print": (reverse("reports:program_report_print", args=[p]), GET),
+        "reports:program_report_pdf": (reverse("reports:program_report_pdf", args=[p]), POST),
+        "reports:trainee_report_print": (
+            reverse("reports:trainee_report_print", args=[p, x.first.pk]),
+            GET,
+        ),
+        "reports:trainee_report_pdf": (
+            reverse("reports:trainee_report_pdf", args=[p, x.first.pk]),
+            POST,
+        ),
+        "reports:fiscal_year_print": (reverse("reports:fiscal_year_print") + year, GET),
+        "reports:fiscal_year_pdf": (reverse("reports:fiscal_year_pdf") + year, POST),
     }
 
 
@@ -125,7 +131,11 @@ def ask(client, address: str, method: str):
 
 
 def test_the_table_names_every_url_of_the_program_documents():
-    names = {p.name for p in urls.urlpatterns if p.callback.__module__ == program_views.__name__}
+    names = {
+        f"reports:{p.name}"
+        for p in urls.urlpatterns
+        if p.callback.__module__ == program_views.__name__
+    }
     assert names == set(pages(SimpleNamespace(**PLACEHOLDER)))
 
 
@@ -143,7 +153,7 @@ def test_anonymous_is_sent_to_log_in_everywhere(client, world):
         assert response.status_code == 302, name
         assert response["Location"].startswith(reverse("account_login")), name
     for label, report in documents(world).items():
-        response = client.get(reverse("report_download", args=[report.pk]))
+        response = client.get(reverse("reports:report_download", args=[report.pk]))
         assert response.status_code == 302, label
     assert Report.objects.count() == before
 
@@ -155,9 +165,9 @@ def test_people_with_no_part_in_the_program_get_404_everywhere(client, world, wh
     for name, (address, method) in pages(world).items():
         assert ask(client, address, method).status_code == 404, name
     for label, report in documents(world).items():
-        for view in ("report_status", "report_download"):
+        for view in ("reports:report_status", "reports:report_download"):
             assert client.get(reverse(view, args=[report.pk])).status_code == 404, (label, view)
-        assert client.post(reverse("report_retry", args=[report.pk])).status_code == 404
+        assert client.post(reverse("reports:report_retry", args=[report.pk])).status_code == 404
     assert Report.objects.count() == before
 
 
@@ -168,32 +178,38 @@ def test_the_hosts_people_read_ask_for_and_download_everything(client, world, wh
         response = ask(client, address, method)
         assert response.status_code == (200 if method == GET else 302), name
     for label, report in documents(world).items():
-        response = client.get(reverse("report_download", args=[report.pk]))
+        response = client.get(reverse("reports:report_download", args=[report.pk]))
         assert response.status_code == 200, label
 
 
 def test_a_supervisor_holds_their_municipalitys_documents_and_nothing_else(client, world):
     client.force_login(world.supervisor)
     p = world.program.pk
-    assert client.get(reverse("program_documents", args=[p])).status_code == 200
+    assert client.get(reverse("reports:program_documents", args=[p])).status_code == 200
     # The whole report holds 北見市's trainee too: not theirs.
-    assert client.get(reverse("program_report_print", args=[p])).status_code == 404
-    assert client.post(reverse("program_report_pdf", args=[p])).status_code == 404
+    assert client.get(reverse("reports:program_report_print", args=[p])).status_code == 404
+    assert client.post(reverse("reports:program_report_pdf", args=[p])).status_code == 404
     mine = f"?municipality={world.tagawa.pk}"
     theirs = f"?municipality={world.kitami.pk}"
-    page = client.get(reverse("program_report_print", args=[p]) + mine)
+    page = client.get(reverse("reports:program_report_print", args=[p]) + mine)
     assert page.status_code == 200
     html = page.content.decode()
     assert world.first.trainee.display_name in html
     assert world.second.trainee.display_name not in html
-    assert client.get(reverse("program_report_print", args=[p]) + theirs).status_code == 404
-    assert client.post(reverse("program_report_pdf", args=[p]) + theirs).status_code == 404
-    assert client.get(reverse("trainee_report_print", args=[p, world.first.pk])).status_code == 200
-    assert client.get(reverse("trainee_report_print", args=[p, world.second.pk])).status_code == 404
-    assert client.get(reverse("fiscal_year_print")).status_code == 404
+    assert client.get(reverse("reports:program_report_print", args=[p]) + theirs).status_code == 404
+    assert client.post(reverse("reports:program_report_pdf", args=[p]) + theirs).status_code == 404
+    assert (
+        client.get(reverse("reports:trainee_report_print", args=[p, world.first.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("reports:trainee_report_print", args=[p, world.second.pk])).status_code
+        == 404
+    )
+    assert client.get(reverse("reports:fiscal_year_print")).status_code == 404
     # Downloads: their trainee's 研修報告書 and their municipality's report, as PDFs named in
     # Japanese (RFC 6266 filename*); 404 on everything else.
-    response = client.get(reverse("report_download", args=[world.first_report.pk]))
+    response = client.get(reverse("reports:report_download", args=[world.first_report.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == PDF
@@ -201,9 +217,12 @@ def test_a_supervisor_holds_their_municipalitys_documents_and_nothing_else(clien
         "Content-Disposition"
     ].replace("UTF-8", "utf-8")
     assert world.first_report.filename.startswith("研修報告書_")
-    assert client.get(reverse("report_download", args=[world.for_tagawa.pk])).status_code == 200
+    assert (
+        client.get(reverse("reports:report_download", args=[world.for_tagawa.pk])).status_code
+        == 200
+    )
     for other in (world.second_report, world.whole, world.summary):
-        assert client.get(reverse("report_download", args=[other.pk])).status_code == 404
+        assert client.get(reverse("reports:report_download", args=[other.pk])).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -219,7 +238,7 @@ def test_a_municipalitys_report_holds_nothing_of_the_other_municipalitys_trainee
     client.force_login(getattr(world, who))
     municipality = getattr(world, mine).municipality
     page = client.get(
-        reverse("program_report_print", args=[world.program.pk])
+        reverse("reports:program_report_print", args=[world.program.pk])
         + f"?municipality={municipality.pk}"
     )
     assert page.status_code == 200
@@ -231,7 +250,9 @@ def test_a_municipalitys_report_holds_nothing_of_the_other_municipalitys_trainee
     assert ("仕事を切り出して地域で頼む" in html) == (mine == "first")
     # The host's whole report has everything.
     client.force_login(world.coordinator)
-    whole = client.get(reverse("program_report_print", args=[world.program.pk])).content.decode()
+    whole = client.get(
+        reverse("reports:program_report_print", args=[world.program.pk])
+    ).content.decode()
     for text in (world.first.trainee.display_name, world.second.trainee.display_name):
         assert text in whole
     assert w.FOLLOW_UP in whole and w.KITAMI_SEMINAR in whole
@@ -245,34 +266,52 @@ def test_a_program_taken_back_to_draft_takes_its_documents_with_it(client, world
         ("trainee", world.first_report),
     ):
         client.force_login(getattr(world, who))
-        for view in ("report_status", "report_download"):
+        for view in ("reports:report_status", "reports:report_download"):
             assert client.get(reverse(view, args=[report.pk])).status_code == 404, (who, view)
     client.force_login(world.coordinator)
-    assert client.get(reverse("report_download", args=[world.first_report.pk])).status_code == 200
+    assert (
+        client.get(reverse("reports:report_download", args=[world.first_report.pk])).status_code
+        == 200
+    )
 
 
 def test_the_other_municipalitys_supervisor_is_kept_to_their_own_trainee(client, world):
     client.force_login(world.other_supervisor)
-    assert client.get(reverse("report_download", args=[world.second_report.pk])).status_code == 200
-    assert client.get(reverse("report_download", args=[world.first_report.pk])).status_code == 404
-    assert client.get(reverse("report_download", args=[world.for_tagawa.pk])).status_code == 404
+    assert (
+        client.get(reverse("reports:report_download", args=[world.second_report.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("reports:report_download", args=[world.first_report.pk])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("reports:report_download", args=[world.for_tagawa.pk])).status_code
+        == 404
+    )
 
 
 def test_a_trainee_holds_their_own_training_report_only(client, world):
     client.force_login(world.trainee)
     p = world.program.pk
-    page = client.get(reverse("program_documents", args=[p]))
+    page = client.get(reverse("reports:program_documents", args=[p]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert reverse("trainee_report_print", args=[p, world.first.pk]) in html
-    assert reverse("trainee_report_print", args=[p, world.second.pk]) not in html
-    assert reverse("program_report_print", args=[p]) not in html
-    assert client.get(reverse("trainee_report_print", args=[p, world.first.pk])).status_code == 200
-    assert client.get(reverse("report_download", args=[world.first_report.pk])).status_code == 200
+    assert reverse("reports:trainee_report_print", args=[p, world.first.pk]) in html
+    assert reverse("reports:trainee_report_print", args=[p, world.second.pk]) not in html
+    assert reverse("reports:program_report_print", args=[p]) not in html
+    assert (
+        client.get(reverse("reports:trainee_report_print", args=[p, world.first.pk])).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("reports:report_download", args=[world.first_report.pk])).status_code
+        == 200
+    )
     for other in (world.second_report, world.whole, world.for_tagawa, world.summary):
-        assert client.get(reverse("report_download", args=[other.pk])).status_code == 404
+        assert client.get(reverse("reports:report_download", args=[other.pk])).status_code == 404
     mine = f"?municipality={world.tagawa.pk}"
-    assert client.get(reverse("program_report_print", args=[p]) + mine).status_code == 404
+    assert client.get(reverse("reports:program_report_print", args=[p]) + mine).status_code == 404
 
 
 def test_no_document_is_reached_by_its_storage_path(world):
@@ -312,10 +351,10 @@ def test_a_failed_version_is_not_given_again_and_can_be_retried(
     again = services.request_fiscal_year(world.program.fiscal_year, host=world.host, by=None)
     assert again.pk != world.summary.pk and again.version == 2
     client.force_login(world.staff)
-    page = client.get(reverse("report_status", args=[world.summary.pk]))
+    page = client.get(reverse("reports:report_status", args=[world.summary.pk]))
     assert "boom" in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("report_retry", args=[world.summary.pk]))
+        response = client.post(reverse("reports:report_retry", args=[world.summary.pk]))
     assert response.status_code == 302
     # The task ran after the commit (eagerly here): built again from today's data.
     retried = Report.objects.get(pk=world.summary.pk)
@@ -333,7 +372,7 @@ def _queries(client, address: str) -> int:
 
 def test_the_documents_page_runs_the_same_queries_whatever_the_trainees(client, world):
     client.force_login(world.coordinator)
-    address = reverse("program_documents", args=[world.program.pk])
+    address = reverse("reports:program_documents", args=[world.program.pk])
     client.get(address)
     few = _queries(client, address)
     for n in range(5):
@@ -393,7 +432,7 @@ def test_a_completed_program_gets_its_report_and_the_coordinator_an_email(
     reminder_services.dispatch(now)
     row = Notification.objects.get(kind="program_report")
     assert row.recipient_id == coordinator.pk
-    assert row.url == reverse("report_status", args=[report.pk])
+    assert row.url == reverse("reports:report_status", args=[report.pk])
     reminder_services.dispatch(now)
     assert Notification.objects.filter(kind="program_report").count() == 1
     for ids in reminder_services.due_batches(now):
@@ -467,14 +506,17 @@ def test_an_operator_sums_up_the_year_across_hosts(client, world, other_host):
     operator = Users(email="operator@example.org", is_superuser=True, is_staff=True)
     client.force_login(operator)
     year = world.program.fiscal_year
-    page = client.get(reverse("fiscal_year_print") + f"?year={year}")
+    page = client.get(reverse("reports:fiscal_year_print") + f"?year={year}")
     assert page.status_code == 200
     html = page.content.decode()
     assert "全受入企業" in html and "北の研修" in html and world.program.title in html
-    mine = client.get(reverse("fiscal_year_print") + f"?year={year}&host={world.host.pk}")
+    mine = client.get(reverse("reports:fiscal_year_print") + f"?year={year}&host={world.host.pk}")
     assert "北の研修" not in mine.content.decode()
     # A coordinator has their own host's summary only.
     client.force_login(world.coordinator)
-    theirs = client.get(reverse("fiscal_year_print") + f"?year={year}")
+    theirs = client.get(reverse("reports:fiscal_year_print") + f"?year={year}")
     assert "北の研修" not in theirs.content.decode()
-    assert client.get(reverse("fiscal_year_print") + f"?host={other_host.pk}").status_code == 404
+    assert (
+        client.get(reverse("reports:fiscal_year_print") + f"?host={other_host.pk}").status_code
+        == 404
+    )

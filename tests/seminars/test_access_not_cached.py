@@ -35,7 +35,7 @@ REMOVALS = [through_table_delete, from_a_shell, through_the_service]
 def test_a_trainee_taken_off_the_trip_gets_404_at_once(
     client, trip, trainee, enrollment, coordinator, remove
 ):
-    url = reverse("trip_detail", args=[trip.program_id, trip.pk])
+    url = reverse("seminars:trip_detail", args=[trip.program_id, trip.pk])
     client.force_login(trainee)
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # now from the cache
@@ -43,14 +43,15 @@ def test_a_trainee_taken_off_the_trip_gets_404_at_once(
     assert not trip.trainees.filter(pk=enrollment.pk).exists()
     assert client.get(url).status_code == 404
     assert (
-        client.get(reverse("itinerary_print", args=[trip.program_id, trip.pk])).status_code == 404
+        client.get(reverse("reports:itinerary_print", args=[trip.program_id, trip.pk])).status_code
+        == 404
     )
 
 
 def test_the_host_still_sees_it_and_the_other_traveller_too(
     client, trip, trainee, second_trainee, enrollment, coordinator
 ):
-    url = reverse("trip_detail", args=[trip.program_id, trip.pk])
+    url = reverse("seminars:trip_detail", args=[trip.program_id, trip.pk])
     client.force_login(second_trainee)
     assert client.get(url).status_code == 200
     through_table_delete(trip, enrollment, coordinator)

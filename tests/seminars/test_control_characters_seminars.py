@@ -25,7 +25,7 @@ def test_the_trip_form_says_which_character_to_remove_and_keeps_the_text(
 ):
     client.force_login(coordinator)
     response = client.post(
-        reverse("trip_new", args=[program.pk]),
+        reverse("seminars:trip_new", args=[program.pk]),
         {
             "purpose": "説明会\x00の開催",
             "start_date": "2026-12-01",

@@ -147,7 +147,7 @@ class TestForms:
     ):
         client.force_login(coordinator)
         response = client.post(
-            reverse("follow_up_add", args=[program.pk, seminar.pk]),
+            reverse("seminars:follow_up_add", args=[program.pk, seminar.pk]),
             {"action": "参加企業へ事例集を送る", "owner": coordinator.pk, "due_date": "9999-12-31"},
         )
         assert response.status_code == 200
@@ -161,7 +161,7 @@ class TestForms:
     def test_the_trip_page_refuses_year_9999(self, client, program, enrollment, coordinator):
         client.force_login(coordinator)
         response = client.post(
-            reverse("trip_new", args=[program.pk]),
+            reverse("seminars:trip_new", args=[program.pk]),
             {
                 "purpose": "未来の出張",
                 "start_date": "9999-12-28",

@@ -153,7 +153,9 @@ def test_the_trip_page_prints_the_totals_the_service_computes(
     lines = expense_services.lines(trip)
     totals = expense_services.totals(lines, host.name)
     client.force_login(coordinator)
-    page = client.get(reverse("trip_detail", args=[trip.program_id, trip.pk])).content.decode()
+    page = client.get(
+        reverse("seminars:trip_detail", args=[trip.program_id, trip.pk])
+    ).content.decode()
     for row in expense_services.by_category(lines)["rows"]:
         assert f'<th scope="row">{row["name"]}' in page
 
@@ -178,7 +180,7 @@ def test_a_reader_outside_the_host_sees_sums_of_someone_taken_off_by_hand(
     trip.trainees.through.objects.filter(enrollment=second_enrollment).delete()
     cache.clear()
     client.force_login(supervisor)
-    response = client.get(reverse("trip_detail", args=[trip.program_id, trip.pk]))
+    response = client.get(reverse("seminars:trip_detail", args=[trip.program_id, trip.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<th scope="row">{second_enrollment.trainee.display_name}' in html

@@ -41,7 +41,8 @@ def test_the_trip_form_refuses_odd_destinations_trainees_and_staff(
         assert [e.code for e in form.errors.as_data()[field]] == ["invalid_choice"], field
     client.force_login(coordinator)
     response = client.post(
-        reverse("trip_new", args=[program.pk]), data | {"municipalities": [str(tagawa.pk), odd]}
+        reverse("seminars:trip_new", args=[program.pk]),
+        data | {"municipalities": [str(tagawa.pk), odd]},
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -52,7 +53,7 @@ def test_the_trip_form_refuses_odd_destinations_trainees_and_staff(
 @pytest.mark.parametrize("odd", ODD)
 def test_a_new_seminar_for_an_odd_trip_is_not_found(client, program, trip, coordinator, odd):
     client.force_login(coordinator)
-    url = reverse("seminar_new", args=[program.pk])
+    url = reverse("seminars:seminar_new", args=[program.pk])
     assert client.get(url, {"trip": odd}).status_code == 404
     assert client.post(url + f"?trip={odd}", {"title": "x"}).status_code == 404
     assert client.get(url, {"trip": trip.pk}).status_code == 200

@@ -282,38 +282,40 @@ def no_data(w):
 # What a POST to each view would change if it were let through (so a refusal can be checked
 # to have changed nothing).
 POST_DATA = {
-    "trip_new": lambda w: trip_form(
+    "seminars:trip_new": lambda w: trip_form(
         w, purpose="もう一つの出張", start_date="2026-12-03", end_date="2026-12-04"
     ),
-    "trip_edit": lambda w: trip_form(w, purpose="変更された用務"),
-    "leg_new": leg_form,
-    "leg_edit": lambda w: leg_form(w, depart_at="2026-12-01T06:30", arrive_at="2026-12-01T08:10"),
-    "expense_new": expense_form,
-    "expense_edit": lambda w: expense_form(w, category="daily", amount="1"),
-    "trip_report_write": lambda w: {
+    "seminars:trip_edit": lambda w: trip_form(w, purpose="変更された用務"),
+    "seminars:leg_new": leg_form,
+    "seminars:leg_edit": lambda w: leg_form(
+        w, depart_at="2026-12-01T06:30", arrive_at="2026-12-01T08:10"
+    ),
+    "seminars:expense_new": expense_form,
+    "seminars:expense_edit": lambda w: expense_form(w, category="daily", amount="1"),
+    "seminars:trip_report_write": lambda w: {
         "content": "書き換え",
         "impressions": "書き換え",
         "submit": "1",
     },
-    "seminar_new": seminar_form,
-    "seminar_edit": lambda w: seminar_form(w, date="2026-12-01", title="変更された題名"),
-    "seminar_roles": lambda w: {
+    "seminars:seminar_new": seminar_form,
+    "seminars:seminar_edit": lambda w: seminar_form(w, date="2026-12-01", title="変更された題名"),
+    "seminars:seminar_roles": lambda w: {
         f"role_{w.enrollment.pk}": "presenter",
         f"role_{w.second_enrollment.pk}": "",
     },
-    "follow_up_add": lambda w: {
+    "seminars:follow_up_add": lambda w: {
         "action": "報告書を送る",
         "owner": w.staff.pk,
         "due_date": "2026-12-11",
     },
-    "follow_up_done": lambda w: {"done": "1"},
-    "material_upload": lambda w: {
+    "seminars:follow_up_done": lambda w: {"done": "1"},
+    "seminars:material_upload": lambda w: {
         "file": SimpleUploadedFile("追加資料.pdf", PDF, content_type="application/pdf")
     },
 }
 
 # A document already built is not built again: its retry changes nothing.
-UNCHANGED_BY_A_GOOD_POST = {"report_retry"}
+UNCHANGED_BY_A_GOOD_POST = {"reports:report_retry"}
 
 GET, POST = "get", "post"
 BOTH = (GET, POST)
@@ -321,38 +323,38 @@ BOTH = (GET, POST)
 # name -> (kwargs builder, methods the view answers, kind)
 # kind: "program" (asks only for the program), "object" (an object inside it), "document"
 SEMINAR_URLS = {
-    "trip_list": (program_kw, (GET,), "program"),
-    "trip_new": (program_kw, BOTH, "program"),
-    "trip_detail": (trip_kw, (GET,), "object"),
-    "trip_expenses": (trip_kw, (GET,), "object"),
-    "trip_edit": (trip_kw, BOTH, "object"),
-    "leg_new": (trip_kw, BOTH, "object"),
-    "leg_edit": (leg_kw, BOTH, "object"),
-    "leg_delete": (leg_kw, (POST,), "object"),
-    "expense_new": (trip_kw, BOTH, "object"),
-    "expense_edit": (expense_kw, BOTH, "object"),
-    "expense_delete": (expense_kw, (POST,), "object"),
-    "trip_report_write": (trip_kw, BOTH, "object"),
-    "trip_report_detail": (report_kw, (GET,), "object"),
-    "trip_report_acknowledge": (report_kw, (POST,), "object"),
-    "seminar_new": (program_kw, BOTH, "program"),
-    "seminar_detail": (seminar_kw, (GET,), "object"),
-    "seminar_edit": (seminar_kw, BOTH, "object"),
-    "seminar_delete": (seminar_kw, (POST,), "object"),
-    "seminar_roles": (seminar_kw, (POST,), "object"),
-    "follow_up_add": (seminar_kw, (POST,), "object"),
-    "follow_up_done": (follow_up_kw, (POST,), "object"),
-    "material_upload": (seminar_kw, (POST,), "object"),
-    "material_download": (material_kw, (GET,), "object"),
-    "material_delete": (material_kw, (POST,), "object"),
+    "seminars:trip_list": (program_kw, (GET,), "program"),
+    "seminars:trip_new": (program_kw, BOTH, "program"),
+    "seminars:trip_detail": (trip_kw, (GET,), "object"),
+    "seminars:trip_expenses": (trip_kw, (GET,), "object"),
+    "seminars:trip_edit": (trip_kw, BOTH, "object"),
+    "seminars:leg_new": (trip_kw, BOTH, "object"),
+    "seminars:leg_edit": (leg_kw, BOTH, "object"),
+    "seminars:leg_delete": (leg_kw, (POST,), "object"),
+    "seminars:expense_new": (trip_kw, BOTH, "object"),
+    "seminars:expense_edit": (expense_kw, BOTH, "object"),
+    "seminars:expense_delete": (expense_kw, (POST,), "object"),
+    "seminars:trip_report_write": (trip_kw, BOTH, "object"),
+    "seminars:trip_report_detail": (report_kw, (GET,), "object"),
+    "seminars:trip_report_acknowledge": (report_kw, (POST,), "object"),
+    "seminars:seminar_new": (program_kw, BOTH, "program"),
+    "seminars:seminar_detail": (seminar_kw, (GET,), "object"),
+    "seminars:seminar_edit": (seminar_kw, BOTH, "object"),
+    "seminars:seminar_delete": (seminar_kw, (POST,), "object"),
+    "seminars:seminar_roles": (seminar_kw, (POST,), "object"),
+    "seminars:follow_up_add": (seminar_kw, (POST,), "object"),
+    "seminars:follow_up_done": (follow_up_kw, (POST,), "object"),
+    "seminars:material_upload": (seminar_kw, (POST,), "object"),
+    "seminars:material_download": (material_kw, (GET,), "object"),
+    "seminars:material_delete": (material_kw, (POST,), "object"),
 }
 TRIP_DOCUMENT_URLS = {
-    "itinerary_print": (trip_kw, (GET,), "object"),
-    "itinerary_pdf": (trip_kw, (POST,), "object"),
-    "trip_expenses_csv": (trip_kw, (GET,), "object"),
-    "report_status": (document_kw, (GET,), "document"),
-    "report_retry": (document_kw, (POST,), "document"),
-    "report_download": (document_kw, (GET,), "document"),
+    "reports:itinerary_print": (trip_kw, (GET,), "object"),
+    "reports:itinerary_pdf": (trip_kw, (POST,), "object"),
+    "reports:trip_expenses_csv": (trip_kw, (GET,), "object"),
+    "reports:report_status": (document_kw, (GET,), "document"),
+    "reports:report_retry": (document_kw, (POST,), "document"),
+    "reports:report_download": (document_kw, (GET,), "document"),
 }
 URLS = {**SEMINAR_URLS, **TRIP_DOCUMENT_URLS}
 # (url name, kwargs builder, method) for every view and every method it answers.
@@ -360,35 +362,35 @@ CASES = [(name, kw, method) for name, (kw, methods, _kind) in URLS.items() for m
 CASE_IDS = [f"{method.upper()} {name}" for name, _kw, method in CASES]
 
 WRITE_VIEWS = [
-    "trip_new",
-    "trip_edit",
-    "leg_new",
-    "leg_edit",
-    "leg_delete",
-    "expense_new",
-    "expense_edit",
-    "expense_delete",
-    "seminar_new",
-    "seminar_edit",
-    "seminar_delete",
-    "seminar_roles",
-    "follow_up_add",
-    "follow_up_done",
-    "material_upload",
-    "material_delete",
-    "trip_report_acknowledge",
+    "seminars:trip_new",
+    "seminars:trip_edit",
+    "seminars:leg_new",
+    "seminars:leg_edit",
+    "seminars:leg_delete",
+    "seminars:expense_new",
+    "seminars:expense_edit",
+    "seminars:expense_delete",
+    "seminars:seminar_new",
+    "seminars:seminar_edit",
+    "seminars:seminar_delete",
+    "seminars:seminar_roles",
+    "seminars:follow_up_add",
+    "seminars:follow_up_done",
+    "seminars:material_upload",
+    "seminars:material_delete",
+    "seminars:trip_report_acknowledge",
 ]
 READ_VIEWS = [
-    "trip_list",
-    "trip_detail",
-    "trip_expenses",
-    "seminar_detail",
-    "material_download",
-    "itinerary_print",
-    "trip_expenses_csv",
-    "trip_report_detail",
-    "report_status",
-    "report_download",
+    "seminars:trip_list",
+    "seminars:trip_detail",
+    "seminars:trip_expenses",
+    "seminars:seminar_detail",
+    "seminars:material_download",
+    "reports:itinerary_print",
+    "reports:trip_expenses_csv",
+    "seminars:trip_report_detail",
+    "reports:report_status",
+    "reports:report_download",
 ]
 
 
@@ -438,11 +440,11 @@ def field_errors(html: str, field: str) -> str:
 
 
 def test_the_tables_name_every_url_of_trips_seminars_and_trip_documents():
-    seminar_names = {p.name for p in seminar_urls.urlpatterns}
+    seminar_names = {f"seminars:{p.name}" for p in seminar_urls.urlpatterns}
     # The interview articles, the program documents and the exports of reports/urls.py
     # have their own tables (tests/reports).
     trip_document_names = {
-        p.name
+        f"reports:{p.name}"
         for p in report_urls.urlpatterns
         if p.callback.__module__ in ("reports.trip_views", "reports.document_views")
     }
@@ -456,7 +458,7 @@ def test_the_people_it_is_for_reach_every_page(client, world, monkeypatch, name,
     """So that the 404s below are about who asks: the host's coordinator (for their own
     report, the trainee on the trip) gets the page, or is sent on after a change."""
     fake_today(monkeypatch, date(2026, 12, 1))
-    client.force_login(world.trainee if name == "trip_report_write" else world.coordinator)
+    client.force_login(world.trainee if name == "seminars:trip_report_write" else world.coordinator)
     before = snapshot()
     response = ask(client, method, name, world, kw)
     if method == GET:
@@ -537,37 +539,37 @@ def test_same_program_but_not_on_the_trip_changes_nothing_and_learns_nothing(cli
 def test_same_program_but_not_on_the_trip_gets_404_on_a_change(client, world):
     person = neighbour(world)
     client.force_login(person)
-    assert ask(client, POST, "trip_edit", world).status_code == 404
-    assert ask(client, POST, "seminar_delete", world).status_code == 404
+    assert ask(client, POST, "seminars:trip_edit", world).status_code == 404
+    assert ask(client, POST, "seminars:seminar_delete", world).status_code == 404
 
 
 def test_same_program_but_not_on_the_trip_sees_no_trip_in_the_list(client, world):
     person = neighbour(world)
     for who in (person, world.other_supervisor):
         client.force_login(who)
-        response = client.get(url_of("trip_list", world))
+        response = client.get(url_of("seminars:trip_list", world))
         assert response.status_code == 200
         html = response.content.decode()
         assert world.trip.purpose not in html
         assert world.seminar.title not in html
         # A reader of the program who tries to plan something: 403.
-        for name in ("trip_new", "seminar_new"):
+        for name in ("seminars:trip_new", "seminars:seminar_new"):
             assert ask(client, GET, name, world).status_code == 403
             assert ask(client, POST, name, world).status_code == 403
 
 
 ANONYMOUS_CASES = [
-    ("trip_list", GET),
-    ("trip_detail", GET),
-    ("trip_expenses", GET),
-    ("leg_new", POST),
-    ("leg_delete", POST),
-    ("seminar_detail", GET),
-    ("follow_up_done", POST),
-    ("material_download", GET),
-    ("trip_report_write", POST),
-    ("itinerary_pdf", POST),
-    ("report_download", GET),
+    ("seminars:trip_list", GET),
+    ("seminars:trip_detail", GET),
+    ("seminars:trip_expenses", GET),
+    ("seminars:leg_new", POST),
+    ("seminars:leg_delete", POST),
+    ("seminars:seminar_detail", GET),
+    ("seminars:follow_up_done", POST),
+    ("seminars:material_download", GET),
+    ("seminars:trip_report_write", POST),
+    ("reports:itinerary_pdf", POST),
+    ("reports:report_download", GET),
 ]
 
 
@@ -602,16 +604,16 @@ def test_staff_reads_every_page(client, world, name):
     client.force_login(world.staff)
     response = client.get(url_of(name, world))
     assert response.status_code == 200
-    if name == "trip_detail":
+    if name == "seminars:trip_detail":
         html = response.content.decode()
         assert world.trip.purpose in html
         # A reader is offered no change.
-        assert reverse("trip_edit", kwargs=trip_kw(world)) not in html
-        assert reverse("leg_new", kwargs=trip_kw(world)) not in html
-    elif name == "trip_expenses_csv":
+        assert reverse("seminars:trip_edit", kwargs=trip_kw(world)) not in html
+        assert reverse("seminars:leg_new", kwargs=trip_kw(world)) not in html
+    elif name == "reports:trip_expenses_csv":
         body = b"".join(response.streaming_content).decode("utf-8")
         assert "4400" in body
-    elif name in ("material_download", "report_download"):
+    elif name in ("seminars:material_download", "reports:report_download"):
         assert b"".join(response.streaming_content) == PDF
 
 
@@ -620,7 +622,7 @@ def test_staff_may_retry_a_failed_build_as_they_may_ask_for_the_pdf(client, worl
     they may also build a failed one again."""
     Report.objects.filter(pk=world.document.pk).update(state=ReportState.FAILED)
     client.force_login(world.staff)
-    response = client.post(url_of("report_retry", world))
+    response = client.post(url_of("reports:report_retry", world))
     assert response.status_code == 302
     assert Report.objects.get(pk=world.document.pk).state == ReportState.QUEUED
 
@@ -630,15 +632,15 @@ def test_staff_may_retry_a_failed_build_as_they_may_ask_for_the_pdf(client, worl
 
 def test_trainee_on_the_trip_reads_the_trip_and_its_seminar(client, world):
     client.force_login(world.trainee)
-    response = client.get(url_of("trip_detail", world))
+    response = client.get(url_of("seminars:trip_detail", world))
     assert response.status_code == 200
     html = response.content.decode()
     assert world.trip.purpose in html
     assert world.trainee.display_name in html
     # The other trainee's expense lines and name are not the trainee's business.
     assert world.second_trainee.display_name not in html
-    assert client.get(url_of("seminar_detail", world)).status_code == 200
-    assert client.get(url_of("material_download", world)).status_code == 200
+    assert client.get(url_of("seminars:seminar_detail", world)).status_code == 200
+    assert client.get(url_of("seminars:material_download", world)).status_code == 200
 
 
 def test_the_lines_page_lists_each_line_the_reader_may_see(client, world):
@@ -648,21 +650,24 @@ def test_the_lines_page_lists_each_line_the_reader_may_see(client, world):
     everyone = lines.count()
     assert everyone > 2  # the leg's fare for each traveller, and the typed 日当
     client.force_login(world.coordinator)
-    trip_page = client.get(url_of("trip_detail", world)).content.decode()
-    assert f'href="{url_of("trip_expenses", world)}">明細 {everyone}行をすべて見る' in trip_page
-    page = client.get(url_of("trip_expenses", world)).content.decode()
+    trip_page = client.get(url_of("seminars:trip_detail", world)).content.decode()
+    assert (
+        f'href="{url_of("seminars:trip_expenses", world)}">明細 {everyone}行をすべて見る'
+        in trip_page
+    )
+    page = client.get(url_of("seminars:trip_expenses", world)).content.decode()
     assert page.count('<tr id="line-') == everyone
     for line in lines:
-        edit = reverse("expense_edit", kwargs={**trip_kw(world), "expense_pk": line.pk})
+        edit = reverse("seminars:expense_edit", kwargs={**trip_kw(world), "expense_pk": line.pk})
         assert f'<tr id="line-{line.pk}">' in page and f'href="{edit}"' in page
     assert world.second_trainee.display_name in page and "¥4,400" in page
     client.force_login(world.staff)
-    page = client.get(url_of("trip_expenses", world)).content.decode()
+    page = client.get(url_of("seminars:trip_expenses", world)).content.decode()
     assert page.count('<tr id="line-') == everyone and "/expenses/" + str(world.expense.pk) not in (
         page
     )
     client.force_login(world.trainee)
-    page = client.get(url_of("trip_expenses", world)).content.decode()
+    page = client.get(url_of("seminars:trip_expenses", world)).content.decode()
     own = lines.filter(enrollment=world.enrollment).count()
     assert 0 < own < everyone and page.count('<tr id="line-') == own
     assert world.second_trainee.display_name not in page
@@ -671,19 +676,25 @@ def test_the_lines_page_lists_each_line_the_reader_may_see(client, world):
 def test_a_changed_line_goes_back_to_the_lines_page_a_new_one_to_the_trip(client, world):
     client.force_login(world.coordinator)
     kw = {**trip_kw(world), "expense_pk": world.expense.pk}
-    response = client.post(reverse("expense_edit", kwargs=kw), POST_DATA["expense_edit"](world))
-    assert response["Location"] == f"{url_of('trip_expenses', world)}#line-{world.expense.pk}"
-    response = client.post(url_of("expense_new", world), POST_DATA["expense_new"](world))
-    assert response["Location"] == f"{url_of('trip_detail', world)}#expenses"
-    response = client.post(reverse("expense_delete", kwargs=kw))
-    assert response["Location"] == url_of("trip_expenses", world)
+    response = client.post(
+        reverse("seminars:expense_edit", kwargs=kw), POST_DATA["seminars:expense_edit"](world)
+    )
+    assert (
+        response["Location"] == f"{url_of('seminars:trip_expenses', world)}#line-{world.expense.pk}"
+    )
+    response = client.post(
+        url_of("seminars:expense_new", world), POST_DATA["seminars:expense_new"](world)
+    )
+    assert response["Location"] == f"{url_of('seminars:trip_detail', world)}#expenses"
+    response = client.post(reverse("seminars:expense_delete", kwargs=kw))
+    assert response["Location"] == url_of("seminars:trip_expenses", world)
 
 
 @pytest.mark.parametrize("asks_for", ["own", "other"])
 def test_trainee_itinerary_shows_only_their_own_page(client, world, asks_for):
     """Asking for another traveller's page (?who=) still gives one's own."""
     client.force_login(world.trainee)
-    url = url_of("itinerary_print", world)
+    url = url_of("reports:itinerary_print", world)
     if asks_for == "other":
         url += f"?who=e{world.second_enrollment.pk}"
     response = client.get(url)
@@ -693,37 +704,39 @@ def test_trainee_itinerary_shows_only_their_own_page(client, world, asks_for):
     assert f'aria-label="{world.trainee.display_name}"' in html
     assert world.second_trainee.display_name not in html
     assert world.staff.display_name not in html
-    assert url_of("itinerary_pdf", world) not in html  # no PDF button
+    assert url_of("reports:itinerary_pdf", world) not in html  # no PDF button
 
 
 def test_host_itinerary_shows_every_traveller(client, world):
     client.force_login(world.staff)
-    html = client.get(url_of("itinerary_print", world)).content.decode()
+    html = client.get(url_of("reports:itinerary_print", world)).content.decode()
     assert html.count('class="itinerary__page"') == 3
     for person in (world.trainee, world.second_trainee, world.staff):
         assert f'aria-label="{person.display_name}"' in html
-    one = client.get(url_of("itinerary_print", world) + f"?who=e{world.second_enrollment.pk}")
+    one = client.get(
+        url_of("reports:itinerary_print", world) + f"?who=e{world.second_enrollment.pk}"
+    )
     assert one.content.decode().count('class="itinerary__page"') == 1
 
 
 def test_trainee_cannot_write_the_report_before_the_trip(client, world, monkeypatch):
     fake_today(monkeypatch, date(2026, 11, 30))
     client.force_login(world.second_trainee)
-    url = url_of("trip_report_write", world)
+    url = url_of("seminars:trip_report_write", world)
     response = client.get(url, follow=True)
-    assert response.redirect_chain == [(url_of("trip_detail", world), 302)]
+    assert response.redirect_chain == [(url_of("seminars:trip_detail", world), 302)]
     assert "復命書は出張の初日から書けます。" in response.content.decode()
     before = snapshot()
     response = client.post(url, {"content": "早すぎる", "impressions": "早すぎる", "submit": "1"})
     assert response.status_code == 302
-    assert response["Location"] == url_of("trip_detail", world)
+    assert response["Location"] == url_of("seminars:trip_detail", world)
     assert snapshot() == before
 
 
 def test_trainee_writes_and_submits_the_report_from_the_first_day(client, world, monkeypatch):
     fake_today(monkeypatch, date(2026, 12, 1))
     client.force_login(world.second_trainee)
-    url = url_of("trip_report_write", world)
+    url = url_of("seminars:trip_report_write", world)
     response = client.get(url)
     assert response.status_code == 200
     assert "下書き：まだ途中" in response.content.decode()
@@ -739,11 +752,11 @@ def test_trainee_writes_and_submits_the_report_from_the_first_day(client, world,
 
 
 TRAINEE_NOT_FOR_THEM = [
-    ("trip_expenses_csv", GET),
-    ("itinerary_pdf", POST),
-    ("report_status", GET),
-    ("report_download", GET),
-    ("report_retry", POST),
+    ("reports:trip_expenses_csv", GET),
+    ("reports:itinerary_pdf", POST),
+    ("reports:report_status", GET),
+    ("reports:report_download", GET),
+    ("reports:report_retry", POST),
 ]
 
 
@@ -771,16 +784,22 @@ def test_trainee_on_the_trip_gets_403_on_a_change(client, world):
 def test_trainee_gets_404_on_another_trainees_report(client, world):
     client.force_login(world.trainee)
     # The second trainee's draft: 404.
-    assert client.get(reverse("trip_report_detail", kwargs=draft_kw(world))).status_code == 404
+    assert (
+        client.get(reverse("seminars:trip_report_detail", kwargs=draft_kw(world))).status_code
+        == 404
+    )
     # Their own submitted report: 200.
-    assert client.get(url_of("trip_report_detail", world)).status_code == 200
+    assert client.get(url_of("seminars:trip_report_detail", world)).status_code == 200
     # A submitted report is not for the other trainee on the trip either.
     client.force_login(world.second_trainee)
-    assert client.get(url_of("trip_report_detail", world)).status_code == 404
+    assert client.get(url_of("seminars:trip_report_detail", world)).status_code == 404
     # A draft is its author's: the host does not see it yet.
     for person in (world.coordinator, world.staff):
         client.force_login(person)
-        assert client.get(reverse("trip_report_detail", kwargs=draft_kw(world))).status_code == 404
+        assert (
+            client.get(reverse("seminars:trip_report_detail", kwargs=draft_kw(world))).status_code
+            == 404
+        )
 
 
 # The supervisor of 田川市 ------------------------------------------------------------------
@@ -788,22 +807,25 @@ def test_trainee_gets_404_on_another_trainees_report(client, world):
 
 def test_supervisor_reads_the_trip_and_submitted_reports_only(client, world):
     client.force_login(world.supervisor)
-    response = client.get(url_of("trip_detail", world))
+    response = client.get(url_of("seminars:trip_detail", world))
     assert response.status_code == 200
     assert world.trip.purpose in response.content.decode()
-    response = client.get(url_of("trip_report_detail", world))
+    response = client.get(url_of("seminars:trip_report_detail", world))
     assert response.status_code == 200
     assert "説明会を開催した。" in response.content.decode()
-    assert client.get(reverse("trip_report_detail", kwargs=draft_kw(world))).status_code == 404
-    assert client.get(url_of("seminar_detail", world)).status_code == 200
+    assert (
+        client.get(reverse("seminars:trip_report_detail", kwargs=draft_kw(world))).status_code
+        == 404
+    )
+    assert client.get(url_of("seminars:seminar_detail", world)).status_code == 200
 
 
 SUPERVISOR_NOT_FOR_THEM = [
-    ("itinerary_print", GET),
-    ("trip_expenses_csv", GET),
-    ("itinerary_pdf", POST),
-    ("report_status", GET),
-    ("trip_report_write", GET),
+    ("reports:itinerary_print", GET),
+    ("reports:trip_expenses_csv", GET),
+    ("reports:itinerary_pdf", POST),
+    ("reports:report_status", GET),
+    ("seminars:trip_report_write", GET),
 ]
 
 
@@ -839,26 +861,26 @@ def test_coordinator_asks_for_the_itinerary_pdf_and_downloads_it(
     monkeypatch.setattr("reports.documents.render_pdf", render_pdf)
     client.force_login(world.coordinator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url_of("itinerary_pdf", world))
+        response = client.post(url_of("reports:itinerary_pdf", world))
     assert response.status_code == 302
     built = Report.objects.exclude(pk=world.document.pk).get()
-    assert response["Location"] == reverse("report_status", args=[built.pk])
+    assert response["Location"] == reverse("reports:report_status", args=[built.pk])
     assert built.state == ReportState.DONE, built.error
     assert built.version == 2
     assert len(rendered) == 1
     assert world.trainee.display_name in rendered[0]
     assert world.second_trainee.display_name in rendered[0]
     assert client.get(response["Location"]).status_code == 200
-    download = client.get(reverse("report_download", args=[built.pk]))
+    download = client.get(reverse("reports:report_download", args=[built.pk]))
     assert download.status_code == 200
     assert download["Content-Type"] == "application/pdf"
     assert b"".join(download.streaming_content) == PDF
-    again = client.post(url_of("itinerary_pdf", world))
-    assert again["Location"] == reverse("report_status", args=[built.pk])
+    again = client.post(url_of("reports:itinerary_pdf", world))
+    assert again["Location"] == reverse("reports:report_status", args=[built.pk])
     assert Report.objects.count() == 2
     # The documents stay with the host: the trainee on the trip gets 404.
     client.force_login(world.trainee)
-    assert client.get(reverse("report_download", args=[built.pk])).status_code == 404
+    assert client.get(reverse("reports:report_download", args=[built.pk])).status_code == 404
 
 
 # Query counts ------------------------------------------------------------------------------
@@ -973,8 +995,10 @@ def test_trip_pages_run_as_many_queries_with_ten_legs_as_with_two(client, small)
     """For the host, the trainee on the trip and the supervisor of 田川市 (each reads the
     trip through another scoped query)."""
     urls = {
-        "trip_list": reverse("trip_list", args=[small.program.pk]),
-        "trip_detail": reverse("trip_detail", args=[small.program.pk, small.trip.pk]),
+        "seminars:trip_list": reverse("seminars:trip_list", args=[small.program.pk]),
+        "seminars:trip_detail": reverse(
+            "seminars:trip_detail", args=[small.program.pk, small.trip.pk]
+        ),
     }
     personas = ("coordinator", "trainee", "supervisor")
 
@@ -1013,7 +1037,7 @@ def test_leg_arriving_before_it_departs_is_refused_next_to_the_arrival(client, w
         service="飯田線 123M",
         fare="1,200",
     )
-    response = client.post(url_of("leg_new", world), typed)
+    response = client.post(url_of("seminars:leg_new", world), typed)
     assert response.status_code == 200
     html = response.content.decode()
     assert "到着は出発より後にしてください。" in field_errors(html, "arrive_at")
@@ -1034,7 +1058,7 @@ def test_expense_amount_must_be_whole_non_negative_yen(client, world, amount, me
     client.force_login(world.coordinator)
     before = snapshot()
     response = client.post(
-        url_of("expense_new", world), expense_form(world, amount=amount, note="タクシー代")
+        url_of("seminars:expense_new", world), expense_form(world, amount=amount, note="タクシー代")
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -1050,7 +1074,7 @@ def test_a_trip_asked_for_under_another_program_of_its_host_is_not_found(client,
     trip must be the program's, whichever program of the host is in the address."""
     other = ProgramFactory(host=world.host, title="同じホストの別の研修")
     client.force_login(world.coordinator)
-    for name in ("trip_detail", "trip_expenses"):
+    for name in ("seminars:trip_detail", "seminars:trip_expenses"):
         url = reverse(name, kwargs={"pk": other.pk, "trip_pk": world.trip.pk})
         assert client.get(url).status_code == 404
         assert client.get(url_of(name, world)).status_code == 200

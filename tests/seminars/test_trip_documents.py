@@ -33,7 +33,7 @@ def request_pdf(client, trip):
 
     # The view enqueues after commit; the test's transaction never commits, so run them.
     with TestCase.captureOnCommitCallbacks(execute=True):
-        response = client.post(reverse("itinerary_pdf", args=[trip.program.pk, trip.pk]))
+        response = client.post(reverse("reports:itinerary_pdf", args=[trip.program.pk, trip.pk]))
     assert response.status_code == 302
     return Report.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
 
@@ -44,7 +44,7 @@ def test_the_pdf_is_built_with_japanese_text_one_page_per_traveller(
     client.force_login(coordinator)
     report = request_pdf(client, trip)  # tasks run eagerly in unit tests
     assert (report.state, report.version, report.error) == ("done", 1, "")
-    download = client.get(reverse("report_download", args=[report.pk]))
+    download = client.get(reverse("reports:report_download", args=[report.pk]))
     assert download["Content-Type"] == "application/pdf"
     assert "filename*=utf-8''%E8%A1%8C%E7%A8%8B%E8%A1%A8" in download["Content-Disposition"]
     pdf = b"".join(download.streaming_content)
@@ -73,7 +73,7 @@ def test_unchanged_data_gets_the_same_version_and_a_change_a_new_one(
     second = request_pdf(client, trip)
     assert (second.version, first.version) == (2, 1)
     # The old version stays downloadable.
-    assert client.get(reverse("report_download", args=[first.pk])).status_code == 200
+    assert client.get(reverse("reports:report_download", args=[first.pk])).status_code == 200
 
 
 def test_a_failed_build_says_why_and_can_be_retried(client, coordinator, trip, monkeypatch):
@@ -87,13 +87,13 @@ def test_a_failed_build_says_why_and_can_be_retried(client, coordinator, trip, m
         request_pdf(client, trip)
     report = Report.objects.get()
     assert (report.state, report.error) == ("failed", "renderer crashed")
-    page = client.get(reverse("report_status", args=[report.pk])).content.decode()
+    page = client.get(reverse("reports:report_status", args=[report.pk])).content.decode()
     assert "renderer crashed" in page
     monkeypatch.undo()
     from django.test import TestCase
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post(reverse("report_retry", args=[report.pk]))
+        client.post(reverse("reports:report_retry", args=[report.pk]))
     report.refresh_from_db()
     assert report.state == "done"
 
@@ -120,7 +120,7 @@ def test_the_csv_is_excel_ready_and_neutralises_formulas(
         by=coordinator,
     )
     client.force_login(coordinator)
-    response = client.get(reverse("trip_expenses_csv", args=[trip.program.pk, trip.pk]))
+    response = client.get(reverse("reports:trip_expenses_csv", args=[trip.program.pk, trip.pk]))
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -193,4 +193,4 @@ def test_a_missing_file_answers_404(client, coordinator, trip, first_leg):
     client.force_login(coordinator)
     report = request_pdf(client, trip)
     default_storage.delete(report.file.name)
-    assert client.get(reverse("report_download", args=[report.pk])).status_code == 404
+    assert client.get(reverse("reports:report_download", args=[report.pk])).status_code == 404

@@ -58,4 +58,4 @@ def elsewhere(other_host, other_trainee, today):
 def write_url(enrollment, day):
     from django.urls import reverse
 
-    return reverse("reflection_write", args=[enrollment.pk, day])
+    return reverse("trainees:reflection_write", args=[enrollment.pk, day])

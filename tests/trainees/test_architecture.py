@@ -39,8 +39,8 @@ def test_trainees_do_not_import_seminars_or_reports():
 
 
 def test_trainees_answer_the_registry():
-    from trainees import answers, demo
+    from trainees import demo, registry_hooks
 
-    assert answers.due_for in registry._due
-    assert answers.program_sections in registry._sections
+    assert registry_hooks.due_for in registry._due
+    assert registry_hooks.program_sections in registry._sections
     assert demo.seed in registry._seeders

@@ -49,7 +49,7 @@ def test_a_nul_in_a_coordinators_comment_is_refused_and_the_text_kept(
     row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
     client.force_login(coordinator)
     typed = "確認しました\x00。説明会の質問、よかったです。"
-    response = client.post(reverse("reflection_comment", args=[row.pk]), {"body": typed})
+    response = client.post(reverse("trainees:reflection_comment", args=[row.pk]), {"body": typed})
     assert response.status_code == 400
     page = response.content.decode()
     assert NUL_MESSAGE in page
@@ -58,7 +58,7 @@ def test_a_nul_in_a_coordinators_comment_is_refused_and_the_text_kept(
     assert not ReflectionComment.objects.exists() and no_nul_stored()
     # Without it the same comment goes through.
     response = client.post(
-        reverse("reflection_comment", args=[row.pk]), {"body": typed.replace("\x00", "")}
+        reverse("trainees:reflection_comment", args=[row.pk]), {"body": typed.replace("\x00", "")}
     )
     assert response.status_code == 302
     assert ReflectionComment.objects.get().body == "確認しました。説明会の質問、よかったです。"
@@ -67,7 +67,9 @@ def test_a_nul_in_a_coordinators_comment_is_refused_and_the_text_kept(
 def test_the_trainees_reply_is_checked_the_same_way(client, trainee, enrollment, today):
     row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
     client.force_login(trainee)
-    response = client.post(reverse("reflection_comment", args=[row.pk]), {"body": "返信\x7f"})
+    response = client.post(
+        reverse("trainees:reflection_comment", args=[row.pk]), {"body": "返信\x7f"}
+    )
     assert response.status_code == 400
     assert "制御文字（U+007F）は使えません（3文字目）" in response.content.decode()
     assert not ReflectionComment.objects.exists()
@@ -153,7 +155,7 @@ def test_a_free_text_survey_answer_with_a_control_character_is_refused(
     }
     free = next(q for q in questions if q.kind == QuestionKind.TEXT)
     client.force_login(trainee)
-    url = reverse("survey_answer", args=[enrollment.pk, "pre"])
+    url = reverse("trainees:survey_answer", args=[enrollment.pk, "pre"])
     response = client.post(url, data | {f"q{free.pk}": "働き方を\x00学びたい"})
     assert response.status_code == 400
     page = response.content.decode()
@@ -207,7 +209,7 @@ def test_interview_answers_and_wording_refuse_control_characters(interview, coor
 
 def test_an_interview_template_refuses_a_control_character_in_a_question(client, coordinator, host):
     client.force_login(coordinator)
-    url = reverse("interview_templates", args=[host.pk])
+    url = reverse("trainees:interview_templates", args=[host.pk])
     response = client.post(url, {"name": "自社の質問", "questions": "最初の質問\n次の\x0c質問"})
     assert response.status_code == 400
     page = response.content.decode()

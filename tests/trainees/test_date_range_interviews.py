@@ -24,7 +24,7 @@ MESSAGE_JA = "2000年1月1日から2100年12月31日までの日付を入力し�
 def test_the_form_refuses_year_9999_next_to_the_date(client, coordinator, running, enrollment):
     client.force_login(coordinator)
     response = client.post(
-        reverse("interview_new", args=[running.pk]),
+        reverse("trainees:interview_new", args=[running.pk]),
         {
             "enrollment": enrollment.pk,
             "date": "9999-12-31",

@@ -16,7 +16,7 @@ from ..factories import TraineeProfileFactory, UserFactory, enrol
 from .conftest import SECTIONS
 
 pytestmark = pytest.mark.django_db
-INBOX = reverse("reflection_inbox")
+INBOX = reverse("trainees:reflection_inbox")
 
 
 def submitted(program, tagawa, trainees: int) -> list[int]:

@@ -37,9 +37,9 @@ def test_the_supervisors_list_finds_no_odd_program_and_reads_an_odd_page_as_the_
     client, supervisor, trainee, enrollment, today, elsewhere, odd
 ):
     row = reflection_services.submit(enrollment, today, SECTIONS, by=trainee).reflection
-    detail = reverse("reflection_detail", args=[row.pk])
+    detail = reverse("trainees:reflection_detail", args=[row.pk])
     client.force_login(supervisor)
-    url = reverse("supervisor_reflections")
+    url = reverse("trainees:supervisor_reflections")
     for query in ({"program": odd}, {"program": odd, "page": "1"}):
         assert client.get(url, query).status_code == 404, query  # names no program
     response = client.get(url, {"page": odd})
@@ -127,7 +127,8 @@ def test_the_interview_form_refuses_an_odd_slot_or_interviewer(
         assert [e.code for e in form.errors.as_data()[field]] == ["invalid_choice"], field
     client.force_login(coordinator)
     response = client.post(
-        reverse("interview_new", args=[running.pk]), data | {"slot": odd, "place": "会議室B"}
+        reverse("trainees:interview_new", args=[running.pk]),
+        data | {"slot": odd, "place": "会議室B"},
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -154,13 +155,13 @@ def test_interview_questions_and_templates_answer_404_for_an_odd_id(
     client, coordinator, host, interview, odd
 ):
     client.force_login(coordinator)
-    url = reverse("interview_questions", args=[interview.pk])
+    url = reverse("trainees:interview_questions", args=[interview.pk])
     for action in ("up", "down", "remove"):
         assert client.post(url, {"action": action, "question_id": odd}).status_code == 404
     # An odd "after": the question goes at the end.
     assert client.post(url, {"action": "add", "question": "追加", "after": odd}).status_code == 302
     assert interview.questions.order_by("order").last().text == "追加"
-    templates = reverse("interview_templates", args=[host.pk])
+    templates = reverse("trainees:interview_templates", args=[host.pk])
     assert client.get(templates, {"edit": odd}).status_code == 404
     assert (
         client.post(templates, {"template_id": odd, "name": "x", "questions": "y"}).status_code
@@ -180,7 +181,7 @@ def test_the_survey_settings_refuse_an_odd_set_or_follow_up_next_to_the_field(
     settings the page then drew (its follow-up window), and the page failed."""
     survey = survey_services.survey_of(running)
     client.force_login(coordinator)
-    url = reverse("survey_results", args=[running.pk])
+    url = reverse("trainees:survey_results", args=[running.pk])
     for field, data in [
         ("question_set", {"question_set": odd, "followup_days": "60"}),
         ("followup_days", {"question_set": survey.question_set_id, "followup_days": odd}),
@@ -199,7 +200,7 @@ def test_the_interviewers_answers_are_saved_whatever_the_counter_beside_them(
 ):
     client.force_login(coordinator)
     q = interview.questions.order_by("order").first()
-    url = reverse("interview_conduct", args=[interview.pk])
+    url = reverse("trainees:interview_conduct", args=[interview.pk])
     first = {f"answer-{q.pk}": "最初の答え", "client_id": "p", "client_seq": "4"}
     assert client.post(url, first, headers={"X-Kenshu-Autosave": "1"}).json()["ok"]
     response = client.post(

@@ -35,17 +35,17 @@ def interview(enrollment, coordinator, running):
 def urls(interview):
     pk = interview.pk
     return [
-        ("get", reverse("interview_list", args=[interview.enrollment.program_id])),
-        ("post", reverse("interview_new", args=[interview.enrollment.program_id])),
-        ("get", reverse("interview_conduct", args=[pk])),
-        ("post", reverse("interview_questions", args=[pk])),
-        ("post", reverse("interview_move", args=[pk])),
-        ("get", reverse("interview_schedule", args=[pk])),
-        ("post", reverse("interview_article", args=[pk])),
-        ("get", reverse("interview_review", args=[pk])),
-        ("get", reverse("article_preview", args=[pk])),
-        ("get", reverse("article_markdown", args=[pk])),
-        ("get", reverse("article_html", args=[pk])),
+        ("get", reverse("trainees:interview_list", args=[interview.enrollment.program_id])),
+        ("post", reverse("trainees:interview_new", args=[interview.enrollment.program_id])),
+        ("get", reverse("trainees:interview_conduct", args=[pk])),
+        ("post", reverse("trainees:interview_questions", args=[pk])),
+        ("post", reverse("trainees:interview_move", args=[pk])),
+        ("get", reverse("trainees:interview_schedule", args=[pk])),
+        ("post", reverse("trainees:interview_article", args=[pk])),
+        ("get", reverse("trainees:interview_review", args=[pk])),
+        ("get", reverse("reports:article_preview", args=[pk])),
+        ("get", reverse("reports:article_markdown", args=[pk])),
+        ("get", reverse("reports:article_html", args=[pk])),
     ]
 
 
@@ -66,9 +66,9 @@ def test_outsiders_get_404(client, interview, who, request):
 
 def test_the_coordinator_schedules_in_the_form(client, coordinator, staff, running, enrollment):
     client.force_login(staff)
-    assert client.get(reverse("interview_new", args=[running.pk])).status_code == 403
+    assert client.get(reverse("trainees:interview_new", args=[running.pk])).status_code == 403
     client.force_login(coordinator)
-    url = reverse("interview_new", args=[running.pk])
+    url = reverse("trainees:interview_new", args=[running.pk])
     form = {
         "enrollment": enrollment.pk,
         "date": running.end_date.isoformat(),
@@ -90,14 +90,14 @@ def test_the_coordinator_schedules_in_the_form(client, coordinator, staff, runni
     assert set(interview.interviewers.all()) == {coordinator, staff}
     assert interview.activity.place == "オンライン<b>"
     # It is in the week, for this trainee.
-    week = client.get(reverse("week_grid", args=[running.pk])).content.decode()
+    week = client.get(reverse("programs:week_grid", args=[running.pk])).content.decode()
     assert enrollment.trainee.display_name in week
 
 
 def test_the_interviewers_page_saves_as_they_type(client, coordinator, interview):
     client.force_login(coordinator)
     q = interview.questions.first()
-    url = reverse("interview_conduct", args=[interview.pk])
+    url = reverse("trainees:interview_conduct", args=[interview.pk])
     response = client.post(
         url,
         {
@@ -119,16 +119,16 @@ def test_the_whole_journey_over_http(client, coordinator, trainee, supervisor, i
     questions = list(interview.questions.order_by("order"))
     client.force_login(coordinator)
     client.post(
-        reverse("interview_conduct", args=[interview.pk]),
+        reverse("trainees:interview_conduct", args=[interview.pk]),
         {f"answer-{q.pk}": f"答え{q.order}" for q in questions[:2]},
     )
-    client.post(reverse("interview_move", args=[interview.pk]), {"move": "finish"})
+    client.post(reverse("trainees:interview_move", args=[interview.pk]), {"move": "finish"})
     client.force_login(trainee)
     assert (
-        reverse("interview_review", args=[interview.pk])
-        in client.get(reverse("trainee_today")).content.decode()
+        reverse("trainees:interview_review", args=[interview.pk])
+        in client.get(reverse("programs:trainee_today")).content.decode()
     )
-    review = reverse("interview_review", args=[interview.pk])
+    review = reverse("trainees:interview_review", args=[interview.pk])
     response = client.post(review, {"name_form": "initials"})
     assert response.status_code == 400  # a decision per answer is missing
     response = client.post(
@@ -141,12 +141,12 @@ def test_the_whole_journey_over_http(client, coordinator, trainee, supervisor, i
     )
     assert response.status_code == 302
     client.force_login(supervisor)
-    preview = client.get(reverse("article_preview", args=[interview.pk])).content.decode()
+    preview = client.get(reverse("reports:article_preview", args=[interview.pk])).content.decode()
     assert "答え1" in preview and "答え2" not in preview
-    client.post(reverse("interview_move", args=[interview.pk]), {"move": "approve"})
+    client.post(reverse("trainees:interview_move", args=[interview.pk]), {"move": "approve"})
     interview.refresh_from_db()
     assert interview.state == InterviewState.APPROVED
-    md = client.get(reverse("article_markdown", args=[interview.pk])).content.decode()
+    md = client.get(reverse("reports:article_markdown", args=[interview.pk])).content.decode()
     assert "答え1" in md and "答え2" not in md
 
 
@@ -154,12 +154,16 @@ def test_the_wrong_role_gets_403_for_a_move(client, staff, supervisor, interview
     client.force_login(supervisor)
     # Not yet reviewed: the supervisor does not see it at all.
     assert (
-        client.post(reverse("interview_move", args=[interview.pk]), {"move": "approve"}).status_code
+        client.post(
+            reverse("trainees:interview_move", args=[interview.pk]), {"move": "approve"}
+        ).status_code
         == 404
     )
     client.force_login(staff)  # host staff, not an interviewer
     assert (
-        client.post(reverse("interview_move", args=[interview.pk]), {"move": "finish"}).status_code
+        client.post(
+            reverse("trainees:interview_move", args=[interview.pk]), {"move": "finish"}
+        ).status_code
         == 403
     )
 
@@ -183,7 +187,7 @@ def test_the_list_runs_a_fixed_number_of_queries(client, coordinator, running, t
             )
 
     client.force_login(coordinator)
-    url = reverse("interview_list", args=[running.pk])
+    url = reverse("trainees:interview_list", args=[running.pk])
 
     def count():
         cache.clear()
@@ -203,7 +207,7 @@ def test_coordinators_copy_the_built_in_template_and_edit_their_own(
 ):
     from trainees.models import InterviewTemplate
 
-    url = reverse("interview_templates", args=[host.pk])
+    url = reverse("trainees:interview_templates", args=[host.pk])
     built_in = svc.built_in_template()
     client.force_login(staff)
     assert client.get(url).status_code == 200
@@ -246,9 +250,9 @@ def test_another_municipalitys_supervisor_cannot_approve(
 ):
     reviewed(interview, coordinator, trainee)
     client.force_login(other_supervisor)
-    move = reverse("interview_move", args=[interview.pk])
+    move = reverse("trainees:interview_move", args=[interview.pk])
     assert client.post(move, {"move": "approve"}).status_code == 404
-    assert client.get(reverse("article_preview", args=[interview.pk])).status_code == 404
+    assert client.get(reverse("reports:article_preview", args=[interview.pk])).status_code == 404
     interview.refresh_from_db()
     assert interview.state == InterviewState.REVIEWED
     # Their own supervisor asks for changes and lands on a page they may see.
@@ -263,7 +267,9 @@ def test_a_second_review_click_is_told_not_refused(client, interview, coordinato
     reviewed(interview, coordinator, trainee)
     client.force_login(trainee)
     response = client.post(
-        reverse("interview_review", args=[interview.pk]), {"name_form": "full"}, follow=True
+        reverse("trainees:interview_review", args=[interview.pk]),
+        {"name_form": "full"},
+        follow=True,
     )
     assert response.status_code == 200 and "すでに送信されています" in response.content.decode()
 
@@ -271,7 +277,7 @@ def test_a_second_review_click_is_told_not_refused(client, interview, coordinato
 def test_staff_who_do_not_interview_get_403_on_questions(client, interview, staff):
     client.force_login(staff)
     q = interview.questions.first()
-    url = reverse("interview_questions", args=[interview.pk])
+    url = reverse("trainees:interview_questions", args=[interview.pk])
     for action in ("up", "down", "remove"):
         assert client.post(url, {"action": action, "question_id": q.pk}).status_code == 403
     assert client.post(url, {"action": "add", "question": "x"}).status_code == 403
@@ -283,7 +289,7 @@ def test_the_interviewer_page_locks_after_finishing(client, interview, coordinat
     client.force_login(coordinator)
     q = interview.questions.first()
     response = client.post(
-        reverse("interview_conduct", args=[interview.pk]),
+        reverse("trainees:interview_conduct", args=[interview.pk]),
         {f"answer-{q.pk}": "上書き"},
         headers={"X-Kenshu-Autosave": "1"},
     )
@@ -294,7 +300,7 @@ def test_the_interviewer_page_locks_after_finishing(client, interview, coordinat
 
 def test_the_cached_list_follows_every_write(client, coordinator, trainee, interview, staff):
     client.force_login(coordinator)
-    url = reverse("interview_list", args=[interview.enrollment.program_id])
+    url = reverse("trainees:interview_list", args=[interview.enrollment.program_id])
     assert "予定" in client.get(url).content.decode()
     q = interview.questions.first()
     svc.save_answers(interview, {f"answer-{q.pk}": "答え"}, by=coordinator)
@@ -311,7 +317,7 @@ def test_the_interview_is_in_both_calendar_feeds(client, interview, trainee, coo
     program = interview.enrollment.program
     for user, kwargs in ((trainee, {}), (coordinator, {"program": program})):
         token = calendar_services.get_or_create_feed(user, **kwargs).token
-        body = client.get(reverse("calendar_feed", args=[token])).content.decode()
+        body = client.get(reverse("programs:calendar_feed", args=[token])).content.decode()
         assert "インタビュー" in body and "会議室A" in body, user
 
 
@@ -320,11 +326,11 @@ def test_the_supervisors_home_lists_articles_to_approve(
 ):
     reviewed(interview, coordinator, trainee)
     client.force_login(supervisor)
-    html = client.get(reverse("municipality_home")).content.decode()
-    assert reverse("article_preview", args=[interview.pk]) in html
+    html = client.get(reverse("programs:municipality_home")).content.decode()
+    assert reverse("reports:article_preview", args=[interview.pk]) in html
     client.force_login(other_supervisor)
-    html = client.get(reverse("municipality_home")).content.decode()
-    assert reverse("article_preview", args=[interview.pk]) not in html
+    html = client.get(reverse("programs:municipality_home")).content.decode()
+    assert reverse("reports:article_preview", args=[interview.pk]) not in html
 
 
 def test_a_refused_question_article_or_comment_comes_back_in_its_field(
@@ -333,9 +339,9 @@ def test_a_refused_question_article_or_comment_comes_back_in_its_field(
     """The interview's small forms redirect to their page; a refusal brings what was typed
     back into the field, with the reason beside it, once."""
     client.force_login(coordinator)
-    conduct = reverse("interview_conduct", args=[interview.pk])
+    conduct = reverse("trainees:interview_conduct", args=[interview.pk])
     page = client.post(
-        reverse("interview_questions", args=[interview.pk]),
+        reverse("trainees:interview_questions", args=[interview.pk]),
         {"action": "add", "question": "休日は\x00何を？"},
         follow=True,
     ).content.decode()
@@ -345,7 +351,7 @@ def test_a_refused_question_article_or_comment_comes_back_in_its_field(
 
     long = "あ" * (svc.ARTICLE_TEXT_LIMIT + 1)
     page = client.post(
-        reverse("interview_article", args=[interview.pk]),
+        reverse("trainees:interview_article", args=[interview.pk]),
         {"introduction": long, "closing": "締めの言葉"},
         follow=True,
     ).content.decode()
@@ -356,7 +362,7 @@ def test_a_refused_question_article_or_comment_comes_back_in_its_field(
     reviewed(interview, coordinator, trainee)
     client.force_login(supervisor)
     page = client.post(
-        reverse("interview_move", args=[interview.pk]),
+        reverse("trainees:interview_move", args=[interview.pk]),
         {"move": "request_changes", "comment": "課名を\x01伏せて"},
         follow=True,
     ).content.decode()

@@ -278,7 +278,7 @@ def test_a_slot_deleted_in_the_week_is_replaced_when_rescheduling(
     client.force_login(trainee)
     assert (
         "インタビュー"
-        not in client.get(reverse("trainee_today")).content.decode().split("今日の予定")[0]
+        not in client.get(reverse("programs:trainee_today")).content.decode().split("今日の予定")[0]
     )  # no reminder of a slot that is gone
     svc.reschedule(interview, plan, by=coordinator)
     interview.refresh_from_db()

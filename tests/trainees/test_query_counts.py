@@ -66,9 +66,9 @@ def _answer_at(enrollment, phase, data, when):
 @pytest.mark.parametrize("name", ["matrix", "inbox", "results"])
 def test_host_pages(client, coordinator, running, tagawa, name):
     urls = {
-        "matrix": reverse("reflection_matrix", args=[running.pk]),
-        "inbox": reverse("reflection_inbox"),
-        "results": reverse("survey_results", args=[running.pk]),
+        "matrix": reverse("trainees:reflection_matrix", args=[running.pk]),
+        "inbox": reverse("trainees:reflection_inbox"),
+        "results": reverse("trainees:survey_results", args=[running.pk]),
     }
     client.force_login(coordinator)
     grow(running, tagawa, coordinator, 5)
@@ -81,9 +81,9 @@ def test_host_pages(client, coordinator, running, tagawa, name):
 def test_supervisor_list(client, supervisor, coordinator, running, tagawa):
     client.force_login(supervisor)
     grow(running, tagawa, coordinator, 5)
-    few, _ = count(client, reverse("supervisor_reflections"))
+    few, _ = count(client, reverse("trainees:supervisor_reflections"))
     grow(running, tagawa, coordinator, 45)
-    many, ctx = count(client, reverse("supervisor_reflections"))
+    many, ctx = count(client, reverse("trainees:supervisor_reflections"))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
@@ -108,12 +108,12 @@ def test_the_trainees_pages(client, trainee, coordinator, host, tagawa, today):
 
     client.force_login(trainee)
     programs(2, 0)
-    few_list, _ = count(client, reverse("my_reflections"))
-    few_today, _ = count(client, reverse("trainee_today"))
+    few_list, _ = count(client, reverse("trainees:my_reflections"))
+    few_today, _ = count(client, reverse("programs:trainee_today"))
     programs(6, 2)
-    many_list, ctx = count(client, reverse("my_reflections"))
+    many_list, ctx = count(client, reverse("trainees:my_reflections"))
     assert few_list == many_list, "\n".join(q["sql"] for q in ctx.captured_queries)
-    many_today, ctx = count(client, reverse("trainee_today"))
+    many_today, ctx = count(client, reverse("programs:trainee_today"))
     assert few_today == many_today, "\n".join(q["sql"] for q in ctx.captured_queries)
-    html = client.get(reverse("trainee_today")).content.decode()
+    html = client.get(reverse("programs:trainee_today")).content.decode()
     assert html.count("新しいコメント") >= 8  # the loop really met every program's days

@@ -100,18 +100,22 @@ def test_another_trainees_enrolment_or_a_day_outside_is_404(
 def test_a_comment_reaches_the_trainee(client, trainee, coordinator, enrollment, today):
     row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
     client.force_login(coordinator)
-    detail = reverse("reflection_detail", args=[row.pk])
-    response = client.post(reverse("reflection_comment", args=[row.pk]), {"body": "いい気づき！"})
+    detail = reverse("trainees:reflection_detail", args=[row.pk])
+    response = client.post(
+        reverse("trainees:reflection_comment", args=[row.pk]), {"body": "いい気づき！"}
+    )
     assert response.status_code == 302
     client.force_login(trainee)
-    today_page = client.get(reverse("trainee_today")).content.decode()
+    today_page = client.get(reverse("programs:trainee_today")).content.decode()
     assert "の振り返りに新しいコメント" in today_page and "未読 1 件" in today_page
     page = client.get(write_url(enrollment, today)).content.decode()
     assert "いい気づき！" in page
     # Read now: "today" no longer lists it as unread.
-    assert "新しいコメント" not in client.get(reverse("trainee_today")).content.decode()
+    assert "新しいコメント" not in client.get(reverse("programs:trainee_today")).content.decode()
     # The trainee replies in the same thread.
-    client.post(reverse("reflection_comment", args=[row.pk]), {"body": "ありがとうございます"})
+    client.post(
+        reverse("trainees:reflection_comment", args=[row.pk]), {"body": "ありがとうございます"}
+    )
     client.force_login(coordinator)
     assert "ありがとうございます" in client.get(detail).content.decode()
 
@@ -121,11 +125,13 @@ def test_an_empty_comment_is_refused_next_to_the_field(
 ):
     row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
     client.force_login(coordinator)
-    response = client.post(reverse("reflection_comment", args=[row.pk]), {"body": "   "})
+    response = client.post(reverse("trainees:reflection_comment", args=[row.pk]), {"body": "   "})
     assert response.status_code == 400
     assert "コメントを書いてください" in response.content.decode()
     too_long = "長" * 2001
-    response = client.post(reverse("reflection_comment", args=[row.pk]), {"body": too_long})
+    response = client.post(
+        reverse("trainees:reflection_comment", args=[row.pk]), {"body": too_long}
+    )
     assert response.status_code == 400 and too_long in response.content.decode()
     assert not row.comments.exists()
 
@@ -135,9 +141,9 @@ def test_the_coordinator_marks_reviewed_and_the_trainee_sees_it_locked(
 ):
     row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
     client.force_login(staff)
-    assert client.post(reverse("reflection_review", args=[row.pk])).status_code == 403
+    assert client.post(reverse("trainees:reflection_review", args=[row.pk])).status_code == 403
     client.force_login(coordinator)
-    assert client.post(reverse("reflection_review", args=[row.pk])).status_code == 302
+    assert client.post(reverse("trainees:reflection_review", args=[row.pk])).status_code == 302
     client.force_login(trainee)
     page = client.get(write_url(enrollment, today)).content.decode()
     assert "変更できません" in page and '<textarea name="did"' not in page
@@ -155,11 +161,11 @@ def test_html_is_shown_as_text_everywhere(
     svc.add_comment(row, SCRIPT, by=coordinator)
     pages = [
         (trainee, write_url(enrollment, today)),
-        (coordinator, reverse("reflection_detail", args=[row.pk])),
-        (coordinator, reverse("reflection_inbox")),
-        (coordinator, reverse("reflection_matrix", args=[running.pk])),
-        (supervisor, reverse("supervisor_reflections")),
-        (supervisor, reverse("reflection_detail", args=[row.pk])),
+        (coordinator, reverse("trainees:reflection_detail", args=[row.pk])),
+        (coordinator, reverse("trainees:reflection_inbox")),
+        (coordinator, reverse("trainees:reflection_matrix", args=[running.pk])),
+        (supervisor, reverse("trainees:supervisor_reflections")),
+        (supervisor, reverse("trainees:reflection_detail", args=[row.pk])),
     ]
     for user, url in pages:
         client.force_login(user)
@@ -184,7 +190,10 @@ def test_names_places_and_titles_are_escaped_in_the_tables(
     Program.objects.filter(pk=running.pk).update(title="<u>研修</u> & 'A'")
     svc.submit(enrollment, today, SECTIONS, by=trainee)
     client.force_login(coordinator)
-    for url in (reverse("reflection_matrix", args=[running.pk]), reverse("reflection_inbox")):
+    for url in (
+        reverse("trainees:reflection_matrix", args=[running.pk]),
+        reverse("trainees:reflection_inbox"),
+    ):
         html = client.get(url).content.decode()
         assert "<script>" not in html and "<b>太字</b>" not in html, url
         assert "&lt;script&gt;" in html and "&lt;b&gt;太字&lt;/b&gt;" in html, url
@@ -205,11 +214,11 @@ def test_the_matrix_shows_each_state(client, coordinator, trainee, enrollment, t
     svc.mark_reviewed(on_time, by=coordinator)
     svc.save_draft(enrollment, today, {"did": "途中"}, by=trainee)
     client.force_login(coordinator)
-    html = client.get(reverse("reflection_matrix", args=[running.pk])).content.decode()
+    html = client.get(reverse("trainees:reflection_matrix", args=[running.pk])).content.decode()
     assert '<td class="cell cell--late"' in html and '<td class="cell cell--reviewed"' in html
     assert '<td class="cell cell--draft"' in html and '<td class="cell cell--upcoming"' in html
     assert "途中" not in html  # a draft's state shows, never its text
-    assert reverse("reflection_detail", args=[on_time.pk]) in html
+    assert reverse("trainees:reflection_detail", args=[on_time.pk]) in html
 
 
 def test_the_trainees_list_shows_states_and_unread_comments(
@@ -218,7 +227,7 @@ def test_the_trainees_list_shows_states_and_unread_comments(
     row = svc.submit(enrollment, today - timedelta(days=1), SECTIONS, by=trainee).reflection
     svc.add_comment(row, "確認しました", by=coordinator)
     client.force_login(trainee)
-    html = client.get(reverse("my_reflections")).content.decode()
+    html = client.get(reverse("trainees:my_reflections")).content.decode()
     assert running.title in html
     assert "新しいコメント 1 件" in html
     assert "未提出" in html  # day 1 passed without one
@@ -241,7 +250,7 @@ def test_readers_see_submitted_history_never_a_drafts(
     ).reflection
     svc.save_draft(enrollment, today, SECTIONS | {"did": "提出後の追記"}, by=trainee)
     client.force_login(coordinator)
-    html = client.get(reverse("reflection_detail", args=[row.pk])).content.decode()
+    html = client.get(reverse("trainees:reflection_detail", args=[row.pk])).content.decode()
     assert "下書きの秘密" not in html
     assert SECTIONS["did"] in html and "提出後に変更" in html  # the submitted text, labelled
     assert "今日やったこと" in html and "did" not in html.split("以前の版")[1][:200]
@@ -262,8 +271,8 @@ def test_the_cached_matrix_and_list_follow_every_write(
     client, coordinator, trainee, enrollment, today, running
 ):
     client.force_login(coordinator)
-    matrix = reverse("reflection_matrix", args=[running.pk])
-    inbox = reverse("reflection_inbox")
+    matrix = reverse("trainees:reflection_matrix", args=[running.pk])
+    inbox = reverse("trainees:reflection_inbox")
     assert '<td class="cell cell--submitted"' not in client.get(matrix).content.decode()
     assert '<td class="cell cell--draft"' not in client.get(matrix).content.decode()
     client.get(inbox)  # both cached now
@@ -271,19 +280,24 @@ def test_the_cached_matrix_and_list_follow_every_write(
     assert '<td class="cell cell--draft"' in client.get(matrix).content.decode()
     row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
     assert '<td class="cell cell--submitted"' in client.get(matrix).content.decode()
-    assert reverse("reflection_detail", args=[row.pk]) in client.get(inbox).content.decode()
+    assert (
+        reverse("trainees:reflection_detail", args=[row.pk]) in client.get(inbox).content.decode()
+    )
     svc.add_comment(row, "一言", by=coordinator)
     assert 'badge--comments">1' in client.get(matrix).content.decode()
     svc.mark_reviewed(row, by=coordinator)
     assert '<td class="cell cell--reviewed"' in client.get(matrix).content.decode()
-    assert reverse("reflection_detail", args=[row.pk]) not in client.get(inbox).content.decode()
+    assert (
+        reverse("trainees:reflection_detail", args=[row.pk])
+        not in client.get(inbox).content.decode()
+    )
 
 
 def test_home_pages_say_what_waits_for_readers(client, coordinator, trainee, enrollment, today):
     svc.submit(enrollment, today, SECTIONS, by=trainee)
     client.force_login(coordinator)
-    html = client.get(reverse("host_home")).content.decode()
-    assert "確認待ちの振り返り 1 件" in html and reverse("reflection_inbox") in html
+    html = client.get(reverse("programs:host_home")).content.decode()
+    assert "確認待ちの振り返り 1 件" in html and reverse("trainees:reflection_inbox") in html
 
 
 def test_typing_a_draft_does_not_invalidate_the_hosts_cached_pages(

@@ -229,7 +229,7 @@ def test_the_settings_page(client, trainee, enrollment, running):
     from django.urls import reverse
 
     client.force_login(trainee)
-    url = reverse("reminder_settings")
+    url = reverse("programs:reminder_settings")
     page = client.get(url).content.decode()
     assert "振り返り" in page
     client.post(url, {"on-interview": "1"})  # everything else off
@@ -270,7 +270,7 @@ def test_the_coordinator_makes_a_reminder_required_in_the_program_form(
     from django.urls import reverse
 
     client.force_login(coordinator)
-    page = client.get(reverse("program_edit", args=[running.pk])).content.decode()
+    page = client.get(reverse("programs:program_edit", args=[running.pk])).content.decode()
     assert 'name="required_reminders" value="reflection"' in page
 
 
@@ -361,10 +361,10 @@ def test_each_person_sees_the_reminders_meant_for_them(client, trainee, coordina
     from django.urls import reverse
 
     client.force_login(trainee)
-    page = client.get(reverse("reminder_settings")).content.decode()
+    page = client.get(reverse("programs:reminder_settings")).content.decode()
     assert "on-reflection" in page and "on-reflection_digest" not in page
     client.force_login(coordinator)
-    page = client.get(reverse("reminder_settings")).content.decode()
+    page = client.get(reverse("programs:reminder_settings")).content.decode()
     assert "on-reflection_digest" in page and "on-interview" in page
     assert 'name="on-reflection"' not in page
 

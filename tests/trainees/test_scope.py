@@ -32,13 +32,13 @@ def urls(scene):
     pk = scene["submitted"].pk
     program = scene["program"].pk
     return {
-        "write": ("get", reverse("reflection_write", args=[e.pk, today])),
-        "survey": ("get", reverse("survey_answer", args=[e.pk, "post"])),
-        "detail": ("get", reverse("reflection_detail", args=[pk])),
-        "comment": ("post", reverse("reflection_comment", args=[pk])),
-        "review": ("post", reverse("reflection_review", args=[pk])),
-        "matrix": ("get", reverse("reflection_matrix", args=[program])),
-        "results": ("get", reverse("survey_results", args=[program])),
+        "write": ("get", reverse("trainees:reflection_write", args=[e.pk, today])),
+        "survey": ("get", reverse("trainees:survey_answer", args=[e.pk, "post"])),
+        "detail": ("get", reverse("trainees:reflection_detail", args=[pk])),
+        "comment": ("post", reverse("trainees:reflection_comment", args=[pk])),
+        "review": ("post", reverse("trainees:reflection_review", args=[pk])),
+        "matrix": ("get", reverse("trainees:reflection_matrix", args=[program])),
+        "results": ("get", reverse("trainees:survey_results", args=[program])),
     }
 
 
@@ -68,17 +68,17 @@ def test_outsiders_get_404(client, scene, name, who, request):
 def test_lists_of_others_are_404(client, who, request, scene):
     """The supervisor's list is for supervisors; the trainee's list for trainees."""
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("supervisor_reflections")).status_code == 404
+    assert client.get(reverse("trainees:supervisor_reflections")).status_code == 404
     if who in ("outsider", "coordinator", "staff"):
-        assert client.get(reverse("my_reflections")).status_code == 404
+        assert client.get(reverse("trainees:my_reflections")).status_code == 404
 
 
 def test_the_inbox_is_for_host_people_only(client, scene, supervisor, trainee, outsider):
     for user in (supervisor, trainee):
         client.force_login(user)
-        assert client.get(reverse("reflection_inbox")).status_code == 404
+        assert client.get(reverse("trainees:reflection_inbox")).status_code == 404
     client.force_login(outsider)
-    html = client.get(reverse("reflection_inbox")).content.decode()
+    html = client.get(reverse("trainees:reflection_inbox")).content.decode()
     assert scene["program"].title not in html
 
 
@@ -86,17 +86,22 @@ def test_a_draft_is_private_to_its_author(client, scene, coordinator, staff, sup
     draft = scene["draft"]
     for user in (coordinator, staff, supervisor):
         client.force_login(user)
-        assert client.get(reverse("reflection_detail", args=[draft.pk])).status_code == 404
-        response = client.post(reverse("reflection_comment", args=[draft.pk]), {"body": "x"})
+        assert client.get(reverse("trainees:reflection_detail", args=[draft.pk])).status_code == 404
+        response = client.post(
+            reverse("trainees:reflection_comment", args=[draft.pk]), {"body": "x"}
+        )
         assert response.status_code == 404
     client.force_login(supervisor)
-    assert "下書きの秘密" not in client.get(reverse("supervisor_reflections")).content.decode()
+    assert (
+        "下書きの秘密"
+        not in client.get(reverse("trainees:supervisor_reflections")).content.decode()
+    )
     assert set(DailyReflection.objects.visible_to(supervisor)) == {scene["submitted"]}
     assert set(DailyReflection.objects.visible_to(coordinator)) == {scene["submitted"]}
 
 
 def test_readers_of_a_submitted_reflection(client, scene, coordinator, staff, supervisor):
-    url = reverse("reflection_detail", args=[scene["submitted"].pk])
+    url = reverse("trainees:reflection_detail", args=[scene["submitted"].pk])
     for user in (coordinator, staff, supervisor):
         client.force_login(user)
         response = client.get(url)
@@ -114,18 +119,18 @@ def test_the_supervisor_list_shows_their_municipality_only(
         by=other_trainee,
     )
     client.force_login(supervisor)
-    html = client.get(reverse("supervisor_reflections")).content.decode()
+    html = client.get(reverse("trainees:supervisor_reflections")).content.decode()
     assert SECTIONS["did"] in html and "北見の記録" not in html
     client.force_login(other_supervisor)
-    html = client.get(reverse("supervisor_reflections")).content.decode()
+    html = client.get(reverse("trainees:supervisor_reflections")).content.decode()
     assert "北見の記録" in html and SECTIONS["did"] not in html
 
 
 def test_readers_who_may_not_write_get_403(client, scene, supervisor, staff, enrollment):
     """A supervisor reads the reflection but neither comments nor reviews; staff who are
     not the mentor read only; the mentor comments but does not review."""
-    comment = reverse("reflection_comment", args=[scene["submitted"].pk])
-    review = reverse("reflection_review", args=[scene["submitted"].pk])
+    comment = reverse("trainees:reflection_comment", args=[scene["submitted"].pk])
+    review = reverse("trainees:reflection_review", args=[scene["submitted"].pk])
     client.force_login(supervisor)
     assert client.post(comment, {"body": "監督者のコメント"}).status_code == 403
     assert client.post(review).status_code == 403
@@ -140,7 +145,7 @@ def test_readers_who_may_not_write_get_403(client, scene, supervisor, staff, enr
 
 
 def test_survey_results_are_for_the_host(client, scene, supervisor, trainee, staff):
-    url = reverse("survey_results", args=[scene["program"].pk])
+    url = reverse("trainees:survey_results", args=[scene["program"].pk])
     for user in (supervisor, trainee):
         client.force_login(user)
         assert client.get(url).status_code == 404

@@ -62,10 +62,10 @@ def test_the_demo_has_reflections_comments_and_a_change(client):
 
     # The coordinator sees the change drawn; trainee1 sees the unread comment of this week.
     assert client.login(email="coordinator@example.com", password="kenshu-demo")
-    html = client.get(reverse("survey_results", args=[past.pk])).content.decode()
+    html = client.get(reverse("trainees:survey_results", args=[past.pk])).content.decode()
     assert "<svg" in html and "+1.5 (2)" in html
     assert client.login(email="trainee1@example.com", password="kenshu-demo")
-    assert "新しいコメント" in client.get(reverse("trainee_today")).content.decode()
+    assert "新しいコメント" in client.get(reverse("programs:trainee_today")).content.decode()
 
 
 def test_a_later_run_moves_the_running_weeks_reflections(monkeypatch):
@@ -96,7 +96,7 @@ def test_the_demo_interview_is_approved_with_one_answer_left_out(client):
     left_out = answers.get(consent=False).answer
     assert left_out not in markdown and "**田中さん**" in markdown
     assert client.login(email="supervisor@example.com", password="kenshu-demo")
-    assert client.get(reverse("article_markdown", args=[past.pk])).status_code == 200
+    assert client.get(reverse("reports:article_markdown", args=[past.pk])).status_code == 200
     # The running week has one waiting to be held, in the week's interview slot.
     current = Interview.objects.get(enrollment__program__title=CURRENT)
     assert current.state == InterviewState.DRAFT and current.activity.kind == "interview"

@@ -146,14 +146,14 @@ def test_the_results_page_draws_the_change_in_the_page_language(
         enrollment, Phase.POST, full_answers(question_set, 4), now=at(date(2026, 12, 11), 17)
     )
     client.force_login(coordinator)
-    url = reverse("survey_results", args=[december.pk])
+    url = reverse("trainees:survey_results", args=[december.pk])
     html = client.get(url).content.decode()
     assert "<svg" in html and 'role="img"' in html
     assert "研修前後の平均" in html  # the chart's title, in Japanese
     assert "+2.0 (1)" in html  # change and number of pairs, drawn and tabulated
     first = question_set.questions.order_by("order").first()
     assert first.text in html
-    client.post(reverse("set_language"), {"language": "en", "next": url})
+    client.post(reverse("programs:set_language"), {"language": "en", "next": url})
     html = client.get(url).content.decode()
     assert "Mean agreement before and after the program" in html
     assert first.text_en in html
@@ -164,7 +164,7 @@ def test_the_question_set_is_fixed_once_anyone_has_answered(
 ):
     own = QuestionSet.objects.create(host=host, name="自社の質問")
     client.force_login(coordinator)
-    url = reverse("survey_results", args=[december.pk])
+    url = reverse("trainees:survey_results", args=[december.pk])
     response = client.post(url, {"question_set": own.pk, "followup_days": "60"})
     assert response.status_code == 302
     assert svc.survey_of(december).question_set == own
@@ -184,7 +184,7 @@ def test_another_hosts_question_set_cannot_be_chosen(client, december, coordinat
     foreign = QuestionSet.objects.create(host=other_host, name="他社の質問")
     client.force_login(coordinator)
     response = client.post(
-        reverse("survey_results", args=[december.pk]),
+        reverse("trainees:survey_results", args=[december.pk]),
         {"question_set": foreign.pk, "followup_days": "90"},
     )
     assert response.status_code == 400
@@ -198,8 +198,8 @@ def test_the_trainee_answers_in_the_browser_form(client, trainee, host, today):
     enrollment = enrol(program, trainee)
     client.force_login(trainee)
     # "Today" lists the open pre survey.
-    url = reverse("survey_answer", args=[enrollment.pk, "pre"])
-    assert url in client.get(reverse("trainee_today")).content.decode()
+    url = reverse("trainees:survey_answer", args=[enrollment.pk, "pre"])
+    assert url in client.get(reverse("programs:trainee_today")).content.decode()
     question_set = svc.survey_of(program).question_set
     data = full_answers(question_set, 4, text="<script>x</script>学びたいこと")
     missing = dict(data)
@@ -214,16 +214,21 @@ def test_the_trainee_answers_in_the_browser_form(client, trainee, host, today):
     response = client.post(url, data)
     assert response.status_code == 302
     assert SurveyResponse.objects.get().phase == Phase.PRE
-    assert url not in client.get(reverse("trainee_today")).content.decode()
+    assert url not in client.get(reverse("programs:trainee_today")).content.decode()
     # The post survey is not open yet: the page says when it opens, without a form.
-    html = client.get(reverse("survey_answer", args=[enrollment.pk, "post"])).content.decode()
+    html = client.get(
+        reverse("trainees:survey_answer", args=[enrollment.pk, "post"])
+    ).content.decode()
     assert "に始まります" in html and '<form method="post" class="form card' not in html
 
 
 def test_an_unknown_phase_is_404(client, trainee, december):
     enrollment = enrol(december, trainee)
     client.force_login(trainee)
-    assert client.get(reverse("survey_answer", args=[enrollment.pk, "mid"])).status_code == 404
+    assert (
+        client.get(reverse("trainees:survey_answer", args=[enrollment.pk, "mid"])).status_code
+        == 404
+    )
 
 
 def test_a_one_day_programs_surveys_do_not_overlap(host):
@@ -237,7 +242,7 @@ def test_the_follow_up_cannot_open_while_the_survey_at_the_end_is_open(
     client, december, coordinator
 ):
     client.force_login(coordinator)
-    url = reverse("survey_results", args=[december.pk])
+    url = reverse("trainees:survey_results", args=[december.pk])
     builtin = svc.survey_of(december).question_set
     response = client.post(url, {"question_set": builtin.pk, "followup_days": "14"})
     assert response.status_code == 400
@@ -282,12 +287,14 @@ def test_free_answers_and_question_labels_are_shown_as_text(
         now=at(date(2026, 12, 1), 9),
     )
     client.force_login(coordinator)
-    html = client.get(reverse("survey_results", args=[december.pk])).content.decode()
+    html = client.get(reverse("trainees:survey_results", args=[december.pk])).content.decode()
     assert "<script>q()" not in html and "&lt;script&gt;q()&lt;/script&gt;速い" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "<i>自社</i>" not in html
     client.force_login(trainee)
-    html = client.get(reverse("survey_answer", args=[enrollment.pk, "pre"])).content.decode()
+    html = client.get(
+        reverse("trainees:survey_answer", args=[enrollment.pk, "pre"])
+    ).content.decode()
     assert "<script>q()" not in html
 
 

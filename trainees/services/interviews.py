@@ -14,7 +14,8 @@ from programs import access
 from programs.models import Activity, ActivityKind, Enrollment, Membership, Role
 from programs.models.organisations import HOST_ROLES
 from programs.plain_text import plain_text_error, plain_text_errors
-from programs.services.activity import record_activity
+from programs.refusals import Refused
+from programs.services.activity_log import record_activity
 from programs.services.week import ActivityRefused, Slot, cancel_activity, save_activity
 
 from ..builtin_interview import create_built_in_template
@@ -42,12 +43,8 @@ ARTICLE_EDITABLE_STATES = (
 )
 
 
-class InterviewRefused(Exception):
-    def __init__(self, message: str, code: str = "refused", errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = errors or {}
+class InterviewRefused(Refused):
+    """A change the rules of this kind of record do not allow (programs.refusals)."""
 
 
 def built_in_template() -> InterviewTemplate:

@@ -13,7 +13,8 @@ from programs.date_range import in_range, out_of_range_message
 from programs.integers import int_param
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
-from programs.services.activity import record_activity
+from programs.refusals import Refused
+from programs.services.activity_log import record_activity
 
 from ..models import (
     COMMENT_LIMIT,
@@ -27,14 +28,8 @@ from ..models import (
 )
 
 
-class ReflectionRefused(Exception):
+class ReflectionRefused(Refused):
     """`errors` holds a message per field when the input was at fault."""
-
-    def __init__(self, message: str, code: str = "refused", errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = errors or {}
 
 
 def reflection_days(program: Program, activity_dates: set[date] | None = None) -> list[date]:

@@ -13,6 +13,7 @@ from programs.date_range import add_days
 from programs.integers import int_param
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
+from programs.refusals import Refused
 
 from ..builtin_questions import create_built_in_set
 from ..models import (
@@ -32,12 +33,8 @@ TEXT_LIMIT = 2000
 DAY_ONE_DEFAULT_START = time(9, 0)
 
 
-class SurveyRefused(Exception):
-    def __init__(self, message: str, code: str = "refused", errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.errors = errors or {}
+class SurveyRefused(Refused):
+    """A change the rules of this kind of record do not allow (programs.refusals)."""
 
 
 def survey_of(program: Program) -> ProgramSurvey:

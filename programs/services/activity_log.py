@@ -2,22 +2,10 @@
 
 from typing import Any
 
-from allauth.account.adapter import get_adapter
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from ..models import ActivityLog, HostCompany, Municipality
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from, as allauth's rate limits see it (behind the
-    trusted proxies of ALLAUTH_TRUSTED_PROXY_COUNT)."""
-    if request is None:
-        return None
-    try:
-        return get_adapter(request).get_client_ip(request) or None
-    except Exception:  # noqa: BLE001 -- a malformed header must not break the log
-        return request.META.get("REMOTE_ADDR") or None
 
 
 def record_activity(
@@ -28,12 +16,13 @@ def record_activity(
     host_company: HostCompany | None = None,
     municipality: Municipality | None = None,
     data: dict[str, Any] | None = None,
-    request=None,
+    ip: str | None = None,
     actor_label: str = "",
 ) -> ActivityLog:
     """Append one entry to the activity log. Never updates an existing entry.
 
-    `actor` may be None (a failed login, a task); `actor_label` then says who was claimed."""
+    `actor` may be None (a failed login, a task); `actor_label` then says who was claimed.
+    `ip`: the address the change came from (programs.client.client_ip), for a web request."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     return ActivityLog.objects.create(
         actor=actor if is_user else None,
@@ -44,6 +33,6 @@ def record_activity(
         target_label=str(target)[:254] if target is not None else "",
         host_company=host_company,
         municipality=municipality,
-        ip_address=client_ip(request),
+        ip_address=ip,
         data=data or {},
     )

@@ -7,13 +7,14 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
 from programs.date_range import add_days
 from programs.models import Enrollment, Status
-from programs.registry import DueItem, ProgramSection
+from programs.registry import DueItem, NavLink, ProgramSection
 
 from .models import (
     DailyReflection,
@@ -33,11 +34,24 @@ from .services.reflections import (
 )
 from .services.surveys import first_starts, windows
 
+NAV = (
+    NavLink(
+        gettext_lazy("New reflections"), "trainees:reflection_inbox", roles=("host",), order=20
+    ),
+    NavLink(gettext_lazy("Reflections"), "trainees:my_reflections", roles=("trainee",), order=70),
+    NavLink(
+        gettext_lazy("Reflections"),
+        "trainees:supervisor_reflections",
+        roles=("supervisor",),
+        order=90,
+    ),
+)
+
 LOOK_BACK_DAYS = 7  # missing reflections of programs that ended within a week still show
 
 
 def _reflection_url(enrollment_pk: int, day: date) -> str:
-    return reverse("reflection_write", args=[enrollment_pk, day])
+    return reverse("trainees:reflection_write", args=[enrollment_pk, day])
 
 
 def due_for(user, now: datetime) -> list[DueItem]:
@@ -134,7 +148,7 @@ def due_for(user, now: datetime) -> list[DueItem]:
                     DueItem(
                         "survey",
                         labels[phase],
-                        reverse("survey_answer", args=[enrollment.pk, phase]),
+                        reverse("trainees:survey_answer", args=[enrollment.pk, phase]),
                         state="open",
                         deadline=window.closes,
                         detail=enrollment.program.title,
@@ -156,7 +170,7 @@ def due_for(user, now: datetime) -> list[DueItem]:
                 DueItem(
                     "interview",
                     _("Read your interview and say what may be published"),
-                    reverse("interview_review", args=[interview.pk]),
+                    reverse("trainees:interview_review", args=[interview.pk]),
                     state="due",
                     order=15,
                 )
@@ -167,7 +181,7 @@ def due_for(user, now: datetime) -> list[DueItem]:
                     "interview",
                     _("Interview on %(day)s at %(time)s")
                     % {"day": day_label(slot.date), "time": f"{slot.start_time:%H:%M}"},
-                    reverse("interview_review", args=[interview.pk]),
+                    reverse("trainees:interview_review", args=[interview.pk]),
                     state="open",
                     detail=slot.place,
                     order=40,
@@ -206,24 +220,26 @@ def program_sections(user, program) -> list[ProgramSection]:
         sections.append(
             ProgramSection(
                 _("Daily reflections"),
-                reverse("reflection_matrix", args=[program.pk]),
+                reverse("trainees:reflection_matrix", args=[program.pk]),
                 detail=_("%(count)s waiting for review") % {"count": waiting} if waiting else "",
                 order=10,
             )
         )
         sections.append(
             ProgramSection(
-                _("Survey results"), reverse("survey_results", args=[program.pk]), order=20
+                _("Survey results"), reverse("trainees:survey_results", args=[program.pk]), order=20
             )
         )
         sections.append(
-            ProgramSection(_("Interviews"), reverse("interview_list", args=[program.pk]), order=30)
+            ProgramSection(
+                _("Interviews"), reverse("trainees:interview_list", args=[program.pk]), order=30
+            )
         )
     elif access.roles_of(user)["supervisor"]:
         sections.append(
             ProgramSection(
                 _("Submitted reflections"),
-                reverse("supervisor_reflections") + f"?program={program.pk}",
+                reverse("trainees:supervisor_reflections") + f"?program={program.pk}",
                 order=10,
             )
         )
@@ -235,7 +251,7 @@ def program_sections(user, program) -> list[ProgramSection]:
         sections.append(
             ProgramSection(
                 _("Interviews"),
-                reverse("interview_list", args=[program.pk]),
+                reverse("trainees:interview_list", args=[program.pk]),
                 detail=_("%(count)s waiting for your approval") % {"count": waiting}
                 if waiting
                 else "",
@@ -283,7 +299,7 @@ def due_for_readers(user, now: datetime) -> list[DueItem]:
                 DueItem(
                     "reflections",
                     _("%(count)s reflections waiting for review") % {"count": waiting},
-                    reverse("reflection_inbox"),
+                    reverse("trainees:reflection_inbox"),
                     state="todo",
                     order=10,
                 )
@@ -300,7 +316,7 @@ def due_for_readers(user, now: datetime) -> list[DueItem]:
                     "interview_approval",
                     _("Approve the interview article of %(name)s")
                     % {"name": interview.enrollment.trainee.display_name},
-                    reverse("article_preview", args=[interview.pk]),
+                    reverse("reports:article_preview", args=[interview.pk]),
                     state="todo",
                     detail=interview.enrollment.program.title,
                     order=10,

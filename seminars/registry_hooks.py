@@ -20,12 +20,12 @@ ORIGINS = [
     ActivityOrigin(
         prefix="trip",
         label=gettext_lazy("Trip"),
-        url=lambda program_id, pk: reverse("trip_detail", args=[program_id, pk]),
+        url=lambda program_id, pk: reverse("seminars:trip_detail", args=[program_id, pk]),
     ),
     ActivityOrigin(
         prefix="seminar",
         label=gettext_lazy("Seminar"),
-        url=lambda program_id, pk: reverse("seminar_detail", args=[program_id, pk]),
+        url=lambda program_id, pk: reverse("seminars:seminar_detail", args=[program_id, pk]),
     ),
 ]
 
@@ -35,7 +35,7 @@ def program_sections(user, program):
     if trips or access.can_edit_program(user, program):
         yield ProgramSection(
             title=_("Trips and seminars"),
-            url=reverse("trip_list", args=[program.pk]),
+            url=reverse("seminars:trip_list", args=[program.pk]),
             detail=str(trips) if trips else "",
             order=30,
         )
@@ -65,7 +65,7 @@ def due_for(user, now):
             yield DueItem(
                 kind="itinerary",
                 title=_("Itinerary: %(purpose)s") % {"purpose": trip.purpose},
-                url=reverse("itinerary_print", args=[trip.program_id, trip.pk]),
+                url=reverse("reports:itinerary_print", args=[trip.program_id, trip.pk]),
                 state="open",
                 detail=_("From %(date)s") % {"date": trip.start_date.strftime("%m/%d")},
                 order=20,
@@ -75,7 +75,7 @@ def due_for(user, now):
             yield DueItem(
                 kind="trip_report",
                 title=_("Trip report (復命書): %(purpose)s") % {"purpose": trip.purpose},
-                url=reverse("trip_report_write", args=[trip.program_id, trip.pk]),
+                url=reverse("seminars:trip_report_write", args=[trip.program_id, trip.pk]),
                 state="late" if today > due else "due",
                 detail=_("Due %(date)s") % {"date": due.strftime("%m/%d")},
                 order=40,
@@ -131,7 +131,7 @@ def due_for_hosts(user, now):
             kind="trip_reports",
             title=_("%(count)s trip reports (復命書) waiting to be acknowledged")
             % {"count": len(waiting)},
-            url=reverse("trip_detail", args=list(waiting[0])),
+            url=reverse("seminars:trip_detail", args=list(waiting[0])),
             state="todo",
             order=15,
         )
@@ -160,7 +160,8 @@ def due_for_supervisors(user, now):
             title=_("Trip report (復命書) of %(name)s: %(purpose)s")
             % {"name": report.enrollment.trainee.display_name, "purpose": report.trip.purpose},
             url=reverse(
-                "trip_report_detail", args=[report.trip.program_id, report.trip_id, report.pk]
+                "seminars:trip_report_detail",
+                args=[report.trip.program_id, report.trip_id, report.pk],
             ),
             state="unread",
             detail=_("Submitted %(date)s")

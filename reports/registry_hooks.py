@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from programs.models import Membership
 from programs.models.organisations import Role
-from programs.registry import DueReminder, ProgramSection, Reminder, ReminderMessage
+from programs.registry import DueReminder, NavLink, ProgramSection, Reminder, ReminderMessage
 
 from .models import Report, ReportKind, ReportState
 
@@ -20,12 +20,22 @@ from .models import Report, ReportKind, ReportState
 # down for a day still sends it).
 ANNOUNCE_FOR = timedelta(days=7)
 
+NAV = (
+    NavLink(
+        gettext_lazy("Reports"),
+        "reports:exports",
+        roles=("host", "supervisor"),
+        order=40,
+        current=("reports:fiscal_year_print",),
+    ),
+)
+
 
 def program_sections(user, program):
     """Everyone who sees the program sees the documents they may hold (a trainee: their
     own 研修報告書)."""
     yield ProgramSection(
-        title=_("Documents"), url=reverse("program_documents", args=[program.pk]), order=60
+        title=_("Documents"), url=reverse("reports:program_documents", args=[program.pk]), order=60
     )
 
 
@@ -65,7 +75,7 @@ def find_program_report(now: datetime):
                 kind="program_report",
                 key=f"program_report:{report.program_id}:{user_id}",
                 recipient_id=user_id,
-                url=reverse("report_status", args=[report.pk]),
+                url=reverse("reports:report_status", args=[report.pk]),
                 due_at=now,
                 program_id=report.program_id,
                 context={"report": report.pk},
