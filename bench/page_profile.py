@@ -26,29 +26,11 @@ REQUESTS = 30
 ROUNDS = 5
 
 
-def main() -> None:
-    import week_pages
-
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if "--seed" in sys.argv:
-        week_pages.ensure_database(DATABASE)
-        week_pages.seed()
-    import django
-
-    django.setup()
-    from django.db import connection
+def instrument(spent: dict):
+    """Count template rendering into `spent["render"]`; return the database wrapper that
+    counts SQL time and queries into `spent`."""
     from django.template.backends import django as django_backend
     from django.template.backends import jinja2 as jinja2_backend
-    from django.test import Client
-
-    from programs.models import Program, User
-    from seminars.models import Trip
-
-    program = Program.objects.get(title="ITベンチャー研修 000")
-    pages = week_pages.page_paths(program.pk, Trip.objects.get(program=program).pk)
-    client = Client()
-    client.force_login(User.objects.get(email="bench@example.org"))
-    spent = {"sql": 0.0, "queries": 0, "render": 0.0}
 
     def timed(render):
         def wrapper(self, *args, **kwargs):
@@ -71,6 +53,57 @@ def main() -> None:
             spent["sql"] += time.perf_counter() - start
             spent["queries"] += 1
 
+    return count_sql
+
+
+def best_round(client, path: str, spent: dict, count_sql) -> tuple[float, dict]:
+    """Seconds per request and what was spent, of the fastest of ROUNDS rounds: this
+    machine's speed drifts, and a round can be slowed by the other tenants; the fastest
+    round is the page's own cost."""
+    from django.db import connection
+
+    rounds = []
+    for _ in range(ROUNDS):
+        spent.update(sql=0.0, queries=0, render=0.0)
+        with connection.execute_wrapper(count_sql):
+            start = time.perf_counter()
+            for _ in range(REQUESTS):
+                client.get(path)
+            rounds.append(((time.perf_counter() - start) / REQUESTS, dict(spent)))
+    return min(rounds, key=lambda r: r[0])
+
+
+def profile_page(client, path: str) -> None:
+    profile = cProfile.Profile()
+    profile.enable()
+    for _ in range(REQUESTS):
+        client.get(path)
+    profile.disable()
+    pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
+
+
+def main() -> None:
+    import week_pages
+
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--seed" in sys.argv:
+        week_pages.ensure_database(DATABASE)
+        week_pages.seed()
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    from programs.models import Program, User
+    from seminars.models import Trip
+
+    program = Program.objects.get(title="ITベンチャー研修 000")
+    pages = week_pages.page_paths(program.pk, Trip.objects.get(program=program).pk)
+    client = Client()
+    client.force_login(User.objects.get(email="bench@example.org"))
+    spent = {"sql": 0.0, "queries": 0, "render": 0.0}
+    count_sql = instrument(spent)
+
     import config.wsgi  # noqa: F401 (settled as gunicorn's workers are: config.wsgi.settle)
 
     print(f"{'page':<28}{'ms':>8}{'sql ms':>8}{'render':>8}{'queries':>8}{'bytes':>8}")
@@ -80,30 +113,14 @@ def main() -> None:
         for _ in range(3):
             response = client.get(path)
             assert response.status_code == 200, (name, response.status_code)
-        # The best of five rounds: this machine's speed drifts, and a round can be slowed by
-        # the other tenants; the fastest round is the page's own cost.
-        rounds = []
-        for _ in range(ROUNDS):
-            spent.update(sql=0.0, queries=0, render=0.0)
-            with connection.execute_wrapper(count_sql):
-                start = time.perf_counter()
-                for _ in range(REQUESTS):
-                    client.get(path)
-                rounds.append(((time.perf_counter() - start) / REQUESTS, dict(spent)))
-        took, spent_best = min(rounds, key=lambda r: r[0])
-        spent.update(spent_best)
+        took, best = best_round(client, path, spent, count_sql)
         print(
-            f"{name:<28}{took * 1000:>8.2f}{spent['sql'] / REQUESTS * 1000:>8.2f}"
-            f"{spent['render'] / REQUESTS * 1000:>8.2f}{spent['queries'] / REQUESTS:>8.0f}"
+            f"{name:<28}{took * 1000:>8.2f}{best['sql'] / REQUESTS * 1000:>8.2f}"
+            f"{best['render'] / REQUESTS * 1000:>8.2f}{best['queries'] / REQUESTS:>8.0f}"
             f"{len(response.content):>8}"
         )
         if "--profile" in sys.argv and name != "trivial view":
-            profile = cProfile.Profile()
-            profile.enable()
-            for _ in range(REQUESTS):
-                client.get(path)
-            profile.disable()
-            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
+            profile_page(client, path)
 
 
 if __name__ == "__main__":

@@ -153,6 +153,43 @@ def floor(count: int, port: int) -> float:
     return elapsed
 
 
+def start_workers(count: int) -> list:
+    env = {**os.environ, "KENSHU_VAR_DIR": "/tmp/kenshu-bench-var"}
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo"]
+    command += ["--loglevel=WARNING", "--without-gossip", "--without-mingle"]
+    return [
+        subprocess.Popen([*command, f"--hostname=bench{n}@%h"], cwd=ROOT, env=env)
+        for n in range(count)
+    ]
+
+
+def dispatch_and_send(redis: str, workers: int, sink, expected: int) -> tuple[float, float]:
+    """Seconds until the dispatcher has written its rows, and until every reminder is sent
+    (or nothing is left to send)."""
+    from celery import Celery
+
+    from programs.models import Notification
+
+    client = Celery("bench", broker=redis, backend=redis)
+    running = start_workers(workers)
+    try:
+        client.send_task("programs.tasks.ping").get(timeout=60)  # the workers are up
+        start = time.perf_counter()
+        client.send_task("programs.tasks.dispatch_reminders").get(timeout=600)
+        dispatched = time.perf_counter() - start
+        while time.perf_counter() - start < 900:
+            waiting = Notification.objects.filter(status__in=["pending", "claimed", "sending"])
+            if sink.total >= expected or not waiting.exists():
+                break
+            time.sleep(0.2)
+        return dispatched, time.perf_counter() - start
+    finally:
+        for worker in running:
+            worker.terminate()
+        for worker in running:
+            worker.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--enrolments", type=int, default=10_000)
@@ -162,7 +199,7 @@ def main() -> None:
         "DATABASE_URL", "postgres://root@127.0.0.1:5432/kenshu_bench_reminders"
     )
     redis = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    from bench.week_pages import ensure_database
+    from bench.week_seed import ensure_database
 
     ensure_database(database_url)
     from aiosmtpd.controller import Controller
@@ -187,52 +224,9 @@ def main() -> None:
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # the sink's own chatter
     seed(args.enrolments)
     print(f"seeded: {args.enrolments} enrolments in running programs")
-    from celery import Celery
-
     from programs.models import Notification
 
-    client = Celery("bench", broker=redis, backend=redis)
-    env = {**os.environ, "KENSHU_VAR_DIR": "/tmp/kenshu-bench-var"}
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--pool=solo",
-                f"--hostname=bench{n}@%h",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for n in range(args.workers)
-    ]
-    try:
-        client.send_task("programs.tasks.ping").get(timeout=60)  # the workers are up
-        start = time.perf_counter()
-        client.send_task("programs.tasks.dispatch_reminders").get(timeout=600)
-        dispatched = time.perf_counter() - start
-        while time.perf_counter() - start < 900:
-            if (
-                sink.total >= args.enrolments
-                or not Notification.objects.filter(
-                    status__in=["pending", "claimed", "sending"]
-                ).exists()
-            ):
-                break
-            time.sleep(0.2)
-        elapsed = time.perf_counter() - start
-    finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
+    dispatched, elapsed = dispatch_and_send(redis, args.workers, sink, args.enrolments)
     received = sink.total
     duplicates = sum(n - 1 for n in sink.keys.values() if n > 1)
     unsent = Notification.objects.exclude(status="sent").count()
