@@ -27,3 +27,5 @@ WHITENOISE_USE_FINDERS = True
 KENSHU_HEALTH_CACHE_SECONDS = 0.0
 # Building the demo's PDFs takes seconds: only the test that looks at them turns it on.
 KENSHU_DEMO_DOCUMENTS = False
+# No GET changes data: every GET of the suite runs its view with writes refused.
+MIDDLEWARE = [*MIDDLEWARE, "config.get_guard.GetGuardMiddleware"]  # noqa: F405
