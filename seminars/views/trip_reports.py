@@ -19,7 +19,9 @@ from ..services.common import TripRefused
 
 
 def trip_report_write(request, pk: int, trip_pk: int):
-    """The trainee's own report on a trip they went on."""
+    """The trainee's own report on a trip they went on. A GET writes nothing: until the
+    trainee first saves it, the page shows a new, empty report, and the POST that saves it
+    creates the row."""
     program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
     enrollment = trip.trainees.filter(trainee=request.user).select_related(
         "trainee", "municipality"
@@ -38,7 +40,7 @@ def trip_report_write(request, pk: int, trip_pk: int):
             else _("This trip's reports are closed."),
         )
         return redirect("seminars:trip_detail", pk=program.pk, trip_pk=trip.pk)
-    report = report or report_services.report_for(trip, enrollment)
+    report = report or report_services.new_report(trip, enrollment)
     form = f.TripReportForm(
         request.POST or None,
         initial={name: getattr(report, name) for name in report_services.FIELDS},
