@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from programs import access
+from programs.compiled import CompiledQuery, run_together
+from programs.prefectures import Prefecture
 
 from .models import Seminar, Trip
 
@@ -49,3 +51,57 @@ def get_seminar_for_user(user, pk: int, seminar_pk: int, *, write: bool = False)
     )
     may_change(user, program, write)
     return program, seminar
+
+
+# The trip page's trip ----------------------------------------------------------------------
+
+TRIP_FIELDS = ("pk", "purpose", "start_date", "end_date", "places", "lodging", "status")
+
+
+def _trip_rows(trips):
+    return trips.order_by("municipalities__code").values(
+        *TRIP_FIELDS, "municipalities__name", "municipalities__prefecture"
+    )
+
+
+HOST_TRIP = CompiledQuery(
+    lambda program, trip: _trip_rows(Trip.objects.filter(program_id=program, pk=trip))
+)
+
+
+def program_and_trip(user, pk: int, trip_pk: int):
+    """(program, trip, destinations) for the trip page, 404 outside the person's scope. For
+    the host's people the program and the trip are asked for together (one round trip on
+    PostgreSQL), and the trip kept only if the program is one of their hosts'; anyone else,
+    and anyone the guess was wrong for, goes the ordinary way."""
+    if access.roles_of(user)["host_ids"]:
+        program_rows, trip_rows = run_together(
+            [access.PROGRAM_WITH_HOST.later(pk), HOST_TRIP.later(pk, trip_pk, dicts=True)]
+        )
+        program = access.program_from_rows(program_rows)
+        if program is not None and access.works_for_host(user, program):
+            return (program, *_trip_from_rows(program, trip_rows))
+    program = access.get_program_for_user(user, pk)
+    return (program, *find_trip(user, program, trip_pk))
+
+
+def find_trip(user, program, trip_pk: int):
+    """(trip, destinations): the trip in the person's scope (None outside it), with its
+    destinations named as `str(municipality)` does, in one query."""
+    if access.works_for_host(user, program):
+        rows = HOST_TRIP.dicts(program.pk, trip_pk)
+    else:
+        rows = list(_trip_rows(trips_for(user, program).filter(pk=trip_pk)))
+    return _trip_from_rows(program, rows)
+
+
+def _trip_from_rows(program, rows: list[dict]):
+    if not rows:
+        return None, []
+    trip = Trip(program=program, **{name: rows[0][name] for name in TRIP_FIELDS})
+    destinations = [
+        f"{Prefecture(r['municipalities__prefecture']).label} {r['municipalities__name']}"
+        for r in rows
+        if r["municipalities__name"] is not None
+    ]
+    return trip, destinations

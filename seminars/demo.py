@@ -139,17 +139,33 @@ def _at(day, clock: str) -> datetime:
 
 
 def _plan(program, first, last, done, people, coordinator) -> int:
+    _clear_placeholders(program, (first, last), coordinator)
+    trainees = list(program.enrollments.active().select_related("trainee"))
+    trip = _save_trip(program, first, last, trainees, people, coordinator)
+    days = (first, last)
+    _add_legs(trip, days, coordinator)
+    by_email = {e.trainee.email: e for e in trainees}
+    _add_seminars(program, trip, days, done, by_email, people, coordinator)
+    _add_expenses(trip, trainees, coordinator)
+    if done:
+        trip.status = TripStatus.DONE
+        trip.save(update_fields=["status"])
+        _file_report(trip, by_email["trainee1@example.com"], last)
+    return 1
+
+
+def _clear_placeholders(program, days, coordinator) -> None:
     # The week template holds placeholders for the trip; the trip's own activities replace them.
-    placeholders = Activity.objects.live().filter(
-        program=program, origin="", date__in=[first, last]
-    )
+    placeholders = Activity.objects.live().filter(program=program, origin="", date__in=days)
     for activity in placeholders.filter(kind__in=["trip", "seminar"]) | placeholders.filter(
         title="ユーザーアンケート・ヒアリング"
     ):
         cancel_activity(activity, by=coordinator)
-    trainees = list(program.enrollments.active().select_related("trainee"))
+
+
+def _save_trip(program, first, last, trainees, people, coordinator) -> Trip:
     staff = [people["coordinator@example.com"], people["staff@example.com"]]
-    trip = trip_services.save_trip(
+    return trip_services.save_trip(
         program,
         trip_services.TripPlan(
             purpose=PURPOSE,
@@ -164,7 +180,9 @@ def _plan(program, first, last, done, people, coordinator) -> int:
         ),
         by=coordinator,
     )
-    days = (first, last)
+
+
+def _add_legs(trip: Trip, days, coordinator) -> None:
     for day, depart, arrive, mode, origin, destination, service, fare in LEGS:
         leg_services.save_leg(
             trip,
@@ -179,7 +197,9 @@ def _plan(program, first, last, done, people, coordinator) -> int:
             ),
             by=coordinator,
         )
-    by_email = {e.trainee.email: e for e in trainees}
+
+
+def _add_seminars(program, trip: Trip, days, done, by_email, people, coordinator) -> None:
     for item in SEMINARS:
         happened = done or days[item["day"]] < timezone.localdate()
         seminar = seminar_services.save_seminar(
@@ -213,6 +233,9 @@ def _plan(program, first, last, done, people, coordinator) -> int:
                 days[0] + timedelta(days=3),
                 by=coordinator,
             )
+
+
+def _add_expenses(trip: Trip, trainees, coordinator) -> None:
     for enrollment in trainees:
         for category, amount, note in (
             ("daily", 2200 * 2, "日当 2日分"),
@@ -229,13 +252,12 @@ def _plan(program, first, last, done, people, coordinator) -> int:
                 ),
                 by=coordinator,
             )
-    if done:
-        trip.status = TripStatus.DONE
-        trip.save(update_fields=["status"])
-        enrollment = by_email["trainee1@example.com"]
-        report = report_services.report_for(trip, enrollment)
-        report_services.submit(report, report_services.ReportText(**REPORT), by=enrollment.trainee)
-        TripReport.objects.filter(pk=report.pk).update(
-            submitted_at=_at(last + timedelta(days=1), "18:30")
-        )
-    return 1
+
+
+def _file_report(trip: Trip, enrollment, last) -> None:
+    """The first trainee's report on the finished trip, submitted the day after it."""
+    report = report_services.report_for(trip, enrollment)
+    report_services.submit(report, report_services.ReportText(**REPORT), by=enrollment.trainee)
+    TripReport.objects.filter(pk=report.pk).update(
+        submitted_at=_at(last + timedelta(days=1), "18:30")
+    )

@@ -90,14 +90,29 @@ def can_write(trip: Trip, today=None) -> bool:
 
 
 def report_for(trip: Trip, enrollment: Enrollment) -> TripReport:
-    """The trainee's report on this trip, created (empty) the first time they open it; two
-    tabs opening it at once get the same row."""
+    """The trainee's report on this trip, created (empty) when it is not there yet; two
+    tabs creating it at once get the same row."""
     try:
         with transaction.atomic():
             report, _created = TripReport.objects.get_or_create(trip=trip, enrollment=enrollment)
     except IntegrityError:
         report = TripReport.objects.get(trip=trip, enrollment=enrollment)
     return report
+
+
+def new_report(trip: Trip, enrollment: Enrollment) -> TripReport:
+    """The report a trainee sees before they first save it: empty, and not written (a page
+    that shows it writes nothing). `save_report` and `submit` create the row."""
+    return TripReport(trip=trip, enrollment=enrollment)
+
+
+def _locked(report: TripReport, *related: str) -> TripReport:
+    """The row as it is now, locked: another tab may have submitted it meanwhile. A report
+    not written yet (`new_report`) is created first, inside the caller's transaction, so a
+    refused change leaves no row behind."""
+    if report.pk is None:
+        report = report_for(report.trip, report.enrollment)
+    return TripReport.objects.select_for_update().select_related(*related).get(pk=report.pk)
 
 
 def _check_text(text: ReportText) -> None:
@@ -115,12 +130,7 @@ def save_report(report: TripReport, text: ReportText, *, by) -> TripReport:
     """Keep the trainee's draft. Only the author writes. Once submitted, the readers see the
     text: a change is submitted again (`submit`), never kept half-written."""
     with transaction.atomic():
-        # The row as it is now: another tab may have submitted it meanwhile.
-        report = (
-            TripReport.objects.select_for_update()
-            .select_related("trip__program", "enrollment")
-            .get(pk=report.pk)
-        )
+        report = _locked(report, "trip__program", "enrollment")
         if report.status != TripReportStatus.DRAFT:
             raise TripRefused(_("This report has been submitted: submit the changes instead."))
         return _write(report, text, by=by)
@@ -144,12 +154,8 @@ def submit(report: TripReport, text: ReportText, *, by) -> TripReport:
     """Save and submit: 内容 and 所感 are required; the trip's part is frozen now. A second
     submission of an unchanged report changes nothing."""
     with transaction.atomic():
-        report = (
-            TripReport.objects.select_for_update()
-            .select_related(
-                "trip__program__host", "enrollment__trainee", "enrollment__municipality"
-            )
-            .get(pk=report.pk)
+        report = _locked(
+            report, "trip__program__host", "enrollment__trainee", "enrollment__municipality"
         )
         _write(report, text, by=by)
         for name in ("content", "impressions"):

@@ -133,7 +133,7 @@ def test_two_people_of_the_same_name_are_two_rows(
 def test_the_trip_page_prints_the_totals_the_service_computes(
     client, trip, first_leg, coordinator, enrollment, second_enrollment, staff, host, taken_off
 ):
-    """The trip page sums its lines itself (seminars/trip_pages.py, from `.values()` rows,
+    """The trip page sums its lines itself (seminars/selectors/expenses.py, from `.values()` rows,
     named from the travellers): its totals per payer and per municipality, the grand total
     and each person's row are the service's, also for a line whose person was taken off the
     trip behind the services' back."""
@@ -142,7 +142,7 @@ def test_the_trip_page_prints_the_totals_the_service_computes(
     from django.core.cache import cache
     from django.urls import reverse
 
-    from seminars.trip_pages import yen
+    from seminars.selectors.common import yen
 
     add(trip, coordinator, f"e{enrollment.pk}", "lodging", 10900)
     add(trip, coordinator, f"e{second_enrollment.pk}", "daily", 4400, payer="host")

@@ -751,6 +751,66 @@ def test_trainee_writes_and_submits_the_report_from_the_first_day(client, world,
     assert report.content == "企業向けセミナーで説明した。"
 
 
+def writes(queries) -> list[str]:
+    """The statements among `queries` that change a row."""
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+
+
+def test_opening_the_report_page_writes_nothing(client, world, monkeypatch):
+    """A trainee who has not written their report yet opens its page: the empty form, and no
+    row (a GET never writes). The POST that saves the draft makes the row; a refused one
+    leaves none."""
+    fake_today(monkeypatch, date(2026, 12, 1))
+    TripReport.objects.filter(pk=world.draft.pk).delete()
+    mine = TripReport.objects.filter(trip=world.trip, enrollment=world.second_enrollment)
+    client.force_login(world.second_trainee)
+    url = url_of("seminars:trip_report_write", world)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert writes(queries) == []
+    assert not mine.exists()
+    html = response.content.decode()
+    assert 'name="save"' in html  # a draft's buttons: save, or submit
+    assert world.second_trainee.display_name in html  # the header, from the trip
+
+    response = client.post(url, {"content": "書いた", "impressions": "", "submit": "1"})
+    assert response.status_code == 200
+    assert field_errors(response.content.decode(), "impressions")
+    assert not mine.exists()  # refused: no row left behind
+
+    response = client.post(url, {"content": "下書き", "save": "1"})
+    assert response.status_code == 302
+    assert response["Location"] == url
+    report = mine.get()
+    assert (report.status, report.content) == (TripReportStatus.DRAFT, "下書き")
+
+
+SEMINAR_GETS = [
+    *(name for name, (_kw, methods, _kind) in SEMINAR_URLS.items() if GET in methods),
+    # POST-only forms of the seminar's page: a GET (a reload) is sent back to it.
+    "seminars:seminar_roles",
+    "seminars:follow_up_add",
+    "seminars:material_upload",
+]
+
+
+@pytest.mark.parametrize("name", SEMINAR_GETS)
+def test_no_page_of_trips_and_seminars_writes_on_a_get(client, world, monkeypatch, name):
+    fake_today(monkeypatch, date(2026, 12, 1))
+    client.force_login(world.trainee if name == "seminars:trip_report_write" else world.coordinator)
+    before = snapshot()
+    with CaptureQueriesContext(connection) as queries:
+        response = ask(client, GET, name, world)
+    assert response.status_code in (200, 302)
+    assert writes(queries) == []
+    assert snapshot() == before
+
+
 TRAINEE_NOT_FOR_THEM = [
     ("reports:trip_expenses_csv", GET),
     ("reports:itinerary_pdf", POST),

@@ -1,0 +1,51 @@
+"""What the pages of this app share: a form saved through a service, the form page, and the
+addresses a change sends the person back to."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from programs.refusals import show_refusal
+
+from ..services.common import TripRefused
+
+
+def saved_redirect(request, form, save, *, done: str, to):
+    """On a valid POST: `save(cleaned_data)` through a service; accepted, its message and a
+    redirect to `to(result)`; refused, the message next to its field and None (the caller
+    shows the form again with what the person typed)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except TripRefused as refused:
+        show_refusal(refused, form=form)
+        return None
+    messages.success(request, done)
+    return redirect(to(result))
+
+
+def form_page(request, form, *, title, program, back, submit, trip=None, delete_url=None):
+    return render(
+        request,
+        "seminars/form.html",
+        {
+            "form": form,
+            "title": title,
+            "program": program,
+            "trip": trip,
+            "back_url": reverse(back[0], args=back[1:]),
+            "submit": submit,
+            "delete_url": reverse(delete_url[0], args=delete_url[1:]) if delete_url else None,
+        },
+    )
+
+
+def trip_url(program, trip) -> str:
+    return reverse("seminars:trip_detail", args=[program.pk, trip.pk])
+
+
+def lines_url(program, trip, line=None) -> str:
+    """The expense lines page, at a line where one is named."""
+    url = reverse("seminars:trip_expenses", args=[program.pk, trip.pk])
+    return f"{url}#line-{line.pk}" if line else url

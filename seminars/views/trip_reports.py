@@ -1,0 +1,110 @@
+"""Trip reports (復命書): the trainee writes theirs, a reader opens one, a coordinator
+acknowledges it."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from programs import access
+from programs.refusals import show_refusal
+
+from .. import access as trip_access
+from .. import forms as f
+from ..models import TripReport, TripReportStatus
+from ..services import trip_reports as report_services
+from ..services.common import TripRefused
+
+
+def trip_report_write(request, pk: int, trip_pk: int):
+    """The trainee's own report on a trip they went on. A GET writes nothing: until the
+    trainee first saves it, the page shows a new, empty report, and the POST that saves it
+    creates the row."""
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
+    enrollment = trip.trainees.filter(trainee=request.user).select_related(
+        "trainee", "municipality"
+    )
+    enrollment = enrollment.first()
+    if enrollment is None:
+        raise Http404
+    writable = report_services.can_write(trip)
+    report = TripReport.objects.filter(trip=trip, enrollment=enrollment).first()
+    if not writable and (report is None or report.status == TripReportStatus.DRAFT):
+        # Nothing filed to read back: say when it can be written, or that it cannot.
+        messages.info(
+            request,
+            _("You can write your trip report from the first day of the trip.")
+            if trip.start_date > timezone.localdate()
+            else _("This trip's reports are closed."),
+        )
+        return redirect("seminars:trip_detail", pk=program.pk, trip_pk=trip.pk)
+    report = report or report_services.new_report(trip, enrollment)
+    form = f.TripReportForm(
+        request.POST or None,
+        initial={name: getattr(report, name) for name in report_services.FIELDS},
+    )
+    if request.method == "POST" and form.is_valid():
+        text = report_services.ReportText(**form.cleaned_data)
+        try:
+            if "submit" in request.POST:
+                report_services.submit(report, text, by=request.user)
+                messages.success(request, _("Trip report submitted."))
+            else:
+                report_services.save_report(report, text, by=request.user)
+                messages.success(request, _("Draft saved."))
+        except TripRefused as refused:
+            show_refusal(refused, form=form)
+        else:
+            return redirect("seminars:trip_report_write", pk=program.pk, trip_pk=trip.pk)
+    return render(
+        request,
+        "seminars/trip_report_write.html",
+        {
+            "program": program,
+            "trip": trip,
+            "report": report,
+            "header": report_services.header(report),
+            "form": form,
+            "locked": report.status == TripReportStatus.ACKNOWLEDGED or not writable,
+        },
+    )
+
+
+def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
+    report = get_object_or_404(
+        TripReport.objects.visible_to(request.user).select_related(
+            "enrollment__trainee", "enrollment__municipality", "acknowledged_by"
+        ),
+        pk=report_pk,
+        trip=trip,
+    )
+    return render(
+        request,
+        "seminars/trip_report_detail.html",
+        {
+            "program": program,
+            "trip": trip,
+            "report": report,
+            "header": report_services.header(report),
+            "can_acknowledge": access.can_edit_program(request.user, program)
+            and report.status == TripReportStatus.SUBMITTED,
+        },
+    )
+
+
+@require_POST
+def trip_report_acknowledge(request, pk: int, trip_pk: int, report_pk: int):
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
+    report = get_object_or_404(TripReport.objects.visible_to(request.user), pk=report_pk, trip=trip)
+    try:
+        report_services.acknowledge(report, by=request.user)
+    except TripRefused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(request, _("Acknowledged."))
+    return redirect(
+        "seminars:trip_report_detail", pk=program.pk, trip_pk=trip.pk, report_pk=report.pk
+    )
