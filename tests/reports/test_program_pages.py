@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from programs.models import Membership, Notification, Program, Role
 from programs.services import reminders as reminder_services
-from reports import program_views, services, urls
+from reports import urls
 from reports.models import Report, ReportKind, ReportState
+from reports.services import documents as services
 from reports.tasks import build_report, report_completed_programs
+from reports.views import programs as program_views
 from trainees.models import DailyReflection
 
 from ..factories import (
@@ -386,7 +388,7 @@ def test_the_documents_page_runs_the_same_queries_whatever_the_trainees(client, 
 
 
 def test_the_report_context_reads_the_same_queries_whatever_the_trainees(world):
-    from reports.program_documents import program_context
+    from reports.selectors.program_reports import program_context
 
     with CaptureQueriesContext(connection) as ctx:
         program_context(world.program)
@@ -520,3 +522,4 @@ def test_an_operator_sums_up_the_year_across_hosts(client, world, other_host):
         client.get(reverse("reports:fiscal_year_print") + f"?host={other_host.pk}").status_code
         == 404
     )
+
