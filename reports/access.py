@@ -1,9 +1,27 @@
 """Who may hold a stored document: found through `Report.objects.visible_to` (the host's
 people all of their host's; a supervisor their municipality's report and their trainees'
 研修報告書; a trainee their own 研修報告書), decided from the database on every request, in
-pages, retries and downloads alike. Everyone else gets 404."""
+pages, retries and downloads alike. Everyone else gets 404.
 
+The same for what the pages of reports show: an interview's article, a trip's documents, a
+program's documents, the fiscal-year summary and the CSV exports."""
+
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+
+from programs import access
+from programs.integers import id_param
+from programs.models import (
+    Enrollment,
+    HostCompany,
+    Municipality,
+    Program,
+    supervised_by,
+    worked_for,
+)
+from seminars import access as trip_access
+from trainees import access as trainee_access
+from trainees.models import Interview, InterviewState
 
 from .models import Report
 
@@ -15,3 +33,120 @@ def get_document_for_user(user, pk: int) -> Report:
         ),
         pk=pk,
     )
+
+
+# Interview articles ----------------------------------------------------------------------------
+
+
+def get_article_for_user(user, pk: int) -> tuple[Interview, bool]:
+    """The interview and whether the person is one of its host's people."""
+    interview = trainee_access.get_interview_for_user(user, pk)
+    is_host = access.works_for_host(user, interview.enrollment.program)
+    if not is_host and interview.state in (InterviewState.DRAFT, InterviewState.INTERVIEWED):
+        raise Http404  # the trainee sees the article once they have consented
+    return interview, is_host
+
+
+# Trip documents --------------------------------------------------------------------------------
+
+
+def get_trip_for_user(user, pk: int, trip_pk: int, *, host_only: bool = False):
+    """The trip (seminars.access: 404 outside the person's scope) and whether the person is
+    one of its host's people; `host_only` answers 404 to everyone else."""
+    program, trip = trip_access.get_trip_for_user(user, pk, trip_pk)
+    is_host = access.works_for_host(user, program)
+    if host_only and not is_host:
+        raise Http404
+    return program, trip, is_host
+
+
+# Program documents -----------------------------------------------------------------------------
+
+
+def get_report_municipality_for_user(user, program: Program, raw: str | None):
+    """The municipality a program report is made for (?municipality=), checked: the host's
+    people may ask for any of the program's, a supervisor only for their own; without one,
+    the whole report, for the host's people only."""
+    if not raw:
+        if not access.works_for_host(user, program):
+            raise Http404
+        return None
+    if (pk := id_param(raw)) is None:
+        raise Http404
+    mine = Municipality.objects.filter(pk=pk, enrollments__program=program)
+    if not access.works_for_host(user, program):
+        mine = mine.filter(pk__in=supervised_by(user))
+    municipality = mine.distinct().first()
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
+def get_enrollment_for_user(user, program: Program, enrollment_pk: int) -> Enrollment:
+    """A trainee's enrolment the user may see: the host's people, the supervisor of the
+    trainee's municipality, the trainee."""
+    return get_object_or_404(
+        Enrollment.objects.visible_to(user).select_related("trainee", "municipality"),
+        pk=enrollment_pk,
+        program=program,
+    )
+
+
+# Fiscal-year summary ---------------------------------------------------------------------------
+
+
+def summary_hosts(user) -> list[HostCompany]:
+    """The hosts whose summary the person may ask for: the hosts they work for, every host
+    for an operator; 404 for anyone else."""
+    hosts = list(HostCompany.objects.visible_to(user).order_by("name"))
+    if not user.is_superuser:
+        hosts = [h for h in hosts if h.pk in access.host_ids_of(user)]
+        if not hosts:
+            raise Http404
+    return hosts
+
+
+def get_summary_host(user, hosts: list[HostCompany], raw: str) -> HostCompany | None:
+    """The host asked for (?host=): one of `hosts`; operators may also leave it empty for
+    every host, anyone else gets their first host."""
+    if raw:
+        host = next((h for h in hosts if str(h.pk) == raw), None)
+        if host is None:
+            raise Http404
+        return host
+    return None if user.is_superuser else hosts[0]
+
+
+# CSV exports -----------------------------------------------------------------------------------
+
+
+def who_may_export(user) -> tuple[bool, bool]:
+    """(may export at all, is one of a host's people). Exports are for the host's people and
+    supervisors; a trainee (or anyone else) has none."""
+    unrestricted = bool(user.is_authenticated and user.is_active and user.is_superuser)
+    roles = access.roles_of(user)
+    is_host = unrestricted or bool(roles["host_ids"])
+    return is_host or roles["supervisor"], is_host
+
+
+def exportable_programs(user, *, host_only: bool = False):
+    """(the programs the person may export, is one of a host's people, is an operator);
+    404 for anyone who may not export (or not this host-only file)."""
+    allowed, is_host = who_may_export(user)
+    if not allowed or (host_only and not is_host):
+        raise Http404
+    unrestricted = bool(user.is_active and user.is_superuser)
+    programs = Program.objects.visible_to(user)
+    if host_only and not unrestricted:
+        # Seminars are the host's own business: only the programs of the hosts one works for.
+        programs = programs.filter(host__in=worked_for(user))
+    return programs, is_host, unrestricted
+
+
+def get_export_program(programs, raw: str | None) -> Program | None:
+    """With ?program=, that one program of `programs`: 404 when it is not theirs to see."""
+    if not raw:
+        return None
+    if (pk := id_param(raw)) is None:
+        raise Http404
+    return get_object_or_404(programs, pk=pk)

@@ -133,19 +133,21 @@ def seed(context: dict) -> int:
     fiscal-year summary, built through the same service and task as any request. The task
     runs here, at once, so that they exist when the newcomer first logs in; the copy of
     the task the worker receives finds them built and does nothing."""
-    from . import services
+    from .services import documents as document_services
     from .tasks import build_report
 
     if not settings.KENSHU_DEMO_DOCUMENTS:
         return 0
     past = context["past"]
     coordinator = context["people"]["coordinator@example.com"]
-    reports = [services.request_program_report(past, by=coordinator)]
+    reports = [document_services.request_program_report(past, by=coordinator)]
     reports += [
-        services.request_trainee_report(enrollment, by=coordinator)
+        document_services.request_trainee_report(enrollment, by=coordinator)
         for enrollment in past.enrollments.active().select_related("trainee", "program")
     ]
-    reports.append(services.request_fiscal_year(past.fiscal_year, host=past.host, by=coordinator))
+    reports.append(
+        document_services.request_fiscal_year(past.fiscal_year, host=past.host, by=coordinator)
+    )
     built = 0
     for report in reports:
         if report.state != ReportState.DONE:

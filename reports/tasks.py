@@ -111,7 +111,7 @@ def report_completed_programs() -> int:
     """Ask for the report of every program that has completed and has none made by itself
     yet; the coordinators are emailed a link once it is built (reports.registry_hooks). Safe to run
     twice: the request gives the version already there."""
-    from . import services
+    from .services import documents as document_services
 
     today = timezone.localdate()
     # A report made by itself that is queued, being built or built is enough; one that
@@ -134,7 +134,7 @@ def report_completed_programs() -> int:
     count = 0
     for program in due:
         try:
-            services.request_program_report(program, by=None, automatic=True)
+            document_services.request_program_report(program, by=None, automatic=True)
         except Exception:  # one program's bad data must not keep the others' reports back
             logger.exception("Could not ask for the report of program %s", program.pk)
             continue

@@ -8,8 +8,8 @@ import pytest
 from django.core.files.base import ContentFile
 from playwright.sync_api import expect
 
-from reports import services
 from reports.models import ReportState
+from reports.services import documents as services
 
 from ..reports import world as w
 from .conftest import log_in

@@ -17,8 +17,9 @@ from django.db import transaction
 from django.utils import translation
 from playwright.sync_api import expect
 
-from reports import exports, services
 from reports.models import Report, ReportState
+from reports.selectors import exports
+from reports.services import documents as services
 from seminars.models import Seminar, TripReport
 from seminars.models.trip_reports import TripReportStatus
 from trainees.models import DailyReflection, ReflectionStatus

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from reports import services
 from reports.models import Report
+from reports.services import documents as services
 
 from ..reports import world as w
 from .conftest import celery_worker, need, queued_for_real, wait_for, worker_env

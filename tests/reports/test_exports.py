@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from programs.models import fiscal_year_of
-from reports import exports
 from reports.documents import safe_cell
+from reports.selectors import exports
 from seminars.models import Expense, Seminar, SeminarRole, Trip
 from trainees.models import DailyReflection
 

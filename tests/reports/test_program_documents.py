@@ -7,9 +7,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from reports import services
 from reports.fonts import MISSING
 from reports.models import Report, ReportState
+from reports.services import documents as services
 from trainees.models import DailyReflection
 
 from ..factories import ProgramFactory

@@ -19,10 +19,12 @@ from django.utils import timezone
 
 from programs.models import Membership, Notification, Program, Role
 from programs.services import reminders as reminder_services
-from reports import program_views, services, urls
+from reports import urls
 from reports.models import Report, ReportKind, ReportState
+from reports.services import documents as services
 from reports.tasks import build_report, report_completed_programs
-from trainees.models import DailyReflection
+from reports.views import programs as program_views
+from trainees.models import DailyReflection, Interview
 
 from ..factories import (
     MunicipalityFactory,
@@ -386,7 +388,7 @@ def test_the_documents_page_runs_the_same_queries_whatever_the_trainees(client, 
 
 
 def test_the_report_context_reads_the_same_queries_whatever_the_trainees(world):
-    from reports.program_documents import program_context
+    from reports.selectors.program_reports import program_context
 
     with CaptureQueriesContext(connection) as ctx:
         program_context(world.program)
@@ -520,3 +522,40 @@ def test_an_operator_sums_up_the_year_across_hosts(client, world, other_host):
         client.get(reverse("reports:fiscal_year_print") + f"?host={other_host.pk}").status_code
         == 404
     )
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _every_get(world) -> dict[str, str]:
+    """Each URL of reports/urls.py with the world's rows in it."""
+    interview = Interview.objects.get(enrollment=world.first)
+    found = {
+        "pk": world.program.pk,
+        "trip_pk": world.trip.pk,
+        "enrollment_pk": world.first.pk,
+    }
+    addresses = {}
+    for p in urls.urlpatterns:
+        kwargs = {name: found[name] for name in p.pattern.converters}
+        if str(p.pattern).startswith("interviews/"):
+            kwargs = {"pk": interview.pk}
+        elif str(p.pattern).startswith("documents/"):
+            kwargs = {"pk": world.whole.pk}
+        addresses[p.name] = reverse(f"reports:{p.name}", kwargs=kwargs)
+    return addresses
+
+
+@pytest.mark.parametrize("who", ["coordinator", "supervisor", "trainee"])
+def test_no_get_of_reports_writes_a_row(client, world, who):
+    """A GET reads only: the PDFs are asked for on POST (their GET redirects or answers 405),
+    and no page or file creates or changes a row, whoever asks."""
+    client.force_login(getattr(world, who))
+    for name, address in _every_get(world).items():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(address)
+            if response.streaming:
+                b"".join(response.streaming_content)  # a CSV's rows are read as it streams
+        writes = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().startswith(WRITES)]
+        assert response.status_code in (200, 302, 404, 405, 409), name
+        assert writes == [], name

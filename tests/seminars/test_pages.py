@@ -446,7 +446,7 @@ def test_the_tables_name_every_url_of_trips_seminars_and_trip_documents():
     trip_document_names = {
         f"reports:{p.name}"
         for p in report_urls.urlpatterns
-        if p.callback.__module__ in ("reports.trip_views", "reports.document_views")
+        if p.callback.__module__ in ("reports.views.trips", "reports.views.documents")
     }
     assert set(SEMINAR_URLS) == seminar_names
     assert set(TRIP_DOCUMENT_URLS) == trip_document_names

@@ -2,32 +2,22 @@
 published article (with the supervisor's approval and the coordinator's publish button), and
 exports as Markdown and as clean HTML once approved."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from programs import access
-from trainees import access as trainee_access
 from trainees import typed
-from trainees.models import Interview, InterviewState
+from trainees.models import InterviewState
 from trainees.services import interviews as interview_services
 
-from . import articles
+from .. import articles
+from ..access import get_article_for_user
 
 EXPORTABLE = (InterviewState.APPROVED, InterviewState.PUBLISHED)
 
 
-def _interview(request, pk: int) -> tuple[Interview, bool]:
-    """The interview and whether the person is one of its host's people."""
-    interview = trainee_access.get_interview_for_user(request.user, pk)
-    is_host = access.works_for_host(request.user, interview.enrollment.program)
-    if not is_host and interview.state in (InterviewState.DRAFT, InterviewState.INTERVIEWED):
-        raise Http404  # the trainee sees the article once they have consented
-    return interview, is_host
-
-
 def article_preview(request, pk: int):
-    interview, is_host = _interview(request, pk)
+    interview, is_host = get_article_for_user(request.user, pk)
     article = articles.build(interview)
     return render(
         request,
@@ -48,7 +38,7 @@ def article_preview(request, pk: int):
 
 
 def _export(request, pk: int, kind: str) -> HttpResponse:
-    interview, _is_host = _interview(request, pk)
+    interview, _is_host = get_article_for_user(request.user, pk)
     if interview.state not in EXPORTABLE:
         return HttpResponse(
             _("The article can be exported once the supervisor has approved it."),

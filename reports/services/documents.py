@@ -8,9 +8,9 @@ from django.db.models import Max
 from programs.models import Enrollment, HostCompany, Municipality, Program
 from seminars.models import Trip
 
-from . import documents, program_documents
-from .models import Report, ReportKind, ReportState
-from .tasks import build_report
+from .. import documents, program_documents
+from ..models import Report, ReportKind, ReportState, fiscal_year_scope, program_scope
+from ..tasks import build_report
 
 LIVE = (ReportState.QUEUED, ReportState.RUNNING, ReportState.DONE)
 _UNSAFE_IN_NAMES = str.maketrans({ch: "_" for ch in '/\\:*?"<>|\n\r\t'})
@@ -74,10 +74,6 @@ def request_itinerary(trip: Trip, *, by) -> Report:
     )
 
 
-def program_scope(program: Program, municipality: Municipality | None = None) -> str:
-    return f"program:{program.pk}" + (f":municipality:{municipality.pk}" if municipality else "")
-
-
 def request_program_report(
     program: Program, *, by, municipality: Municipality | None = None, automatic=False
 ) -> Report:
@@ -116,10 +112,6 @@ def request_trainee_report(enrollment: Enrollment, *, by) -> Report:
         enrollment=enrollment,
         fiscal_year=program.fiscal_year,
     )
-
-
-def fiscal_year_scope(year: int, host: HostCompany | None) -> str:
-    return f"fiscal_year:{year}:" + (f"host:{host.pk}" if host else "all")
 
 
 def request_fiscal_year(year: int, *, host: HostCompany | None, by) -> Report:

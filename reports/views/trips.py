@@ -3,30 +3,20 @@ CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from programs import access
-from seminars import access as trip_access
-
-from . import documents, services
-from .exports import expense_lines
-from .models import Report, ReportKind
-
-
-def _trip(request, pk: int, trip_pk: int, *, host_only: bool = False):
-    """The trip (seminars.access: 404 outside the person's scope) and whether the person is
-    one of its host's people; `host_only` answers 404 to everyone else."""
-    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
-    is_host = access.works_for_host(request.user, program)
-    if host_only and not is_host:
-        raise Http404
-    return program, trip, is_host
+from .. import documents
+from ..access import get_trip_for_user
+from ..selectors.documents import latest_itinerary
+from ..selectors.export_trips import expense_lines
+from ..services import documents as document_services
 
 
 def itinerary_print(request, pk: int, trip_pk: int):
     """The host's people: every traveller's page (or one, with ?who=). A trainee: their own
     page only. The PDF is made from the same template."""
-    program, trip, is_host = _trip(request, pk, trip_pk)
+    program, trip, is_host = get_trip_for_user(request.user, pk, trip_pk)
     who = request.GET.get("who") or None
     if not is_host:
         mine = trip.trainees.filter(trainee=request.user).values_list("pk", flat=True).first()
@@ -36,11 +26,7 @@ def itinerary_print(request, pk: int, trip_pk: int):
     context = documents.itinerary_context(trip, who=who)
     if not context["pages"]:
         raise Http404
-    latest = (
-        Report.objects.filter(kind=ReportKind.ITINERARY, scope=f"trip:{trip.pk}").first()
-        if is_host
-        else None
-    )
+    latest = latest_itinerary(trip) if is_host else None
     return render(
         request,
         "reports/itinerary.html",
@@ -51,15 +37,15 @@ def itinerary_print(request, pk: int, trip_pk: int):
 def itinerary_pdf(request, pk: int, trip_pk: int):
     """Ask for the PDF: the version already built when nothing changed, else a new one that
     a worker builds (never in this web process)."""
-    program, trip, _is_host = _trip(request, pk, trip_pk, host_only=True)
+    program, trip, _is_host = get_trip_for_user(request.user, pk, trip_pk, host_only=True)
     if request.method != "POST":
         return redirect("reports:itinerary_print", pk=program.pk, trip_pk=trip.pk)
-    report = services.request_itinerary(trip, by=request.user)
+    report = document_services.request_itinerary(trip, by=request.user)
     return redirect("reports:report_status", pk=report.pk)
 
 
 def trip_expenses_csv(request, pk: int, trip_pk: int):
-    program, trip, _is_host = _trip(request, pk, trip_pk, host_only=True)
+    program, trip, _is_host = get_trip_for_user(request.user, pk, trip_pk, host_only=True)
     header = [
         _("Trip"),
         _("Participant"),
@@ -74,8 +60,6 @@ def trip_expenses_csv(request, pk: int, trip_pk: int):
         documents.csv_rows(header, (row[3:] for row in expense_lines(trip.expenses.all()))),
         content_type="text/csv; charset=utf-8",
     )
-    from django.utils.http import content_disposition_header
-
     response["Content-Disposition"] = content_disposition_header(
         True, f"旅費_{trip.start_date:%Y%m%d}_{trip.pk}.csv"
     )

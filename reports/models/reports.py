@@ -147,3 +147,12 @@ def stale_before():
     """A row running since before this was claimed by a worker that died: the hard time
     limit stops every task long before."""
     return timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+
+
+# The `scope` of a program report and of a fiscal-year summary (see Report.scope).
+def program_scope(program: Program, municipality: Municipality | None = None) -> str:
+    return f"program:{program.pk}" + (f":municipality:{municipality.pk}" if municipality else "")
+
+
+def fiscal_year_scope(year: int, host: HostCompany | None) -> str:
+    return f"fiscal_year:{year}:" + (f"host:{host.pk}" if host else "all")

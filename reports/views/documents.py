@@ -6,25 +6,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from seminars.models import Trip
-
-from . import services
-from .access import get_document_for_user
-from .models import Report, ReportKind, ReportState
+from ..access import get_document_for_user
+from ..models import ReportState
+from ..selectors import documents as selectors
+from ..services import documents as document_services
 
 
 def report_status(request, pk: int):
     report = get_document_for_user(request.user, pk)
-    versions = (
-        Report.objects.visible_to(request.user)
-        .filter(kind=report.kind, scope=report.scope)
-        .order_by("-version")
-    )
-    trip = (
-        Trip.objects.visible_to(request.user).filter(pk=report.trip_id).first()
-        if report.kind == ReportKind.ITINERARY
-        else None
-    )
+    versions = selectors.versions(request.user, report)
+    trip = selectors.trip_of(request.user, report)
     return render(
         request,
         "reports/report_status.html",
@@ -36,7 +27,7 @@ def report_status(request, pk: int):
 def report_retry(request, pk: int):
     """Whoever may hold the document may build it again after a failure."""
     report = get_document_for_user(request.user, pk)
-    services.retry(report)
+    document_services.retry(report)
     return redirect("reports:report_status", pk=report.pk)
 
 

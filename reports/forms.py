@@ -1,0 +1,24 @@
+"""Reading the input of reports' pages: the fiscal year (年度) an export or a summary is for.
+The ids that pick a program, a host or a municipality are checked by reports.access (404
+when they are not the person's to see)."""
+
+from django.core.exceptions import BadRequest
+
+from programs.date_range import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
+from programs.integers import int_param
+
+
+def export_year(raw: str | None, default: int) -> int:
+    """?year= of the exports: `default` when there is none, 400 when it is not a year."""
+    if raw in (None, ""):
+        return default
+    # Every 年度 a program can fall in.
+    year = int_param(raw, minimum=FIRST_FISCAL_YEAR, maximum=LAST_FISCAL_YEAR)
+    if year is None:
+        raise BadRequest("year")
+    return year
+
+
+def summary_year(raw: str | None, default: int) -> int:
+    """?year= of the fiscal-year summary: `default` when there is none or it is not a year."""
+    return int_param(raw, minimum=FIRST_FISCAL_YEAR, maximum=LAST_FISCAL_YEAR) or default

@@ -1,0 +1,287 @@
+"""What the end-of-program documents say, gathered in a fixed number of queries whatever the
+number of trainees and days: the program report (for the host, or for one municipality with
+only its trainees) and each trainee's 研修報告書. The browser's print view and the PDF render
+the same context with the same template (reports.program_documents)."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+
+from programs.models import Activity, Enrollment, Municipality, Program
+from seminars.models import Seminar, SeminarRole, Trip, TripReport, TripStatus
+from seminars.models.trip_reports import TripReportStatus
+from trainees.models import DailyReflection, Interview, InterviewQuestion
+from trainees.models.interviews import InterviewState
+from trainees.models.reflections import ReflectionStatus
+from trainees.services import surveys
+
+SHOWN_REFLECTIONS = (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED)
+FILED_TRIP_REPORTS = (TripReportStatus.SUBMITTED, TripReportStatus.ACKNOWLEDGED)
+# The trainee has said which answers may leave the interview: before that, none do.
+CONSENTED_STATES = (InterviewState.REVIEWED, InterviewState.APPROVED, InterviewState.PUBLISHED)
+REFLECTION_SECTIONS = (
+    ("did", "今日やったこと"),
+    ("learned", "学んだこと"),
+    ("felt", "感じたこと・驚いたこと"),
+    ("questions", "疑問・不安"),
+    ("tomorrow", "明日の目標"),
+)
+
+
+@dataclass
+class TraineePart:
+    enrollment: Enrollment
+    days: list = field(default_factory=list)  # [(date, DailyReflection | None)]
+    submitted: int = 0
+    trip_reports: list = field(default_factory=list)
+    interview: Interview | None = None
+    answers: list = field(default_factory=list)  # consented InterviewQuestion rows
+    left_out: int = 0
+    survey_chart: dict | None = None
+    activities: list = field(default_factory=list)  # [(date, [Activity])] they took part in
+    seminars: list = field(default_factory=list)  # [(Seminar, role label)]
+
+    @property
+    def anchor(self) -> str:
+        return f"trainee-{self.enrollment.pk}"
+
+
+def _enrollments(program: Program, municipality: Municipality | None):
+    enrollments = program.enrollments.active().select_related("trainee", "municipality", "mentor")
+    if municipality is not None:
+        enrollments = enrollments.filter(municipality=municipality)
+    return list(enrollments.order_by("trainee__family_name_kana", "trainee__email"))
+
+
+def _activities(program: Program) -> list[Activity]:
+    return list(
+        Activity.objects.live()
+        .filter(program=program)
+        .select_related("facilitator")
+        .prefetch_related("participants")
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def _by_day(program: Program, activities) -> list:
+    """[(day, [activities of that day])] for every day of the program."""
+    by_day = defaultdict(list)
+    for activity in activities:
+        by_day[activity.date].append(activity)
+    return [(day, by_day.get(day, [])) for day in program.days]
+
+
+def _seminars(program: Program):
+    return list(
+        Seminar.objects.filter(program=program)
+        .exclude(trip__status=TripStatus.CANCELLED)
+        .select_related("trip", "lead")
+        .prefetch_related(
+            Prefetch("roles", queryset=SeminarRole.objects.select_related("enrollment__trainee")),
+            "follow_ups__owner",
+        )
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def _trips(program: Program):
+    return list(
+        Trip.objects.filter(program=program)
+        .exclude(status=TripStatus.CANCELLED)
+        .prefetch_related("municipalities", "trainees", "staff")
+        .annotate(leg_count=Count("legs", distinct=True))
+        .order_by("start_date", "pk")
+    )
+
+
+def _survey_charts(program: Program, enrollments) -> tuple[dict | None, dict]:
+    """The program's chart of mean change, and each trainee's own before/after chart."""
+    result = surveys.results(program)
+    wanted = {e.pk for e in enrollments}
+    per_trainee = {}
+    for row in result.trainees:
+        if row.enrollment.pk not in wanted:
+            continue
+        items = []
+        for question, cell in zip(result.questions, row.cells, strict=True):
+            pre, post = cell.get("pre"), cell.get("post")
+            item = surveys.QuestionResult(question.question)
+            item.means = {surveys.Phase.PRE: pre, surveys.Phase.POST: post}
+            if pre is not None and post is not None:
+                item.paired_means = {surveys.Phase.POST: (pre, post)}
+                item.change = {surveys.Phase.POST: post - pre}
+                item.paired = {surveys.Phase.POST: 1}
+            items.append(item)
+        if any(i.means[surveys.Phase.PRE] or i.means[surveys.Phase.POST] for i in items):
+            per_trainee[row.enrollment.pk] = surveys.chart(
+                surveys.Results(items, [], result.phases, [], {})
+            )
+    answered = result.responded.get(surveys.Phase.PRE) or result.responded.get(surveys.Phase.POST)
+    return (surveys.chart(result) if answered else None), per_trainee
+
+
+def _trainee_parts(program, enrollments, activities, seminars) -> list[TraineePart]:
+    ids = [e.pk for e in enrollments]
+    reflections = {
+        (r.enrollment_id, r.date): r
+        for r in DailyReflection.objects.filter(enrollment__in=ids, status__in=SHOWN_REFLECTIONS)
+    }
+    trip_reports = defaultdict(list)
+    for report in (
+        TripReport.objects.filter(enrollment__in=ids, status__in=FILED_TRIP_REPORTS)
+        .select_related("trip")
+        .order_by("trip__start_date", "pk")
+    ):
+        trip_reports[report.enrollment_id].append(report)
+    interviews = {
+        i.enrollment_id: i
+        for i in Interview.objects.filter(enrollment__in=ids).prefetch_related(
+            Prefetch("questions", queryset=InterviewQuestion.objects.order_by("order", "pk"))
+        )
+    }
+    _program_chart, charts_by_trainee = _survey_charts(program, enrollments)
+    roles = defaultdict(list)
+    for seminar in seminars:
+        for role in seminar.roles.all():
+            roles[role.enrollment_id].append((seminar, role.get_role_display()))
+    parts = []
+    for enrollment in enrollments:
+        part = TraineePart(enrollment)
+        for day in program.days:
+            reflection = reflections.get((enrollment.pk, day))
+            part.days.append((day, reflection))
+            part.submitted += reflection is not None
+        part.trip_reports = trip_reports.get(enrollment.pk, [])
+        interview = interviews.get(enrollment.pk)
+        if interview is not None:
+            part.interview = interview
+            if interview.state in CONSENTED_STATES:
+                for question in interview.questions.all():
+                    if not question.answer:
+                        continue
+                    if question.consent is True:
+                        part.answers.append(question)
+                    else:
+                        part.left_out += 1
+        part.survey_chart = charts_by_trainee.get(enrollment.pk)
+        mine = [
+            a
+            for a in activities
+            if a.for_all or any(p.pk == enrollment.pk for p in a.participants.all())
+        ]
+        part.activities = [(day, slots) for day, slots in _by_day(program, mine) if slots]
+        part.seminars = roles.get(enrollment.pk, [])
+        parts.append(part)
+    return parts
+
+
+def _shown(enrollments, activities, seminars, trips, *, whole: bool):
+    """What of the week, the seminars and the trips a report shows. The whole report: all of
+    it. A municipality's report: only the slots, seminars and trips its trainees took part in,
+    only their roles, their number among the travellers, and no follow-ups (the host's own
+    actions), as the app's pages show that municipality's supervisor."""
+    ids = {e.pk for e in enrollments}
+    for seminar in seminars:
+        roles = list(seminar.roles.all())
+        seminar.shown_roles = roles if whole else [r for r in roles if r.enrollment_id in ids]
+        seminar.shown_follow_ups = list(seminar.follow_ups.all()) if whole else []
+    for trip in trips:
+        trainees = list(trip.trainees.all())
+        trip.shown_trainees = trainees if whole else [e for e in trainees if e.pk in ids]
+    if whole:
+        return activities, seminars, trips
+    return (
+        [a for a in activities if a.for_all or any(p.pk in ids for p in a.participants.all())],
+        [s for s in seminars if s.shown_roles],
+        [t for t in trips if t.shown_trainees],
+    )
+
+
+def _municipalities(program: Program) -> list[Municipality]:
+    return list(
+        Municipality.objects.filter(
+            enrollments__program=program, enrollments__withdrawn_at__isnull=True
+        )
+        .distinct()
+        .order_by("prefecture", "code", "name")
+    )
+
+
+def program_context(program: Program, municipality: Municipality | None = None) -> dict:
+    """Everything in the program report. With a municipality: only its trainees, and no
+    figure computed over other municipalities' trainees."""
+    program = Program.objects.select_related("host", "created_by").get(pk=program.pk)
+    enrollments = _enrollments(program, municipality)
+    activities, seminars, trips = _shown(
+        enrollments,
+        _activities(program),
+        _seminars(program),
+        _trips(program),
+        whole=municipality is None,
+    )
+    week = _by_day(program, activities)
+    parts = _trainee_parts(program, enrollments, activities, seminars)
+    program_chart = None
+    if municipality is None:
+        program_chart, _unused = _survey_charts(program, enrollments)
+    toc = [
+        ("overview", "研修の概要"),
+        ("week", "研修日程"),
+        ("trips", "出張とセミナー"),
+    ]
+    if municipality is None:
+        toc.append(("survey", "意識調査の結果"))
+    toc.append(("trainees", "研修生ごとの記録"))
+    return {
+        "program": program,
+        "host": program.host,
+        "for_municipality": municipality,
+        "municipalities": [municipality] if municipality else _municipalities(program),
+        "week": week,
+        "activity_count": len(activities),
+        "trips": trips,
+        "seminars": seminars,
+        "program_chart": program_chart,
+        "trainees": parts,
+        "toc": toc,
+        "sections": REFLECTION_SECTIONS,
+        "title": "研修実施報告書",
+    }
+
+
+def trainee_context(enrollment: Enrollment) -> dict:
+    """The 研修報告書 of one trainee, in the form a municipal HR department files:
+    所属, 氏名, 研修名, 期間, 研修先, 内容, 所感, 今後の業務への活用 and the attachments (which
+    follow it as 別紙)."""
+    enrollment = Enrollment.objects.select_related(
+        "trainee", "municipality", "mentor", "program__host", "program__created_by"
+    ).get(pk=enrollment.pk)
+    program = enrollment.program
+    activities = _activities(program)
+    seminars = _seminars(program)
+    trips = [t for t in _trips(program) if any(e.pk == enrollment.pk for e in t.trainees.all())]
+    (part,) = _trainee_parts(program, [enrollment], activities, seminars)
+    impressions = [
+        (day, r) for day, r in part.days if r is not None and (r.learned.strip() or r.felt.strip())
+    ]
+    applications = [r for r in part.trip_reports if r.application.strip()]
+    attachments = [("schedule", "研修日程表（本人の参加分）")]
+    if part.trip_reports:
+        attachments.append(("trip-reports", f"復命書（{len(part.trip_reports)}件）"))
+    if part.submitted:
+        attachments.append(("reflections", f"日報（{part.submitted}日分）"))
+    if part.survey_chart:
+        attachments.append(("survey", "研修前後の意識調査（本人の回答）"))
+    return {
+        "program": program,
+        "host": program.host,
+        "enrollment": enrollment,
+        "part": part,
+        "trips": trips,
+        "impressions": impressions,
+        "applications": applications,
+        "attachments": attachments,
+        "sections": REFLECTION_SECTIONS,
+        "title": "研修報告書",
+    }
