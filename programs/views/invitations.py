@@ -22,6 +22,7 @@ from ..forms import (
 )
 from ..models import Role
 from ..refusals import show_refusal
+from ..services import acceptance
 from ..services import invitations as invitation_services
 
 
@@ -167,7 +168,7 @@ def _correct_address(request, invitation, back: str):
 def invitation_accept(request, token: str):
     """The link in an invitation email: set a password (or log in) and take the role."""
     try:
-        check = invitation_services.check_invitation(token)
+        check = acceptance.check_invitation(token)
     except invitation_services.InvitationRefused as refused:
         status = 404 if refused.code == "unknown" else 410
         return render(
@@ -193,7 +194,7 @@ def invitation_accept(request, token: str):
     if request.method == "POST" and (not needs_form or form.is_valid()):
         data = form.cleaned_data if needs_form else {}
         try:
-            user = invitation_services.accept_invitation(
+            user = acceptance.accept_invitation(
                 token,
                 current_user=request.user,
                 password=data.get("password1", ""),
