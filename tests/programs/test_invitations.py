@@ -396,3 +396,32 @@ class TestWhoMayGrantWhat:
                 token_from_mail(mail.outbox[0]), password="a-long-passphrase"
             )
         assert excinfo.value.code == "inviter_gone"
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_opening_the_acceptance_page_writes_nothing(
+    client, coordinator, trainee, host, django_capture_on_commit_callbacks
+):
+    """Only the POST accepts: the page a link opens (signed in or not) reads only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for email in ("s@example.org", trainee.email):
+        invite(
+            django_capture_on_commit_callbacks,
+            invited_by=coordinator,
+            email=email,
+            role=Role.STAFF,
+            host_company=host,
+        )
+    for message, user in zip(mail.outbox, (None, trainee), strict=True):
+        if user is not None:
+            client.force_login(user)
+        url = reverse("programs:invitation_accept", args=[token_from_mail(message)])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+        assert writes == []
+    assert not Invitation.objects.filter(accepted_at__isnull=False).exists()

@@ -670,3 +670,28 @@ def test_the_preview_shows_what_a_cell_really_holds(
     page = client.get(uploaded.url).content.decode()
     assert "ayaka@exa&lt;U+202E&gt;mple.org" in page
     assert "\u202e" not in page.split("<tbody>")[1]
+
+
+def test_the_preview_page_writes_nothing(
+    client, program, coordinator, registered, django_capture_on_commit_callbacks
+):
+    """Reading, previewing and showing a stopped reading are all GETs that only read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    upload = io.BytesIO(csv_bytes(f"田中 翔,{registered.email},402061,総務課,主事\n"))
+    upload.name = "roster.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(
+            reverse("programs:roster_upload", args=[program.pk]), {"file": upload}
+        )
+    with CaptureQueriesContext(connection) as queries:
+        preview = client.get(uploaded.url)
+    assert preview.context["preview"].counts == {"new": 0, "existing": 1, "invalid": 0}
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
