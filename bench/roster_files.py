@@ -83,7 +83,7 @@ def child(case: str, old: bool) -> None:
 
         from openpyxl import load_workbook
 
-        from programs.services import roster
+        from programs.services import roster_files as roster
 
         baseline = peak_mb()
         started = time.perf_counter()

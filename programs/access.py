@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from .compiled import CompiledQuery
 from .models import (
     Activity,
+    CalendarFeed,
     Enrollment,
     HostCompany,
     Invitation,
@@ -17,6 +18,7 @@ from .models import (
     Municipality,
     Program,
     Role,
+    RosterImport,
     TraineeProfile,
 )
 
@@ -24,9 +26,14 @@ from .models import (
 def get_host_company_for_user(user, pk: int, *, write: bool = False) -> HostCompany:
     """A host company the user works for. `write` asks for a coordinator."""
     host = get_object_or_404(HostCompany.objects.visible_to(user), pk=pk)
-    if write and not HostCompany.objects.coordinated_by(user).filter(pk=host.pk).exists():
+    if write and not coordinates(user, host):
         raise PermissionDenied
     return host
+
+
+def coordinates(user, host: HostCompany) -> bool:
+    """The user may manage the host's people (a coordinator of it, or an operator)."""
+    return HostCompany.objects.coordinated_by(user).filter(pk=host.pk).exists()
 
 
 def get_municipality_for_user(user, pk: int) -> Municipality:
@@ -36,6 +43,11 @@ def get_municipality_for_user(user, pk: int) -> Municipality:
 
 def get_invitation_for_user(user, host: HostCompany, pk: int) -> Invitation:
     return get_object_or_404(Invitation.objects.visible_to(user), pk=pk, host_company=host)
+
+
+def get_program_invitation_for_user(user, program: Program, pk: int) -> Invitation:
+    """An invitation into a program, for those who may see it."""
+    return get_object_or_404(Invitation.objects.visible_to(user).filter(program=program), pk=pk)
 
 
 def get_membership_for_user(user, host: HostCompany, pk: int) -> Membership:
@@ -208,6 +220,18 @@ def get_enrollment_for_user(user, program: Program, pk: int) -> Enrollment:
     )
 
 
+def get_live_activity_for_user(user, pk: int) -> Activity:
+    """A live activity (with its program) that the user may see, for its own download: in a
+    program the user may see, and one the user takes part in unless they work for its host."""
+    activity = get_object_or_404(
+        Activity.objects.visible_to(user).live().select_related("program", "facilitator"),
+        pk=pk,
+    )
+    if not activities_for(user, activity.program).filter(pk=pk).exists():
+        raise Http404
+    return activity
+
+
 def activities_for(user, program: Program):
     """The live activities of a program that the user may see: all of them for the host's
     people; for everyone else (a supervisor, a trainee) those for all trainees and those in
@@ -217,3 +241,43 @@ def activities_for(user, program: Program):
         return live
     mine = Enrollment.objects.visible_to(user).active().filter(program=program)
     return live.filter(Q(for_all=True) | Q(participants__in=mine)).distinct()
+
+
+def hosts_of_visible_programs(user) -> set[int]:
+    """The host's people see their hosts' programs; anyone else (a supervisor, a trainee) the
+    programs of the hosts their trainees or they themselves are enrolled with."""
+    hosts = host_ids_of(user)
+    if hosts:
+        return hosts
+    return set(
+        Program.objects.visible_to(user).order_by().values_list("host_id", flat=True).distinct()
+    )
+
+
+def get_roster_import(program: Program, pk: int) -> RosterImport:
+    """A roster import of a program (checked already, for writing): without its file."""
+    return get_object_or_404(RosterImport.objects.defer("upload"), pk=pk, program=program)
+
+
+def feed_programs_for(user):
+    """The programs whose calendar the user may subscribe to: those of the hosts they work for."""
+    return Program.objects.visible_to(user).filter(host__memberships__user=user).distinct()
+
+
+def get_calendar_feed_for_user(user, pk: int) -> CalendarFeed:
+    """One of the user's own calendar feeds."""
+    return get_object_or_404(CalendarFeed, pk=pk, user=user)
+
+
+def get_calendar_feed_by_token(token: str) -> CalendarFeed:
+    """A feed by its secret address. Still scoped: a program feed stops when its owner can
+    no longer see the program, and no feed answers for an account that is not active."""
+    feed = CalendarFeed.objects.select_related("user", "program").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    if (
+        feed.program_id
+        and not Program.objects.visible_to(feed.user).filter(pk=feed.program_id).exists()
+    ):
+        raise Http404
+    return feed

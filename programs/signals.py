@@ -1,11 +1,24 @@
-"""Receivers that write the activity log for events no service sees: logins."""
+"""Receivers that write the activity log for events no service sees (logins), and those that
+bump the versions of cached fragments when rows are written."""
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import translation
 
+from . import cache
 from .client import client_ip
+from .models import (
+    Activity,
+    Enrollment,
+    HostCompany,
+    Membership,
+    Municipality,
+    Program,
+    TraineeProfile,
+    User,
+)
 from .services.activity_log import record_activity
 
 
@@ -25,93 +38,88 @@ def log_login_failure(sender, credentials, request=None, **kwargs) -> None:
     record_activity(None, "login.failed", None, ip=client_ip(request), actor_label=claimed)
 
 
-def _connect_cache_versions() -> None:
-    """Writers bump the versions that cached fragments are keyed on (programs.cache), scoped
-    to the program and host they touched: one host's writes never make another's pages
-    stale."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+# Writers bump the versions that cached fragments are keyed on (programs.cache), scoped to
+# the program and host they touched: one host's writes never make another's pages stale.
 
-    from . import cache
-    from .models import (
-        Activity,
-        Enrollment,
-        HostCompany,
-        Membership,
-        Municipality,
-        Program,
-        TraineeProfile,
-        User,
-    )
 
-    def program_written(instance=None, **kwargs):
-        cache.bump_program(instance.pk, "week", instance.host_id)
+def _program_written(instance=None, **kwargs):
+    cache.bump_program(instance.pk, "week", instance.host_id)
 
-    def row_of_program_written(instance=None, **kwargs):
+
+def _row_of_program_written(instance=None, **kwargs):
+    cache.bump_program(instance.program_id, "week")
+
+
+def _participants_changed(instance=None, action="", **kwargs):
+    # From either side (an activity or an enrolment) the instance knows its program.
+    if action.startswith("post_"):
         cache.bump_program(instance.program_id, "week")
 
-    def participants_changed(instance=None, action="", **kwargs):
-        # From either side (an activity or an enrolment) the instance knows its program.
-        if action.startswith("post_"):
-            cache.bump_program(instance.program_id, "week")
 
-    def host_written(instance=None, **kwargs):
-        cache.bump(cache.host_scope(instance.pk, "people"))
+def _host_written(instance=None, **kwargs):
+    cache.bump(cache.host_scope(instance.pk, "people"))
 
-    def membership_written(instance=None, **kwargs):
-        # A supervisor's membership changes no host page: their own pages' keys carry their
-        # roles as read on each request.
-        if instance.host_company_id:
-            cache.bump(cache.host_scope(instance.host_company_id, "people"))
 
-    def programs_of(user_ids) -> set[int]:
-        return set(
-            Enrollment.objects.filter(trainee__in=user_ids).values_list("program_id", flat=True)
-        )
+def _membership_written(instance=None, **kwargs):
+    # A supervisor's membership changes no host page: their own pages' keys carry their
+    # roles as read on each request.
+    if instance.host_company_id:
+        cache.bump(cache.host_scope(instance.host_company_id, "people"))
 
-    def person_shown(user_id: int) -> None:
-        """A person's name or profile shows on their hosts' pages and their programs' pages."""
-        hosts = Membership.objects.filter(user=user_id, host_company__isnull=False)
-        cache.bump(
-            *{
-                cache.host_scope(h, "people")
-                for h in hosts.values_list("host_company_id", flat=True)
-            }
-        )
-        cache.bump_programs(programs_of([user_id]), "week")
 
-    # A login (last_login), a password change or a language switch shows on no fragment.
-    user_fields_not_shown = {"last_login", "password", "language"}
+def _programs_of(user_ids) -> set[int]:
+    return set(Enrollment.objects.filter(trainee__in=user_ids).values_list("program_id", flat=True))
 
-    def user_written(instance=None, created=False, update_fields=None, **kwargs):
-        if created or (update_fields is not None and set(update_fields) <= user_fields_not_shown):
-            return
-        person_shown(instance.pk)
 
-    def profile_written(instance=None, **kwargs):
-        person_shown(instance.user_id)
+def _person_shown(user_id: int) -> None:
+    """A person's name or profile shows on their hosts' pages and their programs' pages."""
+    hosts = Membership.objects.filter(user=user_id, host_company__isnull=False)
+    cache.bump(
+        *{cache.host_scope(h, "people") for h in hosts.values_list("host_company_id", flat=True)}
+    )
+    cache.bump_programs(_programs_of([user_id]), "week")
 
-    def municipality_written(instance=None, created=False, **kwargs):
-        if created:
-            return
-        cache.bump_programs(
-            Enrollment.objects.filter(municipality=instance).values_list("program_id", flat=True),
-            "week",
-        )
+
+# A login (last_login), a password change or a language switch shows on no fragment.
+USER_FIELDS_NOT_SHOWN = {"last_login", "password", "language"}
+
+
+def _user_written(instance=None, created=False, update_fields=None, **kwargs):
+    if created or (update_fields is not None and set(update_fields) <= USER_FIELDS_NOT_SHOWN):
+        return
+    _person_shown(instance.pk)
+
+
+def _profile_written(instance=None, **kwargs):
+    _person_shown(instance.user_id)
+
+
+def _municipality_written(instance=None, created=False, **kwargs):
+    if created:
+        return
+    cache.bump_programs(
+        Enrollment.objects.filter(municipality=instance).values_list("program_id", flat=True),
+        "week",
+    )
+
+
+def _connect_cache_versions() -> None:
+    """Connect the receivers above: a save or a delete of each model bumps its scopes."""
 
     def connect(receiver, model, name):
         post_save.connect(receiver, sender=model, dispatch_uid=f"v-{name}", weak=False)
         post_delete.connect(receiver, sender=model, dispatch_uid=f"v-d-{name}", weak=False)
 
-    post_save.connect(user_written, sender=User, dispatch_uid="v-User", weak=False)
-    connect(program_written, Program, "Program")
-    connect(row_of_program_written, Enrollment, "Enrollment")
-    connect(row_of_program_written, Activity, "Activity")
-    connect(host_written, HostCompany, "HostCompany")
-    connect(membership_written, Membership, "Membership")
-    connect(profile_written, TraineeProfile, "TraineeProfile")
-    connect(municipality_written, Municipality, "Municipality")
+    post_save.connect(_user_written, sender=User, dispatch_uid="v-User", weak=False)
+    connect(_program_written, Program, "Program")
+    connect(_row_of_program_written, Enrollment, "Enrollment")
+    connect(_row_of_program_written, Activity, "Activity")
+    connect(_host_written, HostCompany, "HostCompany")
+    connect(_membership_written, Membership, "Membership")
+    connect(_profile_written, TraineeProfile, "TraineeProfile")
+    connect(_municipality_written, Municipality, "Municipality")
     m2m_changed.connect(
-        participants_changed,
+        _participants_changed,
         sender=Activity.participants.through,
         dispatch_uid="v-participants",
         weak=False,

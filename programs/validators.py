@@ -74,23 +74,8 @@ def validate_sendable_email(value: str) -> None:
     A non-ASCII local part is refused: Django's SMTP backend does not speak SMTPUTF8, and
     sanitize_address turns such a local part into an RFC 2047 encoded word
     (``=?utf-8?b?…?=@example.jp``), a different mailbox, so the mail would be lost."""
-    bad = _unsendable_characters(value)
-    if bad:
-        raise ValidationError(
-            _("This email address contains a character that cannot be sent (%(codepoints)s)."),
-            code="unsendable_character",
-            params={"codepoints": "、".join(f"U+{ord(c):04X}" for c in bad)},
-        )
-    local, at, domain = value.rpartition("@")
-    if at and local and not local.isascii():
-        raise ValidationError(
-            _(
-                "Type the part before @ in half-width letters, digits and symbols: mail "
-                "cannot be delivered to “%(local)s”."
-            ),
-            code="non_ascii_local_part",
-            params={"local": local},
-        )
+    _check_characters(value)
+    local, _at, domain = value.rpartition("@")
     validate_email(value)
     sent_domain = _sent_domain(domain)
     if sent_domain.lower() != domain.lower():
@@ -125,6 +110,27 @@ def validate_sendable_email(value: str) -> None:
             code="unsendable",
             params={"reason": exc},
         ) from exc
+
+
+def _check_characters(value: str) -> None:
+    """No invisible or control character, and only ASCII before the @."""
+    bad = _unsendable_characters(value)
+    if bad:
+        raise ValidationError(
+            _("This email address contains a character that cannot be sent (%(codepoints)s)."),
+            code="unsendable_character",
+            params={"codepoints": "、".join(f"U+{ord(c):04X}" for c in bad)},
+        )
+    local, at, _domain = value.rpartition("@")
+    if at and local and not local.isascii():
+        raise ValidationError(
+            _(
+                "Type the part before @ in half-width letters, digits and symbols: mail "
+                "cannot be delivered to “%(local)s”."
+            ),
+            code="non_ascii_local_part",
+            params={"local": local},
+        )
 
 
 def _sent_domain(domain: str) -> str:

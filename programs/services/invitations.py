@@ -1,26 +1,23 @@
-"""Inviting people into a role, and accepting an invitation.
+"""Inviting people into a role: creating an invitation, sending it again, correcting its
+address, withdrawing it. Accepting one: services/acceptance.py.
 
 An invitation is the only way into Kenshu besides the admin: there is no open sign-up."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import (
-    Enrollment,
     HostCompany,
     Invitation,
     Membership,
     Municipality,
     Role,
-    TraineeProfile,
     User,
 )
 from ..models.organisations import HOST_ROLES, Delivery
@@ -32,14 +29,6 @@ from .activity_log import record_activity
 
 class InvitationRefused(Refused):
     """The invitation cannot be created or accepted; `message` says why, `field` where."""
-
-
-@dataclass(frozen=True)
-class InvitationCheck:
-    """What the acceptance page needs to know about a token before anything is written."""
-
-    invitation: Invitation
-    existing_user: User | None
 
 
 def _normalise(email: str) -> str:
@@ -61,6 +50,15 @@ def invitable_roles(user: User, host_company) -> tuple[str, ...]:
     ).exists():
         return COORDINATOR_GRANTS
     return ()
+
+
+def stripped(**values: str) -> dict[str, str]:
+    """The names and texts a person typed, without the spaces around them."""
+    return {name: value.strip() for name, value in values.items()}
+
+
+def _expiry():
+    return timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS)
 
 
 def may_invite(user: User, role: str, host_company) -> bool:
@@ -162,15 +160,10 @@ def create_invitation(
         raise InvitationRefused(
             _("You may not invite into this role."), field="role", code="not_allowed"
         )
-    check_plain_text(
-        {
-            "family_name": family_name.strip(),
-            "given_name": given_name.strip(),
-            "department": department.strip(),
-            "position": position.strip(),
-        },
-        refuse=InvitationRefused,
+    names = stripped(
+        family_name=family_name, given_name=given_name, department=department, position=position
     )
+    check_plain_text(names, refuse=InvitationRefused)
     ensure_sendable(email)
     email = _normalise(email)
     if role in HOST_ROLES:
@@ -183,14 +176,11 @@ def create_invitation(
             role=role,
             host_company=host_company,
             municipality=municipality,
-            family_name=family_name.strip(),
-            given_name=given_name.strip(),
-            department=department.strip(),
-            position=position.strip(),
+            **names,
             program=program if role == Role.TRAINEE else None,
             token_hash=Invitation.hash_token(token),
             invited_by=invited_by,
-            expires_at=timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS),
+            expires_at=_expiry(),
         )
         record_activity(
             invited_by,
@@ -212,7 +202,7 @@ def resend_invitation(invitation: Invitation, *, by: User, ip: str | None = None
     with transaction.atomic():
         token = secrets.token_urlsafe(32)
         invitation.token_hash = Invitation.hash_token(token)
-        invitation.expires_at = timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS)
+        invitation.expires_at = _expiry()
         invitation.delivery = Delivery.QUEUED
         invitation.delivery_error = ""
         invitation.delivery_at = None
@@ -300,181 +290,3 @@ def _send_after_commit(invitation: Invitation, token: str) -> None:
     from ..tasks import send_invitation_email
 
     send_invitation_email.delay_on_commit(invitation.pk, token)
-
-
-def check_invitation(token: str) -> InvitationCheck:
-    """Find the invitation a link points at, or say why it cannot be used. Writes nothing."""
-    invitation = (
-        Invitation.objects.select_related("host_company", "municipality", "invited_by")
-        .filter(token_hash=Invitation.hash_token(token))
-        .first()
-    )
-    _refuse_unusable(invitation)
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    return InvitationCheck(invitation=invitation, existing_user=existing)
-
-
-def _refuse_unusable(invitation: Invitation | None) -> None:
-    if invitation is None:
-        raise InvitationRefused(_("This invitation link is not valid."), code="unknown")
-    if invitation.accepted_at:
-        raise InvitationRefused(
-            _("This invitation has already been used. Log in with your email address."),
-            code="used",
-        )
-    if invitation.revoked_at:
-        raise InvitationRefused(_("This invitation was withdrawn."), code="revoked")
-    if invitation.expires_at <= timezone.now():
-        raise InvitationRefused(
-            _("This invitation has expired. Ask the person who invited you to send it again."),
-            code="expired",
-        )
-
-
-def accept_invitation(
-    token: str,
-    *,
-    current_user=None,
-    password: str = "",
-    family_name: str = "",
-    given_name: str = "",
-    family_name_kana: str = "",
-    given_name_kana: str = "",
-    ip: str | None = None,
-) -> User:
-    """Use an invitation exactly once: create the account (or take the signed-in owner of the
-    address), grant the role, mark the invitation used. All of it or nothing."""
-    check_plain_text(
-        {
-            "family_name": family_name.strip(),
-            "given_name": given_name.strip(),
-            "family_name_kana": family_name_kana.strip(),
-            "given_name_kana": given_name_kana.strip(),
-        },
-        refuse=InvitationRefused,
-    )
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update()
-            .filter(token_hash=Invitation.hash_token(token))
-            .first()
-        )
-        _refuse_unusable(invitation)
-        if invitation.invited_by is None or not may_invite(
-            invitation.invited_by, invitation.role, invitation.host_company
-        ):
-            raise InvitationRefused(
-                _(
-                    "The person who invited you can no longer give this role. Ask for a new "
-                    "invitation."
-                ),
-                code="inviter_gone",
-            )
-        user = _account_for(
-            invitation,
-            current_user,
-            password,
-            family_name,
-            given_name,
-            family_name_kana,
-            given_name_kana,
-        )
-        claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-            accepted_at=timezone.now(), accepted_by=user
-        )
-        if claimed != 1:
-            raise InvitationRefused(_("This invitation has already been used."), code="used")
-        _grant(invitation, user)
-        record_activity(
-            user,
-            "invitation.accepted",
-            invitation,
-            host_company=invitation.host_company,
-            municipality=invitation.municipality,
-            data={"role": invitation.role},
-            ip=ip,
-        )
-    return user
-
-
-def _account_for(
-    invitation, current_user, password, family_name, given_name, family_name_kana, given_name_kana
-) -> User:
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    signed_in = current_user is not None and current_user.is_authenticated
-    if existing is not None:
-        if not signed_in or current_user.pk != existing.pk:
-            raise InvitationRefused(
-                _("An account already uses this address: log in with it to accept."),
-                code="login_required",
-            )
-        return existing
-    if signed_in:
-        raise InvitationRefused(
-            _("This invitation is for another address. Log out, then open the link again."),
-            code="other_user",
-        )
-    try:
-        with transaction.atomic():
-            user = _create_account(
-                invitation, password, family_name, given_name, family_name_kana, given_name_kana
-            )
-    except IntegrityError as exc:  # another invitation to the address was accepted just now
-        raise InvitationRefused(
-            _("An account already uses this address: log in with it to accept."),
-            code="login_required",
-        ) from exc
-    return user
-
-
-def _create_account(
-    invitation, password, family_name, given_name, family_name_kana, given_name_kana
-) -> User:
-    user = User.objects.create_user(
-        invitation.email,
-        password,
-        family_name=family_name.strip() or invitation.family_name,
-        given_name=given_name.strip() or invitation.given_name,
-        family_name_kana=family_name_kana.strip(),
-        given_name_kana=given_name_kana.strip(),
-    )
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def _grant(invitation: Invitation, user: User) -> None:
-    if invitation.role == Role.TRAINEE:
-        profile = TraineeProfile.objects.filter(user=user).first()
-        if profile is None:
-            TraineeProfile.objects.create(
-                user=user,
-                municipality=invitation.municipality,
-                department=invitation.department,
-                position=invitation.position,
-            )
-        elif profile.municipality_id != invitation.municipality_id:
-            # An invitation never moves a trainee to another municipality (that would take
-            # them away from their supervisor's sight).
-            raise InvitationRefused(
-                _(
-                    "You are registered as a trainee of %(municipality)s, but this invitation is "
-                    "for %(other)s. Ask the coordinator to correct it."
-                )
-                % {"municipality": profile.municipality, "other": invitation.municipality},
-                code="other_municipality",
-            )
-        already = Enrollment.objects.active().filter(program_id=invitation.program_id, trainee=user)
-        if invitation.program_id and not already.exists():
-            from .programs import ProgramRefused, enroll
-
-            try:
-                enroll(invitation.program, user, by=invitation.invited_by)
-            except ProgramRefused as refused:
-                raise InvitationRefused(refused.message, code="enrollment") from refused
-        return
-    Membership.objects.get_or_create(
-        user=user,
-        role=invitation.role,
-        host_company=invitation.host_company if invitation.role in HOST_ROLES else None,
-        municipality=invitation.municipality if invitation.role == Role.SUPERVISOR else None,
-    )

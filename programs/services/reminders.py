@@ -15,7 +15,7 @@ Never twice, never lost:
 import contextlib
 import smtplib
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -199,27 +199,28 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     if not rows:
         return result
     kinds = registry.reminders()
+    programs = {r.program_id: r.program for r in rows if r.program_id}  # loaded by the claim
+    to_send, skips = _sort_out(rows, kinds, programs, now)
+    for reason, pks in skips.items():
+        Notification.objects.filter(pk__in=pks, claim_token=token).update(
+            status=S.SKIPPED, error=reason
+        )
+        result.skipped += len(pks)
+    if to_send:
+        _send_all(to_send, token, kinds, programs, result)
+    return result
+
+
+def _sort_out(rows, kinds, programs, now) -> tuple[list[Notification], dict[str, list[int]]]:
+    """The rows to send, and the others by the reason they are skipped."""
     recipients = {r.recipient_id for r in rows}
     opted_out = set(
         ReminderOptOut.objects.filter(user__in=recipients).values_list("user_id", "kind")
     )
-    programs = {r.program_id: r.program for r in rows if r.program_id}  # loaded by the claim
-    program_ids = set(programs)
-    # Replies go to the program's creator while they coordinate its host, else to another
-    # of its coordinators.
-    coordinators: dict[int, dict] = {}
-    for host_id, user_id, address in Membership.objects.filter(
-        role=Role.COORDINATOR,
-        host_company__in={p.host_id for p in programs.values()},
-        user__is_active=True,
-    ).values_list("host_company_id", "user_id", "user__email"):
-        coordinators.setdefault(host_id, {})[user_id] = address
-    for program in programs.values():
-        known = coordinators.get(program.host_id, {})
-        program.reply_to = known.get(program.created_by_id) or next(iter(known.values()), None)
+    _find_reply_addresses(programs)
     # A program's required reminders bind its trainees, not its staff.
     trainees_of = set(
-        Enrollment.objects.filter(program__in=program_ids, trainee__in=recipients).values_list(
+        Enrollment.objects.filter(program__in=set(programs), trainee__in=recipients).values_list(
             "program_id", "trainee_id"
         )
     )
@@ -236,26 +237,44 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
             and row.kind in (program.required_reminders or [])
             and (row.program_id, row.recipient_id) in trainees_of
         )
-        reason = ""
-        if row.kind not in kinds:
-            reason = "unknown kind"
-        elif not row.recipient.is_active or not row.recipient.email:
-            reason = "the recipient has no active account with an address"
-        elif (row.recipient_id, row.kind) in opted_out and not required:
-            reason = "turned off by the recipient"
-        elif row.pk not in still_due:
-            reason = "no longer due"
+        reason = _skip_reason(row, kinds, opted_out, required, still_due)
         if reason:
             skips.setdefault(reason, []).append(row.pk)
         else:
             to_send.append(row)
-    for reason, pks in skips.items():
-        Notification.objects.filter(pk__in=pks, claim_token=token).update(
-            status=S.SKIPPED, error=reason
-        )
-        result.skipped += len(pks)
-    if not to_send:
-        return result
+    return to_send, skips
+
+
+def _find_reply_addresses(programs: dict) -> None:
+    """Replies go to the program's creator while they coordinate its host, else to another
+    of its coordinators (`program.reply_to`, None when it has none)."""
+    coordinators: dict[int, dict] = {}
+    for host_id, user_id, address in Membership.objects.filter(
+        role=Role.COORDINATOR,
+        host_company__in={p.host_id for p in programs.values()},
+        user__is_active=True,
+    ).values_list("host_company_id", "user_id", "user__email"):
+        coordinators.setdefault(host_id, {})[user_id] = address
+    for program in programs.values():
+        known = coordinators.get(program.host_id, {})
+        program.reply_to = known.get(program.created_by_id) or next(iter(known.values()), None)
+
+
+def _skip_reason(row, kinds, opted_out, required: bool, still_due: set[int]) -> str:
+    """Why a claimed row is not sent, or "" when it is."""
+    if row.kind not in kinds:
+        return "unknown kind"
+    if not row.recipient.is_active or not row.recipient.email:
+        return "the recipient has no active account with an address"
+    if (row.recipient_id, row.kind) in opted_out and not required:
+        return "turned off by the recipient"
+    if row.pk not in still_due:
+        return "no longer due"
+    return ""
+
+
+def _send_all(to_send, token, kinds, programs, result: BatchResult) -> None:
+    """Send the rows over one SMTP connection, CHUNK at a time."""
     connection = get_connection()
     preferences = settings.KENSHU_BASE_URL.rstrip("/") + reverse("programs:reminder_settings")
     try:
@@ -280,12 +299,22 @@ def send_batch(ids: list[int], now: datetime | None = None) -> BatchResult:
     finally:
         with contextlib.suppress(Exception):  # closing a broken connection may fail too
             connection.close()
-    return result
 
 
 def _transient(exc: smtplib.SMTPRecipientsRefused) -> bool:
     """Greylisting: every recipient refused with a 4xx code."""
     return all(400 <= code < 500 for code, _message in exc.recipients.values())
+
+
+@dataclass
+class _Chunk:
+    """What became of a chunk's rows: sent, with nothing to say, refused for good (with the
+    error), and the one whose sending was under way (None between messages)."""
+
+    sent: list[int] = field(default_factory=list)
+    nothing: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    in_flight: int | None = None
 
 
 def _send_chunk(
@@ -306,58 +335,70 @@ def _send_chunk(
             "pk", flat=True
         )
     )
-    sent, failed, nothing = [], [], []
-    in_flight = None
+    outcome = _Chunk()
     try:
         for row in chunk:
             if row.pk not in held:
                 continue  # taken over by another worker after a long pause: theirs now
-            try:
-                program = programs.get(row.program_id)
-                reply_to = program.reply_to if program else None
-                message = _message(row, kinds[row.kind], reply_to, preferences)
-                if message is None:
-                    nothing.append(row.pk)
-                    continue
-                message.connection = connection
-                in_flight = row.pk
-                connection.send_messages([message])
-                in_flight = None
-            except smtplib.SMTPRecipientsRefused as exc:
-                in_flight = None
-                if _transient(exc):
-                    raise
-                failed.append((row.pk, str(exc)))
-                continue
-            except smtplib.SMTPResponseException as exc:
-                in_flight = None  # the server answered: the message was not accepted
-                if 400 <= exc.smtp_code < 500:
-                    raise
-                failed.append((row.pk, str(exc)))
-                continue
-            except (smtplib.SMTPException, OSError):
-                raise  # the connection failed; what happened to `in_flight` is unknown
-            except Exception as exc:  # noqa: BLE001 -- a bad header, a template error
-                in_flight = None
-                failed.append((row.pk, f"{type(exc).__name__}: {exc}"))
-                continue
-            sent.append(row.pk)
+            _send_one(row, kinds, programs, preferences, connection, outcome)
     finally:
-        mine = Notification.objects.filter(claim_token=token)
-        if sent:
-            mine.filter(pk__in=sent).update(status=S.SENT, sent_at=timezone.now(), error="")
-        if nothing:
-            mine.filter(pk__in=nothing).update(status=S.SKIPPED, error="nothing to say any more")
-        if in_flight is not None:
-            # Lost in the middle of the conversation: it may have been delivered.
-            mine.filter(pk=in_flight).update(
-                status=S.INTERRUPTED, error="The connection failed while sending this message."
-            )
-        for pk, error in failed:  # a permanent refusal: recorded on its row
-            mine.filter(pk=pk).update(status=S.FAILED, error=error[:2000])
-        result.sent += len(sent)
-        result.skipped += len(nothing)
-        result.failed += len(failed)
+        _record(outcome, token, result)
+
+
+def _send_one(row, kinds, programs, preferences, connection, outcome: _Chunk) -> None:
+    """Send one row's message, noting in `outcome` what became of it. Raises what the whole
+    batch must wait for: a refusal that can pass, a failed connection."""
+    try:
+        program = programs.get(row.program_id)
+        reply_to = program.reply_to if program else None
+        message = _message(row, kinds[row.kind], reply_to, preferences)
+        if message is None:
+            outcome.nothing.append(row.pk)
+            return
+        message.connection = connection
+        outcome.in_flight = row.pk
+        connection.send_messages([message])
+        outcome.in_flight = None
+    except smtplib.SMTPRecipientsRefused as exc:
+        outcome.in_flight = None
+        if _transient(exc):
+            raise
+        outcome.failed.append((row.pk, str(exc)))
+        return
+    except smtplib.SMTPResponseException as exc:
+        outcome.in_flight = None  # the server answered: the message was not accepted
+        if 400 <= exc.smtp_code < 500:
+            raise
+        outcome.failed.append((row.pk, str(exc)))
+        return
+    except (smtplib.SMTPException, OSError):
+        raise  # the connection failed; what happened to `in_flight` is unknown
+    except Exception as exc:  # noqa: BLE001 -- a bad header, a template error
+        outcome.in_flight = None
+        outcome.failed.append((row.pk, f"{type(exc).__name__}: {exc}"))
+        return
+    outcome.sent.append(row.pk)
+
+
+def _record(outcome: _Chunk, token, result: BatchResult) -> None:
+    """Write what became of a chunk's rows, whatever stopped it."""
+    mine = Notification.objects.filter(claim_token=token)
+    if outcome.sent:
+        mine.filter(pk__in=outcome.sent).update(status=S.SENT, sent_at=timezone.now(), error="")
+    if outcome.nothing:
+        mine.filter(pk__in=outcome.nothing).update(
+            status=S.SKIPPED, error="nothing to say any more"
+        )
+    if outcome.in_flight is not None:
+        # Lost in the middle of the conversation: it may have been delivered.
+        mine.filter(pk=outcome.in_flight).update(
+            status=S.INTERRUPTED, error="The connection failed while sending this message."
+        )
+    for pk, error in outcome.failed:  # a permanent refusal: recorded on its row
+        mine.filter(pk=pk).update(status=S.FAILED, error=error[:2000])
+    result.sent += len(outcome.sent)
+    result.skipped += len(outcome.nothing)
+    result.failed += len(outcome.failed)
 
 
 def resend(notification_ids: list[int]) -> int:

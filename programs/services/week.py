@@ -41,7 +41,8 @@ class Slot:
     notes: str = ""
 
 
-def describe(activity: Activity, *, with_program: bool = False) -> str:
+def describe(activity: Activity | Slot, *, with_program: bool = False) -> str:
+    """ "“Title” (12/01 09:00–10:00)", for an activity or a slot not saved yet."""
     text = _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
         "title": activity.title,
         "date": activity.date.strftime("%m/%d"),
@@ -77,15 +78,6 @@ def lock_program(program: Program) -> None:
     Program.objects.select_for_update().filter(pk=program.pk).exists()
 
 
-def _describe_slot(slot: Slot) -> str:
-    return _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
-        "title": slot.title,
-        "date": slot.date.strftime("%m/%d"),
-        "start": slot.start_time.strftime("%H:%M"),
-        "end": slot.end_time.strftime("%H:%M"),
-    }
-
-
 def _participant_enrollments(program: Program, slot: Slot) -> list[Enrollment]:
     if slot.for_all:
         return list(program.enrollments.active().select_related("trainee"))
@@ -105,17 +97,7 @@ def check_slot(
     program: Program, slot: Slot, *, exclude_pk: int | None = None, actor: User | None = None
 ) -> None:
     """Raise ActivityRefused when the slot breaks a rule of the week."""
-    if program.status == Status.REPORTED:
-        raise ActivityRefused(_("The program has been reported: its week no longer changes."))
-    if slot.end_time <= slot.start_time:
-        raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
-    date_range.check_in_range(slot.date, refuse=ActivityRefused, field="date")
-    if not program.start_date <= slot.date <= program.end_date:
-        raise ActivityRefused(
-            _("%(date)s is outside the program (%(start)s–%(end)s).")
-            % {"date": slot.date, "start": program.start_date, "end": program.end_date},
-            field="date",
-        )
+    _check_dates(program, slot)
     enrollments = _participant_enrollments(program, slot)
     trainee_ids = [e.trainee_id for e in enrollments]
     if slot.facilitator is not None:
@@ -129,33 +111,11 @@ def check_slot(
         if clash is not None:
             raise ActivityRefused(
                 _("All trainees would be in two places at once: %(new)s and %(other)s.")
-                % {"new": _describe_slot(slot), "other": describe(clash)},
+                % {"new": describe(slot), "other": describe(clash)},
                 field="start_time",
             )
     if trainee_ids:
-        clash = (
-            overlapping.filter(
-                Q(
-                    for_all=True,
-                    program__enrollments__trainee__in=trainee_ids,
-                    program__enrollments__withdrawn_at__isnull=True,
-                )
-                | Q(participants__trainee__in=trainee_ids, participants__withdrawn_at__isnull=True)
-            )
-            .distinct()
-            .first()
-        )
-        if clash is not None:
-            person = _who_clashes(clash, trainee_ids)
-            raise ActivityRefused(
-                _("%(person)s would be in two places at once: %(new)s and %(other)s.")
-                % {
-                    "person": person,
-                    "new": _describe_slot(slot),
-                    "other": describe_clash(clash, program, actor),
-                },
-                field="start_time",
-            )
+        _check_trainees_free(program, slot, overlapping, trainee_ids, actor)
     if slot.facilitator is not None:
         clash = overlapping.filter(facilitator=slot.facilitator).first()
         if clash is not None:
@@ -163,11 +123,55 @@ def check_slot(
                 _("The facilitator %(person)s is already booked: %(new)s and %(other)s.")
                 % {
                     "person": slot.facilitator,
-                    "new": _describe_slot(slot),
+                    "new": describe(slot),
                     "other": describe_clash(clash, program, actor),
                 },
                 field="facilitator",
             )
+
+
+def _check_dates(program: Program, slot: Slot) -> None:
+    """A program still changing; a start before the end; a day of the program."""
+    if program.status == Status.REPORTED:
+        raise ActivityRefused(_("The program has been reported: its week no longer changes."))
+    if slot.end_time <= slot.start_time:
+        raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
+    date_range.check_in_range(slot.date, refuse=ActivityRefused, field="date")
+    if not program.start_date <= slot.date <= program.end_date:
+        raise ActivityRefused(
+            _("%(date)s is outside the program (%(start)s–%(end)s).")
+            % {"date": slot.date, "start": program.start_date, "end": program.end_date},
+            field="date",
+        )
+
+
+def _check_trainees_free(
+    program: Program, slot: Slot, overlapping, trainee_ids: list[int], actor: User | None
+) -> None:
+    """None of the slot's trainees in another activity then, in any of their programs."""
+    clash = (
+        overlapping.filter(
+            Q(
+                for_all=True,
+                program__enrollments__trainee__in=trainee_ids,
+                program__enrollments__withdrawn_at__isnull=True,
+            )
+            | Q(participants__trainee__in=trainee_ids, participants__withdrawn_at__isnull=True)
+        )
+        .distinct()
+        .first()
+    )
+    if clash is not None:
+        person = _who_clashes(clash, trainee_ids)
+        raise ActivityRefused(
+            _("%(person)s would be in two places at once: %(new)s and %(other)s.")
+            % {
+                "person": person,
+                "new": describe(slot),
+                "other": describe_clash(clash, program, actor),
+            },
+            field="start_time",
+        )
 
 
 def _who_clashes(clash: Activity, trainee_ids: list[int]) -> User:

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import access
 from ..access import roles_of
 from ..client import client_ip
-from ..models import Activity, CalendarFeed, Program
+from ..integers import id_param
+from ..models import CalendarFeed
 from ..services import calendar as calendar_services
 
 ICS = "text/calendar; charset=utf-8"
@@ -25,24 +26,44 @@ def _absolute(request, feed: CalendarFeed) -> str:
 
 
 def calendar_feeds(request):
+    """The person's calendars, each with its secret address. A GET only reads: an address
+    not made yet is made by the POST of its button."""
+    if request.method == "POST":
+        return _make_feed(request)
+    made = {feed.program_id: feed for feed in CalendarFeed.objects.filter(user=request.user)}
+    calendars = [(None, _("My activities"))] if roles_of(request.user)["trainee"] else []
+    calendars += [
+        (program.pk, program.title)
+        for program in access.feed_programs_for(request.user).order_by("-start_date")[:30]
+    ]
     feeds = []
-    if roles_of(request.user)["trainee"]:
-        feed = calendar_services.get_or_create_feed(request.user)
-        feeds.append({"feed": feed, "name": _("My activities"), "url": _absolute(request, feed)})
-    for program in (
-        Program.objects.visible_to(request.user)
-        .filter(host__memberships__user=request.user)
-        .distinct()
-        .order_by("-start_date")[:30]
-    ):
-        feed = calendar_services.get_or_create_feed(request.user, program=program)
-        feeds.append({"feed": feed, "name": program.title, "url": _absolute(request, feed)})
+    for program_id, name in calendars:
+        feed = made.get(program_id)
+        url = _absolute(request, feed) if feed else ""
+        feeds.append({"feed": feed, "name": name, "url": url, "program": program_id or ""})
     return render(request, "programs/calendar_feeds.html", {"feeds": feeds})
+
+
+def _make_feed(request):
+    """Make the address of one calendar (the person's own, or a program's): once, whoever
+    clicks twice."""
+    asked = request.POST.get("program", "")
+    if not asked:
+        if not roles_of(request.user)["trainee"]:
+            raise Http404
+        calendar_services.get_or_create_feed(request.user)
+    else:
+        pk = id_param(asked)
+        program = access.feed_programs_for(request.user).filter(pk=pk).first() if pk else None
+        if program is None:
+            raise Http404
+        calendar_services.get_or_create_feed(request.user, program=program)
+    return redirect("programs:calendar_feeds")
 
 
 @require_POST
 def calendar_feed_regenerate(request, pk: int):
-    feed = get_object_or_404(CalendarFeed, pk=pk, user=request.user)
+    feed = access.get_calendar_feed_for_user(request.user, pk)
     calendar_services.regenerate(feed, by=request.user, ip=client_ip(request))
     messages.success(
         request, _("New address made. The old address no longer works: update your calendar app.")
@@ -55,14 +76,7 @@ def calendar_feed_regenerate(request, pk: int):
 def calendar_feed(request, token: str):
     """A feed by its secret address. Still scoped: a program feed stops when its owner can
     no longer see the program, a trainee feed shows only their own activities."""
-    feed = CalendarFeed.objects.select_related("user", "program").filter(token=token).first()
-    if feed is None or not feed.user.is_active:
-        raise Http404
-    if (
-        feed.program_id
-        and not Program.objects.visible_to(feed.user).filter(pk=feed.program_id).exists()
-    ):
-        raise Http404
+    feed = access.get_calendar_feed_by_token(token)
     _name, body = calendar_services.feed_body(feed)
     response = HttpResponse(body, content_type=ICS)
     response["Cache-Control"] = "private, max-age=300"
@@ -71,12 +85,7 @@ def calendar_feed(request, token: str):
 
 def activity_ics(request, pk: int):
     """One activity as an .ics file, for the people who may see it."""
-    activity = get_object_or_404(
-        Activity.objects.visible_to(request.user).live().select_related("program", "facilitator"),
-        pk=pk,
-    )
-    if not access.activities_for(request.user, activity.program).filter(pk=pk).exists():
-        raise Http404
+    activity = access.get_live_activity_for_user(request.user, pk)
     body = calendar_services.to_ical(activity.program.title, [activity])
     response = HttpResponse(body, content_type=ICS)
     filename = f"{activity.date:%Y%m%d}-{activity.title}.ics"

@@ -1,29 +1,27 @@
 """The week grid (htmx: every action swaps #week-region, and works as plain forms without
-JavaScript), the trainee's week, and templates."""
+JavaScript) and the trainee's week. Templates and copies: views/week_tools.py."""
 
 from datetime import date, time, timedelta
-from types import SimpleNamespace
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import dateformat, timezone
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access, date_range
 from .. import cache as kenshu_cache
 from ..client import client_ip
-from ..compiled import CompiledQuery, run_together
-from ..forms import ActivityForm, ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
+from ..forms import ActivityForm
 from ..integers import id_param
-from ..models import Activity, ActivityKind, Enrollment
+from ..models import Activity, ActivityKind
+from ..refusals import show_refusal
 from ..registry import origin_of
+from ..selectors.week import KIND_LABELS, board_context
 from ..services import week as week_services
-from ..week_layout import layout, shift
-
-KIND_LABELS = dict(ActivityKind.choices)
+from ..week_layout import shift
 
 
 def _week_context(
@@ -33,7 +31,7 @@ def _week_context(
     board = kenshu_cache.cached_render(
         request,
         "programs/week_board.html",
-        lambda: _board_context(request, program, can_edit, editing),
+        lambda: board_context(request.user, program, can_edit, editing),
         kind="week",
         scopes=kenshu_cache.program_page_scopes(program, "week"),
         parts=(program.pk, editing.pk if editing else ""),
@@ -49,147 +47,6 @@ def _week_context(
     }
 
 
-ACTIVITY_FIELDS = (
-    "pk",
-    "program_id",
-    "date",
-    "start_time",
-    "end_time",
-    "title",
-    "kind",
-    "place",
-    "for_all",
-    "origin",
-    "facilitator_id",
-)
-# The week of the host's people, compiled once per connection (programs.compiled): the live
-# activities with their facilitators' names, and the names of who takes part where not all do.
-HOST_WEEK = CompiledQuery(
-    lambda program_id: (
-        Activity.objects.live()
-        .filter(program_id=program_id)
-        .values_list(
-            *ACTIVITY_FIELDS,
-            "facilitator__family_name",
-            "facilitator__given_name",
-            "facilitator__email",
-        )
-    )
-)
-HOST_WEEK_PARTICIPANTS = CompiledQuery(
-    lambda program_id: (
-        Activity.participants.through.objects.filter(
-            activity__program_id=program_id,
-            activity__cancelled_at__isnull=True,
-            activity__for_all=False,
-            enrollment__withdrawn_at__isnull=True,
-        )
-        .order_by("enrollment__trainee__family_name_kana", "enrollment__trainee__email")
-        .values_list(
-            "activity_id",
-            "enrollment__trainee__family_name",
-            "enrollment__trainee__given_name",
-            "enrollment__trainee__email",
-        )
-    )
-)
-
-
-def _host_week(program):
-    """(activities, participant names) as the layout takes them, for the host's people."""
-    activities = []
-    n = len(ACTIVITY_FIELDS)
-    week_rows, participant_rows = run_together(  # one round trip on PostgreSQL
-        [HOST_WEEK.later(program.pk), HOST_WEEK_PARTICIPANTS.later(program.pk)]
-    )
-    for row in week_rows:
-        activity = SimpleNamespace(**dict(zip(ACTIVITY_FIELDS, row[:n], strict=True)))
-        family, given, email = row[n:]
-        activity.facilitator = (
-            SimpleNamespace(display_name=f"{family} {given}".strip() or email)
-            if activity.facilitator_id
-            else None
-        )
-        activities.append(activity)
-    names: dict[int, list[str]] = {}
-    for activity_id, family, given, email in participant_rows:
-        names.setdefault(activity_id, []).append(f"{family} {given}".strip() or email)
-    return activities, {a.pk: "、".join(names.get(a.pk, [])) for a in activities if not a.for_all}
-
-
-def _board_context(request, program, can_edit, editing) -> dict:
-    if access.works_for_host(request.user, program):
-        activities, names = _host_week(program)
-    else:
-        activities, names = _visible_week(request.user, program)
-    week = layout(
-        program.days,
-        activities,
-        today=timezone.localdate(),
-        kind_labels=KIND_LABELS,
-        participant_names=names,
-    )
-    add_at = _("Add at %(day)s %(time)s")  # once, not once per slot
-    return {
-        "program": program,
-        "week": week,
-        "days": [
-            {
-                "label": dateformat.format(day.date, "n/j (D)"),
-                "short": f"{day.date.month}/{day.date.day}",
-                "iso": day.date.isoformat(),
-                "is_today": day.is_today,
-                "is_weekend": day.is_weekend,
-                "lanes": day.lanes,
-                "cells": day.cells,
-                "slots": [
-                    (
-                        hour["row"],
-                        hour["row"] + 4,
-                        hour["time"],
-                        add_at % {"day": f"{day.date.month}/{day.date.day}", "time": hour["time"]},
-                    )
-                    for hour in week.hours
-                ]
-                if can_edit
-                else [],
-            }
-            for day in week.days
-        ],
-        "can_edit": can_edit,
-        "editing_pk": editing.pk if editing else None,
-        "is_empty": not week_has_cells(week),
-    }
-
-
-def _visible_week(user, program):
-    """(activities, participant names) for a supervisor or a trainee: the activities and the
-    enrolments they may see."""
-    activities = list(
-        access.activities_for(user, program)
-        .select_related("facilitator")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=Enrollment.objects.visible_to(user)
-                .active()
-                .select_related("trainee")
-                .order_by("trainee__family_name_kana", "trainee__email"),
-            )
-        )
-    )
-    names = {
-        a.pk: "、".join(e.trainee.display_name for e in a.participants.all())
-        for a in activities
-        if not a.for_all
-    }
-    return activities, names
-
-
-def week_has_cells(week) -> bool:
-    return any(day.cells for day in week.days)
-
-
 def _render_week(request, program, status=200, **kwargs):
     template = (
         "programs/week_region.html" if request.headers.get("HX-Request") else "programs/week.html"
@@ -197,19 +54,24 @@ def _render_week(request, program, status=200, **kwargs):
     return render(request, template, _week_context(request, program, **kwargs), status=status)
 
 
-def week_tools(request, pk: int):
-    """Apply a template, copy a past week, save this week as a template."""
-    program = access.get_program_for_user(request.user, pk, write=True)
-    return render(
+def _refused(request, program, refused, back: str, editing=None):
+    """A change the week refused: said on the next page, or as the notice of the week's
+    region (htmx), with `editing` open in the editor."""
+    if not request.headers.get("HX-Request"):
+        show_refusal(refused, request=request)
+        return redirect(back)
+    return _render_week(
         request,
-        "programs/week_tools.html",
-        {
-            "program": program,
-            "template_form": ApplyTemplateForm(user=request.user, program=program, prefix="apply"),
-            "copy_form": CopyWeekForm(user=request.user, program=program, prefix="copy"),
-            "save_template_form": SaveTemplateForm(),
-        },
+        program,
+        notice=refused.message,
+        notice_is_error=True,
+        editor=_editor(program, editing) if editing else None,
+        editing=editing,
     )
+
+
+def _editor(program, activity) -> ActivityForm:
+    return ActivityForm(program=program, initial=ActivityForm.initial_from(activity))
 
 
 def week_grid(request, pk: int):
@@ -278,7 +140,7 @@ def activity_save(request, pk: int, activity_pk: int | None = None):
                 program, _slot_from(form), by=request.user, activity=activity, ip=client_ip(request)
             )
         except week_services.ActivityRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.message)
+            show_refusal(refused, form=form)
         else:
             notice = _("Saved: %(slot)s") % {"slot": week_services.describe(saved)}
             if not request.headers.get("HX-Request"):
@@ -297,10 +159,32 @@ def activity_move(request, pk: int, activity_pk: int):
     date and start time (drag and drop), keeping its length."""
     program = access.get_program_for_user(request.user, pk, write=True)
     activity = access.get_activity_for_user(request.user, program, activity_pk)
+    slot, problem = _moved_slot(activity, request.POST)
+    if slot is None:
+        return _render_week(request, program, notice=problem, notice_is_error=True)
+    back = f"/programs/{program.pk}/week/?edit={activity.pk}"
+    try:
+        saved = week_services.save_activity(
+            program, slot, by=request.user, activity=activity, ip=client_ip(request)
+        )
+    except week_services.ActivityRefused as refused:
+        return _refused(request, program, refused, back, editing=activity)
+    notice = _("Moved: %(slot)s") % {"slot": week_services.describe(saved)}
+    if not request.headers.get("HX-Request"):
+        messages.info(request, notice)
+        return redirect(back)
+    return _render_week(
+        request, program, notice=notice, editor=_editor(program, saved), editing=saved
+    )
+
+
+def _moved_slot(activity, data) -> tuple[week_services.Slot | None, str]:
+    """The activity at the date and start time asked for in `data`, keeping its length; or
+    None and what is wrong with them."""
     length = (activity.end_time.hour * 60 + activity.end_time.minute) - (
         activity.start_time.hour * 60 + activity.start_time.minute
     )
-    direction = request.POST.get("direction")
+    direction = data.get("direction")
     try:
         if direction in MOVES:
             days, minutes = MOVES[direction]
@@ -308,24 +192,15 @@ def activity_move(request, pk: int, activity_pk: int):
                 activity.date + timedelta(days=days), activity.start_time, minutes
             )
         else:
-            new_date = date.fromisoformat(request.POST.get("date", ""))
-            new_start = time.fromisoformat(request.POST.get("start_time", ""))
+            new_date = date.fromisoformat(data.get("date", ""))
+            new_start = time.fromisoformat(data.get("start_time", ""))
     except (ValueError, OverflowError):  # overflow: a stored day at the calendar's very end
-        return _render_week(
-            request, program, notice=_("That is not a date and time."), notice_is_error=True
-        )
+        return None, _("That is not a date and time.")
     if not date_range.in_range(new_date):
-        return _render_week(
-            request, program, notice=date_range.out_of_range_message(), notice_is_error=True
-        )
+        return None, date_range.out_of_range_message()
     end_date, new_end = shift(new_date, new_start, length)
     if end_date != new_date:
-        return _render_week(
-            request,
-            program,
-            notice=_("An activity cannot run past midnight."),
-            notice_is_error=True,
-        )
+        return None, _("An activity cannot run past midnight.")
     slot = week_services.Slot(
         date=new_date,
         start_time=new_start,
@@ -338,22 +213,7 @@ def activity_move(request, pk: int, activity_pk: int):
         participants=list(activity.participants.all()),
         notes=activity.notes,
     )
-    try:
-        saved = week_services.save_activity(
-            program, slot, by=request.user, activity=activity, ip=client_ip(request)
-        )
-    except week_services.ActivityRefused as refused:
-        notice, editing, failed = refused.message, activity, True
-    else:
-        failed = False
-        notice, editing = _("Moved: %(slot)s") % {"slot": week_services.describe(saved)}, saved
-    if not request.headers.get("HX-Request"):
-        (messages.error if failed else messages.info)(request, notice)
-        return redirect(f"/programs/{program.pk}/week/?edit={activity.pk}")
-    editor = ActivityForm(program=program, initial=ActivityForm.initial_from(editing))
-    return _render_week(
-        request, program, notice=notice, editor=editor, editing=editing, notice_is_error=failed
-    )
+    return slot, ""
 
 
 @require_POST
@@ -363,88 +223,12 @@ def activity_cancel(request, pk: int, activity_pk: int):
     try:
         week_services.cancel_activity(activity, by=request.user, ip=client_ip(request))
     except week_services.ActivityRefused as refused:
-        notice, failed = refused.message, True
-    else:
-        notice = _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
-        failed = False
+        return _refused(request, program, refused, reverse("programs:week_grid", args=[program.pk]))
+    notice = _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
     if not request.headers.get("HX-Request"):
-        (messages.error if failed else messages.success)(request, notice)
+        messages.success(request, notice)
         return redirect("programs:week_grid", pk=program.pk)
-    return _render_week(request, program, notice=notice, notice_is_error=failed)
-
-
-def _week_form_action(request, pk, form_class, action, form_kwargs):
-    program = access.get_program_for_user(request.user, pk, write=True)
-    form = form_class(request.POST, **form_kwargs(program))
-    if not form.is_valid():
-        messages.error(request, _("Choose what to apply."))
-        return redirect("programs:week_grid", pk=program.pk)
-    try:
-        message = action(program, form.cleaned_data)
-    except week_services.ActivityRefused as refused:
-        messages.error(request, refused.message)
-    else:
-        messages.success(request, message)
-    return redirect("programs:week_grid", pk=program.pk)
-
-
-@require_POST
-def week_apply_template(request, pk: int):
-    def action(program, data):
-        created = week_services.apply_template(
-            program,
-            data["template"],
-            skip_weekends=data["skip_weekends"],
-            by=request.user,
-            ip=client_ip(request),
-        )
-        return _("%(count)s activities added from “%(name)s”.") % {
-            "count": len(created),
-            "name": data["template"].name,
-        }
-
-    return _week_form_action(
-        request,
-        pk,
-        ApplyTemplateForm,
-        action,
-        form_kwargs=lambda program: {"user": request.user, "program": program, "prefix": "apply"},
-    )
-
-
-@require_POST
-def week_copy(request, pk: int):
-    def action(program, data):
-        created = week_services.copy_week(
-            data["source"],
-            program,
-            skip_weekends=data["skip_weekends"],
-            by=request.user,
-            ip=client_ip(request),
-        )
-        return _("%(count)s activities copied from “%(name)s”.") % {
-            "count": len(created),
-            "name": data["source"].title,
-        }
-
-    return _week_form_action(
-        request,
-        pk,
-        CopyWeekForm,
-        action,
-        form_kwargs=lambda program: {"user": request.user, "program": program, "prefix": "copy"},
-    )
-
-
-@require_POST
-def week_save_template(request, pk: int):
-    def action(program, data):
-        template = week_services.save_as_template(
-            program, data["name"], by=request.user, ip=client_ip(request)
-        )
-        return _("Template “%(name)s” saved.") % {"name": template.name}
-
-    return _week_form_action(request, pk, SaveTemplateForm, action, form_kwargs=lambda program: {})
+    return _render_week(request, program, notice=notice)
 
 
 def trainee_week(request):

@@ -72,6 +72,9 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
         path=str(screenshots_dir / "week-06b-trainee-week-unknown.png"), full_page=True
     )
     trainee_page.goto(f"{live_server.url}/calendar/")
+    # A GET makes no address: the calendar's button does, then the page shows it.
+    trainee_page.get_by_role("button", name="表示").first.click()
+    trainee_page.wait_for_load_state()
     feed_url = trainee_page.locator("input.feed-url").first.input_value()
     body = trainee_page.request.get(feed_url).body()
     events = {str(e["SUMMARY"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}

@@ -145,3 +145,47 @@ def test_a_draft_programs_activities_stay_with_the_host(client, host, trainee):
     draft.status = "published"
     draft.save()
     assert "まだ秘密の活動" in client.get(week).content.decode()
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+
+
+def test_the_feeds_page_makes_no_address_on_a_get(client, program, trainee, staff):
+    """Opening the page writes nothing: each address is made by the POST of its button."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrol(program, trainee)
+    for user, asked in ((trainee, ""), (staff, str(program.pk))):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("programs:calendar_feeds"))
+        assert page.status_code == 200
+        assert _writes(queries.captured_queries) == []
+        assert not CalendarFeed.objects.filter(user=user).exists()
+        assert 'class="feed-url"' not in page.content.decode()
+        assert f'name="program" value="{asked}"' in page.content.decode()
+        made = client.post(reverse("programs:calendar_feeds"), {"program": asked})
+        assert made.status_code == 302
+        feed = CalendarFeed.objects.get(user=user)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("programs:calendar_feeds")).content.decode()
+        assert _writes(queries.captured_queries) == []
+        assert f'id="feed-url-{feed.pk}" value="http://testserver/feeds/{feed.token}.ics"' in page
+        client.post(reverse("programs:calendar_feeds"), {"program": asked})
+        assert CalendarFeed.objects.filter(user=user).count() == 1
+
+
+def test_no_address_is_made_for_a_calendar_outside_the_persons_scope(
+    client, program, other_program, staff, outsider
+):
+    client.force_login(staff)
+    for asked in ("", str(other_program.pk), "x", "0"):
+        assert (
+            client.post(reverse("programs:calendar_feeds"), {"program": asked}).status_code == 404
+        )
+    assert not CalendarFeed.objects.exists()

@@ -119,7 +119,7 @@ def test_the_compiled_week_is_the_one_the_orm_gives(
 
     from django.utils import timezone
 
-    from programs.views.week import KIND_LABELS, _host_week, _visible_week
+    from programs.selectors.week import KIND_LABELS, host_week, visible_week
     from programs.week_layout import layout
 
     from ..factories import add_activity, enrol
@@ -148,8 +148,8 @@ def test_the_compiled_week_is_the_one_the_orm_gives(
         )
         return [(d.date, [vars(c) for c in d.cells]) for d in week.days]
 
-    compiled = laid_out(*_host_week(program))
-    assert compiled == laid_out(*_visible_week(coordinator, program))
+    compiled = laid_out(*host_week(program))
+    assert compiled == laid_out(*visible_week(coordinator, program))
     cells = [c for _day, day_cells in compiled for c in day_cells]
     assert [c["title"] for c in cells] == ["全員で", "ふたりで", "ひとりで"]
     assert cells[0]["facilitator"] == staff.display_name

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import ActivityLog, Invitation, Membership, Role, TraineeProfile, User
+from programs.services import acceptance
 from programs.services import invitations as service
 
 from ..factories import UserFactory
@@ -95,14 +96,14 @@ def test_accepting_creates_the_account_and_grants_the_role_once(
         department="企画課",
     )
     token = token_from_mail(mail.outbox[0])
-    user = service.accept_invitation(
+    user = acceptance.accept_invitation(
         token, password="a-long-passphrase", family_name="田中", given_name="翔"
     )
     assert user.check_password("a-long-passphrase")
     assert TraineeProfile.objects.get(user=user).department == "企画課"
     assert user.emailaddress_set.get().verified
     with pytest.raises(service.InvitationRefused) as excinfo:
-        service.accept_invitation(token, password="another-passphrase")
+        acceptance.accept_invitation(token, password="another-passphrase")
     assert excinfo.value.code == "used"
     assert User.objects.filter(email="t@example.org").count() == 1
     assert list(
@@ -125,14 +126,14 @@ def test_expired_and_revoked_links_are_refused(
     token = token_from_mail(mail.outbox[0])
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
     with pytest.raises(service.InvitationRefused) as excinfo:
-        service.accept_invitation(token, password="a-long-passphrase")
+        acceptance.accept_invitation(token, password="a-long-passphrase")
     assert excinfo.value.code == "expired"
     Invitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() + timedelta(days=1)
     )
     service.revoke_invitation(invitation, by=coordinator)
     with pytest.raises(service.InvitationRefused) as excinfo:
-        service.accept_invitation(token, password="a-long-passphrase")
+        acceptance.accept_invitation(token, password="a-long-passphrase")
     assert excinfo.value.code == "revoked"
     assert not User.objects.filter(email="x@example.org").exists()
 
@@ -151,8 +152,8 @@ def test_resend_replaces_the_link(coordinator, host, django_capture_on_commit_ca
     new_token = token_from_mail(mail.outbox[1])
     assert new_token != old_token
     with pytest.raises(service.InvitationRefused):
-        service.accept_invitation(old_token, password="a-long-passphrase")
-    service.accept_invitation(new_token, password="a-long-passphrase")
+        acceptance.accept_invitation(old_token, password="a-long-passphrase")
+    acceptance.accept_invitation(new_token, password="a-long-passphrase")
 
 
 def test_existing_account_must_log_in_to_accept(
@@ -167,13 +168,13 @@ def test_existing_account_must_log_in_to_accept(
     )
     token = token_from_mail(mail.outbox[0])
     with pytest.raises(service.InvitationRefused) as excinfo:
-        service.accept_invitation(token, password="a-long-passphrase")
+        acceptance.accept_invitation(token, password="a-long-passphrase")
     assert excinfo.value.code == "login_required"
     someone_else = UserFactory()
     with pytest.raises(service.InvitationRefused):
-        service.accept_invitation(token, current_user=someone_else)
+        acceptance.accept_invitation(token, current_user=someone_else)
     assert not Membership.objects.filter(user=trainee).exists()
-    service.accept_invitation(token, current_user=trainee)
+    acceptance.accept_invitation(token, current_user=trainee)
     assert Membership.objects.filter(user=trainee, role=Role.STAFF, host_company=host).exists()
     trainee.refresh_from_db()
     assert trainee.check_password("correct-horse-battery")
@@ -350,7 +351,7 @@ class TestWhoMayGrantWhat:
             municipality=kitami,
         )
         with pytest.raises(service.InvitationRefused) as excinfo:
-            service.accept_invitation(token_from_mail(mail.outbox[0]), current_user=trainee)
+            acceptance.accept_invitation(token_from_mail(mail.outbox[0]), current_user=trainee)
         assert excinfo.value.code == "other_municipality"
         trainee.trainee_profile.refresh_from_db()
         assert trainee.trainee_profile.municipality.name == "田川市"
@@ -375,7 +376,7 @@ class TestWhoMayGrantWhat:
         token = token_from_mail(mail.outbox[0])
         remove_membership(membership, by=coordinator)
         with pytest.raises(service.InvitationRefused) as excinfo:
-            service.accept_invitation(token, password="a-long-passphrase")
+            acceptance.accept_invitation(token, password="a-long-passphrase")
         assert excinfo.value.code == "revoked"
         assert not User.objects.filter(email="private@example.org").exists()
 
@@ -391,5 +392,36 @@ class TestWhoMayGrantWhat:
         )
         Membership.objects.filter(user=coordinator).update(role=Role.STAFF)
         with pytest.raises(service.InvitationRefused) as excinfo:
-            service.accept_invitation(token_from_mail(mail.outbox[0]), password="a-long-passphrase")
+            acceptance.accept_invitation(
+                token_from_mail(mail.outbox[0]), password="a-long-passphrase"
+            )
         assert excinfo.value.code == "inviter_gone"
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_opening_the_acceptance_page_writes_nothing(
+    client, coordinator, trainee, host, django_capture_on_commit_callbacks
+):
+    """Only the POST accepts: the page a link opens (signed in or not) reads only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for email in ("s@example.org", trainee.email):
+        invite(
+            django_capture_on_commit_callbacks,
+            invited_by=coordinator,
+            email=email,
+            role=Role.STAFF,
+            host_company=host,
+        )
+    for message, user in zip(mail.outbox, (None, trainee), strict=True):
+        if user is not None:
+            client.force_login(user)
+        url = reverse("programs:invitation_accept", args=[token_from_mail(message)])
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+        assert writes == []
+    assert not Invitation.objects.filter(accepted_at__isnull=False).exists()

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.models import Enrollment, Invitation, User
-from programs.services import roster
+from programs.services import roster, roster_files
 
 from ..factories import MunicipalityFactory, enrol
 
@@ -154,7 +154,7 @@ def test_invited_trainee_is_enrolled_on_acceptance(
 ):
     import re
 
-    from programs.services.invitations import accept_invitation
+    from programs.services.acceptance import accept_invitation
 
     preview = roster.read_roster(
         program,
@@ -327,9 +327,9 @@ def test_a_sheet_claiming_the_whole_grid_is_read_as_the_cells_it_has(program, co
         dimension="A1:XFD1048576",
     )
     assert len(data) < 10_000
-    records = list(roster._records(data, "名簿.xlsx"))
+    records = list(roster_files.records(data, "名簿.xlsx"))
     assert [line for line, _cells in records] == [1, 2, 1_048_576]
-    assert max(len(cells) for _line, cells in records) == roster.WIDTH
+    assert max(len(cells) for _line, cells in records) == roster_files.WIDTH
     preview = roster.read_roster(program, data, "名簿.xlsx", by=coordinator)
     assert [(r.line, r.status) for r in preview.rows] == [(2, "new")]
 
@@ -350,8 +350,8 @@ def test_ten_thousand_rows_reaching_the_last_column_stay_five_columns_wide(
     for r in range(2, 10_002):
         rows[r] = {**_row(f"研修生 {r}", f"t{r}@example.org", "402061", "", ""), 16_384: "x"}
     data = sheet_xlsx(rows, dimension="A1:XFD10001")
-    records = roster._records(data, "名簿.xlsx")
-    assert all(len(cells) == roster.WIDTH + 1 for line, cells in records if line > 1)
+    records = roster_files.records(data, "名簿.xlsx")
+    assert all(len(cells) == roster_files.WIDTH + 1 for line, cells in records if line > 1)
     preview = roster.read_roster(program, data, "名簿.xlsx", by=coordinator)
     assert preview.counts["invalid"] == 10_000
     assert {tuple(r.errors) for r in preview.rows} == {("列より多くのセルがあります。",)}
@@ -360,7 +360,7 @@ def test_ten_thousand_rows_reaching_the_last_column_stay_five_columns_wide(
 def test_blank_lines_past_the_limit_are_skipped_and_content_past_it_refused(
     program, coordinator, tagawa
 ):
-    line = roster.LINE_LIMIT + 1
+    line = roster_files.LINE_LIMIT + 1
     fine = csv_bytes("山本 彩花,a@example.org,402061,,\n" + "\n" * line)
     assert roster.read_roster(program, fine, "r.csv", by=coordinator).counts["new"] == 1
     late = csv_bytes("山本 彩花,a@example.org,402061,,\n" + "\n" * line + "遅い,b@example.org,,,\n")
@@ -522,7 +522,9 @@ def test_wide_rows_are_read_in_flat_memory_and_wider_ones_refused(program, coord
     def read(sheet: bytes) -> tuple[list, int]:
         tracemalloc.start()
         try:
-            return list(roster._records(sheet, "名簿.xlsx")), tracemalloc.get_traced_memory()[1]
+            return list(roster_files.records(sheet, "名簿.xlsx")), tracemalloc.get_traced_memory()[
+                1
+            ]
         finally:
             tracemalloc.stop()
 
@@ -537,9 +539,9 @@ def test_wide_rows_are_read_in_flat_memory_and_wider_ones_refused(program, coord
     _records, narrow_rows = read(with_cells(data, 2, 100))
     assert two_rows < narrow_rows + 1024 * 1024, (two_rows, narrow_rows)
     # More cells in a row than Excel has columns, or more than a roster could use: refused.
-    for rows, cells in ((1, roster.MAX_COLUMNS + 1), (40, 13_000)):
+    for rows, cells in ((1, roster_files.MAX_COLUMNS + 1), (40, 13_000)):
         with pytest.raises(roster.RosterRefused) as refused:
-            list(roster._records(with_cells(data, rows, cells), "名簿.xlsx"))
+            list(roster_files.records(with_cells(data, rows, cells), "名簿.xlsx"))
         assert "500,000" in refused.value.message
 
 
@@ -555,7 +557,7 @@ def test_every_member_of_the_zip_counts_towards_the_unpacked_limit(program, coor
         for item in source.infolist():
             target.writestr(item.filename, source.read(item))
         # Named as no XML part is: the sheet could be, through the workbook's rels.
-        target.writestr("xl/worksheets/sheet1.bin", b"\0" * (roster.MAX_XLSX_UNCOMPRESSED))
+        target.writestr("xl/worksheets/sheet1.bin", b"\0" * (roster_files.MAX_XLSX_UNCOMPRESSED))
     assert len(out.getvalue()) < 100_000
     with pytest.raises(roster.RosterRefused) as refused:
         roster.read_roster(program, out.getvalue(), "名簿.xlsx", by=coordinator)
@@ -668,3 +670,28 @@ def test_the_preview_shows_what_a_cell_really_holds(
     page = client.get(uploaded.url).content.decode()
     assert "ayaka@exa&lt;U+202E&gt;mple.org" in page
     assert "\u202e" not in page.split("<tbody>")[1]
+
+
+def test_the_preview_page_writes_nothing(
+    client, program, coordinator, registered, django_capture_on_commit_callbacks
+):
+    """Reading, previewing and showing a stopped reading are all GETs that only read."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    upload = io.BytesIO(csv_bytes(f"田中 翔,{registered.email},402061,総務課,主事\n"))
+    upload.name = "roster.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        uploaded = client.post(
+            reverse("programs:roster_upload", args=[program.pk]), {"file": upload}
+        )
+    with CaptureQueriesContext(connection) as queries:
+        preview = client.get(uploaded.url)
+    assert preview.context["preview"].counts == {"new": 0, "existing": 1, "invalid": 0}
+    writes = [
+        q["sql"]
+        for q in queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []

@@ -19,7 +19,7 @@ from config.celery_app import app as celery_app
 from programs.admin import InvitationAdminForm
 from programs.models import ActivityLog, Invitation, Role
 from programs.services import invitations as service
-from programs.services.roster import RosterRow, classify
+from programs.services.roster_rows import RosterRow, classify
 from programs.tasks import send_invitation_email
 from programs.validators import validate_sendable_email, visible_characters
 

@@ -1,0 +1,97 @@
+"""Home pages per role: where each person lands, the coordinator's dashboard, a trainee's
+today, a supervisor's municipalities."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from .. import access, registry
+from .. import cache as kenshu_cache
+from ..models import Activity, Municipality, TraineeProfile
+from ..selectors.dashboard import dashboard_context
+
+
+def home(request):
+    """Send each person to the home page of their first role."""
+    roles = access.roles_of(request.user)
+    if roles["host"]:
+        return redirect("programs:host_home")
+    if roles["trainee"]:
+        return redirect("programs:trainee_today")
+    if roles["supervisor"]:
+        return redirect("programs:municipality_home")
+    return render(request, "programs/no_role.html")
+
+
+def host_home(request):
+    """The coordinator's dashboard: programs running this week and next, trainees on site
+    today, programs by status. A fixed number of queries whatever the rows."""
+    if not access.host_ids_of(request.user):
+        raise Http404
+    content = kenshu_cache.cached_render(
+        request,
+        "programs/host_home_content.html",
+        lambda: dashboard_context(request.user),
+        kind="dashboard",
+        scopes=kenshu_cache.host_page_scopes(access.host_ids_of(request.user), "week"),
+    )
+    return render(
+        request,
+        "programs/host_home.html",
+        {
+            "content": content,
+            "due": registry.due_for(request.user, timezone.now()),
+            "today": timezone.localdate(),
+            "coordinated": access.roles_of(request.user)["coordinated_ids"],
+        },
+    )
+
+
+def trainee_today(request):
+    """A trainee's "today": today's activities, and what the other apps say is waiting
+    (a reflection to write, a survey, unread feedback), asked through the registry."""
+    profile = access.get_trainee_profile(request.user)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    activities = (
+        Activity.objects.of_trainee(request.user)
+        .live()
+        .filter(date=today)
+        .select_related("facilitator", "program")
+        .order_by("start_time")
+    )
+    return render(
+        request,
+        "programs/trainee_today.html",
+        {
+            "profile": profile,
+            "today": today,
+            "activities": activities,
+            "due": registry.due_for(request.user, now),
+        },
+    )
+
+
+def municipality_home(request):
+    """A supervisor's home: their municipalities and those municipalities' trainees."""
+    municipalities = list(
+        Municipality.objects.supervised_by(request.user).prefetch_related(
+            Prefetch(
+                "trainee_profiles",
+                queryset=TraineeProfile.objects.visible_to(request.user)
+                .select_related("user")
+                .order_by("user__family_name_kana", "user__email"),
+            )
+        )
+    )
+    if not municipalities:
+        raise Http404
+    return render(
+        request,
+        "programs/municipality_home.html",
+        {
+            "municipalities": municipalities,
+            "due": registry.due_for(request.user, timezone.now()),
+        },
+    )
