@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from programs.mfa import host_only_mfa_urls
-from programs.views.core import email_management_closed
+from programs.views.accounts import email_management_closed
 
 # The admin signs in through allauth, so its logins get the same rate limits, two-factor
 # step and activity log as everyone else's.

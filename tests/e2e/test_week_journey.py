@@ -73,7 +73,7 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     )
     trainee_page.goto(f"{live_server.url}/calendar/")
     # A GET makes no address: the calendar's button does, then the page shows it.
-    trainee_page.get_by_role("button", name="表示").first.click()
+    trainee_page.get_by_role("button", name="このカレンダーのアドレスを発行").first.click()
     trainee_page.wait_for_load_state()
     feed_url = trainee_page.locator("input.feed-url").first.input_value()
     body = trainee_page.request.get(feed_url).body()
