@@ -1,36 +1,24 @@
-"""The reminders of reflections, interviews and surveys, answered to the core's registry: who
-is due now (one key per occasion), whether a row is still worth sending, and what it says
-(in the recipient's language, which the sender activates)."""
+"""The reflection reminders: the day's reflection at the program's reminder time, and the
+next morning a nudge to each trainee who missed it and a digest to coordinators and
+mentors."""
 
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from programs.models import Enrollment, Membership, Program, Role, Status
-from programs.registry import DueReminder, Reminder, ReminderMessage
+from programs.registry import DueReminder, ReminderMessage
 
-from .models import (
-    POST_OPEN_DAYS,
-    DailyReflection,
-    Interview,
-    InterviewState,
-    Phase,
-    ProgramSurvey,
-    ReflectionStatus,
-    SurveyResponse,
-)
-from .services.reflections import (
+from ..models import DailyReflection, ReflectionStatus
+from ..services.reflections import (
     activity_dates_by_program,
     day_label,
     deadline_of,
     local_moment,
     reflection_days,
 )
-from .services.surveys import first_starts, windows
 
 MORNING = time(9, 0)
 DONE = (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED)
@@ -88,7 +76,7 @@ def find_reflection(now: datetime):
         )
 
 
-def _still_missing(rows, now: datetime) -> set:
+def still_missing(rows, now: datetime) -> set:
     """Not submitted, the trainee still enrolled, and still timely: today's reminder only
     before the deadline, the morning nudge only the day after."""
     today = timezone.localdate(now)
@@ -202,7 +190,7 @@ def message_missing(row) -> ReminderMessage:
     )
 
 
-def _digest_still_due(rows, now: datetime) -> set:
+def digest_still_due(rows, now: datetime) -> set:
     return {r.pk for r in rows}  # the message says whether anything is still missing
 
 
@@ -228,252 +216,3 @@ def message_digest(row) -> ReminderMessage | None:
         ),
         action=_("Open the reflections"),
     )
-
-
-# d. 24 hours before an interview -----------------------------------------------------------
-
-
-def _interview_start(interview) -> datetime:
-    return local_moment(interview.activity.date, interview.activity.start_time)
-
-
-def find_interview(now: datetime):
-    horizon = timezone.localtime(now + timedelta(hours=24))
-    local = timezone.localtime(now)
-    interviews = (
-        Interview.objects.filter(
-            state=InterviewState.DRAFT,
-            activity__cancelled_at__isnull=True,
-            activity__date__gte=local.date(),
-            activity__date__lte=horizon.date(),
-            enrollment__withdrawn_at__isnull=True,
-        )
-        .select_related("activity", "enrollment")
-        .prefetch_related("interviewers")
-    )
-    for interview in interviews:
-        start = _interview_start(interview)
-        if not now < start <= now + timedelta(hours=24):
-            continue
-        stamp = f"{interview.activity.date.isoformat()}T{interview.activity.start_time:%H%M}"
-        people = {interview.enrollment.trainee_id} | {u.pk for u in interview.interviewers.all()}
-        for user_id in people:
-            trainee = user_id == interview.enrollment.trainee_id
-            yield DueReminder(
-                kind="interview",
-                key=f"interview:{interview.pk}:{user_id}:{stamp}",
-                recipient_id=user_id,
-                url=reverse(
-                    "trainees:interview_review" if trainee else "trainees:interview_conduct",
-                    args=[interview.pk],
-                ),
-                due_at=start - timedelta(hours=24),
-                program_id=interview.enrollment.program_id,
-                context={"interview": interview.pk, "start": start.isoformat()},
-            )
-
-
-def _interview_still_due(rows, now: datetime) -> set:
-    """Still to be held at the time the row was written for, the trainee still enrolled, and
-    the recipient still the trainee or one of the interviewers."""
-    interviews = {
-        i.pk: i
-        for i in Interview.objects.filter(
-            pk__in={r.context.get("interview") for r in rows},
-            state=InterviewState.DRAFT,
-            activity__cancelled_at__isnull=True,
-            enrollment__withdrawn_at__isnull=True,
-        )
-        .select_related("activity", "enrollment")
-        .prefetch_related("interviewers")
-    }
-    due = set()
-    for r in rows:
-        interview = interviews.get(r.context.get("interview"))
-        if interview is None:
-            continue
-        start = _interview_start(interview)
-        people = {interview.enrollment.trainee_id} | {u.pk for u in interview.interviewers.all()}
-        if start.isoformat() == r.context.get("start") and start > now and r.recipient_id in people:
-            due.add(r.pk)
-    return due
-
-
-def message_interview(row) -> ReminderMessage:
-    interview = Interview.objects.select_related("activity", "enrollment__trainee").get(
-        pk=row.context["interview"]
-    )
-    slot = interview.activity
-    when = {"day": day_label(slot.date), "time": f"{slot.start_time:%H:%M}"}
-    if row.recipient_id == interview.enrollment.trainee_id:
-        first = _("Your post-training interview is on %(day)s at %(time)s.") % when
-    else:
-        first = _("The post-training interview of %(name)s is on %(day)s at %(time)s.") % (
-            when | {"name": interview.enrollment.trainee.display_name}
-        )
-    lines = [first]
-    if slot.place:
-        lines.append(_("Place: %(place)s") % {"place": slot.place})
-    if interview.online_url:
-        lines.append(_("Online: %(link)s") % {"link": interview.online_url})
-    return ReminderMessage(
-        subject=_("Interview on %(day)s at %(time)s") % when,
-        lines=(row.program.title, *lines),
-        action=_("Open the interview"),
-    )
-
-
-# e. Survey windows ---------------------------------------------------------------------------
-
-
-def find_survey(now: datetime):
-    today = timezone.localdate(now)
-    surveys = {
-        s.program_id: s
-        for s in ProgramSurvey.objects.filter(program__end_date__gte=today - timedelta(days=800))
-    }
-
-    def may_be_open(program) -> bool:
-        """Before day 1 (the first survey), around the last day (the second), or when the
-        follow-up window can be open."""
-        if program.start_date >= today or program.end_date >= today - timedelta(
-            days=POST_OPEN_DAYS + 1
-        ):
-            return True
-        survey = surveys.get(program.pk)
-        days = survey.followup_days if survey else 90
-        if not days:
-            return False
-        opens = program.end_date + timedelta(days=days)
-        return opens <= today <= opens + timedelta(days=31)
-
-    programs = [
-        p
-        for p in Program.objects.filter(end_date__gte=today - timedelta(days=800)).exclude(
-            status=Status.DRAFT
-        )
-        if may_be_open(p)
-    ]
-    enrollments = list(
-        Enrollment.objects.active().filter(program__in=programs).select_related("program")
-    )
-    if not enrollments:
-        return
-    program_ids = {e.program_id for e in enrollments}
-    starts = first_starts(program_ids)
-    answered = set(
-        SurveyResponse.objects.filter(enrollment__in=enrollments).values_list(
-            "enrollment_id", "phase"
-        )
-    )
-    for e in enrollments:
-        survey = surveys.get(e.program_id) or ProgramSurvey(program=e.program, followup_days=90)
-        for phase, window in windows(
-            e.program, survey, first_start=starts.get(e.program_id)
-        ).items():
-            if (e.pk, phase) in answered or not window.is_open(now):
-                continue
-            url = reverse("trainees:survey_answer", args=[e.pk, phase])
-            context = {"enrollment": e.pk, "phase": phase, "closes": window.closes.isoformat()}
-            yield DueReminder(
-                kind="survey",
-                key=f"survey-open:{e.pk}:{phase}",
-                recipient_id=e.trainee_id,
-                url=url,
-                due_at=window.opens or now,
-                program_id=e.program_id,
-                context=context,
-            )
-            if phase == Phase.PRE and window.closes - now <= timedelta(hours=24):
-                yield DueReminder(
-                    kind="survey",
-                    key=f"survey-closing:{e.pk}:{phase}",
-                    recipient_id=e.trainee_id,
-                    url=url,
-                    due_at=window.closes - timedelta(hours=24),
-                    program_id=e.program_id,
-                    context=context | {"closing": True},
-                )
-
-
-def _survey_still_due(rows, now: datetime) -> set:
-    answered = set(
-        SurveyResponse.objects.filter(
-            Q(enrollment__in={r.context.get("enrollment") for r in rows})
-        ).values_list("enrollment_id", "phase")
-    )
-    active = set(
-        Enrollment.objects.active()
-        .filter(pk__in={r.context.get("enrollment") for r in rows})
-        .values_list("pk", flat=True)
-    )
-    return {
-        r.pk
-        for r in rows
-        if r.context.get("enrollment") in active
-        and (r.context.get("enrollment"), r.context.get("phase")) not in answered
-        and datetime.fromisoformat(r.context["closes"]) > now
-    }
-
-
-def message_survey(row) -> ReminderMessage:
-    phase = row.context["phase"]
-    closes = timezone.localtime(datetime.fromisoformat(row.context["closes"]))
-    names = {
-        Phase.PRE: _("the survey before the program"),
-        Phase.POST: _("the survey after the program"),
-        Phase.FOLLOWUP: _("the follow-up survey"),
-    }
-    subject = (
-        _("Closing soon: %(survey)s") if row.context.get("closing") else _("Open now: %(survey)s")
-    ) % {"survey": names[phase]}
-    return ReminderMessage(
-        subject=subject,
-        lines=(
-            row.program.title,
-            _("Please answer by %(when)s. It takes about five minutes.")
-            % {"when": formats.date_format(closes, "n/j H:i")},
-        ),
-        action=_("Answer the survey"),
-    )
-
-
-REMINDERS = [
-    Reminder(
-        "reflection",
-        gettext_lazy("The day's reflection, at the program's reminder time"),
-        find_reflection,
-        _still_missing,
-        message_reflection,
-    ),
-    Reminder(
-        "reflection_missing",
-        gettext_lazy("A missing reflection, the next morning"),
-        find_morning,  # yields the digests' rows too, in the same pass
-        _still_missing,
-        message_missing,
-    ),
-    Reminder(
-        "reflection_digest",
-        gettext_lazy("Coordinators and mentors: the reflections missing from yesterday"),
-        lambda now: (),  # its rows come from the morning pass above
-        _digest_still_due,
-        message_digest,
-        audience="host",
-    ),
-    Reminder(
-        "interview",
-        gettext_lazy("The day before an interview"),
-        find_interview,
-        _interview_still_due,
-        message_interview,
-        audience="both",
-    ),
-    Reminder(
-        "survey",
-        gettext_lazy("Surveys: when one opens and before the first one closes"),
-        find_survey,
-        _survey_still_due,
-        message_survey,
-    ),
-]
