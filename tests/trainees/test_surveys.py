@@ -309,3 +309,31 @@ def test_only_a_coordinator_changes_the_survey(december, staff):
         svc.change_question_set(december, builtin, 30, by=staff)
     assert refused.value.code == "forbidden"
     assert svc.survey_of(december).followup_days == 90
+
+
+def test_opening_the_survey_pages_writes_nothing(client, december, trainee, coordinator):
+    """A program without survey settings yet: the results page and the trainee's survey
+    draw the built-in set's, and create no row (the POST that needs it does)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trainees.models import ProgramSurvey
+
+    enrollment = enrol(december, trainee)
+    svc.survey_of(december)  # the built-in set is there; the program's row is not
+    ProgramSurvey.objects.filter(program=december).delete()
+    pages = [
+        (coordinator, reverse("trainees:survey_results", args=[december.pk])),
+        (trainee, reverse("trainees:survey_answer", args=[enrollment.pk, "pre"])),
+    ]
+    for person, url in pages:
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        writes = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+        assert writes == [], url
+    assert not ProgramSurvey.objects.filter(program=december).exists()
