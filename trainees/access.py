@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from programs import access
 from programs.models import Enrollment, Status
 
-from .models import Interview
+from .models import DailyReflection, Interview
 
 
 def get_own_enrollment(user, pk: int) -> Enrollment:
@@ -49,3 +49,28 @@ def get_host_interview_for_user(user, pk: int) -> Interview:
     if not access.works_for_host(user, interview.enrollment.program):
         raise Http404
     return interview
+
+
+def get_visible_reflection(user, pk: int) -> DailyReflection:
+    """A reflection the person may read (its trainee, the host's people, the mentor, a
+    supervisor of its municipality once submitted); 404 for anyone else."""
+    return get_object_or_404(
+        DailyReflection.objects.visible_to(user).select_related(
+            "enrollment__trainee",
+            "enrollment__program__host",
+            "enrollment__municipality",
+            "enrollment__mentor",
+            "reviewed_by",
+        ),
+        pk=pk,
+    )
+
+
+def get_own_interview(user, pk: int) -> Interview:
+    """The signed-in trainee's own interview; 404 for anyone else."""
+    return get_object_or_404(
+        Interview.objects.visible_to(user)
+        .filter(enrollment__trainee=user)
+        .select_related("enrollment__program__host", "activity"),
+        pk=pk,
+    )

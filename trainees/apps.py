@@ -13,7 +13,8 @@ class TraineesConfig(AppConfig):
 
         signals.connect()
 
-        registry.register_due(registry_hooks.due_for)
+        for provider in registry_hooks.TRAINEE_DUE:
+            registry.register_due(provider)
         registry.register_due(registry_hooks.due_for_readers)
         registry.register_program_sections(registry_hooks.program_sections)
         for link in registry_hooks.NAV:

@@ -1,12 +1,14 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programs.date_range import RangedDateField
-from programs.integers import IdChoiceField, IdMultipleChoiceField, limit_integer_field
+from programs.integers import IdChoiceField, IdMultipleChoiceField, int_param, limit_integer_field
 from programs.plain_text import PlainTextForm, PlainTextModelForm
 
 from .models import ProgramSurvey, QuestionSet
-from .models.surveys import FOLLOWUP_MIN_DAYS
+from .models.surveys import FOLLOWUP_MIN_DAYS, answer_field
 
 
 class SurveySettingsForm(PlainTextModelForm):
@@ -100,3 +102,124 @@ class InterviewScheduleForm(PlainTextForm):
         if not data.get("slot") and start and end and end <= start:
             self.add_error("end_time", _("The end must be after the start."))
         return data
+
+
+def client_markers(data) -> dict:
+    """The page's id, its change counter and the revision it started from (filled in by the
+    page's script; empty without JavaScript). A counter that is not plain digits in the
+    column's range (2**70, "1e5", "٣") is no counter: the save goes ahead as one from a page
+    without JavaScript (never taken for a duplicate, so the text is kept), and nothing odd
+    reaches the database. An odd base revision is no base revision."""
+    client_id = (data.get("client_id") or "")[:40]
+    raw_seq = data.get("client_seq") or "0"
+    seq = int_param(raw_seq, minimum=0)
+    if seq is None:
+        client_id, seq = "", 0
+    return {
+        "client_id": client_id,
+        "client_seq": seq,
+        "base_revision": int_param(data.get("base_revision"), minimum=0),
+    }
+
+
+class PerQuestionForm(forms.Form):
+    """Fields named `<kind>-<question id>`, read as sent (None when not sent): one for each
+    such name the page sent, and one of each kind for each of `questions`. The rules the
+    text must meet are the service's, which names the field at fault in its refusal."""
+
+    KINDS: tuple[str, ...] = ()
+    OTHER: tuple[str, ...] = ()
+
+    def __init__(self, data=None, *, questions=(), **kwargs):
+        super().__init__(data, **kwargs)
+        pattern = re.compile(rf"({'|'.join(self.KINDS)})-([1-9][0-9]{{0,17}})")
+        names = [*self.OTHER, *(f"{kind}-{q.pk}" for q in questions for kind in self.KINDS)]
+        names += [key for key in (data or {}) if pattern.fullmatch(key)]
+        for name in names:
+            self.fields[name] = forms.Field(required=False)
+
+    def per_question(self, kind: str) -> dict[int, str]:
+        """{question id: text} for the fields of `kind` the page sent."""
+        prefix = f"{kind}-"
+        return {
+            int(name.removeprefix(prefix)): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(prefix) and value is not None
+        }
+
+    def sent(self, name: str, default=None):
+        """What the page sent in `name`, to show again after a refusal."""
+        value = self[name].value() if name in self.fields else None
+        return default if value is None else value
+
+
+def _truthy(value) -> bool:
+    return str(value).lower() in {"on", "1", "true", "yes"}
+
+
+class InterviewAnswersForm(PerQuestionForm):
+    """The interviewer's page: each question's answer, its wording, its highlight mark."""
+
+    KINDS = ("answer", "text", "highlight")
+
+    def changes(self) -> dict:
+        """The service's arguments: answers, question texts and highlights by question id."""
+        return {
+            "answers": self.per_question("answer"),
+            "texts": self.per_question("text"),
+            "highlights": {pk: _truthy(v) for pk, v in self.per_question("highlight").items()},
+        }
+
+
+class InterviewReviewForm(PerQuestionForm):
+    """The trainee's review: a yes or no to publishing each answer, their corrections, and
+    how their name appears."""
+
+    KINDS = ("consent", "answer")
+    OTHER = ("name_form",)
+
+    def review(self) -> dict:
+        """The service's arguments: the name form, each consent (True, False, or absent when
+        neither yes nor no) and each corrected answer, by question id."""
+        consents = {"yes": True, "no": False}
+        return {
+            "name_form": self.sent("name_form", ""),
+            "consents": {
+                pk: consents[value]
+                for pk, value in self.per_question("consent").items()
+                if value in consents
+            },
+            "corrections": self.per_question("answer"),
+        }
+
+
+class SurveyAnswerForm(forms.Form):
+    """A trainee's survey answers, one field per question (`q<id>`), read as sent; the
+    survey's rules (`services.surveys.answer`) name the field at fault in their refusal."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[answer_field(question.pk)] = forms.Field(required=False)
+
+    def answers(self) -> dict[int, str]:
+        """{question id: text as sent ("" when not sent)}."""
+        return {q.pk: self.cleaned_data.get(answer_field(q.pk)) or "" for q in self.questions}
+
+
+def field_errors(form) -> dict:
+    """The form's first message per field, and per page ("__all__"), as the pages that draw
+    their fields themselves show them."""
+    return {name: errors[0] for name, errors in form.errors.items()}
+
+
+class InterviewTemplateForm(forms.Form):
+    """A host's interview template: its name and one question per line, read as sent (the
+    rules are `services.interviews.save_template`'s)."""
+
+    name = forms.Field(required=False)
+    questions = forms.Field(required=False)
+
+    def sent(self) -> dict:
+        return {name: self[name].value() or "" for name in self.fields}

@@ -54,69 +54,94 @@ def _reflection_url(enrollment_pk: int, day: date) -> str:
     return reverse("trainees:reflection_write", args=[enrollment_pk, day])
 
 
-def due_for(user, now: datetime) -> list[DueItem]:
-    today = timezone.localdate(now)
+def _trainee_enrollments(user, now: datetime, *, fresh: bool = False) -> list:
+    """The trainee's enrolments the four providers below read (published programs, ended
+    at most 120 days ago), or [] for anyone who is not a trainee. The registry asks the four
+    one after another with the same `now`: the first reads them (`fresh`) and keeps them on
+    the user object for that `now`, the others use them, so the list costs one query."""
     if not user.is_authenticated or not access.roles_of(user)["trainee"]:
         return []
+    kept = getattr(user, "_kenshu_due_enrollments", None)
+    if not fresh and kept is not None and kept[0] is now:
+        return kept[1]
+    today = timezone.localdate(now)
     enrollments = list(
         Enrollment.objects.active()
         .filter(trainee=user, program__end_date__gte=today - timedelta(days=120))
         .exclude(program__status=Status.DRAFT)
         .select_related("program")
     )
-    if not enrollments:
-        return []
-    items: list[DueItem] = []
+    user._kenshu_due_enrollments = (now, enrollments)
+    return enrollments
+
+
+def _day_item(enrollment, day, status, *, today, now, several: bool) -> DueItem | None:
+    """A day's reflection: done today, or still to write (late after its deadline)."""
+    program = enrollment.program
+    if status in (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED):
+        if day != today:
+            return None
+        return DueItem(
+            "reflection",
+            _("Today's reflection"),
+            _reflection_url(enrollment.pk, day),
+            state="done",
+            detail=_("Submitted. You can still change it until it is reviewed."),
+            order=10,
+        )
+    deadline = deadline_of(program, day)
+    late = deadline < now
+    return DueItem(
+        "reflection",
+        _("Today's reflection")
+        if day == today
+        else _("Reflection for %(day)s") % {"day": day_label(day)},
+        _reflection_url(enrollment.pk, day),
+        state="late" if late else "due",
+        deadline=deadline,
+        detail=(_("Draft saved") if status == ReflectionStatus.DRAFT else "")
+        + (f" · {program.title}" if several else ""),
+        order=10 if day == today else 20,
+    )
+
+
+def due_reflections(user, now: datetime) -> list[DueItem]:
+    """Each reflection day so far of a program running or ended within the week: today's
+    (done or to write), and the earlier ones still to write."""
+    today = timezone.localdate(now)
+    enrollments = _trainee_enrollments(user, now, fresh=True)
     recent = [
         e
         for e in enrollments
         if e.program.start_date <= today <= add_days(e.program.end_date, LOOK_BACK_DAYS)
     ]
-    if recent:
-        activity_dates = activity_dates_by_program({e.program_id for e in recent})
-        states = {
-            (r["enrollment_id"], r["date"]): r["status"]
-            for r in DailyReflection.objects.filter(enrollment__in=recent).values(
-                "enrollment_id", "date", "status"
-            )
-        }
-        for enrollment in recent:
-            program = enrollment.program
-            for day in reflection_days(program, activity_dates.get(program.pk, set())):
-                if day > today:
-                    break
-                status = states.get((enrollment.pk, day))
-                if status in (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED):
-                    if day == today:
-                        items.append(
-                            DueItem(
-                                "reflection",
-                                _("Today's reflection"),
-                                _reflection_url(enrollment.pk, day),
-                                state="done",
-                                detail=_(
-                                    "Submitted. You can still change it until it is reviewed."
-                                ),
-                                order=10,
-                            )
-                        )
-                    continue
-                deadline = deadline_of(program, day)
-                late = deadline < now
-                items.append(
-                    DueItem(
-                        "reflection",
-                        _("Today's reflection")
-                        if day == today
-                        else _("Reflection for %(day)s") % {"day": day_label(day)},
-                        _reflection_url(enrollment.pk, day),
-                        state="late" if late else "due",
-                        deadline=deadline,
-                        detail=(_("Draft saved") if status == ReflectionStatus.DRAFT else "")
-                        + (f" · {program.title}" if len(recent) > 1 else ""),
-                        order=10 if day == today else 20,
-                    )
-                )
+    if not recent:
+        return []
+    activity_dates = activity_dates_by_program({e.program_id for e in recent})
+    states = {
+        (r["enrollment_id"], r["date"]): r["status"]
+        for r in DailyReflection.objects.filter(enrollment__in=recent).values(
+            "enrollment_id", "date", "status"
+        )
+    }
+    items: list[DueItem] = []
+    for enrollment in recent:
+        program = enrollment.program
+        for day in reflection_days(program, activity_dates.get(program.pk, set())):
+            if day > today:
+                break
+            status = states.get((enrollment.pk, day))
+            item = _day_item(enrollment, day, status, today=today, now=now, several=len(recent) > 1)
+            if item is not None:
+                items.append(item)
+    return items
+
+
+def due_surveys(user, now: datetime) -> list[DueItem]:
+    """The surveys open now and not answered yet."""
+    enrollments = _trainee_enrollments(user, now)
+    if not enrollments:
+        return []
     surveys = {
         s.program_id: s
         for s in ProgramSurvey.objects.filter(
@@ -134,6 +159,7 @@ def due_for(user, now: datetime) -> list[DueItem]:
         Phase.FOLLOWUP: _("Follow-up survey"),
     }
     starts = first_starts([e.program_id for e in enrollments])
+    items = []
     for enrollment in enrollments:
         survey = surveys.get(enrollment.program_id)
         if survey is None:
@@ -155,6 +181,16 @@ def due_for(user, now: datetime) -> list[DueItem]:
                         order=30,
                     )
                 )
+    return items
+
+
+def due_interviews(user, now: datetime) -> list[DueItem]:
+    """An interview to come, or one held and waiting for the trainee's review."""
+    enrollments = _trainee_enrollments(user, now)
+    if not enrollments:
+        return []
+    today = timezone.localdate(now)
+    items = []
     for interview in (
         Interview.objects.filter(
             enrollment__in=enrollments,
@@ -187,6 +223,14 @@ def due_for(user, now: datetime) -> list[DueItem]:
                     order=40,
                 )
             )
+    return items
+
+
+def due_comments(user, now: datetime) -> list[DueItem]:
+    """Comments on the trainee's reflections they have not read yet, a day at a time."""
+    enrollments = _trainee_enrollments(user, now)
+    if not enrollments:
+        return []
     unread = (
         ReflectionComment.objects.filter(
             reflection__enrollment__in=enrollments, read_by_trainee_at__isnull=True
@@ -196,19 +240,22 @@ def due_for(user, now: datetime) -> list[DueItem]:
         .annotate(n=Count("pk"))
         .order_by("reflection__date")
     )
-    for row in unread:
-        items.append(
-            DueItem(
-                "feedback",
-                _("New comments on your reflection for %(day)s")
-                % {"day": day_label(row["reflection__date"])},
-                _reflection_url(row["reflection__enrollment_id"], row["reflection__date"]),
-                state="unread",
-                detail=_("%(count)s unread") % {"count": row["n"]},
-                order=5,
-            )
+    return [
+        DueItem(
+            "feedback",
+            _("New comments on your reflection for %(day)s")
+            % {"day": day_label(row["reflection__date"])},
+            _reflection_url(row["reflection__enrollment_id"], row["reflection__date"]),
+            state="unread",
+            detail=_("%(count)s unread") % {"count": row["n"]},
+            order=5,
         )
-    return items
+        for row in unread
+    ]
+
+
+# What waits for a trainee, in the order the registry asks (the first reads the enrolments).
+TRAINEE_DUE = (due_reflections, due_surveys, due_interviews, due_comments)
 
 
 def program_sections(user, program) -> list[ProgramSection]:

@@ -5,7 +5,15 @@ from django.urls import path, register_converter
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 from programs.date_range import in_range
 
-from . import interview_views, views
+from .views import (
+    interview_conduct,
+    interview_review,
+    interview_templates,
+    interviews,
+    reading,
+    reflections,
+    surveys,
+)
 
 
 class IsoDateConverter:
@@ -30,47 +38,49 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "trainees"
 
 urlpatterns = [
-    path("my/reflections/", views.my_reflections, name="my_reflections"),
+    path("my/reflections/", reflections.my_reflections, name="my_reflections"),
     path(
         "my/reflections/<id:enrollment_pk>/<isodate:day>/",
-        views.reflection_write,
+        reflections.reflection_write,
         name="reflection_write",
     ),
     path(
         "my/surveys/<id:enrollment_pk>/<str:phase>/",
-        views.survey_answer,
+        surveys.survey_answer,
         name="survey_answer",
     ),
-    path("reflections/new/", views.reflection_inbox, name="reflection_inbox"),
-    path("reflections/<id:pk>/", views.reflection_detail, name="reflection_detail"),
-    path("reflections/<id:pk>/comment/", views.reflection_comment, name="reflection_comment"),
-    path("reflections/<id:pk>/review/", views.reflection_review, name="reflection_review"),
-    path("programs/<id:pk>/reflections/", views.reflection_matrix, name="reflection_matrix"),
-    path("programs/<id:pk>/survey/", views.survey_results, name="survey_results"),
-    path("municipality/reflections/", views.supervisor_reflections, name="supervisor_reflections"),
-    path("programs/<id:pk>/interviews/", interview_views.interview_list, name="interview_list"),
-    path("programs/<id:pk>/interviews/new/", interview_views.interview_new, name="interview_new"),
-    path("interviews/<id:pk>/", interview_views.interview_conduct, name="interview_conduct"),
+    path("reflections/new/", reading.reflection_inbox, name="reflection_inbox"),
+    path("reflections/<id:pk>/", reading.reflection_detail, name="reflection_detail"),
+    path("reflections/<id:pk>/comment/", reading.reflection_comment, name="reflection_comment"),
+    path("reflections/<id:pk>/review/", reading.reflection_review, name="reflection_review"),
+    path("programs/<id:pk>/reflections/", reading.reflection_matrix, name="reflection_matrix"),
+    path("programs/<id:pk>/survey/", surveys.survey_results, name="survey_results"),
+    path(
+        "municipality/reflections/", reading.supervisor_reflections, name="supervisor_reflections"
+    ),
+    path("programs/<id:pk>/interviews/", interviews.interview_list, name="interview_list"),
+    path("programs/<id:pk>/interviews/new/", interviews.interview_new, name="interview_new"),
+    path("interviews/<id:pk>/", interview_conduct.interview_conduct, name="interview_conduct"),
     path(
         "interviews/<id:pk>/questions/",
-        interview_views.interview_questions,
+        interview_conduct.interview_questions,
         name="interview_questions",
     ),
-    path("interviews/<id:pk>/move/", interview_views.interview_move, name="interview_move"),
+    path("interviews/<id:pk>/move/", interviews.interview_move, name="interview_move"),
     path(
         "interviews/<id:pk>/schedule/",
-        interview_views.interview_schedule,
+        interviews.interview_schedule,
         name="interview_schedule",
     ),
     path(
         "interviews/<id:pk>/article/text/",
-        interview_views.interview_article,
+        interview_conduct.interview_article,
         name="interview_article",
     ),
-    path("my/interviews/<id:pk>/", interview_views.interview_review, name="interview_review"),
+    path("my/interviews/<id:pk>/", interview_review.interview_review, name="interview_review"),
     path(
         "hosts/<id:pk>/interview-templates/",
-        interview_views.interview_templates,
+        interview_templates.interview_templates,
         name="interview_templates",
     ),
 ]

@@ -44,6 +44,23 @@
     });
   });
 
+  // The trainee's page of a day (it has the day's links): opening it writes nothing, so
+  // the page itself tells the server the comments shown were read, through the thread's
+  // form (answered with 204). Readers' pages, and a thread with only the trainee's own
+  // comments, send nothing.
+  var thread = document.querySelector("#thread form[method=post]");
+  if (thread && document.querySelector(".day-nav") &&
+      document.querySelector("#thread .comment:not(.comment--trainee)")) {
+    var receipt = new FormData();
+    receipt.append("csrfmiddlewaretoken", thread.querySelector("[name=csrfmiddlewaretoken]").value);
+    fetch(thread.getAttribute("action"), {
+      method: "POST",
+      body: receipt,
+      credentials: "same-origin",
+      headers: { "X-Kenshu-Read": "1" }
+    }).catch(function () { /* offline: the comments stay new until the next visit */ });
+  }
+
   // The reflection, and the interviewer's answers: the same automatic save.
   var form = document.querySelector("[data-reflection-form], [data-autosave-form]");
   if (!form) return;

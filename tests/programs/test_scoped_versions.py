@@ -108,7 +108,7 @@ def test_typing_an_interview_bumps_nothing(coordinator, program, trainee):
     ]
     before = kenshu_cache.versions(scopes)
     for seq, text in enumerate(["は", "はい、", "はい、知りませんでした。"], start=1):
-        data = {f"answer-{q.pk}": text for q in interview.questions.all()}
+        data = {q.pk: text for q in interview.questions.all()}
         assert interview_services.save_answers(
             interview, data, by=coordinator, client_id="tab", client_seq=seq
         )

@@ -36,17 +36,10 @@ def approved(enrollment, coordinator, trainee, supervisor, running):
         questions[1]: f"場所を選ばず働ける {SCRIPT}",
         questions[2]: "友人の話（非公開）",
     }
-    svc.save_answers(
-        interview, {f"answer-{q.pk}": text for q, text in answers.items()}, by=coordinator
-    )
+    svc.save_answers(interview, {q.pk: text for q, text in answers.items()}, by=coordinator)
     svc.finish(interview, by=coordinator)
-    data = {
-        "name_form": "family_san",
-        f"consent-{questions[0].pk}": "yes",
-        f"consent-{questions[1].pk}": "yes",
-        f"consent-{questions[2].pk}": "no",
-    }
-    svc.review(interview, data, by=trainee)
+    consents = {questions[0].pk: True, questions[1].pk: True, questions[2].pk: False}
+    svc.review(interview, "family_san", consents, by=trainee)
     svc.approve(interview, by=supervisor)
     interview.refresh_from_db()
     return interview

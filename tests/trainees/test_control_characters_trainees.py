@@ -187,11 +187,8 @@ def test_interview_answers_and_wording_refuse_control_characters(interview, coor
     with pytest.raises(interview_services.InterviewRefused) as refused:
         interview_services.save_answers(
             interview,
-            {
-                f"answer-{first.pk}": "知りませんでした\x00",
-                f"answer-{second.pk}": "1つ目\n\t2つ目",
-                f"text-{second.pk}": "言い換え\tた質問",
-            },
+            {first.pk: "知りませんでした\x00", second.pk: "1つ目\n\t2つ目"},
+            texts={second.pk: "言い換え\tた質問"},
             by=coordinator,
         )
     assert set(refused.value.errors) == {f"answer-{first.pk}", f"text-{second.pk}"}

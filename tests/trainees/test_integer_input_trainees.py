@@ -100,9 +100,9 @@ def test_a_rating_or_an_answer_is_one_of_the_five_buttons(odd, host):
     _content, errors = reflection_services.clean_content({"did": "x", "self_rating": odd})
     assert set(errors) == {"self_rating"}
     question = Question(pk=1, kind=QuestionKind.LIKERT, text="問い")
-    values, errors = survey_services.clean_answers([question], {"q1": odd})
+    values, errors = survey_services.clean_answers([question], {1: odd})
     assert (values, set(errors)) == ({}, {"q1"})
-    assert survey_services.clean_answers([question], {"q1": "3"}) == ({1: 3}, {})
+    assert survey_services.clean_answers([question], {1: "3"}) == ({1: 3}, {})
 
 
 # Interviews --------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from trainees.models import Interview, InterviewState
+from trainees.models import ARTICLE_TEXT_LIMIT, Interview, InterviewState
 from trainees.services import interviews as svc
 
 from ..factories import TraineeProfileFactory, UserFactory, enrol
@@ -240,9 +240,9 @@ def test_coordinators_copy_the_built_in_template_and_edit_their_own(
 
 def reviewed(interview, coordinator, trainee):
     q = interview.questions.first()
-    svc.save_answers(interview, {f"answer-{q.pk}": "答え"}, by=coordinator)
+    svc.save_answers(interview, {q.pk: "答え"}, by=coordinator)
     svc.finish(interview, by=coordinator)
-    svc.review(interview, {"name_form": "full", f"consent-{q.pk}": "yes"}, by=trainee)
+    svc.review(interview, "full", {q.pk: True}, by=trainee)
 
 
 def test_another_municipalitys_supervisor_cannot_approve(
@@ -303,7 +303,7 @@ def test_the_cached_list_follows_every_write(client, coordinator, trainee, inter
     url = reverse("trainees:interview_list", args=[interview.enrollment.program_id])
     assert "予定" in client.get(url).content.decode()
     q = interview.questions.first()
-    svc.save_answers(interview, {f"answer-{q.pk}": "答え"}, by=coordinator)
+    svc.save_answers(interview, {q.pk: "答え"}, by=coordinator)
     svc.finish(interview, by=coordinator)
     assert "実施済み" in client.get(url).content.decode()
     interview.interviewers.add(staff)
@@ -349,7 +349,7 @@ def test_a_refused_question_article_or_comment_comes_back_in_its_field(
     assert interview.questions.count() == 5
     assert 'id="id_question_error"' not in client.get(conduct).content.decode()  # once
 
-    long = "あ" * (svc.ARTICLE_TEXT_LIMIT + 1)
+    long = "あ" * (ARTICLE_TEXT_LIMIT + 1)
     page = client.post(
         reverse("trainees:interview_article", args=[interview.pk]),
         {"introduction": long, "closing": "締めの言葉"},

@@ -7,6 +7,7 @@ from datetime import time, timedelta
 import pytest
 
 from programs.models import Activity, Role
+from trainees.forms import InterviewAnswersForm, InterviewReviewForm
 from trainees.models import Interview, InterviewEvent, InterviewQuestion, InterviewState
 from trainees.services import interviews as svc
 
@@ -31,9 +32,23 @@ def interview(enrollment, plan, coordinator):
     return svc.schedule(enrollment, plan, by=coordinator)
 
 
+def save_answers(interview, data, **kwargs):
+    """The interviewer's page as it sends it: read by its form, then saved."""
+    form = InterviewAnswersForm(data)
+    assert form.is_valid()
+    return svc.save_answers(interview, **form.changes(), **kwargs)
+
+
+def review(interview, data, *, by):
+    """The trainee's page as it sends it: read by its form, then saved."""
+    form = InterviewReviewForm(data)
+    assert form.is_valid()
+    return svc.review(interview, **form.review(), by=by)
+
+
 def answered(interview, by):
     data = {f"answer-{q.pk}": f"答え{q.order}" for q in interview.questions.all()}
-    svc.save_answers(interview, data, by=by)
+    save_answers(interview, data, by=by)
     return svc.finish(interview, by=by)
 
 
@@ -96,10 +111,10 @@ def test_rescheduling_moves_the_slot(interview, coordinator, plan):
 
 def test_answers_are_saved_once_per_change(interview, coordinator):
     q = interview.questions.first()
-    assert svc.save_answers(
+    assert save_answers(
         interview, {f"answer-{q.pk}": "一"}, by=coordinator, client_id="p", client_seq=1
     )
-    assert not svc.save_answers(
+    assert not save_answers(
         interview, {f"answer-{q.pk}": "古い"}, by=coordinator, client_id="p", client_seq=1
     )
     q.refresh_from_db()
@@ -108,10 +123,10 @@ def test_answers_are_saved_once_per_change(interview, coordinator):
 
 def test_staff_who_are_not_interviewers_cannot_record(interview, staff):
     with pytest.raises(svc.InterviewRefused) as refused:
-        svc.save_answers(interview, {}, by=staff)
+        save_answers(interview, {}, by=staff)
     assert refused.value.code == "forbidden"
     interview.interviewers.add(staff)
-    assert svc.save_answers(interview, {}, by=staff)
+    assert save_answers(interview, {}, by=staff)
 
 
 def test_a_follow_up_question_goes_where_it_was_asked(interview, coordinator):
@@ -134,7 +149,7 @@ def test_the_trainee_corrects_and_consents_and_the_record_is_kept(interview, coo
     first = interview.questions.order_by("order").first()
     data = consent_all(interview) | {f"answer-{first.pk}": "言い直した答え"}
     data[f"consent-{first.pk}"] = "no"
-    svc.review(interview, data, by=trainee)
+    review(interview, data, by=trainee)
     first.refresh_from_db()
     assert first.answer == "言い直した答え" and first.recorded_answer == "答え1"
     assert first.consent is False
@@ -148,7 +163,7 @@ def test_review_needs_a_decision_for_every_answer_and_a_name_form(interview, coo
     data.pop(next(k for k in data if k.startswith("consent-")))
     data["name_form"] = "nickname"
     with pytest.raises(svc.InterviewRefused) as refused:
-        svc.review(interview, data, by=trainee)
+        review(interview, data, by=trainee)
     assert "name_form" in refused.value.errors
     assert any(k.startswith("consent-") for k in refused.value.errors)
     assert not InterviewQuestion.objects.filter(consent__isnull=False).exists()
@@ -160,7 +175,7 @@ def test_nobody_consents_for_someone_else(interview, coordinator, other_trainee,
     answered(interview, coordinator)
     for person in (other_trainee, coordinator, supervisor):
         with pytest.raises(svc.InterviewRefused) as refused:
-            svc.review(interview, consent_all(interview), by=person)
+            review(interview, consent_all(interview), by=person)
         assert refused.value.code == "forbidden"
 
 
@@ -168,7 +183,7 @@ def test_only_a_supervisor_of_the_trainees_municipality_approves(
     interview, coordinator, trainee, supervisor, other_supervisor
 ):
     answered(interview, coordinator)
-    svc.review(interview, consent_all(interview), by=trainee)
+    review(interview, consent_all(interview), by=trainee)
     for person in (other_supervisor, coordinator, trainee):
         with pytest.raises(svc.InterviewRefused) as refused:
             svc.approve(interview, by=person)
@@ -184,19 +199,19 @@ def test_changes_requested_go_back_to_the_trainee_with_the_comment(
     interview, coordinator, trainee, supervisor
 ):
     answered(interview, coordinator)
-    svc.review(interview, consent_all(interview), by=trainee)
+    review(interview, consent_all(interview), by=trainee)
     with pytest.raises(svc.InterviewRefused):
         svc.request_changes(interview, "  ", by=supervisor)
     svc.request_changes(interview, "課名は出さないでください", by=supervisor)
     interview.refresh_from_db()
     assert interview.state == InterviewState.INTERVIEWED
     assert interview.supervisor_comment == "課名は出さないでください"
-    svc.review(interview, consent_all(interview), by=trainee)  # the trainee reviews again
+    review(interview, consent_all(interview), by=trainee)  # the trainee reviews again
 
 
 def test_after_publication_nothing_changes(interview, coordinator, trainee, supervisor):
     answered(interview, coordinator)
-    svc.review(interview, consent_all(interview), by=trainee)
+    review(interview, consent_all(interview), by=trainee)
     svc.approve(interview, by=supervisor)
     with pytest.raises(svc.InterviewRefused):
         svc.publish(interview, by=supervisor)
@@ -205,11 +220,11 @@ def test_after_publication_nothing_changes(interview, coordinator, trainee, supe
         svc.edit_article(interview, "新しい導入", "", by=coordinator)
     assert refused.value.code == "published"
     with pytest.raises(svc.InterviewRefused):
-        svc.save_answers(interview, {}, by=coordinator)
+        save_answers(interview, {}, by=coordinator)
     with pytest.raises(svc.InterviewRefused):
         svc.add_question(interview, "追加", by=coordinator)
     with pytest.raises(svc.InterviewRefused):
-        svc.review(interview, consent_all(interview), by=trainee)
+        review(interview, consent_all(interview), by=trainee)
 
 
 def test_a_second_click_does_not_move_twice(interview, coordinator):
@@ -225,7 +240,7 @@ def test_a_supervisor_elsewhere_sees_nothing(
 ):
     assert not Interview.objects.visible_to(supervisor).exists()  # not reviewed yet
     answered(interview, coordinator)
-    svc.review(interview, consent_all(interview), by=trainee)
+    review(interview, consent_all(interview), by=trainee)
     assert Interview.objects.visible_to(supervisor).exists()
     assert not Interview.objects.visible_to(other_supervisor).exists()
     elsewhere = MembershipFactory(role=Role.STAFF).user  # staff of another host
@@ -236,7 +251,7 @@ def test_after_finishing_the_interviewers_no_longer_write(interview, coordinator
     answered(interview, coordinator)
     q = interview.questions.first()
     with pytest.raises(svc.InterviewRefused) as refused:
-        svc.save_answers(interview, {f"answer-{q.pk}": "上書き"}, by=coordinator)
+        save_answers(interview, {f"answer-{q.pk}": "上書き"}, by=coordinator)
     assert refused.value.code == "locked"
     with pytest.raises(svc.InterviewRefused):
         svc.add_question(interview, "追加の質問", by=coordinator)
@@ -247,7 +262,7 @@ def test_after_finishing_the_interviewers_no_longer_write(interview, coordinator
 def test_the_approved_article_text_no_longer_changes(interview, coordinator, trainee, supervisor):
     answered(interview, coordinator)
     svc.edit_article(interview, "導入（修正）", "結び", by=coordinator)  # still allowed
-    svc.review(interview, consent_all(interview), by=trainee)
+    review(interview, consent_all(interview), by=trainee)
     svc.edit_article(interview, "導入（確認後）", "結び", by=coordinator)
     svc.approve(interview, by=supervisor)
     with pytest.raises(svc.InterviewRefused):
@@ -292,5 +307,5 @@ def test_initials_need_the_reading_of_the_name(interview, coordinator, trainee):
     trainee.save()
     answered(interview, coordinator)
     with pytest.raises(svc.InterviewRefused) as refused:
-        svc.review(interview, consent_all(interview, name_form="initials"), by=trainee)
+        review(interview, consent_all(interview, name_form="initials"), by=trainee)
     assert "name_form" in refused.value.errors

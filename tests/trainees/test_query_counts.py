@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from trainees.forms import SurveyAnswerForm
 from trainees.models import Phase, QuestionKind
 from trainees.services import reflections as reflection_services
 from trainees.services import surveys as survey_services
@@ -60,7 +61,12 @@ def grow(program, tagawa, coordinator, n):
 
 
 def _answer_at(enrollment, phase, data, when):
-    survey_services.answer(enrollment, phase, data, now=when)
+    questions = survey_services.questions_of(
+        survey_services.survey_of(enrollment.program).question_set
+    )
+    form = SurveyAnswerForm(data, questions=questions)
+    assert form.is_valid()
+    survey_services.answer(enrollment, phase, form.answers(), now=when)
 
 
 @pytest.mark.parametrize("name", ["matrix", "inbox", "results"])

@@ -110,6 +110,12 @@ def test_a_comment_reaches_the_trainee(client, trainee, coordinator, enrollment,
     assert "の振り返りに新しいコメント" in today_page and "未読 1 件" in today_page
     page = client.get(write_url(enrollment, today)).content.decode()
     assert "いい気づき！" in page
+    # Opening the page writes nothing; its script then says the thread was read.
+    assert "未読 1 件" in client.get(reverse("programs:trainee_today")).content.decode()
+    read = client.post(
+        reverse("trainees:reflection_comment", args=[row.pk]), headers={"X-Kenshu-Read": "1"}
+    )
+    assert read.status_code == 204
     # Read now: "today" no longer lists it as unread.
     assert "新しいコメント" not in client.get(reverse("programs:trainee_today")).content.decode()
     # The trainee replies in the same thread.
@@ -318,3 +324,26 @@ def test_typing_a_draft_does_not_invalidate_the_hosts_cached_pages(
     svc.submit(enrollment, today, SECTIONS, by=trainee)
     after = kenshu_cache.versions(scopes)
     assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_opening_the_page_writes_nothing(client, trainee, coordinator, enrollment, today):
+    """A GET of the trainee's page (with a reflection and an unread comment) sends no
+    INSERT, UPDATE or DELETE: the comments are marked read by the page's own POST."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trainees.models import ReflectionComment
+
+    row = svc.submit(enrollment, today, SECTIONS, by=trainee).reflection
+    svc.add_comment(row, "確認しました", by=coordinator)
+    client.force_login(trainee)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(write_url(enrollment, today))
+    assert response.status_code == 200 and "確認しました" in response.content.decode()
+    writes = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert ReflectionComment.objects.filter(read_by_trainee_at__isnull=True).count() == 1

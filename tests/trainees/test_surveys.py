@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from trainees.forms import SurveyAnswerForm
 from trainees.models import Answer, Phase, QuestionKind, QuestionSet, SurveyResponse
 from trainees.services import surveys as svc
 
@@ -24,6 +25,14 @@ def december(host, coordinator, trainee):
     program = ProgramFactory(host=host, start_date=date(2026, 12, 7), end_date=date(2026, 12, 11))
     add_activity(program, date(2026, 12, 7), "09:30", "12:00", "オリエンテーション")
     return program
+
+
+def answer(enrollment, phase, data, *, now):
+    """Answers as the page sends them (`q<id>`): read by the page's form, then saved."""
+    questions = svc.questions_of(svc.survey_of(enrollment.program).question_set)
+    form = SurveyAnswerForm(data, questions=questions)
+    assert form.is_valid()
+    return svc.answer(enrollment, phase, form.answers(), now=now)
 
 
 def full_answers(question_set, value=3, text="自由記述"):
@@ -84,7 +93,7 @@ def test_an_answer_out_of_range_or_missing_saves_nothing(december, trainee, bad)
     first_likert = survey.question_set.questions.filter(kind=QuestionKind.LIKERT).first()
     data[f"q{first_likert.pk}"] = bad
     with pytest.raises(svc.SurveyRefused) as refused:
-        svc.answer(enrollment, Phase.PRE, data, now=at(date(2026, 12, 1), 12))
+        answer(enrollment, Phase.PRE, data, now=at(date(2026, 12, 1), 12))
     assert list(refused.value.errors) == [f"q{first_likert.pk}"]
     assert not SurveyResponse.objects.exists() and not Answer.objects.exists()
 
@@ -93,17 +102,17 @@ def test_a_closed_survey_is_refused(december, trainee):
     enrollment = enrol(december, trainee)
     data = full_answers(svc.survey_of(december).question_set)
     with pytest.raises(svc.SurveyRefused) as refused:
-        svc.answer(enrollment, Phase.POST, data, now=at(date(2026, 12, 8), 12))
+        answer(enrollment, Phase.POST, data, now=at(date(2026, 12, 8), 12))
     assert refused.value.code == "closed"
     with pytest.raises(svc.SurveyRefused):
-        svc.answer(enrollment, Phase.PRE, data, now=at(date(2026, 12, 7), 10))
+        answer(enrollment, Phase.PRE, data, now=at(date(2026, 12, 7), 10))
 
 
 def test_answering_again_replaces_the_answers(december, trainee):
     enrollment = enrol(december, trainee)
     question_set = svc.survey_of(december).question_set
-    svc.answer(enrollment, Phase.PRE, full_answers(question_set, 2), now=at(date(2026, 12, 1), 9))
-    svc.answer(enrollment, Phase.PRE, full_answers(question_set, 4), now=at(date(2026, 12, 2), 9))
+    answer(enrollment, Phase.PRE, full_answers(question_set, 2), now=at(date(2026, 12, 1), 9))
+    answer(enrollment, Phase.PRE, full_answers(question_set, 4), now=at(date(2026, 12, 2), 9))
     assert SurveyResponse.objects.count() == 1
     assert set(Answer.objects.exclude(value=None).values_list("value", flat=True)) == {4}
 
@@ -117,11 +126,11 @@ def test_results_pair_before_and_after_per_trainee(december, trainee, host):
     b = enrol(december, TraineeProfileFactory(user=UserFactory()).user)
     c = enrol(december, TraineeProfileFactory(user=UserFactory()).user)
     before, after = at(date(2026, 12, 1), 9), at(date(2026, 12, 11), 17)
-    svc.answer(a, Phase.PRE, full_answers(question_set, 2), now=before)
-    svc.answer(a, Phase.POST, full_answers(question_set, 5), now=after)
-    svc.answer(b, Phase.PRE, full_answers(question_set, 3), now=before)
-    svc.answer(b, Phase.POST, full_answers(question_set, 4), now=after)
-    svc.answer(c, Phase.PRE, full_answers(question_set, 1), now=before)  # no "after": unpaired
+    answer(a, Phase.PRE, full_answers(question_set, 2), now=before)
+    answer(a, Phase.POST, full_answers(question_set, 5), now=after)
+    answer(b, Phase.PRE, full_answers(question_set, 3), now=before)
+    answer(b, Phase.POST, full_answers(question_set, 4), now=after)
+    answer(c, Phase.PRE, full_answers(question_set, 1), now=before)  # no "after": unpaired
     result = svc.results(december)
     first = result.questions[0]
     assert first.means[Phase.PRE] == pytest.approx(2.0)  # (2 + 3 + 1) / 3
@@ -141,10 +150,8 @@ def test_the_results_page_draws_the_change_in_the_page_language(
 ):
     enrollment = enrol(december, trainee)
     question_set = svc.survey_of(december).question_set
-    svc.answer(enrollment, Phase.PRE, full_answers(question_set, 2), now=at(date(2026, 12, 1), 9))
-    svc.answer(
-        enrollment, Phase.POST, full_answers(question_set, 4), now=at(date(2026, 12, 11), 17)
-    )
+    answer(enrollment, Phase.PRE, full_answers(question_set, 2), now=at(date(2026, 12, 1), 9))
+    answer(enrollment, Phase.POST, full_answers(question_set, 4), now=at(date(2026, 12, 11), 17))
     client.force_login(coordinator)
     url = reverse("trainees:survey_results", args=[december.pk])
     html = client.get(url).content.decode()
@@ -171,9 +178,7 @@ def test_the_question_set_is_fixed_once_anyone_has_answered(
     enrollment = enrol(december, trainee)
     builtin = QuestionSet.objects.filter(host__isnull=True).get()
     own.questions.create(order=1, kind=QuestionKind.LIKERT, text="質問")
-    svc.answer(
-        enrollment, Phase.PRE, {f"q{own.questions.get().pk}": "3"}, now=at(date(2026, 12, 1), 9)
-    )
+    answer(enrollment, Phase.PRE, {f"q{own.questions.get().pk}": "3"}, now=at(date(2026, 12, 1), 9))
     response = client.post(url, {"question_set": builtin.pk, "followup_days": "60"})
     assert response.status_code == 400
     assert "変更できません" in response.content.decode()
@@ -259,9 +264,9 @@ def test_the_chart_draws_the_same_pairs_as_the_change(december, trainee):
     question_set = svc.survey_of(december).question_set
     a = enrol(december, trainee)
     b = enrol(december, TraineeProfileFactory(user=UserFactory()).user)
-    svc.answer(a, Phase.PRE, full_answers(question_set, 1), now=at(date(2026, 12, 1), 9))
-    svc.answer(b, Phase.PRE, full_answers(question_set, 5), now=at(date(2026, 12, 1), 9))
-    svc.answer(a, Phase.POST, full_answers(question_set, 2), now=at(date(2026, 12, 11), 17))
+    answer(a, Phase.PRE, full_answers(question_set, 1), now=at(date(2026, 12, 1), 9))
+    answer(b, Phase.PRE, full_answers(question_set, 5), now=at(date(2026, 12, 1), 9))
+    answer(a, Phase.POST, full_answers(question_set, 2), now=at(date(2026, 12, 11), 17))
     result = svc.results(december)
     row = svc.chart(result)["rows"][0]
     xs = {p["phase"]: p["x"] for p in row["points"]}
@@ -280,7 +285,7 @@ def test_free_answers_and_question_labels_are_shown_as_text(
     svc.change_question_set(december, own, 90, by=coordinator)
     enrollment = enrol(december, trainee)
     likert = own.questions.get(order=1)
-    svc.answer(
+    answer(
         enrollment,
         Phase.PRE,
         {f"q{likert.pk}": "2", f"q{free.pk}": "<img src=x onerror=alert(1)>"},
@@ -304,3 +309,31 @@ def test_only_a_coordinator_changes_the_survey(december, staff):
         svc.change_question_set(december, builtin, 30, by=staff)
     assert refused.value.code == "forbidden"
     assert svc.survey_of(december).followup_days == 90
+
+
+def test_opening_the_survey_pages_writes_nothing(client, december, trainee, coordinator):
+    """A program without survey settings yet: the results page and the trainee's survey
+    draw the built-in set's, and create no row (the POST that needs it does)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trainees.models import ProgramSurvey
+
+    enrollment = enrol(december, trainee)
+    svc.survey_of(december)  # the built-in set is there; the program's row is not
+    ProgramSurvey.objects.filter(program=december).delete()
+    pages = [
+        (coordinator, reverse("trainees:survey_results", args=[december.pk])),
+        (trainee, reverse("trainees:survey_answer", args=[enrollment.pk, "pre"])),
+    ]
+    for person, url in pages:
+        client.force_login(person)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        writes = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+        assert writes == [], url
+    assert not ProgramSurvey.objects.filter(program=december).exists()

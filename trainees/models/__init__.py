@@ -36,6 +36,7 @@ from .surveys import (
     QuestionKind,
     QuestionSet,
     SurveyResponse,
+    answer_field,
 )
 
 __all__ = [
@@ -68,5 +69,6 @@ __all__ = [
     "ReflectionStatus",
     "RevisionKind",
     "SurveyResponse",
+    "answer_field",
     "day_state",
 ]

@@ -13,6 +13,11 @@ POST_OPEN_DAYS = 14  # the survey at the end stays open two weeks after the last
 FOLLOWUP_MIN_DAYS = POST_OPEN_DAYS + 1
 
 
+def answer_field(question_pk: int) -> str:
+    """The name of a question's answer: its field in the form, its key in a refusal's errors."""
+    return f"q{question_pk}"
+
+
 class QuestionSet(models.Model):
     """Questions asked before, at the end of and (optionally) some weeks after a program.
     Without a host it is built in and offered to every host."""

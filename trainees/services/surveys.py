@@ -25,6 +25,7 @@ from ..models import (
     QuestionKind,
     QuestionSet,
     SurveyResponse,
+    answer_field,
 )
 from .reflections import local_moment
 
@@ -49,6 +50,20 @@ def survey_of(program: Program) -> ProgramSurvey:
             program=program, defaults={"question_set": built_in}
         )
     return survey
+
+
+def survey_to_read(program: Program) -> ProgramSurvey:
+    """The program's survey settings for a page that only reads them: its row, or until it
+    has one the built-in set's settings, unsaved. The change that needs the row (an answer,
+    the coordinator's settings) creates it through `survey_of`; only a built-in set deleted
+    by an operator is put back here, as `survey_of` does."""
+    survey = ProgramSurvey.objects.select_related("question_set").filter(program=program).first()
+    if survey is not None:
+        return survey
+    built_in = QuestionSet.objects.filter(host__isnull=True).order_by("pk").first()
+    if built_in is None:
+        return survey_of(program)
+    return ProgramSurvey(program=program, question_set=built_in)
 
 
 @dataclass(frozen=True)
@@ -111,19 +126,17 @@ def questions_of(question_set: QuestionSet) -> list[Question]:
     return list(question_set.questions.order_by("order"))
 
 
-def clean_answers(questions: list[Question], data) -> tuple[dict, dict]:
-    """Values by question id and errors by field name (`q<id>`). Every agreement question
-    needs a value from 1 to 5; free text is optional and limited in length."""
+def clean_answers(questions: list[Question], answers: dict) -> tuple[dict, dict]:
+    """Values by question id from `answers` (text by question id) and errors by field name
+    (`q<id>`). Every agreement question needs a value from 1 to 5; free text is optional
+    and limited in length."""
     values, errors = {}, {}
     for question in questions:
-        name = f"q{question.pk}"
-        raw = (data.get(name) or "").strip()
+        name = answer_field(question.pk)
+        raw = (answers.get(question.pk) or "").strip()
         if question.kind == QuestionKind.LIKERT:
-            if not raw:
-                errors[name] = _("Choose one of the five answers.")
-                continue
-            value = int_param(raw, minimum=1, maximum=5)  # one of the five buttons' values
-            if value is None:
+            value = int_param(raw, minimum=1, maximum=5) if raw else None
+            if value is None:  # one of the five buttons' values, or none
                 errors[name] = _("Choose one of the five answers.")
                 continue
             values[question.pk] = value
@@ -142,9 +155,9 @@ def clean_answers(questions: list[Question], data) -> tuple[dict, dict]:
     return values, errors
 
 
-def answer(enrollment: Enrollment, phase: str, data, *, now=None) -> SurveyResponse:
-    """Save a trainee's answers for one phase, all or none. Answering again while the phase
-    is open replaces the earlier answers."""
+def answer(enrollment: Enrollment, phase: str, answers: dict, *, now=None) -> SurveyResponse:
+    """Save a trainee's answers for one phase (text by question id), all or none. Answering
+    again while the phase is open replaces the earlier answers."""
     now = now or timezone.now()
     program = enrollment.program
     survey = survey_of(program)
@@ -154,7 +167,7 @@ def answer(enrollment: Enrollment, phase: str, data, *, now=None) -> SurveyRespo
     if not enrollment.is_active:
         raise SurveyRefused(_("You have withdrawn from this program."), "withdrawn")
     questions = questions_of(survey.question_set)
-    values, errors = clean_answers(questions, data)
+    values, errors = clean_answers(questions, answers)
     if errors:
         raise SurveyRefused(_("Some answers are missing or out of range."), "invalid", errors)
     with transaction.atomic():
@@ -184,16 +197,22 @@ def change_question_set(program: Program, question_set: QuestionSet, followup_da
     from programs import access
 
     if not access.can_edit_program(by, program):
-        raise SurveyRefused(_("Only a coordinator changes the survey."), "forbidden")
+        raise SurveyRefused(
+            _("Only a coordinator changes the survey."), "forbidden", field="question_set"
+        )
     survey = survey_of(program)
     if question_set.host_id not in (None, program.host_id):
-        raise SurveyRefused(_("Choose one of the offered question sets."), "foreign_set")
+        raise SurveyRefused(
+            _("Choose one of the offered question sets."), "foreign_set", field="question_set"
+        )
     if (
         question_set.pk != survey.question_set_id
         and SurveyResponse.objects.filter(enrollment__program=program).exists()
     ):
         raise SurveyRefused(
-            _("Trainees have already answered: the questions can no longer change."), "answered"
+            _("Trainees have already answered: the questions can no longer change."),
+            "answered",
+            field="question_set",
         )
     survey.question_set = question_set
     survey.followup_days = followup_days
@@ -233,19 +252,13 @@ class Results:
     responded: dict  # phase -> number of trainees who answered
 
 
-def results(program: Program) -> Results:
-    """Three queries whatever the number of trainees: enrolments, questions, answers."""
-    survey = survey_of(program)
-    enrollments = list(
-        program.enrollments.active()
-        .select_related("trainee")
-        .order_by("trainee__family_name_kana", "trainee__email")
-    )
-    questions = questions_of(survey.question_set)
-    likert = [q for q in questions if q.kind == QuestionKind.LIKERT]
+def _answers_of(enrollments, question_set) -> tuple[dict, dict, dict]:
+    """Every answer of these enrolments to the set, in one query: the values by
+    (enrolment, question, phase), the free texts by question [(enrolment, phase, text)] and
+    who answered each phase."""
     rows = Answer.objects.filter(
         response__enrollment__in=[e.pk for e in enrollments],
-        question__question_set=survey.question_set,
+        question__question_set=question_set,
     ).values_list("response__enrollment_id", "response__phase", "question_id", "value", "text")
     value = {}  # (enrollment, question, phase) -> value
     texts = {}  # question -> [(enrollment, phase, text)]
@@ -256,42 +269,60 @@ def results(program: Program) -> Results:
             value[enrollment_id, question_id, phase] = answer_value
         elif text:
             texts.setdefault(question_id, []).append((enrollment_id, phase, text))
-    phases = [Phase.PRE, Phase.POST] + ([Phase.FOLLOWUP] if survey.followup_days else [])
-    per_question = []
+    return value, texts, responded
+
+
+def _question_result(question, enrollments, value: dict, phases: list) -> QuestionResult:
+    """The question's mean per phase, and its change against before over the paired answers."""
+    result = QuestionResult(question)
+    for phase in phases:
+        answered = [
+            value[e.pk, question.pk, phase]
+            for e in enrollments
+            if (e.pk, question.pk, phase) in value
+        ]
+        result.means[phase] = _mean(answered)
+        result.counts[phase] = len(answered)
+    for later in phases[1:]:
+        pairs = [
+            (value[e.pk, question.pk, Phase.PRE], value[e.pk, question.pk, later])
+            for e in enrollments
+            if (e.pk, question.pk, later) in value and (e.pk, question.pk, Phase.PRE) in value
+        ]
+        result.change[later] = _mean([after - before for before, after in pairs])
+        result.paired[later] = len(pairs)
+        result.paired_means[later] = (
+            (_mean([b for b, _a in pairs]), _mean([a for _b, a in pairs])) if pairs else None
+        )
+    return result
+
+
+def _trainee_row(enrollment, likert, value: dict, phases: list) -> TraineeRow:
+    """The trainee's answer per agreement question and phase, and its change against before."""
+    row = TraineeRow(enrollment)
     for question in likert:
-        result = QuestionResult(question)
-        for phase in phases:
-            answered = [
-                value[e.pk, question.pk, phase]
-                for e in enrollments
-                if (e.pk, question.pk, phase) in value
-            ]
-            result.means[phase] = _mean(answered)
-            result.counts[phase] = len(answered)
+        pre = value.get((enrollment.pk, question.pk, Phase.PRE))
+        cell = {"pre": pre}
         for later in phases[1:]:
-            pairs = [
-                (value[e.pk, question.pk, Phase.PRE], value[e.pk, question.pk, later])
-                for e in enrollments
-                if (e.pk, question.pk, later) in value and (e.pk, question.pk, Phase.PRE) in value
-            ]
-            result.change[later] = _mean([after - before for before, after in pairs])
-            result.paired[later] = len(pairs)
-            result.paired_means[later] = (
-                (_mean([b for b, _a in pairs]), _mean([a for _b, a in pairs])) if pairs else None
-            )
-        per_question.append(result)
-    trainee_rows = []
-    for enrollment in enrollments:
-        row = TraineeRow(enrollment)
-        for question in likert:
-            pre = value.get((enrollment.pk, question.pk, Phase.PRE))
-            cell = {"pre": pre}
-            for later in phases[1:]:
-                got = value.get((enrollment.pk, question.pk, later))
-                cell[later] = got
-                cell[f"{later}_change"] = got - pre if got is not None and pre is not None else None
-            row.cells.append(cell)
-        trainee_rows.append(row)
+            got = value.get((enrollment.pk, question.pk, later))
+            cell[later] = got
+            cell[f"{later}_change"] = got - pre if got is not None and pre is not None else None
+        row.cells.append(cell)
+    return row
+
+
+def results(program: Program) -> Results:
+    """Three queries whatever the number of trainees: enrolments, questions, answers."""
+    survey = survey_to_read(program)
+    enrollments = list(
+        program.enrollments.active()
+        .select_related("trainee")
+        .order_by("trainee__family_name_kana", "trainee__email")
+    )
+    questions = questions_of(survey.question_set)
+    likert = [q for q in questions if q.kind == QuestionKind.LIKERT]
+    value, texts, responded = _answers_of(enrollments, survey.question_set)
+    phases = [Phase.PRE, Phase.POST] + ([Phase.FOLLOWUP] if survey.followup_days else [])
     names = {e.pk: e.trainee.display_name for e in enrollments}
     labels = dict(Phase.choices)
     free_text = [
@@ -300,8 +331,8 @@ def results(program: Program) -> Results:
         if q.kind == QuestionKind.TEXT
     ]
     return Results(
-        questions=per_question,
-        trainees=trainee_rows,
+        questions=[_question_result(q, enrollments, value, phases) for q in likert],
+        trainees=[_trainee_row(e, likert, value, phases) for e in enrollments],
         phases=phases,
         texts=free_text,
         responded={phase: len(ids) for phase, ids in responded.items()},
