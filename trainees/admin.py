@@ -81,8 +81,17 @@ class QuestionInline(admin.TabularInline):
     fields = ["order", "kind", "text", "text_en", "theme"]
 
 
+class KeepsTheBuiltIn:
+    """The built-in row (no host) is what every program without a choice of its own reads:
+    it is not deleted here, alone or among others (the whole bulk delete is refused)."""
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or obj.host_id is not None)
+
+
 @admin.register(QuestionSet)
-class QuestionSetAdmin(admin.ModelAdmin):
+class QuestionSetAdmin(KeepsTheBuiltIn, admin.ModelAdmin):
     list_display = ["name", "name_en", "host"]
     list_filter = ["host"]
     inlines = [QuestionInline]
@@ -120,7 +129,7 @@ class TemplateQuestionInline(admin.TabularInline):
 
 
 @admin.register(InterviewTemplate)
-class InterviewTemplateAdmin(admin.ModelAdmin):
+class InterviewTemplateAdmin(KeepsTheBuiltIn, admin.ModelAdmin):
     list_display = ["name", "host"]
     list_filter = ["host"]
     inlines = [TemplateQuestionInline]

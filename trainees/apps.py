@@ -11,7 +11,7 @@ class TraineesConfig(AppConfig):
 
         from . import demo, registry_hooks, reminders, signals
 
-        signals.connect()
+        signals.connect(self)
 
         for provider in registry_hooks.TRAINEE_DUE:
             registry.register_due(provider)

@@ -1,6 +1,6 @@
 """The built-in interview template: the questions of the host's own article about such a
-week. Migration 0004 creates it; `services.interviews.built_in_template` recreates it if it is
-ever missing."""
+week. Migration 0004 creates it, and `signals.ensure_built_ins` puts it back after any migrate
+or flush; the admin does not delete it."""
 
 NAME = "研修後インタビュー（標準）"
 QUESTIONS = [

@@ -1,6 +1,7 @@
 """The built-in attitude survey: attitudes to work, to working independent of place and time,
 to crowdsourcing and to public-private collaboration; Japanese and English. Migration 0002
-creates it; `services.surveys.survey_of` recreates it if it is ever missing."""
+creates it, and `signals.ensure_built_ins` puts it back after any migrate or flush; the
+admin does not delete it."""
 
 NAME = "研修前後の意識調査"
 NAME_EN = "Attitudes before and after the program"

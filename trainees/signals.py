@@ -3,7 +3,7 @@
 list are keyed on. Saves that change nothing anyone else sees (a draft being typed, an
 interview's answers being typed) bump nothing."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from programs import cache
 from programs.models import Enrollment
@@ -69,7 +69,23 @@ def _interviewers_changed(instance=None, action="", reverse=False, pk_set=None, 
         _bump_enrollment(interview.enrollment_id)
 
 
-def connect() -> None:
+def ensure_built_ins(sender=None, **kwargs) -> None:
+    """The built-in survey set and interview template, after every migrate and every flush
+    (a flush ends with post_migrate): pages that only read them never have to put them back
+    (a GET writes nothing)."""
+    from .builtin_interview import create_built_in_template
+    from .builtin_questions import create_built_in_set
+    from .models import InterviewTemplate, InterviewTemplateQuestion, Question, QuestionSet
+
+    if not QuestionSet.objects.filter(host__isnull=True).exists():
+        create_built_in_set(QuestionSet, Question)
+    if not InterviewTemplate.objects.filter(host__isnull=True).exists():
+        create_built_in_template(InterviewTemplate, InterviewTemplateQuestion)
+
+
+def connect(app_config=None) -> None:
+    if app_config is not None:
+        post_migrate.connect(ensure_built_ins, sender=app_config, dispatch_uid="trainees-built-ins")
     from .models import (
         DailyReflection,
         Interview,
