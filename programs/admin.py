@@ -235,18 +235,6 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "family_name", "given_name"]
     list_select_related = ["host_company", "municipality"]
     autocomplete_fields = ["host_company", "municipality"]
-    fields = [
-        *InvitationAdminForm.Meta.fields,
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "accepted_by",
-        "revoked_at",
-        "delivery",
-        "delivery_error",
-        "delivery_at",
-    ]
     readonly_fields = [
         "invited_by",
         "created_at",
@@ -258,6 +246,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "delivery_error",
         "delivery_at",
     ]
+    fields = [*InvitationAdminForm.Meta.fields, *readonly_fields]
     actions = ["resend", "revoke"]
 
     form = InvitationAdminForm
