@@ -167,6 +167,19 @@ class MembershipQuerySet(models.QuerySet):
         )
 
 
+def _role_organisation(model, verbose_name, related_name: str):
+    """A link to a host company or a municipality: which of the two is set follows the
+    role (the model's check constraint says how)."""
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
+
+
 class Membership(models.Model):
     """A person's role in an organisation: coordinator or staff of a host company, or
     supervisor of a municipality. One person may hold several."""
@@ -179,22 +192,8 @@ class Membership(models.Model):
         max_length=20,
         choices=[(r.value, r.label) for r in (Role.COORDINATOR, Role.STAFF, Role.SUPERVISOR)],
     )
-    host_company = models.ForeignKey(
-        HostCompany,
-        verbose_name=_("host company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-    )
+    host_company = _role_organisation(HostCompany, _("host company"), "memberships")
+    municipality = _role_organisation(Municipality, _("municipality"), "memberships")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -320,22 +319,8 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    host_company = models.ForeignKey(
-        HostCompany,
-        verbose_name=_("host company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invitations",
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invitations",
-    )
+    host_company = _role_organisation(HostCompany, _("host company"), "invitations")
+    municipality = _role_organisation(Municipality, _("municipality"), "invitations")
     family_name = models.CharField(_("family name"), max_length=60, blank=True)
     given_name = models.CharField(_("given name"), max_length=60, blank=True)
     department = models.CharField(_("department"), max_length=120, blank=True)
