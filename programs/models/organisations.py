@@ -13,6 +13,7 @@ from ..validators import (
     validate_sendable_email,
     visible_characters,
 )
+from .scope import scoped
 
 
 class Role(models.TextChoices):
@@ -23,10 +24,6 @@ class Role(models.TextChoices):
 
 
 HOST_ROLES = (Role.COORDINATOR, Role.STAFF)
-
-
-def _is_unrestricted(user) -> bool:
-    return bool(user.is_active and user.is_superuser)
 
 
 def _memberships(user, roles):
@@ -45,20 +42,14 @@ def supervised_by(user):
 
 
 class HostCompanyQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Companies the user works for (coordinator or staff)."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         # A subquery, not a join: annotations on the result (member counts) stay whole.
         return self.filter(pk__in=_memberships(user, HOST_ROLES).values("host_company"))
 
+    @scoped
     def coordinated_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(pk__in=_memberships(user, [Role.COORDINATOR]).values("host_company"))
 
 
@@ -87,22 +78,16 @@ class MunicipalityQuerySet(models.QuerySet):
         Names and codes are public data, so every signed-in user may pick from it."""
         return self.all()
 
+    @scoped
     def visible_to(self, user):
         """Municipalities whose pages the user may open: their own as supervisor or trainee."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(
             Q(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
             | Q(pk__in=TraineeProfile.objects.filter(user=user).values("municipality"))
         )
 
+    @scoped
     def supervised_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
 
 
@@ -154,12 +139,9 @@ class Municipality(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Memberships of the user's own organisations, and the user's own."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         my_hosts = worked_for(user)
         my_municipalities = supervised_by(user)
         return self.filter(
@@ -235,13 +217,10 @@ class Membership(models.Model):
 
 
 class TraineeProfileQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The user's own profile; a supervisor's municipality's trainees; for a host's people,
         the trainees it invited or enrolled in one of its programs."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         supervised = Membership.objects.filter(
             user=user, role=Role.SUPERVISOR, municipality=OuterRef("municipality")
         )
@@ -290,12 +269,9 @@ class TraineeProfile(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Invitations sent on behalf of the user's host companies."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(host_company__in=HostCompany.objects.visible_to(user))
 
     def pending(self):

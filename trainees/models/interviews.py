@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Activity, Enrollment, HostCompany, Status
+from programs.models import Activity, Enrollment, HostCompany, Status, scoped
 
 from .scope import BuiltInOrOwnQuerySet, TranslatedQuestion, _host_ids, _supervised
 
@@ -75,13 +75,10 @@ class NameForm(models.TextChoices):
 
 
 class InterviewQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The host's people: their programs' interviews. The trainee: their own. The
         supervisors of the trainee's municipality: once the trainee has reviewed it."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(
             Q(enrollment__program__host__in=_host_ids(user))
             | (Q(enrollment__trainee=user) & ~Q(enrollment__program__status=Status.DRAFT))

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Enrollment, HostCompany, Program
+from programs.models import Enrollment, HostCompany, Program, scoped
 
 from .scope import BuiltInOrOwnQuerySet, TranslatedQuestion, _host_ids, in_page_language
 
@@ -113,13 +113,10 @@ class Phase(models.TextChoices):
 
 
 class SurveyResponseQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The trainee's own answers; the host's people for their programs. Supervisors read
         the results in reports, not answer by answer."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(
             Q(enrollment__trainee=user) | Q(enrollment__program__host__in=_host_ids(user))
         )
