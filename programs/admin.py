@@ -235,18 +235,6 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "family_name", "given_name"]
     list_select_related = ["host_company", "municipality"]
     autocomplete_fields = ["host_company", "municipality"]
-    fields = [
-        *InvitationAdminForm.Meta.fields,
-        "invited_by",
-        "created_at",
-        "expires_at",
-        "accepted_at",
-        "accepted_by",
-        "revoked_at",
-        "delivery",
-        "delivery_error",
-        "delivery_at",
-    ]
     readonly_fields = [
         "invited_by",
         "created_at",
@@ -258,6 +246,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "delivery_error",
         "delivery_at",
     ]
+    fields = [*InvitationAdminForm.Meta.fields, *readonly_fields]
     actions = ["resend", "revoke"]
 
     form = InvitationAdminForm
@@ -284,21 +273,18 @@ class InvitationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again with a new link"))
     def resend(self, request, queryset):
-        for invitation in queryset:
-            try:
-                invitation_services.resend_invitation(
-                    invitation, by=request.user, ip=client_ip(request)
-                )
-            except invitation_services.InvitationRefused as refused:
-                self.message_user(request, f"{invitation.email}: {refused.message}", messages.ERROR)
+        self._each(request, queryset, invitation_services.resend_invitation)
 
     @admin.action(description=_("Withdraw"))
     def revoke(self, request, queryset):
+        self._each(request, queryset, invitation_services.revoke_invitation)
+
+    def _each(self, request, queryset, action):
+        """Run one invitation service on each chosen invitation; a refusal is said per
+        address and the others go on."""
         for invitation in queryset:
             try:
-                invitation_services.revoke_invitation(
-                    invitation, by=request.user, ip=client_ip(request)
-                )
+                action(invitation, by=request.user, ip=client_ip(request))
             except invitation_services.InvitationRefused as refused:
                 self.message_user(request, f"{invitation.email}: {refused.message}", messages.ERROR)
 

@@ -17,84 +17,54 @@ from .views import (
 
 app_name = "programs"
 
+host = "hosts/<id:pk>/"
+invitation = host + "invitations/<id:invitation_pk>/"
+program = "programs/<id:pk>/"
+grid = program + "week/"  # the week grid
+activity = grid + "activities/<id:activity_pk>/"
+
 urlpatterns = [
     path("", home.home, name="home"),
     path("host/", home.host_home, name="host_home"),
-    path("hosts/<id:pk>/people/", people.host_people, name="host_people"),
-    path("hosts/<id:pk>/invitations/new/", invitations.invitation_create, name="invitation_create"),
+    path(host + "people/", people.host_people, name="host_people"),
+    path(host + "invitations/new/", invitations.invitation_create, name="invitation_create"),
+    path(invitation + "resend/", invitations.invitation_resend, name="invitation_resend"),
+    path(invitation + "address/", invitations.invitation_address, name="invitation_address"),
+    path(invitation + "revoke/", invitations.invitation_revoke, name="invitation_revoke"),
     path(
-        "hosts/<id:pk>/invitations/<id:invitation_pk>/resend/",
-        invitations.invitation_resend,
-        name="invitation_resend",
-    ),
-    path(
-        "hosts/<id:pk>/invitations/<id:invitation_pk>/address/",
-        invitations.invitation_address,
-        name="invitation_address",
-    ),
-    path(
-        "hosts/<id:pk>/invitations/<id:invitation_pk>/revoke/",
-        invitations.invitation_revoke,
-        name="invitation_revoke",
-    ),
-    path(
-        "hosts/<id:pk>/members/<id:membership_pk>/remove/",
+        host + "members/<id:membership_pk>/remove/",
         people.membership_remove,
         name="membership_remove",
     ),
     path("programs/", programs.program_list, name="program_list"),
     path("programs/new/", programs.program_create, name="program_create"),
-    path("programs/<id:pk>/", programs.program_detail, name="program_detail"),
-    path("programs/<id:pk>/edit/", programs.program_edit, name="program_edit"),
-    path("programs/<id:pk>/status/", programs.program_move, name="program_move"),
-    path("programs/<id:pk>/enrol/", programs.enrollment_create, name="enrollment_create"),
+    path(program, programs.program_detail, name="program_detail"),
+    path(program + "edit/", programs.program_edit, name="program_edit"),
+    path(program + "status/", programs.program_move, name="program_move"),
+    path(program + "enrol/", programs.enrollment_create, name="enrollment_create"),
     path(
-        "programs/<id:pk>/enrolments/<id:enrollment_pk>/withdraw/",
+        program + "enrolments/<id:enrollment_pk>/withdraw/",
         programs.enrollment_withdraw,
         name="enrollment_withdraw",
     ),
-    path("programs/<id:pk>/invite/", invitations.invite_trainee, name="invite_trainee"),
+    path(program + "invite/", invitations.invite_trainee, name="invite_trainee"),
     path(
-        "programs/<id:pk>/invitations/<id:invitation_pk>/address/",
+        program + "invitations/<id:invitation_pk>/address/",
         invitations.program_invitation_address,
         name="program_invitation_address",
     ),
-    path("programs/<id:pk>/roster/", roster.roster_upload, name="roster_upload"),
-    path("programs/<id:pk>/roster/<id:import_pk>/", roster.roster_import, name="roster_import"),
-    path(
-        "programs/<id:pk>/roster/<id:import_pk>/confirm/",
-        roster.roster_confirm,
-        name="roster_confirm",
-    ),
-    path("programs/<id:pk>/week/", week.week_grid, name="week_grid"),
-    path("programs/<id:pk>/week/activities/", week.activity_save, name="activity_create"),
-    path(
-        "programs/<id:pk>/week/activities/<id:activity_pk>/",
-        week.activity_save,
-        name="activity_update",
-    ),
-    path(
-        "programs/<id:pk>/week/activities/<id:activity_pk>/move/",
-        week.activity_move,
-        name="activity_move",
-    ),
-    path(
-        "programs/<id:pk>/week/activities/<id:activity_pk>/delete/",
-        week.activity_cancel,
-        name="activity_cancel",
-    ),
-    path("programs/<id:pk>/week/templates/", week_tools.week_tools, name="week_tools"),
-    path(
-        "programs/<id:pk>/week/template/",
-        week_tools.week_apply_template,
-        name="week_apply_template",
-    ),
-    path("programs/<id:pk>/week/copy/", week_tools.week_copy, name="week_copy"),
-    path(
-        "programs/<id:pk>/week/save-template/",
-        week_tools.week_save_template,
-        name="week_save_template",
-    ),
+    path(program + "roster/", roster.roster_upload, name="roster_upload"),
+    path(program + "roster/<id:import_pk>/", roster.roster_import, name="roster_import"),
+    path(program + "roster/<id:import_pk>/confirm/", roster.roster_confirm, name="roster_confirm"),
+    path(grid, week.week_grid, name="week_grid"),
+    path(grid + "activities/", week.activity_save, name="activity_create"),
+    path(activity, week.activity_save, name="activity_update"),
+    path(activity + "move/", week.activity_move, name="activity_move"),
+    path(activity + "delete/", week.activity_cancel, name="activity_cancel"),
+    path(grid + "templates/", week_tools.week_tools, name="week_tools"),
+    path(grid + "template/", week_tools.week_apply_template, name="week_apply_template"),
+    path(grid + "copy/", week_tools.week_copy, name="week_copy"),
+    path(grid + "save-template/", week_tools.week_save_template, name="week_save_template"),
     path("activities/<id:pk>.ics", feeds.activity_ics, name="activity_ics"),
     path("calendar/", feeds.calendar_feeds, name="calendar_feeds"),
     path("reminders/", reminders.reminder_settings, name="reminder_settings"),

@@ -11,6 +11,9 @@ from programs.models import Enrollment, Status
 
 from .models import DailyReflection, Interview
 
+# What the interview and reflection pages show of the enrolment, read in the same query.
+_ENROLMENT = ("enrollment__trainee", "enrollment__program__host", "enrollment__municipality")
+
 
 def get_own_enrollment(user, pk: int) -> Enrollment:
     """The signed-in trainee's own enrolment in a published program; 404 for anyone else."""
@@ -33,12 +36,7 @@ def get_host_program(user, pk: int):
 
 def get_interview_for_user(user, pk: int) -> Interview:
     return get_object_or_404(
-        Interview.objects.visible_to(user).select_related(
-            "enrollment__trainee",
-            "enrollment__program__host",
-            "enrollment__municipality",
-            "activity",
-        ),
+        Interview.objects.visible_to(user).select_related(*_ENROLMENT, "activity"),
         pk=pk,
     )
 
@@ -56,11 +54,7 @@ def get_visible_reflection(user, pk: int) -> DailyReflection:
     supervisor of its municipality once submitted); 404 for anyone else."""
     return get_object_or_404(
         DailyReflection.objects.visible_to(user).select_related(
-            "enrollment__trainee",
-            "enrollment__program__host",
-            "enrollment__municipality",
-            "enrollment__mentor",
-            "reviewed_by",
+            *_ENROLMENT, "enrollment__mentor", "reviewed_by"
         ),
         pk=pk,
     )

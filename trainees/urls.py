@@ -37,6 +37,9 @@ register_converter(IsoDateConverter, "isodate")
 
 app_name = "trainees"
 
+program = "programs/<id:pk>/"
+interview = "interviews/<id:pk>/"
+
 urlpatterns = [
     path("my/reflections/", reflections.my_reflections, name="my_reflections"),
     path(
@@ -44,36 +47,28 @@ urlpatterns = [
         reflections.reflection_write,
         name="reflection_write",
     ),
-    path(
-        "my/surveys/<id:enrollment_pk>/<str:phase>/",
-        surveys.survey_answer,
-        name="survey_answer",
-    ),
+    path("my/surveys/<id:enrollment_pk>/<str:phase>/", surveys.survey_answer, name="survey_answer"),
     path("reflections/new/", reading.reflection_inbox, name="reflection_inbox"),
     path("reflections/<id:pk>/", reading.reflection_detail, name="reflection_detail"),
     path("reflections/<id:pk>/comment/", reading.reflection_comment, name="reflection_comment"),
     path("reflections/<id:pk>/review/", reading.reflection_review, name="reflection_review"),
-    path("programs/<id:pk>/reflections/", reading.reflection_matrix, name="reflection_matrix"),
-    path("programs/<id:pk>/survey/", surveys.survey_results, name="survey_results"),
+    path(program + "reflections/", reading.reflection_matrix, name="reflection_matrix"),
+    path(program + "survey/", surveys.survey_results, name="survey_results"),
     path(
         "municipality/reflections/", reading.supervisor_reflections, name="supervisor_reflections"
     ),
-    path("programs/<id:pk>/interviews/", interviews.interview_list, name="interview_list"),
-    path("programs/<id:pk>/interviews/new/", interviews.interview_new, name="interview_new"),
-    path("interviews/<id:pk>/", interview_conduct.interview_conduct, name="interview_conduct"),
+    path(program + "interviews/", interviews.interview_list, name="interview_list"),
+    path(program + "interviews/new/", interviews.interview_new, name="interview_new"),
+    path(interview, interview_conduct.interview_conduct, name="interview_conduct"),
     path(
-        "interviews/<id:pk>/questions/",
+        interview + "questions/",
         interview_conduct.interview_questions,
         name="interview_questions",
     ),
-    path("interviews/<id:pk>/move/", interviews.interview_move, name="interview_move"),
+    path(interview + "move/", interviews.interview_move, name="interview_move"),
+    path(interview + "schedule/", interviews.interview_schedule, name="interview_schedule"),
     path(
-        "interviews/<id:pk>/schedule/",
-        interviews.interview_schedule,
-        name="interview_schedule",
-    ),
-    path(
-        "interviews/<id:pk>/article/text/",
+        interview + "article/text/",
         interview_conduct.interview_article,
         name="interview_article",
     ),

@@ -12,6 +12,7 @@ from .organisations import (
     worked_for,
 )
 from .programs import Enrollment, Program, RosterImport, Scheme, Status, fiscal_year_of
+from .scope import scoped
 from .week import Activity, ActivityKind, CalendarFeed, TemplateActivity, WeekTemplate
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "User",
     "WeekTemplate",
     "fiscal_year_of",
+    "scoped",
     "supervised_by",
     "worked_for",
 ]

@@ -4,15 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .organisations import HOST_ROLES, HostCompany, Municipality
+from .scope import scoped
 
 
 class ActivityLogQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Entries about a host company, for its coordinators; everything for operators."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(host_company__in=HostCompany.objects.coordinated_by(user))
 
 

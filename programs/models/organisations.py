@@ -13,6 +13,7 @@ from ..validators import (
     validate_sendable_email,
     visible_characters,
 )
+from .scope import scoped
 
 
 class Role(models.TextChoices):
@@ -23,10 +24,6 @@ class Role(models.TextChoices):
 
 
 HOST_ROLES = (Role.COORDINATOR, Role.STAFF)
-
-
-def _is_unrestricted(user) -> bool:
-    return bool(user.is_active and user.is_superuser)
 
 
 def _memberships(user, roles):
@@ -45,20 +42,14 @@ def supervised_by(user):
 
 
 class HostCompanyQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Companies the user works for (coordinator or staff)."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         # A subquery, not a join: annotations on the result (member counts) stay whole.
         return self.filter(pk__in=_memberships(user, HOST_ROLES).values("host_company"))
 
+    @scoped
     def coordinated_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(pk__in=_memberships(user, [Role.COORDINATOR]).values("host_company"))
 
 
@@ -87,22 +78,16 @@ class MunicipalityQuerySet(models.QuerySet):
         Names and codes are public data, so every signed-in user may pick from it."""
         return self.all()
 
+    @scoped
     def visible_to(self, user):
         """Municipalities whose pages the user may open: their own as supervisor or trainee."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(
             Q(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
             | Q(pk__in=TraineeProfile.objects.filter(user=user).values("municipality"))
         )
 
+    @scoped
     def supervised_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
 
 
@@ -154,17 +139,27 @@ class Municipality(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Memberships of the user's own organisations, and the user's own."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         my_hosts = worked_for(user)
         my_municipalities = supervised_by(user)
         return self.filter(
             Q(user=user) | Q(host_company__in=my_hosts) | Q(municipality__in=my_municipalities)
         )
+
+
+def _role_organisation(model, verbose_name, related_name: str):
+    """A link to a host company or a municipality: which of the two is set follows the
+    role (the model's check constraint says how)."""
+    return models.ForeignKey(
+        model,
+        verbose_name=verbose_name,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name=related_name,
+    )
 
 
 class Membership(models.Model):
@@ -179,22 +174,8 @@ class Membership(models.Model):
         max_length=20,
         choices=[(r.value, r.label) for r in (Role.COORDINATOR, Role.STAFF, Role.SUPERVISOR)],
     )
-    host_company = models.ForeignKey(
-        HostCompany,
-        verbose_name=_("host company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="memberships",
-    )
+    host_company = _role_organisation(HostCompany, _("host company"), "memberships")
+    municipality = _role_organisation(Municipality, _("municipality"), "memberships")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()
@@ -236,13 +217,10 @@ class Membership(models.Model):
 
 
 class TraineeProfileQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The user's own profile; a supervisor's municipality's trainees; for a host's people,
         the trainees it invited or enrolled in one of its programs."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         supervised = Membership.objects.filter(
             user=user, role=Role.SUPERVISOR, municipality=OuterRef("municipality")
         )
@@ -291,12 +269,9 @@ class TraineeProfile(models.Model):
 
 
 class InvitationQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Invitations sent on behalf of the user's host companies."""
-        if not user.is_authenticated:
-            return self.none()
-        if _is_unrestricted(user):
-            return self.all()
         return self.filter(host_company__in=HostCompany.objects.visible_to(user))
 
     def pending(self):
@@ -320,22 +295,8 @@ class Invitation(models.Model):
 
     email = models.EmailField(_("email address"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    host_company = models.ForeignKey(
-        HostCompany,
-        verbose_name=_("host company"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invitations",
-    )
-    municipality = models.ForeignKey(
-        Municipality,
-        verbose_name=_("municipality"),
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="invitations",
-    )
+    host_company = _role_organisation(HostCompany, _("host company"), "invitations")
+    municipality = _role_organisation(Municipality, _("municipality"), "invitations")
     family_name = models.CharField(_("family name"), max_length=60, blank=True)
     given_name = models.CharField(_("given name"), max_length=60, blank=True)
     department = models.CharField(_("department"), max_length=120, blank=True)

@@ -14,6 +14,7 @@ from .organisations import (
     supervised_by,
     worked_for,
 )
+from .scope import scoped
 
 MAX_PROGRAM_DAYS = 14
 
@@ -47,13 +48,10 @@ class Scheme(models.TextChoices):
 
 
 class ProgramQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """Coordinators and staff: their hosts' programs. Supervisors: programs in which a
         trainee of their municipality is enrolled. Trainees: their own programs."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         my_hosts = worked_for(user)
         my_municipalities = supervised_by(user)
         enrolled_from_mine = Enrollment.objects.filter(
@@ -66,11 +64,8 @@ class ProgramQuerySet(models.QuerySet):
             | (~Q(status=Status.DRAFT) & (Exists(enrolled_from_mine) | Exists(own_enrollment)))
         )
 
+    @scoped
     def editable_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(
             host__in=Membership.objects.filter(user=user, role=Role.COORDINATOR).values(
                 "host_company"
@@ -181,13 +176,10 @@ class Program(models.Model):
 
 
 class EnrollmentQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """A host's people see their programs' enrolments; a supervisor those of their
         municipality's trainees only; a trainee their own."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         my_hosts = worked_for(user)
         my_municipalities = supervised_by(user)
         return self.filter(

@@ -30,25 +30,15 @@ def invitation_create(request, pk: int):
     host = access.get_host_company_for_user(request.user, pk, write=True)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation = invitation_services.create_invitation(
-                invited_by=request.user,
-                email=data["email"],
-                role=data["role"],
-                host_company=host,
-                municipality=data["municipality"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                department=data["department"],
-                position=data["position"],
-                ip=client_ip(request),
-            )
-        except invitation_services.InvitationRefused as refused:
-            show_refusal(refused, form=form)
-        else:
-            messages.success(request, being_sent(invitation.email))
-            return redirect("programs:host_people", pk=host.pk)
+        sent = _send_invitation(
+            request,
+            form,
+            reverse("programs:host_people", args=[host.pk]),
+            role=form.cleaned_data["role"],
+            host_company=host,
+        )
+        if sent:
+            return sent
     return render(
         request,
         "programs/invitation_form.html",
@@ -60,27 +50,41 @@ def invite_trainee(request, pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
     form = InviteTraineeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            invitation = invitation_services.create_invitation(
-                invited_by=request.user,
-                email=data["email"],
-                role=Role.TRAINEE,
-                host_company=program.host,
-                municipality=data["municipality"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                department=data["department"],
-                position=data["position"],
-                program=program,
-                ip=client_ip(request),
-            )
-        except invitation_services.InvitationRefused as refused:
-            show_refusal(refused, form=form)
-        else:
-            messages.success(request, being_sent(invitation.email))
-            return redirect("programs:program_detail", pk=program.pk)
+        sent = _send_invitation(
+            request,
+            form,
+            reverse("programs:program_detail", args=[program.pk]),
+            role=Role.TRAINEE,
+            host_company=program.host,
+            program=program,
+        )
+        if sent:
+            return sent
     return render(request, "programs/invite_trainee.html", {"program": program, "form": form})
+
+
+def _send_invitation(request, form, done_url: str, **chosen):
+    """Create the invitation a valid form describes, in the role, host (and program) the
+    page chose: its message and a redirect to done_url; refused, the message next to its
+    field and None (the caller shows the form again)."""
+    data = form.cleaned_data
+    try:
+        invitation = invitation_services.create_invitation(
+            invited_by=request.user,
+            email=data["email"],
+            municipality=data["municipality"],
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            department=data["department"],
+            position=data["position"],
+            ip=client_ip(request),
+            **chosen,
+        )
+    except invitation_services.InvitationRefused as refused:
+        show_refusal(refused, form=form)
+        return None
+    messages.success(request, being_sent(invitation.email))
+    return redirect(done_url)
 
 
 def _act_on_invitation(request, pk: int, invitation_pk: int, action, success: str):

@@ -45,13 +45,11 @@ def program_create(request):
     if request.method == "POST" and form.is_valid():
         program = form.save(commit=False)
         program.host = host
-        try:
-            program_services.save_program(program, by=request.user, ip=client_ip(request))
-        except program_services.ProgramRefused as refused:
-            show_refusal(refused, form=form)
-        else:
-            messages.success(request, _("Program created. Now build its week."))
-            return redirect("programs:week_grid", pk=program.pk)
+        saved = _save_program(
+            request, form, program, _("Program created. Now build its week."), "programs:week_grid"
+        )
+        if saved:
+            return saved
     return render(
         request,
         "programs/program_form.html",
@@ -63,20 +61,28 @@ def program_edit(request, pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
-        try:
-            program_services.save_program(
-                form.save(commit=False), by=request.user, ip=client_ip(request)
-            )
-        except program_services.ProgramRefused as refused:
-            show_refusal(refused, form=form)
-        else:
-            messages.success(request, _("Program saved."))
-            return redirect("programs:program_detail", pk=program.pk)
+        saved = _save_program(
+            request, form, form.save(commit=False), _("Program saved."), "programs:program_detail"
+        )
+        if saved:
+            return saved
     return render(
         request,
         "programs/program_form.html",
         {"form": form, "program": program, "host": program.host},
     )
+
+
+def _save_program(request, form, program, done: str, to: str):
+    """Save the program a valid form holds: its message and a redirect to the page `to`
+    names; refused, the message next to its field and None (the form is shown again)."""
+    try:
+        program_services.save_program(program, by=request.user, ip=client_ip(request))
+    except program_services.ProgramRefused as refused:
+        show_refusal(refused, form=form)
+        return None
+    messages.success(request, done)
+    return redirect(to, pk=program.pk)
 
 
 def program_detail(request, pk: int):

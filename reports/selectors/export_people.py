@@ -116,10 +116,9 @@ def enrollment_header() -> list[str]:
     ]
 
 
-def enrollment_rows(scope: Scope):
-    """Every enrolment the person may see in the year's programs: the host's people all of
-    their programs', a supervisor their own municipality's trainees' (withdrawn ones too)."""
-    rows = (
+def _enrolments(scope: Scope):
+    """The enrolments the person may see in the year's programs, by program, then trainee."""
+    return (
         Enrollment.objects.visible_to(scope.user)
         .filter(program__in=scope.programs)
         .order_by(
@@ -131,23 +130,28 @@ def enrollment_rows(scope: Scope):
             "trainee__email",
             "pk",
         )
-        .values(
-            "program__title",
-            "trainee__family_name",
-            "trainee__given_name",
-            "trainee__email",
-            "trainee__family_name_kana",
-            "trainee__given_name_kana",
-            "municipality__name",
-            "municipality__prefecture",
-            "department",
-            "position",
-            "mentor__family_name",
-            "mentor__given_name",
-            "mentor__email",
-            "withdrawn_at",
-            "created_at",
-        )
+    )
+
+
+def enrollment_rows(scope: Scope):
+    """Every enrolment the person may see in the year's programs: the host's people all of
+    their programs', a supervisor their own municipality's trainees' (withdrawn ones too)."""
+    rows = _enrolments(scope).values(
+        "program__title",
+        "trainee__family_name",
+        "trainee__given_name",
+        "trainee__email",
+        "trainee__family_name_kana",
+        "trainee__given_name_kana",
+        "municipality__name",
+        "municipality__prefecture",
+        "department",
+        "position",
+        "mentor__family_name",
+        "mentor__given_name",
+        "mentor__email",
+        "withdrawn_at",
+        "created_at",
     )
     prefectures = choice_labels(Prefecture)
     active, withdrawn = _("Enrolled"), _("Withdrawn")
@@ -194,29 +198,16 @@ def reflection_rows(scope: Scope):
     person may read; a draft stays with its author: the host's people see that one was
     started (its state, as on their matrix), a supervisor sees "not submitted"."""
     user = scope.user
-    enrollments = (
-        Enrollment.objects.visible_to(user)
-        .filter(program__in=scope.programs)
-        .order_by(
-            "program__start_date",
-            "program__title",
-            "program",
-            "trainee__family_name_kana",
-            "trainee__given_name_kana",
-            "trainee__email",
-            "pk",
-        )
-        .values(
-            "pk",
-            "program_id",
-            "program__title",
-            "program__start_date",
-            "program__end_date",
-            "trainee__family_name",
-            "trainee__given_name",
-            "trainee__email",
-            "municipality__name",
-        )
+    enrollments = _enrolments(scope).values(
+        "pk",
+        "program_id",
+        "program__title",
+        "program__start_date",
+        "program__end_date",
+        "trainee__family_name",
+        "trainee__given_name",
+        "trainee__email",
+        "municipality__name",
     )
     # Text from `visible_to` (never a draft but one's own); the state of drafts from
     # `states_visible_to` (the host's people only).

@@ -4,12 +4,11 @@ CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 
 from .. import documents
 from ..access import get_trip_for_user
 from ..selectors.documents import latest_itinerary
-from ..selectors.export_trips import expense_lines
+from ..selectors.export_trips import expense_header, expense_lines
 from ..services import documents as document_services
 
 
@@ -46,18 +45,11 @@ def itinerary_pdf(request, pk: int, trip_pk: int):
 
 def trip_expenses_csv(request, pk: int, trip_pk: int):
     program, trip, _is_host = get_trip_for_user(request.user, pk, trip_pk, host_only=True)
-    header = [
-        _("Trip"),
-        _("Participant"),
-        _("Affiliation"),
-        _("Category"),
-        _("Amount (yen)"),
-        _("Paid by"),
-        _("Note"),
-    ]
     response = StreamingHttpResponse(
         # The exports' expense lines without their program and dates columns.
-        documents.csv_rows(header, (row[3:] for row in expense_lines(trip.expenses.all()))),
+        documents.csv_rows(
+            expense_header()[3:], (row[3:] for row in expense_lines(trip.expenses.all()))
+        ),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = content_disposition_header(

@@ -1,5 +1,5 @@
-"""What the pages of this app share: a form saved through a service, the form page, and the
-addresses a change sends the person back to."""
+"""What the pages of this app share: a form saved through a service, a line removed through
+one, the form page, and the addresses a change sends the person back to."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -23,6 +23,18 @@ def saved_redirect(request, form, save, *, done: str, to):
         return None
     messages.success(request, done)
     return redirect(to(result))
+
+
+def removed_redirect(request, remove, *, done: str, to: str):
+    """A POST that removes a line: `remove()` through a service; its message, or why it was
+    refused; then back to `to` either way."""
+    try:
+        remove()
+    except TripRefused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(request, done)
+    return redirect(to)
 
 
 def form_page(request, form, *, title, program, back, submit, trip=None, delete_url=None):

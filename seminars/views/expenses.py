@@ -1,12 +1,9 @@
 """A trip's expenses: the lines page, and adding, changing and removing a line."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from programs.refusals import show_refusal
 
 from .. import access as trip_access
 from .. import forms as f
@@ -14,8 +11,7 @@ from ..models import Expense
 from ..selectors import expenses as expense_selectors
 from ..services import expenses as expense_services
 from ..services import trips as trip_services
-from ..services.common import TripRefused
-from .common import form_page, lines_url, saved_redirect, trip_url
+from .common import form_page, lines_url, removed_redirect, saved_redirect, trip_url
 
 
 def trip_expenses(request, pk: int, trip_pk: int):
@@ -79,10 +75,9 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
 def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
     program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     expense = get_object_or_404(Expense, pk=expense_pk, trip=trip)
-    try:
-        expense_services.delete_expense(expense, by=request.user)
-    except TripRefused as refused:
-        show_refusal(refused, request=request)
-    else:
-        messages.success(request, _("Expense removed."))
-    return redirect(lines_url(program, trip))
+    return removed_redirect(
+        request,
+        lambda: expense_services.delete_expense(expense, by=request.user),
+        done=_("Expense removed."),
+        to=lines_url(program, trip),
+    )

@@ -1,18 +1,14 @@
 """A trip's legs: adding, changing and removing one."""
 
-from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from programs.refusals import show_refusal
 
 from .. import access as trip_access
 from .. import forms as f
 from ..models import Leg
 from ..services import legs as leg_services
-from ..services.common import TripRefused
-from .common import form_page, saved_redirect, trip_url
+from .common import form_page, removed_redirect, saved_redirect, trip_url
 
 
 def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
@@ -50,10 +46,9 @@ def leg_edit(request, pk: int, trip_pk: int, leg_pk: int | None = None):
 def leg_delete(request, pk: int, trip_pk: int, leg_pk: int):
     program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
     leg = get_object_or_404(Leg, pk=leg_pk, trip=trip)
-    try:
-        leg_services.delete_leg(leg, by=request.user)
-    except TripRefused as refused:
-        show_refusal(refused, request=request)
-    else:
-        messages.success(request, _("Leg removed."))
-    return redirect("seminars:trip_detail", pk=program.pk, trip_pk=trip.pk)
+    return removed_redirect(
+        request,
+        lambda: leg_services.delete_leg(leg, by=request.user),
+        done=_("Leg removed."),
+        to=trip_url(program, trip),
+    )

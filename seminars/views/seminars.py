@@ -143,13 +143,18 @@ def seminar_roles(request, pk: int, seminar_pk: int):
     return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
 
 
-def _seminar_form(request, program, seminar, form, action, *, done: str, title: str, submit: str):
+def _seminar_form(request, pk, seminar_pk, make_form, action, *, done, title, submit):
     """A form posted from the seminar's page: back to it when the service accepts, the
-    form again with the message next to its field when it refuses."""
+    form again with the message next to its field when it refuses. `make_form(program)`
+    reads the POST; `action(seminar, cleaned_data)` calls the service."""
+    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
+    if request.method != "POST":  # a reload of a refused form's address
+        return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
+    form = make_form(program)
     saved = saved_redirect(
         request,
         form,
-        action,
+        lambda data: action(seminar, data),
         done=done,
         to=lambda _result: reverse("seminars:seminar_detail", args=[program.pk, seminar.pk]),
     )
@@ -165,15 +170,12 @@ def _seminar_form(request, program, seminar, form, action, *, done: str, title: 
 
 
 def follow_up_add(request, pk: int, seminar_pk: int):
-    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
-    if request.method != "POST":  # a reload of a refused form's address
-        return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
         request,
-        program,
-        seminar,
-        f.FollowUpForm(request.POST, owners=_owners(program)),
-        lambda data: seminar_services.add_follow_up(
+        pk,
+        seminar_pk,
+        lambda program: f.FollowUpForm(request.POST, owners=_owners(program)),
+        lambda seminar, data: seminar_services.add_follow_up(
             seminar, data["action"], data["owner"], data["due_date"], by=request.user
         ),
         done=_("Follow-up added."),
@@ -191,15 +193,12 @@ def follow_up_done(request, pk: int, seminar_pk: int, follow_up_pk: int):
 
 
 def material_upload(request, pk: int, seminar_pk: int):
-    program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk, write=True)
-    if request.method != "POST":  # a reload of a refused form's address
-        return redirect("seminars:seminar_detail", pk=program.pk, seminar_pk=seminar.pk)
     return _seminar_form(
         request,
-        program,
-        seminar,
-        f.MaterialForm(request.POST, request.FILES),
-        lambda data: seminar_services.add_material(seminar, data["file"], by=request.user),
+        pk,
+        seminar_pk,
+        lambda _program: f.MaterialForm(request.POST, request.FILES),
+        lambda seminar, data: seminar_services.add_material(seminar, data["file"], by=request.user),
         done=_("Material added."),
         title=_("Add a material"),
         submit=_("Upload"),

@@ -56,21 +56,14 @@ def trip_new(request, pk: int):
         "trainees": list(program.enrollments.active()),
         "staff": [request.user],
     }
-    form = f.TripForm(request.POST or None, program=program, initial=initial)
-    saved = saved_redirect(
+    return _trip_form(
         request,
-        form,
-        lambda data: trip_services.save_trip(program, _plan(data), by=request.user),
+        program,
+        None,
+        f.TripForm(request.POST or None, program=program, initial=initial),
         done=_("Trip saved. Add its legs and seminars."),
-        to=lambda trip: trip_url(program, trip),
-    )
-    return saved or form_page(
-        request,
-        form,
         title=_("Plan a trip"),
-        program=program,
         back=("seminars:trip_list", program.pk),
-        submit=_("Save the trip"),
     )
 
 
@@ -87,21 +80,34 @@ def trip_edit(request, pk: int, trip_pk: int):
         "lodging": trip.lodging,
         "status": trip.status,
     }
-    form = f.TripForm(request.POST or None, program=program, trip=trip, initial=initial)
+    return _trip_form(
+        request,
+        program,
+        trip,
+        f.TripForm(request.POST or None, program=program, trip=trip, initial=initial),
+        done=_("Trip saved; the week follows it."),
+        title=_("Change the trip"),
+        back=("seminars:trip_detail", program.pk, trip.pk),
+    )
+
+
+def _trip_form(request, program, trip, form, *, done: str, title: str, back):
+    """Plan a trip (trip None) or change one: saved, its page; refused or not valid, the
+    form again."""
     saved = saved_redirect(
         request,
         form,
         lambda data: trip_services.save_trip(program, _plan(data), by=request.user, trip=trip),
-        done=_("Trip saved; the week follows it."),
-        to=lambda trip: trip_url(program, trip),
+        done=done,
+        to=lambda saved_trip: trip_url(program, saved_trip),
     )
     return saved or form_page(
         request,
         form,
-        title=_("Change the trip"),
+        title=title,
         program=program,
         trip=trip,
-        back=("seminars:trip_detail", program.pk, trip.pk),
+        back=back,
         submit=_("Save the trip"),
     )
 

@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Activity, Enrollment, HostCompany, Status
+from programs.models import Activity, Enrollment, HostCompany, Status, scoped
 
-from .scope import BuiltInOrOwnQuerySet, _host_ids, _supervised, in_page_language
+from .scope import BuiltInOrOwnQuerySet, TranslatedQuestion, _host_ids, _supervised
 
 ANSWER_LIMIT = 5000
 QUESTION_LIMIT = 300
@@ -42,7 +42,7 @@ class InterviewTemplate(models.Model):
         return self.name
 
 
-class InterviewTemplateQuestion(models.Model):
+class InterviewTemplateQuestion(TranslatedQuestion):
     template = models.ForeignKey(
         InterviewTemplate,
         verbose_name=_("interview template"),
@@ -57,13 +57,6 @@ class InterviewTemplateQuestion(models.Model):
         verbose_name = _("template question")
         verbose_name_plural = _("template questions")
         ordering = ["template", "order"]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return in_page_language(self.text, self.text_en)
 
 
 class InterviewState(models.TextChoices):
@@ -82,13 +75,10 @@ class NameForm(models.TextChoices):
 
 
 class InterviewQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The host's people: their programs' interviews. The trainee: their own. The
         supervisors of the trainee's municipality: once the trainee has reviewed it."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(
             Q(enrollment__program__host__in=_host_ids(user))
             | (Q(enrollment__trainee=user) & ~Q(enrollment__program__status=Status.DRAFT))

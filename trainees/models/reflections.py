@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Enrollment, Status
+from programs.models import Enrollment, Status, scoped
 
 from .scope import _host_ids, _supervised
 
@@ -36,14 +36,11 @@ class ReflectionStatus(models.TextChoices):
 
 
 class ReflectionQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The trainee sees their own, drafts included. Once submitted: the host's people and
         the mentor, and the supervisors of the trainee's municipality (as snapshotted at
         enrolment). Drafts stay private to their author; draft programs stay with the host."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         readers = (
             Q(enrollment__program__host__in=_host_ids(user))
             | Q(enrollment__mentor=user)
@@ -56,14 +53,11 @@ class ReflectionQuerySet(models.QuerySet):
             Q(enrollment__trainee=user) | (readers & ~Q(status=ReflectionStatus.DRAFT))
         )
 
+    @scoped
     def states_visible_to(self, user):
         """For the host's matrix: rows whose state (never their text) the host may know,
         drafts included, so a coordinator sees that a trainee has started. Callers read
         state fields only."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(enrollment__program__host__in=_host_ids(user))
 
     def submitted(self):

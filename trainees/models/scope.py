@@ -1,4 +1,5 @@
-"""Subqueries every scoped manager of this app starts from, and shared querysets."""
+"""Subqueries every scoped manager of this app starts from, and shared querysets and
+model methods."""
 
 from django.db import models
 from django.db.models import Q
@@ -22,3 +23,18 @@ class BuiltInOrOwnQuerySet(models.QuerySet):
 
     def usable_by(self, host):
         return self.filter(Q(host__isnull=True) | Q(host=host))
+
+
+class TranslatedQuestion(models.Model):
+    """A question in Japanese (`text`) with an optional English one (`text_en`): it is
+    shown in the page's language."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return in_page_language(self.text, self.text_en)

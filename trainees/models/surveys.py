@@ -5,9 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Enrollment, HostCompany, Program
+from programs.models import Enrollment, HostCompany, Program, scoped
 
-from .scope import BuiltInOrOwnQuerySet, _host_ids, in_page_language
+from .scope import BuiltInOrOwnQuerySet, TranslatedQuestion, _host_ids, in_page_language
 
 POST_OPEN_DAYS = 14  # the survey at the end stays open two weeks after the last day
 FOLLOWUP_MIN_DAYS = POST_OPEN_DAYS + 1
@@ -55,7 +55,7 @@ class QuestionKind(models.TextChoices):
     TEXT = "text", _("Free text")
 
 
-class Question(models.Model):
+class Question(TranslatedQuestion):
     question_set = models.ForeignKey(
         QuestionSet,
         verbose_name=_("question set"),
@@ -75,13 +75,6 @@ class Question(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["question_set", "order"], name="question_order"),
         ]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        return in_page_language(self.text, self.text_en)
 
 
 class ProgramSurvey(models.Model):
@@ -120,13 +113,10 @@ class Phase(models.TextChoices):
 
 
 class SurveyResponseQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The trainee's own answers; the host's people for their programs. Supervisors read
         the results in reports, not answer by answer."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_active and user.is_superuser:
-            return self.all()
         return self.filter(
             Q(enrollment__trainee=user) | Q(enrollment__program__host__in=_host_ids(user))
         )

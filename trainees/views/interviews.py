@@ -56,28 +56,39 @@ def interview_new(request, pk: int):
     """A coordinator schedules an interview."""
     program = access.get_program_for_user(request.user, pk, write=True)
     form = InterviewScheduleForm(request.POST or None, program=program)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                interview = services.schedule(
-                    data["enrollment"], _plan(data), by=request.user, template=data["template"]
-                )
-            except InterviewRefused as refused:
-                show_refusal(refused, form=form)
-                status = 400
-            else:
-                messages.success(request, _("Interview scheduled. It is in the week."))
-                return redirect("trainees:interview_conduct", pk=interview.pk)
-        else:
-            status = 400
+    saved, status = _saved_schedule(
+        request,
+        form,
+        lambda data: services.schedule(
+            data["enrollment"], _plan(data), by=request.user, template=data["template"]
+        ),
+        _("Interview scheduled. It is in the week."),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "trainees/interview_new.html",
         {"program": program, "form": form},
         status=status,
     )
+
+
+def _saved_schedule(request, form, save, done: str):
+    """On a POST, `save(cleaned_data)` through the service: accepted, its message and the
+    interview's page; refused or not valid, the form again with status 400. Returns the
+    redirect (or None) and the status of the form page."""
+    if request.method != "POST":
+        return None, 200
+    if form.is_valid():
+        try:
+            interview = save(form.cleaned_data)
+        except InterviewRefused as refused:
+            show_refusal(refused, form=form)
+        else:
+            messages.success(request, done)
+            return redirect("trainees:interview_conduct", pk=interview.pk), 200
+    return None, 400
 
 
 def _plan(data) -> Plan:
@@ -110,19 +121,14 @@ def interview_schedule(request, pk: int):
     form = InterviewScheduleForm(
         request.POST or None, program=program, interview=interview, initial=initial
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.reschedule(interview, _plan(form.cleaned_data), by=request.user)
-            except InterviewRefused as refused:
-                show_refusal(refused, form=form)
-                status = 400
-            else:
-                messages.success(request, _("Interview moved. The week and calendars follow."))
-                return redirect("trainees:interview_conduct", pk=interview.pk)
-        else:
-            status = 400
+    saved, status = _saved_schedule(
+        request,
+        form,
+        lambda data: services.reschedule(interview, _plan(data), by=request.user),
+        _("Interview moved. The week and calendars follow."),
+    )
+    if saved:
+        return saved
     return render(
         request,
         "trainees/interview_schedule.html",
