@@ -10,7 +10,6 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,7 +38,7 @@ from seminars.services import seminars as seminar_services
 from seminars.services import trip_reports as report_services
 from seminars.services import trips as trip_services
 
-from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, enrol
+from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, count_queries, enrol
 from .conftest import leg_plan, plan, seminar_plan
 
 pytestmark = pytest.mark.django_db
@@ -944,15 +943,6 @@ def test_coordinator_asks_for_the_itinerary_pdf_and_downloads_it(
 
 
 # Query counts ------------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    """Queries of a cold request: nothing from the program or roles cache."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), ctx
 
 
 def add_legs(w, n, *, day="12-02", first="11:00"):
