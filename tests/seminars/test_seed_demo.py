@@ -13,6 +13,8 @@ from django.utils import timezone
 from programs.models import Activity, Program
 from seminars.models import Expense, Leg, Seminar, Trip, TripReport
 
+from ..factories import seed_demo_twice
+
 pytestmark = pytest.mark.django_db
 
 CURRENT = "ITベンチャー研修（田川市・デモ）"
@@ -29,10 +31,7 @@ def rows():
 
 
 def test_the_demo_trip(client):
-    call_command("seed_demo")
-    first = rows()
-    call_command("seed_demo")
-    assert rows() == first
+    seed_demo_twice(rows)
 
     past = Trip.objects.get(program__title=PAST)
     current = Trip.objects.get(program__title=CURRENT)
