@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from programs.models import Notification
 from programs.services import reminders as svc
-from seminars.services import trip_reports as report_services
 from seminars.services import trips as trip_services
 
-from .conftest import plan
+from .conftest import plan, save_trip_again, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -64,17 +63,13 @@ def test_a_moved_trip_is_not_announced_for_the_old_day(
 ):
     eve = date(2026, 11, 30)
     svc.dispatch(at(eve, 12, 5))
-    trip_services.save_trip(
-        trip.program,
-        plan(
-            trip.program,
-            [enrollment, second_enrollment],
-            [staff],
-            start_date=date(2026, 12, 2),
-            end_date=date(2026, 12, 3),
-        ),
+    save_trip_again(
+        trip,
+        [enrollment, second_enrollment],
+        [staff],
+        start_date=date(2026, 12, 2),
+        end_date=date(2026, 12, 3),
         by=coordinator,
-        trip=trip,
     )
     send_all(at(eve, 12, 10))
     assert mail.outbox == []
@@ -84,11 +79,7 @@ def test_a_moved_trip_is_not_announced_for_the_old_day(
 @override_settings(KENSHU_TRIP_REPORT_DAYS=3)
 def test_the_trip_report_reminder_on_its_due_date(trip, enrollment, trainee, second_trainee):
     due = date(2026, 12, 5)
-    report_services.submit(
-        report_services.report_for(trip, enrollment),
-        report_services.ReportText(content="内容", impressions="所感"),
-        by=trainee,
-    )
+    submit_report(trip, enrollment)
     svc.dispatch(at(date(2026, 12, 4), 10))
     assert rows("trip_report") == []
     svc.dispatch(at(due, 8, 55))
