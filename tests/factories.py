@@ -67,6 +67,23 @@ class TraineeProfileFactory(factory.django.DjangoModelFactory):
     position = "主事"
 
 
+def host_member(host, role, email):
+    """A user with `role` (coordinator or staff) at the host company."""
+    return MembershipFactory(user=UserFactory(email=email), role=role, host_company=host).user
+
+
+def supervisor_of(municipality, email):
+    """A user who supervises the trainees of `municipality`."""
+    user = UserFactory(email=email)
+    Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=municipality)
+    return user
+
+
+def trainee_of(municipality, email):
+    """A trainee of `municipality`."""
+    return TraineeProfileFactory(user=UserFactory(email=email), municipality=municipality).user
+
+
 class ProgramFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "programs.Program"

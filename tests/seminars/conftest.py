@@ -14,7 +14,7 @@ from seminars.services import seminars as seminar_services
 from seminars.services import trip_reports as report_services
 from seminars.services import trips as trip_services
 
-from ..factories import TraineeProfileFactory, UserFactory, enrol
+from ..factories import enrol, trainee_of
 
 
 def at(text: str) -> datetime:
@@ -95,9 +95,7 @@ def enrollment(program, trainee):
 
 @pytest.fixture
 def second_trainee(tagawa):
-    return TraineeProfileFactory(
-        user=UserFactory(email="trainee2@example.org"), municipality=tagawa
-    ).user
+    return trainee_of(tagawa, "trainee2@example.org")
 
 
 @pytest.fixture
