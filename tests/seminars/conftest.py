@@ -104,10 +104,14 @@ def second_enrollment(program, second_trainee):
 
 
 @pytest.fixture
-def trip(program, enrollment, second_enrollment, staff, coordinator):
-    return trip_services.save_trip(
-        program, plan(program, [enrollment, second_enrollment], [staff]), by=coordinator
-    )
+def people(enrollment, second_enrollment, staff):
+    """Who goes on the trip: both trainees and the staff member, as `plan` takes them."""
+    return [enrollment, second_enrollment], [staff]
+
+
+@pytest.fixture
+def trip(program, people, coordinator):
+    return trip_services.save_trip(program, plan(program, *people), by=coordinator)
 
 
 @pytest.fixture

@@ -58,18 +58,11 @@ def test_the_itinerary_comes_the_day_before_with_the_calendar(
     ]
 
 
-def test_a_moved_trip_is_not_announced_for_the_old_day(
-    trip, first_leg, coordinator, enrollment, second_enrollment, staff
-):
+def test_a_moved_trip_is_not_announced_for_the_old_day(trip, first_leg, coordinator, people):
     eve = date(2026, 11, 30)
     svc.dispatch(at(eve, 12, 5))
     save_trip_again(
-        trip,
-        [enrollment, second_enrollment],
-        [staff],
-        start_date=date(2026, 12, 2),
-        end_date=date(2026, 12, 3),
-        by=coordinator,
+        trip, *people, start_date=date(2026, 12, 2), end_date=date(2026, 12, 3), by=coordinator
     )
     send_all(at(eve, 12, 10))
     assert mail.outbox == []
