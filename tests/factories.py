@@ -159,6 +159,18 @@ def seed_demo_twice(rows):
     assert rows() == first
 
 
+def seed_demo_then_later(monkeypatch, days=30):
+    """Run `seed_demo` today, then again `days` later by the clock: the later day."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("seed_demo")
+    later = timezone.localdate() + timedelta(days=days)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
+    call_command("seed_demo")
+    return later
+
+
 def count_queries(client, url):
     """Queries of a cold request: nothing from the fragment, program or roles cache."""
     from django.core.cache import cache
