@@ -4,15 +4,16 @@ outsiders from another host and another municipality who must never see them."""
 import pytest
 from django.core.cache import cache
 
-from programs.models import Membership, Role
+from programs.models import Role
 
 from .factories import (
     PASSWORD,
     HostCompanyFactory,
-    MembershipFactory,
     MunicipalityFactory,
-    TraineeProfileFactory,
     UserFactory,
+    host_member,
+    supervisor_of,
+    trainee_of,
 )
 
 
@@ -60,56 +61,38 @@ def other_host(db):
 
 @pytest.fixture
 def coordinator(host):
-    return MembershipFactory(
-        user=UserFactory(email="coordinator@example.org"),
-        role=Role.COORDINATOR,
-        host_company=host,
-    ).user
+    return host_member(host, Role.COORDINATOR, "coordinator@example.org")
 
 
 @pytest.fixture
 def staff(host):
-    return MembershipFactory(
-        user=UserFactory(email="staff@example.org"), role=Role.STAFF, host_company=host
-    ).user
+    return host_member(host, Role.STAFF, "staff@example.org")
 
 
 @pytest.fixture
 def supervisor(tagawa):
-    user = UserFactory(email="supervisor@example.org")
-    Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=tagawa)
-    return user
+    return supervisor_of(tagawa, "supervisor@example.org")
 
 
 @pytest.fixture
 def trainee(tagawa):
-    return TraineeProfileFactory(
-        user=UserFactory(email="trainee@example.org"), municipality=tagawa
-    ).user
+    return trainee_of(tagawa, "trainee@example.org")
 
 
 @pytest.fixture
 def outsider(other_host):
     """A coordinator of another host company."""
-    return MembershipFactory(
-        user=UserFactory(email="outsider@example.org"),
-        role=Role.COORDINATOR,
-        host_company=other_host,
-    ).user
+    return host_member(other_host, Role.COORDINATOR, "outsider@example.org")
 
 
 @pytest.fixture
 def other_supervisor(kitami):
-    user = UserFactory(email="other-supervisor@example.org")
-    Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=kitami)
-    return user
+    return supervisor_of(kitami, "other-supervisor@example.org")
 
 
 @pytest.fixture
 def other_trainee(kitami):
-    return TraineeProfileFactory(
-        user=UserFactory(email="other-trainee@example.org"), municipality=kitami
-    ).user
+    return trainee_of(kitami, "other-trainee@example.org")
 
 
 @pytest.fixture

@@ -67,6 +67,23 @@ class TraineeProfileFactory(factory.django.DjangoModelFactory):
     position = "主事"
 
 
+def host_member(host, role, email):
+    """A user with `role` (coordinator or staff) at the host company."""
+    return MembershipFactory(user=UserFactory(email=email), role=role, host_company=host).user
+
+
+def supervisor_of(municipality, email):
+    """A user who supervises the trainees of `municipality`."""
+    user = UserFactory(email=email)
+    Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=municipality)
+    return user
+
+
+def trainee_of(municipality, email):
+    """A trainee of `municipality`."""
+    return TraineeProfileFactory(user=UserFactory(email=email), municipality=municipality).user
+
+
 class ProgramFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "programs.Program"
@@ -119,6 +136,61 @@ def add_activity(
         participants=participants,
     )
     return save_activity(program, slot, by=by)
+
+
+def schedule_interview(enrollment, interviewer, day, start=time(16), end=time(17), place=""):
+    """Schedule an interview of `enrollment` on `day` (16:00–17:00 unless told), held and
+    booked by `interviewer`."""
+    from trainees.services import interviews
+
+    plan = interviews.Plan(
+        interviewers=[interviewer], date=day, start_time=start, end_time=end, place=place
+    )
+    return interviews.schedule(enrollment, plan, by=interviewer)
+
+
+def seed_demo_twice(rows):
+    """Run `seed_demo` twice: the second run changes none of what `rows()` reads."""
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    first = rows()
+    call_command("seed_demo")
+    assert rows() == first
+
+
+def seed_demo_then_later(monkeypatch, days=30):
+    """Run `seed_demo` today, then again `days` later by the clock: the later day."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    call_command("seed_demo")
+    later = timezone.localdate() + timedelta(days=days)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
+    call_command("seed_demo")
+    return later
+
+
+def count_queries(client, url):
+    """Queries of a cold request: nothing from the fragment, program or roles cache."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), ctx
+
+
+def field_block(html: str, name: str) -> str:
+    """The form's block of one field: from its input to the next field."""
+    import re
+
+    start = html.index(f'name="{name}"')
+    following = re.compile(r'<div class="field[ "]').search(html, start)
+    return html[start : following.start() if following else len(html)]
 
 
 def table_rows(html: bytes | str) -> list[list[str]]:

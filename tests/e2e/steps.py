@@ -1,6 +1,7 @@
 """Steps of the coordinator's journey that more than one browser test walks: a program from
 the week template, trainees from a roster file, an activity moved in the week grid and a
-clash refused. Each checks what the coordinator sees and saves a screenshot."""
+clash refused, a worker briefing added to a trip. Each checks what the coordinator sees;
+most save a screenshot."""
 
 from playwright.sync_api import expect
 
@@ -77,3 +78,19 @@ def move_then_clash(page, live_server, shoot, program: Program) -> None:
     assert "昼の打ち合わせ" not in text
     assert page.get_by_label("開始").input_value() == "12:00"
     shoot("week-05-conflict")
+
+
+def add_worker_briefing(page, title: str, day: str, start: str, end: str, partner: str = ""):
+    """From the trip's page, a worker briefing (ワーカー向け説明会) at 箕輪町's community centre;
+    saved, it is in the week."""
+    page.get_by_role("link", name="セミナーを追加").click()
+    page.get_by_label("種類").select_option(label="ワーカー向け説明会")
+    page.get_by_label("タイトル").fill(title)
+    page.get_by_label("日付").fill(day)
+    page.get_by_label("開始").fill(start)
+    page.get_by_label("終了").fill(end)
+    page.get_by_label("会場").fill("箕輪町地域交流センター")
+    if partner:
+        page.get_by_label("連携先").fill(partner)
+    page.get_by_role("button", name="セミナーを保存").click()
+    expect(page.get_by_text("セミナーを保存しました。週間予定に表示されます。")).to_be_visible()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from programs.models import Program
 from trainees.models import Interview, InterviewState
 
-from .conftest import SCREENSHOTS
+from .conftest import SCREENSHOTS, log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,6 +25,9 @@ ANSWERS = [
     "チームで始められる仕組みが心強いと感じました。",
 ]
 FOLLOW_UP = ("一番驚いたことは？", "決めるのが速いことです。")
+# The browser windows: an office screen that downloads, and a phone.
+DESK = {"viewport": {"width": 1280, "height": 900}, "accept_downloads": True}
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True}
 
 
 @pytest.fixture
@@ -36,12 +39,12 @@ def demo(db):
     return {"program": program, "interview": Interview.objects.get(enrollment__program=program)}
 
 
-def log_in(page, live_server, email):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_label("パスワード", exact=True).fill("kenshu-demo")
-    page.get_by_role("button", name="ログイン").click()
-    page.wait_for_load_state()
+def signed_in(browser, live_server, email, **context):
+    """A new browser window with the demo's `email` logged in: the window and its page."""
+    window = browser.new_context(**context)
+    page = window.new_page()
+    log_in(page, live_server, email, password="kenshu-demo")
+    return window, page
 
 
 def shoot(page, name):
@@ -52,9 +55,7 @@ def shoot(page, name):
 def test_the_demo_interview_from_holding_it_to_the_export(browser, live_server, demo, tmp_path):
     program = demo["program"]
     # 1. The coordinator holds it.
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = desk.new_page()
-    log_in(page, live_server, "coordinator@example.com")
+    desk, page = signed_in(browser, live_server, "coordinator@example.com", **DESK)
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("link", name="インタビュー", exact=True).click()
     page.get_by_role("link", name="田中 翔").click()
@@ -75,9 +76,7 @@ def test_the_demo_interview_from_holding_it_to_the_export(browser, live_server, 
     desk.close()
 
     # 2. The trainee, on a phone, consents to some answers and chooses initials.
-    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
-    page = phone.new_page()
-    log_in(page, live_server, "trainee1@example.com")
+    phone, page = signed_in(browser, live_server, "trainee1@example.com", **PHONE)
     page.goto(f"{live_server.url}/today/")
     page.get_by_role("link", name="インタビューを確認し、公開してよい回答を選ぶ").click()
     groups = page.get_by_role("radiogroup", name="この回答を公開してよいですか？")
@@ -97,9 +96,7 @@ def test_the_demo_interview_from_holding_it_to_the_export(browser, live_server, 
     phone.close()
 
     # 3. The supervisor approves.
-    office = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = office.new_page()
-    log_in(page, live_server, "supervisor@example.com")
+    office, page = signed_in(browser, live_server, "supervisor@example.com", **DESK)
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("link", name="インタビュー", exact=True).click()
     page.get_by_role("link", name="田中 翔").click()

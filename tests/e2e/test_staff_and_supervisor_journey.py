@@ -71,14 +71,21 @@ def scene(live_worker, host, coordinator, trainee, other_trainee):
     return built
 
 
-def csv_table(download) -> tuple[bytes, list[list[str]]]:
-    data = download.path().read_bytes()
-    return data, list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-
-
 def header_of(kind: str) -> list[str]:
     with translation.override("ja"):
         return [str(label) for label in exports.EXPORTS[kind][1]()]
+
+
+def download_csv(page, link: str, kind: str) -> tuple[str, bytes, list[list[str]]]:
+    """Download the CSV export behind `link`: its file name, its bytes (with the BOM Excel
+    needs) and its rows, the first of them the export's header."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link).click()
+    data = info.value.path().read_bytes()
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert data.startswith(BOM)
+    assert rows[0] == header_of(kind)
+    return info.value.suggested_filename, data, rows
 
 
 def test_staff_export_and_the_supervisor_sees_only_their_municipality(
@@ -122,20 +129,14 @@ def test_staff_export_and_the_supervisor_sees_only_their_municipality(
     expect(page.get_by_role("heading", name=re.compile(re.escape(program.title)))).to_be_visible()
     shoot("journey-staff-04-exports")
     suffix = f"{program.fiscal_year}年度_{program.pk}.csv"
-    with page.expect_download() as info:
-        page.get_by_role("link", name="研修プログラム (CSV)").click()
-    assert info.value.suggested_filename == f"研修一覧_{suffix}"
-    data, rows = csv_table(info.value)
-    assert data.startswith(BOM)
-    assert rows[0] == header_of("programs") and rows[0][0] == "年度"
+    name, data, rows = download_csv(page, "研修プログラム (CSV)", "programs")
+    assert name == f"研修一覧_{suffix}"
+    assert rows[0][0] == "年度"
     assert [row[2] for row in rows[1:]] == [program.title]
     assert set(rows[1][7].split("、")) == {"田川市", "北見市"}
-    with page.expect_download() as info:
-        page.get_by_role("link", name="日々の振り返り (CSV)").click()
-    assert info.value.suggested_filename == f"振り返り_{suffix}"
-    data, rows = csv_table(info.value)
-    assert data.startswith(BOM)
-    assert rows[0] == header_of("reflections") and rows[0][0] == "日付"
+    name, data, rows = download_csv(page, "日々の振り返り (CSV)", "reflections")
+    assert name == f"振り返り_{suffix}"
+    assert rows[0][0] == "日付"
     assert {row[1] for row in rows[1:]} == {program.title}
     assert {row[2] for row in rows[1:]} == {my_name, their_name}
     assert "意思決定の速さに驚いた" in data.decode("utf-8-sig")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from seminars.models import Trip, TripReport
 
 from ..factories import MunicipalityFactory, ProgramFactory, enrol
+from . import steps
 from .conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -89,16 +90,14 @@ def test_a_trip_from_nothing_to_the_trainees_trip_report(
     assert trip.legs.count() == 2
 
     # 3. A seminar on the trip.
-    page.get_by_role("link", name="セミナーを追加").click()
-    page.get_by_label("種類").select_option(label="ワーカー向け説明会")
-    page.get_by_label("タイトル").fill("地域チーム初心者ワーカー向け説明会")
-    page.get_by_label("日付").fill(first.isoformat())
-    page.get_by_label("開始").fill("13:30")
-    page.get_by_label("終了").fill("15:00")
-    page.get_by_label("会場").fill("箕輪町地域交流センター")
-    page.get_by_label("連携先").fill("箕輪町 地域のワーカーチーム")
-    page.get_by_role("button", name="セミナーを保存").click()
-    expect(page.get_by_text("セミナーを保存しました。週間予定に表示されます。")).to_be_visible()
+    steps.add_worker_briefing(
+        page,
+        "地域チーム初心者ワーカー向け説明会",
+        first.isoformat(),
+        "13:30",
+        "15:00",
+        partner="箕輪町 地域のワーカーチーム",
+    )
     page.goto(f"{live_server.url}/programs/{program.pk}/trips/{trip.pk}/")
     expect(page.get_by_role("cell", name="¥38,000").first).to_be_visible()
     shoot("trip-02-trip-page")

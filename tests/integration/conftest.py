@@ -133,3 +133,20 @@ def wait_for(predicate, timeout: float = 60, interval: float = 0.2):
             return value
         time.sleep(interval)
     return predicate()
+
+
+def built_by_a_worker(client, url: str, env: dict, tmp_path: Path):
+    """Press a document's button (POST `url`) with a real worker running: the Report once
+    the worker has drawn it."""
+    from reports.models import Report
+
+    with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path):
+        response = client.post(url)
+        assert response.status_code == 302
+        report = Report.objects.get()
+        assert report.state in ("queued", "running", "done")  # not drawn in the web request
+        done = wait_for(
+            lambda: Report.objects.filter(pk=report.pk, state="done").first(), timeout=120
+        )
+    assert done is not None, (tmp_path / "w1.log").read_text()
+    return done

@@ -85,6 +85,16 @@ def evening(day):
     return timezone.make_aware(datetime.combine(day, time(18, 0)))
 
 
+def dispatch_tonight(host, trainees):
+    """A running program with `trainees`, and this evening's reminders made for them: the
+    evening's moment."""
+    today = reminder_day()
+    running_program(host, trainees, today)
+    now = evening(today)
+    svc.dispatch(now)
+    return now
+
+
 def reminder_day():
     """The day whose evening reminders the test sends. The senders (workers in other
     processes) check a reflection reminder against the clock they read: before 23:59 of its
@@ -100,7 +110,6 @@ def test_a_refused_address_is_recorded_and_temporary_refusals_retried(smtp, sett
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    today = reminder_day()
     people = [
         TraineeProfileFactory(user=UserFactory(email=f"t{i}@example.org"), municipality=tagawa).user
         for i in range(4)
@@ -109,9 +118,7 @@ def test_a_refused_address_is_recorded_and_temporary_refusals_retried(smtp, sett
         people.append(
             TraineeProfileFactory(user=UserFactory(email=address), municipality=tagawa).user
         )
-    running_program(host, people, today)
-    now = evening(today)
-    svc.dispatch(now)
+    now = dispatch_tonight(host, people)
     Notification.objects.exclude(kind="reflection").delete()  # yesterday's morning rows
     from programs.tasks import send_reminder_batch
 
@@ -134,13 +141,10 @@ def test_two_workers_racing_for_the_same_rows_send_each_reminder_once(tmp_path, 
     handler, port = smtp()
     env = worker_env(EMAIL_URL=f"smtp://127.0.0.1:{port}")
     url = env["REDIS_URL"]
-    today = reminder_day()
     trainees = [
         TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user for _ in range(240)
     ]
-    running_program(host, trainees, today)
-    now = evening(today)
-    svc.dispatch(now)
+    now = dispatch_tonight(host, trainees)
     svc.dispatch(now)  # a second beat: nothing new
     Notification.objects.exclude(kind="reflection").delete()
     assert Notification.objects.count() == 240
@@ -185,13 +189,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(tmp_pat
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     try:
-        today = reminder_day()
         trainees = [
             TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user for _ in range(120)
         ]
-        running_program(host, trainees, today)
-        now = evening(today)
-        svc.dispatch(now)
+        dispatch_tonight(host, trainees)
         Notification.objects.exclude(kind="reflection").delete()
         # Due by the clock the workers read, whatever time of day the test runs.
         Notification.objects.update(due_at=timezone.now() - timedelta(minutes=1))

@@ -13,7 +13,7 @@ from reports.models import Report
 from reports.services import documents as services
 
 from ..reports import world as w
-from .conftest import celery_worker, need, queued_for_real, wait_for, worker_env
+from .conftest import built_by_a_worker, need, worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -26,15 +26,9 @@ def test_the_program_report_is_built_by_a_worker(
     finished = w.build(host, coordinator, trainee, other_trainee)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     client.force_login(coordinator)
-    with queued_for_real(env["REDIS_URL"]), celery_worker(env, tmp_path):
-        response = client.post(reverse("reports:program_report_pdf", args=[finished.program.pk]))
-        assert response.status_code == 302
-        report = Report.objects.get()
-        assert report.state in ("queued", "running", "done")  # not drawn in the web request
-        done = wait_for(
-            lambda: Report.objects.filter(pk=report.pk, state="done").first(), timeout=120
-        )
-    assert done is not None, (tmp_path / "w1.log").read_text()
+    done = built_by_a_worker(
+        client, reverse("reports:program_report_pdf", args=[finished.program.pk]), env, tmp_path
+    )
     pdf = (tmp_path / "media" / done.file.name).read_bytes()
     text = "".join(w.pdf_text(pdf).split())
     assert "研修実施報告書" in text and "令和8年11月30日" in text

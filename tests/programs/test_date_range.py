@@ -15,7 +15,7 @@ from programs.models import Activity, Program
 from programs.services import programs as service
 from programs.services import week as week_service
 
-from ..factories import ProgramFactory, add_activity, enrol
+from ..factories import ProgramFactory, add_activity, enrol, field_block
 
 pytestmark = pytest.mark.django_db
 
@@ -31,13 +31,6 @@ PROGRAM_POST = {
     "reminder_time": "17:30",
     "reflection_deadline": "23:59",
 }
-
-
-def field_block(html: str, name: str) -> str:
-    """The form's block of one field: from its input to the next field."""
-    start = html.index(f'name="{name}"')
-    following = re.compile(r'<div class="field[ "]').search(html, start)
-    return html[start : following.start() if following else len(html)]
 
 
 def test_the_message_names_the_range_in_japanese():

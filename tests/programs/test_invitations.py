@@ -25,6 +25,19 @@ def token_from_mail(message) -> str:
     return re.search(r"/invitations/([\w-]+)/", message.body).group(1)
 
 
+def invite_staff(django_capture_on_commit_callbacks, coordinator, host, email):
+    """The coordinator invites `email` as staff of `host`: the invitation, and the token of
+    the email it sent."""
+    invitation = invite(
+        django_capture_on_commit_callbacks,
+        invited_by=coordinator,
+        email=email,
+        role=Role.STAFF,
+        host_company=host,
+    )
+    return invitation, token_from_mail(mail.outbox[-1])
+
+
 def test_invitation_is_emailed_after_commit_in_japanese_then_english(
     coordinator, host, tagawa, django_capture_on_commit_callbacks
 ):
@@ -51,14 +64,7 @@ def test_invitation_is_emailed_after_commit_in_japanese_then_english(
 
 
 def test_token_is_stored_only_as_a_hash(coordinator, host, django_capture_on_commit_callbacks):
-    invite(
-        django_capture_on_commit_callbacks,
-        invited_by=coordinator,
-        email="a@example.org",
-        role=Role.STAFF,
-        host_company=host,
-    )
-    token = token_from_mail(mail.outbox[0])
+    _, token = invite_staff(django_capture_on_commit_callbacks, coordinator, host, "a@example.org")
     assert not Invitation.objects.filter(token_hash=token).exists()
 
 
@@ -116,14 +122,9 @@ def test_accepting_creates_the_account_and_grants_the_role_once(
 def test_expired_and_revoked_links_are_refused(
     coordinator, host, django_capture_on_commit_callbacks
 ):
-    invitation = invite(
-        django_capture_on_commit_callbacks,
-        invited_by=coordinator,
-        email="x@example.org",
-        role=Role.STAFF,
-        host_company=host,
+    invitation, token = invite_staff(
+        django_capture_on_commit_callbacks, coordinator, host, "x@example.org"
     )
-    token = token_from_mail(mail.outbox[0])
     Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now())
     with pytest.raises(service.InvitationRefused) as excinfo:
         acceptance.accept_invitation(token, password="a-long-passphrase")
@@ -139,14 +140,9 @@ def test_expired_and_revoked_links_are_refused(
 
 
 def test_resend_replaces_the_link(coordinator, host, django_capture_on_commit_callbacks):
-    invitation = invite(
-        django_capture_on_commit_callbacks,
-        invited_by=coordinator,
-        email="x@example.org",
-        role=Role.STAFF,
-        host_company=host,
+    invitation, old_token = invite_staff(
+        django_capture_on_commit_callbacks, coordinator, host, "x@example.org"
     )
-    old_token = token_from_mail(mail.outbox[0])
     with django_capture_on_commit_callbacks(execute=True):
         service.resend_invitation(invitation, by=coordinator)
     new_token = token_from_mail(mail.outbox[1])
@@ -159,14 +155,7 @@ def test_resend_replaces_the_link(coordinator, host, django_capture_on_commit_ca
 def test_existing_account_must_log_in_to_accept(
     coordinator, host, tagawa, trainee, django_capture_on_commit_callbacks
 ):
-    invite(
-        django_capture_on_commit_callbacks,
-        invited_by=coordinator,
-        email=trainee.email,
-        role=Role.STAFF,
-        host_company=host,
-    )
-    token = token_from_mail(mail.outbox[0])
+    _, token = invite_staff(django_capture_on_commit_callbacks, coordinator, host, trainee.email)
     with pytest.raises(service.InvitationRefused) as excinfo:
         acceptance.accept_invitation(token, password="a-long-passphrase")
     assert excinfo.value.code == "login_required"
@@ -247,14 +236,10 @@ class TestInvitationPages:
     def test_acceptance_page_creates_account_and_logs_in(
         self, client, coordinator, host, django_capture_on_commit_callbacks
     ):
-        invite(
-            django_capture_on_commit_callbacks,
-            invited_by=coordinator,
-            email="s@example.org",
-            role=Role.STAFF,
-            host_company=host,
+        _, token = invite_staff(
+            django_capture_on_commit_callbacks, coordinator, host, "s@example.org"
         )
-        url = reverse("programs:invitation_accept", args=[token_from_mail(mail.outbox[0])])
+        url = reverse("programs:invitation_accept", args=[token])
         assert "s@example.org" in client.get(url).content.decode()
         bad = client.post(
             url,
@@ -383,18 +368,12 @@ class TestWhoMayGrantWhat:
     def test_acceptance_rechecks_the_inviter(
         self, coordinator, staff, host, django_capture_on_commit_callbacks
     ):
-        invite(
-            django_capture_on_commit_callbacks,
-            invited_by=coordinator,
-            email="late@example.org",
-            role=Role.STAFF,
-            host_company=host,
+        _, token = invite_staff(
+            django_capture_on_commit_callbacks, coordinator, host, "late@example.org"
         )
         Membership.objects.filter(user=coordinator).update(role=Role.STAFF)
         with pytest.raises(service.InvitationRefused) as excinfo:
-            acceptance.accept_invitation(
-                token_from_mail(mail.outbox[0]), password="a-long-passphrase"
-            )
+            acceptance.accept_invitation(token, password="a-long-passphrase")
         assert excinfo.value.code == "inviter_gone"
 
 
@@ -409,13 +388,7 @@ def test_opening_the_acceptance_page_writes_nothing(
     from django.test.utils import CaptureQueriesContext
 
     for email in ("s@example.org", trainee.email):
-        invite(
-            django_capture_on_commit_callbacks,
-            invited_by=coordinator,
-            email=email,
-            role=Role.STAFF,
-            host_company=host,
-        )
+        invite_staff(django_capture_on_commit_callbacks, coordinator, host, email)
     for message, user in zip(mail.outbox, (None, trainee), strict=True):
         if user is not None:
             client.force_login(user)

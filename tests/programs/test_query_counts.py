@@ -1,27 +1,14 @@
 """List and dashboard pages run the same number of queries whatever the number of rows."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.models import Role
 from programs.services.invitations import create_invitation
 
-from ..factories import MembershipFactory, TraineeProfileFactory, UserFactory
+from ..factories import MembershipFactory, TraineeProfileFactory, UserFactory, count_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url):
-    """Queries of a cold request: nothing from the fragment or roles cache."""
-    from django.core.cache import cache
-
-    cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), ctx
 
 
 def grow_host(host, coordinator, n):

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ..factories import add_activity, enrol
+from ..factories import add_activity, enrol, schedule_interview
 
 pytestmark = pytest.mark.django_db
 MON = date(2026, 11, 30)
@@ -91,16 +91,8 @@ def test_typing_an_interview_bumps_nothing(coordinator, program, trainee):
     from trainees.services import interviews as interview_services
 
     enrollment = enrol(program, trainee)
-    interview = interview_services.schedule(
-        enrollment,
-        interview_services.Plan(
-            interviewers=[coordinator],
-            date=date(2026, 12, 4),
-            start_time=time(15),
-            end_time=time(16),
-            place="会議室",
-        ),
-        by=coordinator,
+    interview = schedule_interview(
+        enrollment, coordinator, date(2026, 12, 4), time(15), time(16), place="会議室"
     )
     scopes = [
         kenshu_cache.program_scope(program.pk, "trainees"),

@@ -4,6 +4,8 @@ from django.core.management import call_command
 
 from programs.models import HostCompany, Membership, Municipality, Role, TraineeProfile, User
 
+from ..factories import seed_demo_twice
+
 pytestmark = pytest.mark.django_db
 
 
@@ -15,10 +17,7 @@ def snapshot():
 
 
 def test_seed_builds_the_scenario_and_a_second_run_changes_nothing(client):
-    call_command("seed_demo")
-    first = snapshot()
-    call_command("seed_demo")
-    assert snapshot() == first
+    seed_demo_twice(snapshot)
 
     assert set(Municipality.objects.values_list("code", "name")) >= {
         ("402061", "田川市"),

@@ -1,14 +1,14 @@
 """The interview article and its exports: exactly the consented answers, under the chosen
 name form, user text as text; exports only once approved, and only to those in scope."""
 
-from datetime import time
-
 import pytest
 from django.urls import reverse
 
 from reports import articles
 from trainees.models import InterviewState
 from trainees.services import interviews as svc
+
+from ..factories import schedule_interview
 
 pytestmark = pytest.mark.django_db
 
@@ -20,16 +20,7 @@ def approved(enrollment, coordinator, trainee, supervisor, running):
     trainee.family_name, trainee.given_name = "田中", "翔"
     trainee.family_name_kana, trainee.given_name_kana = "たなか", "しょう"
     trainee.save()
-    interview = svc.schedule(
-        enrollment,
-        svc.Plan(
-            interviewers=[coordinator],
-            date=running.end_date,
-            start_time=time(16),
-            end_time=time(17),
-        ),
-        by=coordinator,
-    )
+    interview = schedule_interview(enrollment, coordinator, running.end_date)
     questions = list(interview.questions.order_by("order"))
     answers = {
         questions[0]: "知りませんでした",

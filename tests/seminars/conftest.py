@@ -1,7 +1,8 @@
 """A program (Monday 2026-11-30 to Friday 12-04) with two trainees of 田川市 and a trip on
 Tuesday–Wednesday with both of them and the staff member; another host's program elsewhere.
 
-`leg(trip, "12-01 07:00", "12-01 08:40")` and `plan(...)` build what the services take."""
+`leg(trip, "12-01 07:00", "12-01 08:40")` and `plan(...)` build what the services take;
+`save_trip_again(...)` edits a trip and `submit_report(...)` files a trainee's 復命書."""
 
 from datetime import date, datetime, time
 
@@ -10,9 +11,10 @@ from django.utils import timezone
 
 from seminars.services import legs as leg_services
 from seminars.services import seminars as seminar_services
+from seminars.services import trip_reports as report_services
 from seminars.services import trips as trip_services
 
-from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, enrol
+from ..factories import enrol, trainee_of
 
 
 def at(text: str) -> datetime:
@@ -36,6 +38,24 @@ def plan(program, enrollments, staff=(), **changes) -> trip_services.TripPlan:
     }
     values.update(changes)
     return trip_services.TripPlan(**values)
+
+
+def save_trip_again(trip, trainees, staff=(), *, by, **changes):
+    """Save an existing `trip` with these people and `changes` (dates, status, …)."""
+    return trip_services.save_trip(
+        trip.program, plan(trip.program, trainees, staff, **changes), by=by, trip=trip
+    )
+
+
+def submit_report(trip, enrollment):
+    """The trainee submits their 復命書 of `trip`, with a short text."""
+    report = report_services.report_for(trip, enrollment)
+    report_services.submit(
+        report,
+        report_services.ReportText(content="内容", impressions="所感"),
+        by=enrollment.trainee,
+    )
+    return report
 
 
 def leg_plan(depart: str, arrive: str, **changes) -> leg_services.LegPlan:
@@ -69,20 +89,13 @@ def seminar_plan(day="12-01", start="13:30", end="15:00", **changes):
 
 
 @pytest.fixture
-def program(host, coordinator):
-    return ProgramFactory(host=host, title="ITベンチャー研修（田川市）")
-
-
-@pytest.fixture
 def enrollment(program, trainee):
     return enrol(program, trainee)
 
 
 @pytest.fixture
 def second_trainee(tagawa):
-    return TraineeProfileFactory(
-        user=UserFactory(email="trainee2@example.org"), municipality=tagawa
-    ).user
+    return trainee_of(tagawa, "trainee2@example.org")
 
 
 @pytest.fixture
@@ -91,10 +104,14 @@ def second_enrollment(program, second_trainee):
 
 
 @pytest.fixture
-def trip(program, enrollment, second_enrollment, staff, coordinator):
-    return trip_services.save_trip(
-        program, plan(program, [enrollment, second_enrollment], [staff]), by=coordinator
-    )
+def people(enrollment, second_enrollment, staff):
+    """Who goes on the trip: both trainees and the staff member, as `plan` takes them."""
+    return [enrollment, second_enrollment], [staff]
+
+
+@pytest.fixture
+def trip(program, people, coordinator):
+    return trip_services.save_trip(program, plan(program, *people), by=coordinator)
 
 
 @pytest.fixture
@@ -110,7 +127,6 @@ def seminar(program, trip, coordinator, staff):
 
 
 @pytest.fixture
-def elsewhere(other_host, other_trainee):
+def elsewhere(other_program, other_trainee):
     """Another host's program in the same week, with its own trainee."""
-    program = ProgramFactory(host=other_host, title="地域DX研修")
-    return enrol(program, other_trainee)
+    return enrol(other_program, other_trainee)

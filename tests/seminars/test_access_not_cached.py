@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from seminars.models import Trip
-from seminars.services import trips as trip_services
 
-from .conftest import plan
+from .conftest import save_trip_again
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +22,7 @@ def from_a_shell(trip, enrollment, coordinator):
 
 def through_the_service(trip, enrollment, coordinator):
     others = [e for e in trip.trainees.all() if e != enrollment]
-    trip_services.save_trip(
-        trip.program, plan(trip.program, others, list(trip.staff.all())), by=coordinator, trip=trip
-    )
+    save_trip_again(trip, others, list(trip.staff.all()), by=coordinator)
 
 
 REMOVALS = [through_table_delete, from_a_shell, through_the_service]

@@ -11,6 +11,8 @@ from programs import registry
 from seminars.services import trip_reports as report_services
 from tests.factories import at
 
+from .conftest import submit_report
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,10 +32,7 @@ def test_the_itinerary_then_the_report(trip, trainee, enrollment, second_trainee
     assert due(trainee, date(2026, 12, 2)) == [("itinerary", "open"), ("trip_report", "due")]
     assert due(trainee, date(2026, 12, 5)) == [("trip_report", "due")]
     assert due(trainee, date(2026, 12, 6)) == [("trip_report", "late")]
-    report = report_services.report_for(trip, enrollment)
-    report_services.submit(
-        report, report_services.ReportText(content="内容", impressions="所感"), by=trainee
-    )
+    submit_report(trip, enrollment)
     assert due(trainee, date(2026, 12, 6)) == []
     assert due(second_trainee, date(2026, 12, 6)) == [("trip_report", "late")]
 
@@ -54,11 +53,7 @@ def test_coordinators_see_the_reports_waiting_for_them(
         ]
 
     assert waiting(coordinator) == []
-    report_services.submit(
-        report_services.report_for(trip, enrollment),
-        report_services.ReportText(content="内容", impressions="所感"),
-        by=trainee,
-    )
+    submit_report(trip, enrollment)
     assert len(waiting(coordinator)) == 1 and "1" in waiting(coordinator)[0]
     assert waiting(staff) == []  # staff read; coordinators acknowledge
 
@@ -73,11 +68,9 @@ def test_supervisors_see_their_trainees_new_trip_reports(
             if i.kind == "trip_report_submitted"
         ]
 
-    report = report_services.report_for(trip, enrollment)
+    report_services.report_for(trip, enrollment)
     assert listed(supervisor) == []  # a draft is the trainee's own
-    report_services.submit(
-        report, report_services.ReportText(content="内容", impressions="所感"), by=trainee
-    )
+    report = submit_report(trip, enrollment)
     assert listed(supervisor) == [
         f"/programs/{trip.program.pk}/trips/{trip.pk}/reports/{report.pk}/"
     ]
@@ -89,10 +82,7 @@ def test_the_submission_date_is_japans(trip, trainee, enrollment, supervisor):
 
     from seminars.models import TripReport
 
-    report = report_services.report_for(trip, enrollment)
-    report_services.submit(
-        report, report_services.ReportText(content="内容", impressions="所感"), by=trainee
-    )
+    report = submit_report(trip, enrollment)
     # 20:00 UTC on 11/29 is 05:00 on 11/30 in Japan.
     TripReport.objects.filter(pk=report.pk).update(
         submitted_at=datetime(2026, 11, 29, 20, 0, tzinfo=UTC)

@@ -10,7 +10,6 @@ from datetime import date
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,7 +38,7 @@ from seminars.services import seminars as seminar_services
 from seminars.services import trip_reports as report_services
 from seminars.services import trips as trip_services
 
-from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, enrol
+from ..factories import ProgramFactory, TraineeProfileFactory, UserFactory, count_queries, enrol
 from .conftest import leg_plan, plan, seminar_plan
 
 pytestmark = pytest.mark.django_db
@@ -56,47 +55,33 @@ PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _people():
-    from programs.models import Membership, Role
+    from programs.models import Role
 
     from ..factories import (
         HostCompanyFactory,
-        MembershipFactory,
         MunicipalityFactory,
-        TraineeProfileFactory,
-        UserFactory,
+        host_member,
+        supervisor_of,
+        trainee_of,
     )
 
     tagawa = MunicipalityFactory(code="402061", name="田川市", prefecture=40)
     kitami = MunicipalityFactory(code="012084", name="北見市", prefecture=1)
     host = HostCompanyFactory(name="はたらくラボ株式会社")
     other_host = HostCompanyFactory(name="ノースベンチャーズ株式会社")
-
-    def member(email, role, company):
-        return MembershipFactory(
-            user=UserFactory(email=email), role=role, host_company=company
-        ).user
-
-    def supervisor_of(email, municipality):
-        user = UserFactory(email=email)
-        Membership.objects.create(user=user, role=Role.SUPERVISOR, municipality=municipality)
-        return user
-
-    def trainee_of(email, municipality):
-        return TraineeProfileFactory(user=UserFactory(email=email), municipality=municipality).user
-
     return SimpleNamespace(
         tagawa=tagawa,
         kitami=kitami,
         host=host,
         other_host=other_host,
-        coordinator=member("coordinator@example.org", Role.COORDINATOR, host),
-        staff=member("staff@example.org", Role.STAFF, host),
-        outsider=member("outsider@example.org", Role.COORDINATOR, other_host),
-        supervisor=supervisor_of("supervisor@example.org", tagawa),
-        other_supervisor=supervisor_of("other-supervisor@example.org", kitami),
-        trainee=trainee_of("trainee@example.org", tagawa),
-        second_trainee=trainee_of("trainee2@example.org", tagawa),
-        other_trainee=trainee_of("other-trainee@example.org", kitami),
+        coordinator=host_member(host, Role.COORDINATOR, "coordinator@example.org"),
+        staff=host_member(host, Role.STAFF, "staff@example.org"),
+        outsider=host_member(other_host, Role.COORDINATOR, "outsider@example.org"),
+        supervisor=supervisor_of(tagawa, "supervisor@example.org"),
+        other_supervisor=supervisor_of(kitami, "other-supervisor@example.org"),
+        trainee=trainee_of(tagawa, "trainee@example.org"),
+        second_trainee=trainee_of(tagawa, "trainee2@example.org"),
+        other_trainee=trainee_of(kitami, "other-trainee@example.org"),
     )
 
 
@@ -944,15 +929,6 @@ def test_coordinator_asks_for_the_itinerary_pdf_and_downloads_it(
 
 
 # Query counts ------------------------------------------------------------------------------
-
-
-def count_queries(client, url):
-    """Queries of a cold request: nothing from the program or roles cache."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), ctx
 
 
 def add_legs(w, n, *, day="12-02", first="11:00"):

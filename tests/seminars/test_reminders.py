@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from programs.models import Notification
 from programs.services import reminders as svc
-from seminars.services import trip_reports as report_services
 from seminars.services import trips as trip_services
 
-from .conftest import plan
+from .conftest import plan, save_trip_again, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -59,22 +58,11 @@ def test_the_itinerary_comes_the_day_before_with_the_calendar(
     ]
 
 
-def test_a_moved_trip_is_not_announced_for_the_old_day(
-    trip, first_leg, coordinator, enrollment, second_enrollment, staff
-):
+def test_a_moved_trip_is_not_announced_for_the_old_day(trip, first_leg, coordinator, people):
     eve = date(2026, 11, 30)
     svc.dispatch(at(eve, 12, 5))
-    trip_services.save_trip(
-        trip.program,
-        plan(
-            trip.program,
-            [enrollment, second_enrollment],
-            [staff],
-            start_date=date(2026, 12, 2),
-            end_date=date(2026, 12, 3),
-        ),
-        by=coordinator,
-        trip=trip,
+    save_trip_again(
+        trip, *people, start_date=date(2026, 12, 2), end_date=date(2026, 12, 3), by=coordinator
     )
     send_all(at(eve, 12, 10))
     assert mail.outbox == []
@@ -84,11 +72,7 @@ def test_a_moved_trip_is_not_announced_for_the_old_day(
 @override_settings(KENSHU_TRIP_REPORT_DAYS=3)
 def test_the_trip_report_reminder_on_its_due_date(trip, enrollment, trainee, second_trainee):
     due = date(2026, 12, 5)
-    report_services.submit(
-        report_services.report_for(trip, enrollment),
-        report_services.ReportText(content="内容", impressions="所感"),
-        by=trainee,
-    )
+    submit_report(trip, enrollment)
     svc.dispatch(at(date(2026, 12, 4), 10))
     assert rows("trip_report") == []
     svc.dispatch(at(due, 8, 55))

@@ -7,11 +7,12 @@ on a later day moves the trip with the running program."""
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from programs.models import Activity, Program
 from seminars.models import Expense, Leg, Seminar, Trip, TripReport
+
+from ..factories import seed_demo_then_later, seed_demo_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,7 @@ def rows():
 
 
 def test_the_demo_trip(client):
-    call_command("seed_demo")
-    first = rows()
-    call_command("seed_demo")
-    assert rows() == first
+    seed_demo_twice(rows)
 
     past = Trip.objects.get(program__title=PAST)
     current = Trip.objects.get(program__title=CURRENT)
@@ -61,10 +59,7 @@ def test_the_demo_trip(client):
 
 
 def test_a_later_run_moves_the_trip_with_the_running_program(monkeypatch):
-    call_command("seed_demo")
-    later = timezone.localdate() + timedelta(days=30)
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
-    call_command("seed_demo")
+    seed_demo_then_later(monkeypatch)
     program = Program.objects.get(title=CURRENT)
     trip = Trip.objects.get(program=program)
     assert trip.start_date == program.start_date + timedelta(days=1)

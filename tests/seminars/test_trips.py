@@ -14,7 +14,7 @@ from seminars.services import trips as trip_services
 from seminars.services.common import TripRefused
 
 from ..factories import add_activity
-from .conftest import at, leg_plan, plan
+from .conftest import at, leg_plan, plan, save_trip_again, submit_report
 
 pytestmark = pytest.mark.django_db
 
@@ -79,20 +79,11 @@ def test_legs_appear_in_the_week_for_the_trips_trainees(
 
 
 def test_moving_the_trip_moves_its_legs_seminars_and_activities(
-    trip, first_leg, seminar, coordinator, enrollment, second_enrollment, staff
+    trip, first_leg, seminar, coordinator, people
 ):
     before = {a.origin_part: (a.pk, a.sequence) for a in derived(trip)}
-    trip_services.save_trip(
-        trip.program,
-        plan(
-            trip.program,
-            [enrollment, second_enrollment],
-            [staff],
-            start_date=date(2026, 12, 2),
-            end_date=date(2026, 12, 3),
-        ),
-        by=coordinator,
-        trip=trip,
+    save_trip_again(
+        trip, *people, start_date=date(2026, 12, 2), end_date=date(2026, 12, 3), by=coordinator
     )
     first_leg.refresh_from_db()
     seminar.refresh_from_db()
@@ -110,21 +101,12 @@ def test_moving_the_trip_moves_its_legs_seminars_and_activities(
 
 
 def test_a_move_that_clashes_with_the_week_is_refused_and_nothing_moves(
-    trip, first_leg, coordinator, enrollment, second_enrollment, staff
+    trip, first_leg, coordinator, people
 ):
     add_activity(trip.program, date(2026, 12, 3), "07:30", "09:00", "通常業務")
     with pytest.raises(TripRefused) as refused:
-        trip_services.save_trip(
-            trip.program,
-            plan(
-                trip.program,
-                [enrollment, second_enrollment],
-                [staff],
-                start_date=date(2026, 12, 3),
-                end_date=date(2026, 12, 4),
-            ),
-            by=coordinator,
-            trip=trip,
+        save_trip_again(
+            trip, *people, start_date=date(2026, 12, 3), end_date=date(2026, 12, 4), by=coordinator
         )
     assert "通常業務" in refused.value.message
     trip.refresh_from_db()
@@ -134,44 +116,28 @@ def test_a_move_that_clashes_with_the_week_is_refused_and_nothing_moves(
     assert [a.date for a in derived(trip)] == [date(2026, 12, 1)]
 
 
-def test_shortening_the_trip_under_its_legs_is_refused(
-    trip, coordinator, enrollment, second_enrollment, staff
-):
+def test_shortening_the_trip_under_its_legs_is_refused(trip, coordinator, people):
     leg_services.save_leg(trip, leg_plan("12-02 18:00", "12-02 19:45"), by=coordinator)
     with pytest.raises(TripRefused) as refused:
-        trip_services.save_trip(
-            trip.program,
-            plan(
-                trip.program, [enrollment, second_enrollment], [staff], end_date=date(2026, 12, 1)
-            ),
-            by=coordinator,
-            trip=trip,
-        )
+        save_trip_again(trip, *people, end_date=date(2026, 12, 1), by=coordinator)
     assert refused.value.field == "end_date"
 
 
 def test_a_cancelled_trip_leaves_the_week_and_comes_back_when_planned_again(
-    trip, first_leg, seminar, coordinator, enrollment, second_enrollment, staff
+    trip, first_leg, seminar, coordinator, people
 ):
-    people = ([enrollment, second_enrollment], [staff])
-    trip_services.save_trip(
-        trip.program, plan(trip.program, *people, status="cancelled"), by=coordinator, trip=trip
-    )
+    save_trip_again(trip, *people, status="cancelled", by=coordinator)
     assert not derived(trip).exists()
     cancelled = Activity.objects.filter(program=trip.program, origin=trip.origin).get()
     assert cancelled.cancelled_at is not None  # kept, so calendars are told
-    trip_services.save_trip(
-        trip.program, plan(trip.program, *people, status="planned"), by=coordinator, trip=trip
-    )
+    save_trip_again(trip, *people, status="planned", by=coordinator)
     assert derived(trip).count() == 2
 
 
 def test_leaving_the_trip_removes_a_trainee_from_its_activities_and_fares(
     trip, first_leg, coordinator, enrollment, second_enrollment, staff
 ):
-    trip_services.save_trip(
-        trip.program, plan(trip.program, [enrollment], [staff]), by=coordinator, trip=trip
-    )
+    save_trip_again(trip, [enrollment], [staff], by=coordinator)
     (activity,) = derived(trip)
     assert list(activity.participants.all()) == [enrollment]
     assert not trip.expenses.filter(enrollment=second_enrollment).exists()
@@ -253,18 +219,13 @@ def test_a_reported_program_keeps_its_trip(trip, coordinator, enrollment):
 
 
 def test_a_trainee_who_withdrew_stays_on_the_trip_when_it_is_edited(
-    trip, first_leg, coordinator, enrollment, second_enrollment, staff
+    trip, first_leg, coordinator, enrollment, second_enrollment, people
 ):
     from programs.services.programs import withdraw
 
     withdraw(second_enrollment, by=coordinator, reason="体調不良")
     second_enrollment.refresh_from_db()
-    trip_services.save_trip(
-        trip.program,
-        plan(trip.program, [enrollment, second_enrollment], [staff], lodging="変更"),
-        by=coordinator,
-        trip=trip,
-    )
+    save_trip_again(trip, *people, lodging="変更", by=coordinator)
     assert set(trip.trainees.all()) == {enrollment, second_enrollment}
     assert trip.expenses.filter(enrollment=second_enrollment).count() == 1  # the fare stays
     # The form offers them too, since they are on the trip; a new trip does not.
@@ -283,9 +244,7 @@ def test_a_trainee_who_withdrew_stays_on_the_trip_when_it_is_edited(
 def test_taking_someone_off_the_trip_takes_them_out_of_its_seminars(
     trip, seminar, coordinator, enrollment, second_enrollment, staff
 ):
-    trip_services.save_trip(
-        trip.program, plan(trip.program, [enrollment], [staff]), by=coordinator, trip=trip
-    )
+    save_trip_again(trip, [enrollment], [staff], by=coordinator)
     assert list(seminar.roles.values_list("enrollment", flat=True)) == [enrollment.pk]
     activity = Activity.objects.live().get(origin=seminar.origin)
     assert list(activity.participants.all()) == [enrollment]
@@ -302,17 +261,13 @@ def test_someone_with_hand_typed_expenses_is_not_taken_off_silently(
         by=coordinator,
     )
     with pytest.raises(TripRefused) as refused:
-        trip_services.save_trip(
-            trip.program, plan(trip.program, [enrollment], [staff]), by=coordinator, trip=trip
-        )
+        save_trip_again(trip, [enrollment], [staff], by=coordinator)
     assert refused.value.field == "trainees"
     assert second_enrollment in trip.trainees.all()
     assert trip.expenses.filter(enrollment=second_enrollment).exists()
 
 
-def test_a_trip_moves_past_its_own_seminar(
-    trip, coordinator, enrollment, second_enrollment, staff, program
-):
+def test_a_trip_moves_past_its_own_seminar(trip, coordinator, program, people):
     from seminars.services import seminars as seminar_services
 
     from .conftest import seminar_plan
@@ -321,30 +276,14 @@ def test_a_trip_moves_past_its_own_seminar(
     seminar_services.save_seminar(
         program, seminar_plan(day="12-02", start="10:00", end="12:00"), trip=trip, by=coordinator
     )
-    trip_services.save_trip(
-        program,
-        plan(
-            program,
-            [enrollment, second_enrollment],
-            [staff],
-            start_date=date(2026, 12, 2),
-            end_date=date(2026, 12, 3),
-        ),
-        by=coordinator,
-        trip=trip,
+    save_trip_again(
+        trip, *people, start_date=date(2026, 12, 2), end_date=date(2026, 12, 3), by=coordinator
     )
     assert sorted(a.date for a in derived(trip)) == [date(2026, 12, 2), date(2026, 12, 3)]
 
 
-def test_changing_only_the_first_day_moves_nothing(
-    trip, first_leg, seminar, coordinator, enrollment, second_enrollment, staff
-):
-    trip_services.save_trip(
-        trip.program,
-        plan(trip.program, [enrollment, second_enrollment], [staff], start_date=date(2026, 11, 30)),
-        by=coordinator,
-        trip=trip,
-    )
+def test_changing_only_the_first_day_moves_nothing(trip, first_leg, seminar, coordinator, people):
+    save_trip_again(trip, *people, start_date=date(2026, 11, 30), by=coordinator)
     first_leg.refresh_from_db()
     seminar.refresh_from_db()
     assert first_leg.depart_at == at("12-01 07:00")
@@ -405,12 +344,7 @@ def test_the_kept_trip_page_shows_every_change_at_once(
         by=coordinator,
     )
     assert "¥12,345" in client.get(url).content.decode()
-    report = report_services.report_for(trip, enrollment)
-    report_services.submit(
-        report,
-        report_services.ReportText(content="内容", impressions="所感"),
-        by=enrollment.trainee,
-    )
+    report = submit_report(trip, enrollment)
     report_services.acknowledge(report, by=coordinator)
     assert "確認済み" in client.get(url).content.decode()
     enrollment.trainee.family_name = "改姓"
@@ -419,24 +353,17 @@ def test_the_kept_trip_page_shows_every_change_at_once(
 
 
 def test_a_cancelled_trip_does_not_hold_the_program_back(
-    trip, coordinator, enrollment, second_enrollment, staff
+    trip, coordinator, enrollment, staff, people
 ):
     from programs.services.programs import save_program
 
     program = trip.program
-    trip_services.save_trip(
-        program,
-        plan(program, [enrollment, second_enrollment], [staff], status="cancelled"),
-        by=coordinator,
-        trip=trip,
-    )
+    save_trip_again(trip, *people, status="cancelled", by=coordinator)
     program.start_date, program.end_date = date(2026, 12, 21), date(2026, 12, 25)
     save_program(program, by=coordinator)  # postponed by three weeks
     # Planned again, the trip must come inside the new dates.
     with pytest.raises(TripRefused):
-        trip_services.save_trip(
-            program, plan(program, [enrollment], [staff]), by=coordinator, trip=trip
-        )
+        save_trip_again(trip, [enrollment], [staff], by=coordinator)
 
 
 def test_a_title_edit_is_not_refused_for_the_dates(trip, coordinator):
@@ -452,20 +379,10 @@ def test_a_title_edit_is_not_refused_for_the_dates(trip, coordinator):
 def test_someone_who_filed_a_report_stays_on_the_trip(
     trip, coordinator, trainee, enrollment, second_enrollment, staff
 ):
-    from seminars.services import trip_reports as report_services
 
-    report_services.submit(
-        report_services.report_for(trip, enrollment),
-        report_services.ReportText(content="内容", impressions="所感"),
-        by=trainee,
-    )
+    submit_report(trip, enrollment)
     with pytest.raises(TripRefused) as refused:
-        trip_services.save_trip(
-            trip.program,
-            plan(trip.program, [second_enrollment], [staff]),
-            by=coordinator,
-            trip=trip,
-        )
+        save_trip_again(trip, [second_enrollment], [staff], by=coordinator)
     assert refused.value.field == "trainees"
     assert enrollment in trip.trainees.all()
 

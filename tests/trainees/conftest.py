@@ -55,6 +55,21 @@ def elsewhere(other_host, other_trainee, today):
     return enrol(running_program(other_host, "地域DX研修", today), other_trainee)
 
 
+def first_save_from(device, enrollment, day, sections):
+    """The trainee's first save of `day` from one device: a page that has seen no revision."""
+    from trainees.services import reflections
+
+    return reflections.save_draft(
+        enrollment,
+        day,
+        sections,
+        by=enrollment.trainee,
+        client_id=device,
+        client_seq=1,
+        base_revision=0,
+    )
+
+
 def write_url(enrollment, day):
     from django.urls import reverse
 

@@ -1,41 +1,25 @@
 """The direction of imports in DESIGN.md: the core (`programs`) never imports its neighbours;
 they answer its registry from their AppConfig.ready()."""
 
-import ast
-from pathlib import Path
-
+from config import layers
 from programs import registry
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def imported_modules(folder: Path):
-    for path in folder.rglob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    yield path, alias.name
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                yield path, node.module
+def imports_from(app: str, others: set[str]) -> list[tuple[str, str]]:
+    """(file, module) for each import in `app` of one of the `others` apps."""
+    return [
+        (path, module)
+        for path, importer, module in layers.cross_app_imports()
+        if importer == app and module.split(".")[0] in others
+    ]
 
 
 def test_programs_imports_none_of_its_neighbours():
-    offending = [
-        (str(path.relative_to(ROOT)), module)
-        for path, module in imported_modules(ROOT / "programs")
-        if module.split(".")[0] in {"trainees", "seminars", "reports"}
-    ]
-    assert offending == []
+    assert imports_from("programs", {"trainees", "seminars", "reports"}) == []
 
 
 def test_trainees_do_not_import_seminars_or_reports():
-    offending = [
-        (str(path.relative_to(ROOT)), module)
-        for path, module in imported_modules(ROOT / "trainees")
-        if module.split(".")[0] in {"seminars", "reports"}
-    ]
-    assert offending == []
+    assert imports_from("trainees", {"seminars", "reports"}) == []
 
 
 def test_trainees_answer_the_registry():

@@ -19,7 +19,7 @@ from trainees.services import interviews as interview_services
 from trainees.services import reflections as svc
 from trainees.services import surveys as survey_services
 
-from ..factories import ProgramFactory, enrol
+from ..factories import ProgramFactory, enrol, schedule_interview
 from .conftest import SECTIONS, write_url
 
 pytestmark = pytest.mark.django_db
@@ -170,16 +170,7 @@ def test_a_free_text_survey_answer_with_a_control_character_is_refused(
 
 @pytest.fixture
 def interview(enrollment, coordinator, running):
-    from datetime import time
-
-    plan = interview_services.Plan(
-        interviewers=[coordinator],
-        date=running.end_date,
-        start_time=time(16, 0),
-        end_time=time(17, 0),
-        place="本社 会議室",
-    )
-    return interview_services.schedule(enrollment, plan, by=coordinator)
+    return schedule_interview(enrollment, coordinator, running.end_date, place="本社 会議室")
 
 
 def test_interview_answers_and_wording_refuse_control_characters(interview, coordinator):

@@ -3,8 +3,7 @@ interview form says so next to the date, the service refuses on its own (even in
 written in year 9999), and a reflection's address with a date outside the range is not
 found."""
 
-import re
-from datetime import date, time
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -14,7 +13,7 @@ from programs.models import Activity
 from trainees.models import Interview
 from trainees.services import interviews as svc
 
-from ..factories import ProgramFactory, enrol
+from ..factories import ProgramFactory, enrol, field_block, schedule_interview
 
 pytestmark = pytest.mark.django_db
 
@@ -37,9 +36,7 @@ def test_the_form_refuses_year_9999_next_to_the_date(client, coordinator, runnin
     )
     assert response.status_code == 400
     html = response.content.decode()
-    start = html.index('name="date"')
-    following = re.compile(r'<div class="field[ "]').search(html, start)
-    assert MESSAGE_JA in html[start : following.start() if following else len(html)]
+    assert MESSAGE_JA in field_block(html, "date")
     assert 'value="会議室A"' in html
     assert not Interview.objects.exists()
 
@@ -48,16 +45,7 @@ def test_the_service_refuses_inside_an_old_program(host, coordinator, trainee):
     old = ProgramFactory(host=host, start_date=date(9999, 12, 27), end_date=date(9999, 12, 31))
     enrollment = enrol(old, trainee)
     with translation.override("ja"), pytest.raises(svc.InterviewRefused) as refused:
-        svc.schedule(
-            enrollment,
-            svc.Plan(
-                interviewers=[coordinator],
-                date=date(9999, 12, 30),
-                start_time=time(16),
-                end_time=time(17),
-            ),
-            by=coordinator,
-        )
+        schedule_interview(enrollment, coordinator, date(9999, 12, 30))
     assert refused.value.errors == {"date": MESSAGE_JA}
     assert not Interview.objects.exists() and not Activity.objects.exists()
 

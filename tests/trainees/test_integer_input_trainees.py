@@ -3,8 +3,6 @@ values): the supervisor's list ignores an odd ?program=, the interview and surve
 refuse an odd choice or number next to its field, and a reflection's text is saved however
 odd the change counter sent beside it (the counter is ignored; nothing odd is stored)."""
 
-from datetime import time
-
 import pytest
 from django.urls import reverse
 
@@ -15,6 +13,7 @@ from trainees.services import interviews as interview_services
 from trainees.services import reflections as reflection_services
 from trainees.services import surveys as survey_services
 
+from ..factories import schedule_interview
 from .conftest import SECTIONS, write_url
 
 pytestmark = pytest.mark.django_db
@@ -138,16 +137,7 @@ def test_the_interview_form_refuses_an_odd_slot_or_interviewer(
 
 @pytest.fixture
 def interview(enrollment, coordinator, running):
-    return interview_services.schedule(
-        enrollment,
-        interview_services.Plan(
-            interviewers=[coordinator],
-            date=running.end_date,
-            start_time=time(16),
-            end_time=time(17),
-        ),
-        by=coordinator,
-    )
+    return schedule_interview(enrollment, coordinator, running.end_date)
 
 
 @pytest.mark.parametrize("odd", ODD)

@@ -12,24 +12,14 @@ from django.urls import reverse
 from trainees.models import ARTICLE_TEXT_LIMIT, Interview, InterviewState
 from trainees.services import interviews as svc
 
-from ..factories import TraineeProfileFactory, UserFactory, enrol
+from ..factories import TraineeProfileFactory, UserFactory, enrol, schedule_interview
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def interview(enrollment, coordinator, running):
-    return svc.schedule(
-        enrollment,
-        svc.Plan(
-            interviewers=[coordinator],
-            date=running.end_date,
-            start_time=time(16),
-            end_time=time(17),
-            place="会議室A",
-        ),
-        by=coordinator,
-    )
+    return schedule_interview(enrollment, coordinator, running.end_date, place="会議室A")
 
 
 def urls(interview):
@@ -175,15 +165,8 @@ def test_the_list_runs_a_fixed_number_of_queries(client, coordinator, running, t
         for i in range(n):
             trainee = TraineeProfileFactory(user=UserFactory(), municipality=tagawa).user
             enrollment = enrol(running, trainee)
-            svc.schedule(
-                enrollment,
-                svc.Plan(
-                    interviewers=[coordinator],
-                    date=running.start_date,
-                    start_time=time(hour, i),
-                    end_time=time(hour, i + 1),
-                ),
-                by=coordinator,
+            schedule_interview(
+                enrollment, coordinator, running.start_date, time(hour, i), time(hour, i + 1)
             )
 
     client.force_login(coordinator)

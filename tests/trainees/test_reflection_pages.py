@@ -10,7 +10,7 @@ from django.urls import reverse
 from trainees.models import SECTION_LIMIT, DailyReflection, ReflectionStatus
 from trainees.services import reflections as svc
 
-from .conftest import SECTIONS, write_url
+from .conftest import SECTIONS, first_save_from, write_url
 
 pytestmark = pytest.mark.django_db
 
@@ -242,15 +242,7 @@ def test_the_trainees_list_shows_states_and_unread_comments(
 def test_readers_see_submitted_history_never_a_drafts(
     client, trainee, coordinator, enrollment, today
 ):
-    svc.save_draft(
-        enrollment,
-        today,
-        {"did": "下書きの秘密"},
-        by=trainee,
-        client_id="phone",
-        client_seq=1,
-        base_revision=0,
-    )
+    first_save_from("phone", enrollment, today, {"did": "下書きの秘密"})
     row = svc.submit(
         enrollment, today, SECTIONS, by=trainee, client_id="pc", client_seq=1, base_revision=0
     ).reflection

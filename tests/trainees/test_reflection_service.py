@@ -18,7 +18,7 @@ from trainees.models import (
 from trainees.services import reflections as svc
 
 from ..factories import ProgramFactory, add_activity
-from .conftest import SECTIONS
+from .conftest import SECTIONS, first_save_from
 
 pytestmark = pytest.mark.django_db
 
@@ -58,24 +58,8 @@ def test_a_draft_is_saved_once_per_change_from_the_same_page(enrollment, today, 
 
 
 def test_a_save_from_another_device_keeps_the_text_it_replaces(enrollment, today, trainee):
-    svc.save_draft(
-        enrollment,
-        today,
-        {"did": "電車で書いた"},
-        by=trainee,
-        client_id="phone",
-        client_seq=1,
-        base_revision=0,
-    )
-    svc.save_draft(
-        enrollment,
-        today,
-        {"did": "会社で書いた"},
-        by=trainee,
-        client_id="pc",
-        client_seq=1,
-        base_revision=0,
-    )
+    first_save_from("phone", enrollment, today, {"did": "電車で書いた"})
+    first_save_from("pc", enrollment, today, {"did": "会社で書いた"})
     assert DailyReflection.objects.get().did == "会社で書いた"
     kept = ReflectionRevision.objects.get()
     assert kept.content["did"] == "電車で書いた"
@@ -242,15 +226,7 @@ def test_a_save_still_on_its_way_after_submit_is_not_applied(enrollment, today, 
 
 
 def test_a_submit_from_a_stale_tab_keeps_the_newer_text_in_history(enrollment, today, trainee):
-    svc.save_draft(
-        enrollment,
-        today,
-        {"did": "スマホで書いた続き"},
-        by=trainee,
-        client_id="phone",
-        client_seq=1,
-        base_revision=0,
-    )
+    first_save_from("phone", enrollment, today, {"did": "スマホで書いた続き"})
     svc.submit(
         enrollment, today, SECTIONS, by=trainee, client_id="pc", client_seq=1, base_revision=0
     )

@@ -15,6 +15,7 @@ from programs.services import reminders as svc
 from programs.services.programs import withdraw
 from trainees.services import reflections
 
+from ..factories import schedule_interview
 from .conftest import SECTIONS
 
 pytestmark = pytest.mark.django_db
@@ -170,19 +171,7 @@ def test_the_next_morning_a_nudge_and_a_digest(
 
 
 def test_the_day_before_an_interview(enrollment, today, trainee, coordinator, running):
-    from trainees.services import interviews
-
-    interviews.schedule(
-        enrollment,
-        interviews.Plan(
-            interviewers=[coordinator],
-            date=running.end_date,
-            start_time=time(16),
-            end_time=time(17),
-            place="会議室A",
-        ),
-        by=coordinator,
-    )
+    schedule_interview(enrollment, coordinator, running.end_date, place="会議室A")
     start = at(running.end_date, 16)
     svc.dispatch(start - timedelta(hours=25))
     assert not Notification.objects.filter(kind="interview").exists()
@@ -329,18 +318,7 @@ def test_required_reminders_bind_trainees_not_staff(enrollment, today, coordinat
 
 
 def test_no_interview_reminder_after_withdrawal(enrollment, today, coordinator, running):
-    from trainees.services import interviews
-
-    interviews.schedule(
-        enrollment,
-        interviews.Plan(
-            interviewers=[coordinator],
-            date=running.end_date,
-            start_time=time(16),
-            end_time=time(17),
-        ),
-        by=coordinator,
-    )
+    schedule_interview(enrollment, coordinator, running.end_date)
     start = at(running.end_date, 16)
     svc.dispatch(start - timedelta(hours=23))
     withdraw(enrollment, by=coordinator, reason="")

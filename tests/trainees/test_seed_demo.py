@@ -2,8 +2,6 @@
 comments), a draft for today for trainee2, and answers before and after that show a change.
 A second run changes nothing; a run on a later day moves them with the running week."""
 
-from datetime import timedelta
-
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -18,6 +16,8 @@ from trainees.models import (
     SurveyResponse,
 )
 from trainees.services import surveys
+
+from ..factories import seed_demo_then_later, seed_demo_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,7 @@ def rows():
 
 
 def test_the_demo_has_reflections_comments_and_a_change(client):
-    call_command("seed_demo")
-    first = rows()
-    call_command("seed_demo")
-    assert rows() == first
+    seed_demo_twice(rows)
 
     past = Program.objects.get(title=PAST)
     mine = DailyReflection.objects.filter(
@@ -69,10 +66,7 @@ def test_the_demo_has_reflections_comments_and_a_change(client):
 
 
 def test_a_later_run_moves_the_running_weeks_reflections(monkeypatch):
-    call_command("seed_demo")
-    later = timezone.localdate() + timedelta(days=30)
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
-    call_command("seed_demo")
+    later = seed_demo_then_later(monkeypatch)
     current = Program.objects.get(title=CURRENT)
     assert current.start_date <= later <= current.end_date
     dates = set(
