@@ -1,8 +1,8 @@
 """What the core asks its neighbours, without knowing their names.
 
 Pages and jobs that gather from several apps (a trainee's "today", a program's page, the
-reminder dispatcher to come) ask here; `trainees` and `seminars` register their answers from
-their `AppConfig.ready()`. A new app plugs in the same way, and `programs` never imports it.
+reminder dispatcher) ask here; each app registers its answers, from its `registry_hooks.py`, in
+its `AppConfig.ready()`. A new app plugs in the same way, and `programs` never imports it.
 
 - `due_for(user, now)`: what waits for a person at `now`, the caller's moment (a
   reflection to write, a survey to answer, unread feedback), as `DueItem`s.
