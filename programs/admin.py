@@ -6,8 +6,10 @@ from django.db import DataError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .client import client_ip
+from .date_range import limit_date_field
 from .models import (
     ActivityLog,
+    ClosedDay,
     HostCompany,
     Invitation,
     Membership,
@@ -146,6 +148,29 @@ class UserAdmin(DjangoUserAdmin):
 class HostCompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "website", "created_at"]
     search_fields = ["name"]
+
+
+class ClosedDayAdminForm(PlainTextModelForm):
+    class Meta:
+        model = ClosedDay
+        fields = ["host", "name", "start_date", "end_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("start_date", "end_date"):
+            limit_date_field(self.fields[name])
+
+
+@admin.register(ClosedDay)
+class ClosedDayAdmin(admin.ModelAdmin):
+    """A host's closed days (its coordinators keep them on the host's closed-days page)."""
+
+    form = ClosedDayAdminForm
+    list_display = ["name", "host", "start_date", "end_date"]
+    list_filter = ["host"]
+    search_fields = ["name", "host__name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["host"]
 
 
 @admin.register(Municipality)

@@ -11,6 +11,7 @@ from . import cache
 from .client import client_ip
 from .models import (
     Activity,
+    ClosedDay,
     Enrollment,
     HostCompany,
     Membership,
@@ -58,6 +59,12 @@ def _participants_changed(instance=None, action="", **kwargs):
 
 def _host_written(instance=None, **kwargs):
     cache.bump(cache.host_scope(instance.pk, "people"))
+
+
+def _closed_day_written(instance=None, **kwargs):
+    # A closed day shows on every page of the host's programs (the week, the reflection
+    # days): the host's widest scope, which those pages are all built on.
+    cache.bump(cache.host_scope(instance.host_id, "people"))
 
 
 def _membership_written(instance=None, **kwargs):
@@ -116,6 +123,7 @@ def _connect_cache_versions() -> None:
     connect(_row_of_program_written, Activity, "Activity")
     connect(_host_written, HostCompany, "HostCompany")
     connect(_membership_written, Membership, "Membership")
+    connect(_closed_day_written, ClosedDay, "ClosedDay")
     connect(_profile_written, TraineeProfile, "TraineeProfile")
     connect(_municipality_written, Municipality, "Municipality")
     m2m_changed.connect(

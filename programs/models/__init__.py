@@ -1,5 +1,6 @@
 from .accounts import User
 from .activity_log import ActivityLog
+from .calendar import ClosedDay
 from .notifications import Notification, NotificationStatus, ReminderOptOut
 from .organisations import (
     HostCompany,
@@ -20,6 +21,7 @@ __all__ = [
     "ActivityKind",
     "ActivityLog",
     "CalendarFeed",
+    "ClosedDay",
     "Enrollment",
     "HostCompany",
     "Invitation",
