@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from .date_range import limit_date_field
+from .date_range import RangedDateField, limit_date_field
 from .integers import IdChoiceField, IdMultipleChoiceField
 from .models import (
     Activity,
@@ -259,11 +259,19 @@ class RosterUploadForm(forms.Form):
     )
 
 
+def skip_days_off_field() -> forms.BooleanField:
+    """土日祝を除く: the days go on working days only (programs.calendar_days)."""
+    return forms.BooleanField(
+        label=_("Skip Saturdays, Sundays and holidays"),
+        help_text=_("The host's closed days are skipped too."),
+        required=False,
+        initial=True,
+    )
+
+
 class ApplyTemplateForm(PlainTextForm):
     template = IdChoiceField(label=_("Template"), queryset=WeekTemplate.objects.none())
-    skip_weekends = forms.BooleanField(
-        label=_("Skip Saturdays and Sundays"), required=False, initial=True
-    )
+    skip_weekends = skip_days_off_field()
 
     def __init__(self, *args, user: User, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -275,15 +283,28 @@ class ApplyTemplateForm(PlainTextForm):
 
 class CopyWeekForm(PlainTextForm):
     source = IdChoiceField(label=_("Copy the week of"), queryset=Program.objects.none())
-    skip_weekends = forms.BooleanField(
-        label=_("Skip Saturdays and Sundays"), required=False, initial=True
-    )
+    skip_weekends = skip_days_off_field()
 
     def __init__(self, *args, user: User, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["source"].queryset = (
             Program.objects.editable_by(user).exclude(pk=program.pk).order_by("-start_date")
         )
+
+
+class ClosedDayForm(PlainTextForm):
+    """A host's closed days: one day, or a period such as 12/29〜1/3."""
+
+    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("For example 年末年始."))
+    start_date = RangedDateField(
+        label=_("First closed day"), widget=forms.DateInput({"type": "date"})
+    )
+    end_date = RangedDateField(
+        label=_("Last closed day"),
+        required=False,
+        widget=forms.DateInput({"type": "date"}),
+        help_text=_("Leave empty for a single day."),
+    )
 
 
 class SaveTemplateForm(PlainTextForm):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
-from .. import date_range
+from .. import calendar_days, date_range
 from ..models import Activity, Enrollment, Program, Status, TemplateActivity, User, WeekTemplate
 from ..plain_text import check_plain_text
 from .activity_log import record_activity
@@ -269,10 +269,11 @@ def cancel_activity(
 
 
 def program_days(program: Program, *, skip_weekends: bool) -> list[date]:
-    days = program.days
-    if skip_weekends:
-        days = [d for d in days if d.weekday() < 5]
-    return days
+    """Every day of the program, or with `skip_weekends` (土日祝を除く) its working days: no
+    Saturday, Sunday, national holiday or closed day of the host (programs.calendar_days)."""
+    if not skip_weekends:
+        return program.days
+    return calendar_days.working_days(program.days, calendar_days.days_off_of(program))
 
 
 def apply_items(
@@ -343,7 +344,7 @@ def apply_template(
 
 def _items_of(program: Program, *, skip_weekends: bool = False) -> list[TemplateActivity]:
     """A program's live activities as template items, each on the index of its day among
-    the program's days (weekdays only when weekends are skipped)."""
+    the program's days (working days only when days off are skipped)."""
     days = program_days(program, skip_weekends=skip_weekends)
     index = {day: i for i, day in enumerate(days)}
     items = []
@@ -351,7 +352,8 @@ def _items_of(program: Program, *, skip_weekends: bool = False) -> list[Template
     for a in program.activities.live().filter(origin=""):
         if a.date not in index:
             raise ActivityRefused(
-                _("“%(title)s” is on a weekend: copy with weekends kept.") % {"title": a.title}
+                _("“%(title)s” is on a day off: copy with Saturdays, Sundays and holidays kept.")
+                % {"title": a.title}
             )
         items.append(
             TemplateActivity(

@@ -157,11 +157,12 @@ class TestTemplates:
         add_activity(program, MON, "09:00", "10:00", "朝会")
         add_activity(program, date(2026, 12, 2), "13:00", "15:00", "勉強会")
         template = service.save_as_template(program, "うちの週", by=coordinator)
-        later = ProgramFactory(host=host, start_date=date(2027, 1, 11), end_date=date(2027, 1, 15))
+        # A week with no national holiday (2027-01-11 is 成人の日).
+        later = ProgramFactory(host=host, start_date=date(2027, 1, 18), end_date=date(2027, 1, 22))
         service.apply_template(later, template, skip_weekends=True, by=coordinator)
         assert list(later.activities.values_list("date", "title")) == [
-            (date(2027, 1, 11), "朝会"),
-            (date(2027, 1, 13), "勉強会"),
+            (date(2027, 1, 18), "朝会"),
+            (date(2027, 1, 20), "勉強会"),
         ]
         copy = ProgramFactory(host=host, start_date=date(2027, 2, 1), end_date=date(2027, 2, 5))
         service.copy_week(program, copy, skip_weekends=True, by=coordinator)
@@ -275,7 +276,8 @@ class TestTemplatePages:
             reverse("programs:week_save_template", args=[program.pk]), {"name": "保存した週"}
         )
         assert WeekTemplate.objects.filter(host=host, name="保存した週").exists()
-        later = ProgramFactory(host=host, start_date=date(2027, 1, 11), end_date=date(2027, 1, 15))
+        # A week with no national holiday (2027-01-11 is 成人の日).
+        later = ProgramFactory(host=host, start_date=date(2027, 1, 18), end_date=date(2027, 1, 22))
         client.post(
             reverse("programs:week_copy", args=[later.pk]),
             {"copy-source": program.pk, "copy-skip_weekends": "on"},
@@ -304,6 +306,7 @@ def test_copying_with_weekends_skipped_keeps_weekday_positions(host, coordinator
         host=host, start_date=date(2026, 12, 4), end_date=date(2026, 12, 8)
     )  # Fri..Tue
     add_activity(friday_start, date(2026, 12, 7), "10:00", "11:00", "月曜の活動")
-    target = ProgramFactory(host=host, start_date=date(2027, 1, 11), end_date=date(2027, 1, 15))
+    # A week with no national holiday (2027-01-11 is 成人の日).
+    target = ProgramFactory(host=host, start_date=date(2027, 1, 18), end_date=date(2027, 1, 22))
     service.copy_week(friday_start, target, skip_weekends=True, by=coordinator)
-    assert list(target.activities.values_list("date", flat=True)) == [date(2027, 1, 12)]
+    assert list(target.activities.values_list("date", flat=True)) == [date(2027, 1, 19)]

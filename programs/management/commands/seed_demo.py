@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from programs import registry
+from programs import calendar_days, registry
 from programs.models import (
     Activity,
     HostCompany,
@@ -181,6 +181,9 @@ class Command(BaseCommand):
             self.shift(current, today - timedelta(days=2) - current.start_date)
         past_start = today.replace(day=1) - timedelta(days=40)
         past_start -= timedelta(days=past_start.weekday())
+        # A week with no national holiday, so that its five days take the five-day template.
+        while calendar_days.national_holidays(past_start, past_start + timedelta(days=4)):
+            past_start -= timedelta(days=7)
         past, new = self.program(
             hosts[HOST],
             PAST_TITLE,
