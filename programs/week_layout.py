@@ -41,6 +41,7 @@ class Day:
     is_weekend: bool
     cells: list[Cell] = field(default_factory=list)
     lanes: int = 1
+    day_off: str = ""  # the national holiday's or the host's closed day's name
 
 
 @dataclass
@@ -58,19 +59,18 @@ def layout(
     today: date,
     kind_labels: dict,
     participant_names: dict | None = None,
+    days_off: dict | None = None,
 ) -> Week:
     """`activities`: an iterable of Activity rows (facilitator selected). Rows start at the
-    earlier of 08:00 and the first activity, end at the later of 20:00 and the last."""
+    earlier of 08:00 and the first activity, end at the later of 20:00 and the last.
+    `days_off`: the names of the holidays and closed days among `days`."""
     activities = list(activities)
     first = min([_minutes(DEFAULT_START)] + [_minutes(a.start_time) for a in activities])
     last = max([_minutes(DEFAULT_END)] + [_minutes(a.end_time) for a in activities])
     first -= first % 60
     last += (-last) % 60
     rows = (last - first) // QUARTER
-    by_date = {
-        d: Day(date=d, label=d.strftime("%m/%d"), is_today=d == today, is_weekend=d.weekday() >= 5)
-        for d in days
-    }
+    by_date = _days(days, today, days_off or {})
     names = participant_names or {}
     for a in activities:
         day = by_date.get(a.date)
@@ -104,6 +104,19 @@ def layout(
         for m in range(first, last, 60)
     ]
     return Week(days=list(by_date.values()), first_minute=first, rows=rows, hours=hours)
+
+
+def _days(days: list[date], today: date, days_off: dict) -> dict[date, Day]:
+    return {
+        d: Day(
+            date=d,
+            label=d.strftime("%m/%d"),
+            is_today=d == today,
+            is_weekend=d.weekday() >= 5,
+            day_off=days_off.get(d, ""),
+        )
+        for d in days
+    }
 
 
 def _assign_lanes(day: Day) -> None:

@@ -7,9 +7,9 @@ from django.db.models import Prefetch
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
-from .. import access
+from .. import access, calendar_days
 from ..compiled import CompiledQuery, run_together
-from ..models import Activity, ActivityKind, Enrollment
+from ..models import Activity, ActivityKind, Enrollment, Program
 from ..week_layout import layout
 
 KIND_LABELS = dict(ActivityKind.choices)
@@ -95,6 +95,7 @@ def board_context(user, program, can_edit: bool, editing) -> dict:
         today=timezone.localdate(),
         kind_labels=KIND_LABELS,
         participant_names=names,
+        days_off=calendar_days.days_off_of(program),
     )
     add_at = _("Add at %(day)s %(time)s")  # once, not once per slot
     return {
@@ -107,6 +108,7 @@ def board_context(user, program, can_edit: bool, editing) -> dict:
                 "iso": day.date.isoformat(),
                 "is_today": day.is_today,
                 "is_weekend": day.is_weekend,
+                "day_off": day.day_off,
                 "lanes": day.lanes,
                 "cells": day.cells,
                 "slots": [
@@ -155,3 +157,20 @@ def visible_week(user, program):
 
 def week_has_cells(week) -> bool:
     return any(day.cells for day in week.days)
+
+
+def trainee_days_off(user, monday, sunday) -> dict:
+    """The names of the days off in a trainee's week: the national holidays, and the closed
+    days of their programs' hosts on those programs' days (two queries)."""
+    programs = Program.objects.filter(
+        enrollments__trainee=user,
+        enrollments__withdrawn_at__isnull=True,
+        start_date__lte=sunday,
+        end_date__gte=monday,
+    ).only("pk", "host_id", "start_date", "end_date")
+    off = calendar_days.national_holidays(monday, sunday)
+    for days in calendar_days.days_off_by_program(programs).values():
+        for day, name in days.items():
+            if monday <= day <= sunday:
+                off.setdefault(day, name)
+    return off

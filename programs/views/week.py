@@ -19,7 +19,7 @@ from ..integers import id_param
 from ..models import Activity, ActivityKind
 from ..refusals import show_refusal
 from ..registry import origin_of
-from ..selectors.week import KIND_LABELS, board_context
+from ..selectors.week import KIND_LABELS, board_context, trainee_days_off
 from ..services import week as week_services
 from ..week_layout import shift
 
@@ -247,6 +247,7 @@ def trainee_week(request):
         .order_by("date", "start_time")
     )
     days = [monday + timedelta(days=i) for i in range(7)]
+    days_off = trainee_days_off(request.user, monday, sunday)
     by_day = {d: [] for d in days}
     for a in activities:
         by_day[a.date].append(
@@ -268,7 +269,10 @@ def trainee_week(request):
         "programs/trainee_week.html",
         {
             "profile": profile,
-            "days": [{"date": d, "is_today": d == today, "items": by_day[d]} for d in days],
+            "days": [
+                {"date": d, "is_today": d == today, "items": by_day[d], "day_off": days_off.get(d)}
+                for d in days
+            ],
             # No link to a week wholly outside the range (it would show this week).
             "previous": max(monday - timedelta(days=7), date_range.EARLIEST).isoformat()
             if monday > date_range.EARLIEST
