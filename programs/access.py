@@ -11,6 +11,7 @@ from .compiled import CompiledQuery
 from .models import (
     Activity,
     CalendarFeed,
+    ClosedDay,
     Enrollment,
     HostCompany,
     Invitation,
@@ -34,6 +35,11 @@ def get_host_company_for_user(user, pk: int, *, write: bool = False) -> HostComp
 def coordinates(user, host: HostCompany) -> bool:
     """The user may manage the host's people (a coordinator of it, or an operator)."""
     return HostCompany.objects.coordinated_by(user).filter(pk=host.pk).exists()
+
+
+def get_closed_day_for_user(user, host: HostCompany, pk: int) -> ClosedDay:
+    """One of the host's closed days (the host found through get_host_company_for_user)."""
+    return get_object_or_404(ClosedDay.objects.visible_to(user), pk=pk, host=host)
 
 
 def get_municipality_for_user(user, pk: int) -> Municipality:

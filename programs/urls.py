@@ -3,6 +3,7 @@ from django.urls import path
 from . import integers  # noqa: F401 (registers the <id:…> converter)
 from .views import (
     accounts,
+    closed_days,
     feeds,
     health,
     home,
@@ -31,6 +32,12 @@ urlpatterns = [
     path(invitation + "resend/", invitations.invitation_resend, name="invitation_resend"),
     path(invitation + "address/", invitations.invitation_address, name="invitation_address"),
     path(invitation + "revoke/", invitations.invitation_revoke, name="invitation_revoke"),
+    path(host + "closed-days/", closed_days.closed_days, name="closed_days"),
+    path(
+        host + "closed-days/<id:closed_pk>/remove/",
+        closed_days.closed_day_remove,
+        name="closed_day_remove",
+    ),
     path(
         host + "members/<id:membership_pk>/remove/",
         people.membership_remove,
