@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from programs import access
 from programs import cache as kenshu_cache
+from programs.calendar_days import days_off_by_program
 from programs.compiled import CompiledQuery
 from programs.date_range import add_days
 from programs.models import Enrollment, Status
@@ -118,6 +119,7 @@ def due_reflections(user, now: datetime) -> list[DueItem]:
     if not recent:
         return []
     activity_dates = activity_dates_by_program({e.program_id for e in recent})
+    days_off = days_off_by_program({e.program_id: e.program for e in recent}.values())
     states = {
         (r["enrollment_id"], r["date"]): r["status"]
         for r in DailyReflection.objects.filter(enrollment__in=recent).values(
@@ -127,7 +129,10 @@ def due_reflections(user, now: datetime) -> list[DueItem]:
     items: list[DueItem] = []
     for enrollment in recent:
         program = enrollment.program
-        for day in reflection_days(program, activity_dates.get(program.pk, set())):
+        days = reflection_days(
+            program, activity_dates.get(program.pk, set()), days_off.get(program.pk, {})
+        )
+        for day in days:
             if day > today:
                 break
             status = states.get((enrollment.pk, day))

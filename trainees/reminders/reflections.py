@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.calendar_days import days_off_by_program
 from programs.models import Enrollment, Membership, Program, Role, Status
 from programs.registry import DueReminder, ReminderMessage
 
@@ -30,7 +31,10 @@ def _reflection_day_programs(day) -> list[Program]:
         Program.objects.filter(status=Status.PUBLISHED, start_date__lte=day, end_date__gte=day)
     )
     dates = activity_dates_by_program([p.pk for p in programs])
-    return [p for p in programs if day in reflection_days(p, dates.get(p.pk, set()))]
+    off = days_off_by_program(programs)
+    return [
+        p for p in programs if day in reflection_days(p, dates.get(p.pk, set()), off.get(p.pk, {}))
+    ]
 
 
 def _missing(programs, day) -> list[dict]:

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from config.jinja2 import url_by_pk
+from programs import calendar_days
 from programs.compiled import CompiledQuery, run_together
 from programs.models import Activity, Enrollment
 
@@ -44,16 +45,17 @@ LIVE_ACTIVITY_DATES = CompiledQuery(
 def _matrix_rows(program) -> tuple[list, dict]:
     """The program's reflection days, and per active enrolment its trainee's name, their
     municipality and their reflections by day (pk, status, late, comments)."""
-    weekend = any(day.weekday() >= 5 for day in program.days)
+    days_off = calendar_days.days_off_of(program)
+    day_off = any(not calendar_days.is_working_day(day, days_off) for day in program.days)
     # One row per (enrolment, reflection); an enrolment without reflections gives one row
     # with no reflection. Both queries are compiled once per connection (programs.compiled)
     # and sent together (one round trip on PostgreSQL).
     pending = [MATRIX_ROWS.later(program.pk)]
-    if weekend:
+    if day_off:
         pending.append(LIVE_ACTIVITY_DATES.later(program.pk))
     found, *dates = run_together(pending)
     activity_dates = {day for (day,) in dates[0]} if dates else set()
-    days = reflection_days(program, activity_dates)
+    days = reflection_days(program, activity_dates, days_off)
     enrollments: dict[int, list] = {}
     for pk, family, given, email, municipality, r_pk, r_date, status, late, comments in found:
         entry = enrollments.get(pk)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs import access
+from programs.calendar_days import days_off_by_program
 from programs.models import Enrollment, Status
 
 from ..models import (
@@ -189,13 +190,15 @@ def my_programs(user) -> list[dict]:
     activity_dates = reflection_services.activity_dates_by_program(
         [e.program_id for e in enrollments]
     )
+    days_off = days_off_by_program({e.program_id: e.program for e in enrollments}.values())
     rows = _own_rows(user, enrollments)
     now = timezone.now()
     programs = []
     for enrollment in enrollments:
         program = enrollment.program
         days = []
-        for day in reflection_days(program, activity_dates.get(program.pk, set())):
+        dates = activity_dates.get(program.pk, set())
+        for day in reflection_days(program, dates, days_off.get(program.pk, {})):
             row = rows.get((enrollment.pk, day))
             state = day_state(
                 row["status"] if row else None,

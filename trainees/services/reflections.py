@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from programs import calendar_days
 from programs.date_range import in_range, out_of_range_message
 from programs.integers import int_param
 from programs.models import Activity, Enrollment, Program
@@ -32,14 +33,22 @@ class ReflectionRefused(Refused):
     """`errors` holds a message per field when the input was at fault."""
 
 
-def reflection_days(program: Program, activity_dates: set[date] | None = None) -> list[date]:
-    """The days a reflection is written: every weekday of the program, and a Saturday or
-    Sunday that has an activity."""
+def reflection_days(
+    program: Program,
+    activity_dates: set[date] | None = None,
+    days_off: dict[date, str] | None = None,
+) -> list[date]:
+    """The days a reflection is written, the program's training days (programs.calendar_days):
+    every working day of the program, and a Saturday, Sunday, national holiday or closed day
+    of the host that has an activity. Callers over many programs pass `activity_dates`
+    (activity_dates_by_program) and `days_off` (calendar_days.days_off_by_program)."""
     if activity_dates is None:
         activity_dates = set(
             Activity.objects.live().filter(program=program).values_list("date", flat=True)
         )
-    return [day for day in program.days if day.weekday() < 5 or day in activity_dates]
+    if days_off is None:
+        days_off = calendar_days.days_off_of(program)
+    return calendar_days.training_days(program.days, days_off, activity_dates)
 
 
 def activity_dates_by_program(program_ids) -> dict[int, set[date]]:
