@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from config.translated import choice_labels
+from programs.calendar_days import days_off_by_program
 from programs.models import Enrollment, Program, Status
 from programs.prefectures import Prefecture
 from seminars.models import Seminar
@@ -202,6 +203,7 @@ def reflection_rows(scope: Scope):
         "pk",
         "program_id",
         "program__title",
+        "program__host_id",
         "program__start_date",
         "program__end_date",
         "trainee__family_name",
@@ -225,6 +227,16 @@ def reflection_rows(scope: Scope):
 def _reflection_lines(enrollments, readable, states, late_label):
     for chunk in chunks(enrollments.iterator(chunk_size=CHUNK)):
         activity_dates = activity_dates_by_program({e["program_id"] for e in chunk})
+        programs = {
+            e["program_id"]: Program(
+                pk=e["program_id"],
+                host_id=e["program__host_id"],
+                start_date=e["program__start_date"],
+                end_date=e["program__end_date"],
+            )
+            for e in chunk
+        }
+        days_off = days_off_by_program(programs.values())
         written: dict[int, dict[date, dict]] = {}
         for r in (
             readable.filter(enrollment__in=[e["pk"] for e in chunk])
@@ -236,11 +248,10 @@ def _reflection_lines(enrollments, readable, states, late_label):
         for e in chunk:
             program_id = e["program_id"]
             if program_id not in days_of:
-                program = Program(
-                    start_date=e["program__start_date"], end_date=e["program__end_date"]
-                )
                 days_of[program_id] = reflection_days(
-                    program, activity_dates.get(program_id, set())
+                    programs[program_id],
+                    activity_dates.get(program_id, set()),
+                    days_off.get(program_id, {}),
                 )
             mine = written.get(e["pk"], {})
             # A day that has a reflection stays in the file even if its activity moved.

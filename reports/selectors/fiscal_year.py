@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.db.models import Count, Q
 from django.utils import translation
 
+from programs.calendar_days import training_days_by_program
 from programs.models import Enrollment, HostCompany, Program, Status
 from programs.prefectures import Prefecture
 from seminars.models import Seminar, TripStatus
@@ -21,6 +22,10 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
     per prefecture, seminars and their attendance, and the mean survey change per question.
     `host` None: across every host (operators)."""
     programs = _programs(year, host)
+    # 研修日数: the programs' training days (programs.calendar_days), as reflections count them.
+    days = training_days_by_program(programs)
+    for program in programs:
+        program.training_day_count = len(days.get(program.pk, []))
     enrollments = list(
         Enrollment.objects.active()
         .filter(program__in=programs)
@@ -36,6 +41,7 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
         "host": host,
         "programs": programs,
         "trainee_total": len(enrollments),
+        "training_day_total": sum(p.training_day_count for p in programs),
         "municipality_rows": municipality_rows,
         "prefecture_rows": prefecture_rows,
         "prefecture_chart": charts.bars(

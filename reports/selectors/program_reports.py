@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch
 
+from programs import calendar_days
 from programs.models import Activity, Enrollment, Municipality, Program
 from seminars.models import Seminar, SeminarRole, Trip, TripReport, TripStatus
 from seminars.models.trip_reports import TripReportStatus
@@ -61,6 +62,14 @@ def _activities(program: Program) -> list[Activity]:
         .select_related("facilitator")
         .prefetch_related("participants")
         .order_by("date", "start_time", "pk")
+    )
+
+
+def _training_days(program: Program, activities) -> list:
+    """研修日 (programs.calendar_days): the working days, and the days off with an activity
+    (`activities`: all the program's live ones)."""
+    return calendar_days.training_days(
+        program.days, calendar_days.days_off_of(program), {a.date for a in activities}
     )
 
 
@@ -121,12 +130,16 @@ def _survey_charts(program: Program, enrollments) -> tuple[dict | None, dict]:
     return (surveys.chart(result) if answered else None), per_trainee
 
 
-def _trainee_parts(program, enrollments, activities, seminars) -> list[TraineePart]:
+def _trainee_parts(program, enrollments, activities, seminars, days) -> list[TraineePart]:
+    """`days`: the program's training days; a day off with a reflection is kept too."""
     ids = [e.pk for e in enrollments]
     reflections = {
         (r.enrollment_id, r.date): r
         for r in DailyReflection.objects.filter(enrollment__in=ids, status__in=SHOWN_REFLECTIONS)
     }
+    written = defaultdict(set)
+    for enrollment_id, day in reflections:
+        written[enrollment_id].add(day)
     trip_reports = defaultdict(list)
     for report in (
         TripReport.objects.filter(enrollment__in=ids, status__in=FILED_TRIP_REPORTS)
@@ -148,7 +161,7 @@ def _trainee_parts(program, enrollments, activities, seminars) -> list[TraineePa
     parts = []
     for enrollment in enrollments:
         part = TraineePart(enrollment)
-        for day in program.days:
+        for day in sorted(set(days) | written.get(enrollment.pk, set())):
             reflection = reflections.get((enrollment.pk, day))
             part.days.append((day, reflection))
             part.submitted += reflection is not None
@@ -213,15 +226,17 @@ def program_context(program: Program, municipality: Municipality | None = None) 
     figure computed over other municipalities' trainees."""
     program = Program.objects.select_related("host", "created_by").get(pk=program.pk)
     enrollments = _enrollments(program, municipality)
+    every_activity = _activities(program)
+    days = _training_days(program, every_activity)
     activities, seminars, trips = _shown(
         enrollments,
-        _activities(program),
+        every_activity,
         _seminars(program),
         _trips(program),
         whole=municipality is None,
     )
     week = _by_day(program, activities)
-    parts = _trainee_parts(program, enrollments, activities, seminars)
+    parts = _trainee_parts(program, enrollments, activities, seminars, days)
     program_chart = None
     if municipality is None:
         program_chart, _unused = _survey_charts(program, enrollments)
@@ -239,6 +254,7 @@ def program_context(program: Program, municipality: Municipality | None = None) 
         "for_municipality": municipality,
         "municipalities": [municipality] if municipality else _municipalities(program),
         "week": week,
+        "training_day_count": len(days),
         "activity_count": len(activities),
         "trips": trips,
         "seminars": seminars,
@@ -261,7 +277,8 @@ def trainee_context(enrollment: Enrollment) -> dict:
     activities = _activities(program)
     seminars = _seminars(program)
     trips = [t for t in _trips(program) if any(e.pk == enrollment.pk for e in t.trainees.all())]
-    (part,) = _trainee_parts(program, [enrollment], activities, seminars)
+    days = _training_days(program, activities)
+    (part,) = _trainee_parts(program, [enrollment], activities, seminars, days)
     impressions = [
         (day, r) for day, r in part.days if r is not None and (r.learned.strip() or r.felt.strip())
     ]
@@ -278,6 +295,7 @@ def trainee_context(enrollment: Enrollment) -> dict:
         "host": program.host,
         "enrollment": enrollment,
         "part": part,
+        "training_day_count": len(days),
         "trips": trips,
         "impressions": impressions,
         "applications": applications,

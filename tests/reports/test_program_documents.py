@@ -118,7 +118,7 @@ def test_the_trainee_report_is_the_hr_form_with_its_attachments(
     assert "田川市総務課" in compact
     assert finished.second.trainee.display_name.replace(" ", "") not in compact
     assert finished.first.trainee.display_name.replace(" ", "") in compact
-    assert "令和8年11月30日〜令和8年12月4日（5日間）" in compact
+    assert "令和8年11月30日〜令和8年12月4日（研修日数5日）" in compact
     assert "意思決定の速さに驚いた" in compact  # 所感 from the reflections
     assert "庁内の業務の切り出しを提案する。" in compact  # 活用 from the 復命書
     for attachment in ("別紙1研修日程表", "別紙2復命書（1件）", "別紙3日報（2日分）", "別紙4"):
