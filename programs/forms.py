@@ -7,6 +7,7 @@ from django.contrib.auth import password_validation
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .date_range import RangedDateField, limit_date_field
 from .integers import IdChoiceField, IdMultipleChoiceField
@@ -295,7 +296,11 @@ class CopyWeekForm(PlainTextForm):
 class ClosedDayForm(PlainTextForm):
     """A host's closed days: one day, or a period such as 12/29〜1/3."""
 
-    name = forms.CharField(label=_("Name"), max_length=60, help_text=_("For example 年末年始."))
+    name = forms.CharField(
+        label=pgettext_lazy("closed days", "Name"),
+        max_length=60,
+        help_text=_("For example 年末年始."),
+    )
     start_date = RangedDateField(
         label=_("First closed day"), widget=forms.DateInput({"type": "date"})
     )
