@@ -38,11 +38,11 @@ def scene(registered, other_host):
     elsewhere = ProgramFactory(
         host=other_host,
         title="他社の研修",
-        start_date=date(2027, 1, 11),
-        end_date=date(2027, 1, 15),
+        start_date=date(2027, 1, 18),  # a week with no holiday (1/11 is 成人の日)
+        end_date=date(2027, 1, 22),
     )
     enrol(elsewhere, registered)
-    add_activity(elsewhere, date(2027, 1, 11), "12:00", "12:45", "昼の打ち合わせ")
+    add_activity(elsewhere, date(2027, 1, 18), "12:00", "12:45", "昼の打ち合わせ")
     MunicipalityFactory(code="203831", name="箕輪町", prefecture=20)
     return {"trainee": registered}
 
@@ -55,7 +55,7 @@ def test_the_coordinators_journey_to_the_report_pdf(
 
     # 1–3. The program from the template, the roster, the week.
     program = steps.program_from_template(
-        page, live_server, shoot, "ITベンチャー研修 1月（通し）", "2027-01-11", "2027-01-15"
+        page, live_server, shoot, "ITベンチャー研修 1月（通し）", "2027-01-18", "2027-01-22"
     )
     steps.enrol_from_roster(page, live_server, shoot, program, scene["trainee"].email, tmp_path)
     steps.move_then_clash(page, live_server, shoot, program)
@@ -71,8 +71,8 @@ def test_the_coordinators_journey_to_the_report_pdf(
     page.get_by_role("link", name="出張とセミナー").click()
     page.get_by_role("link", name="出張を計画").first.click()
     page.get_by_label("用務").fill("地域ワーカー向け説明会の開催（箕輪町）")
-    page.get_by_label("出発日").fill("2027-01-12")
-    page.get_by_label("帰着日").fill("2027-01-12")
+    page.get_by_label("出発日").fill("2027-01-19")
+    page.get_by_label("帰着日").fill("2027-01-19")
     page.get_by_label("行先（自治体）").select_option(label="長野県 箕輪町")
     page.get_by_role("button", name="出張を保存").click()
     expect(page.get_by_text("出張を保存しました。")).to_be_visible()
@@ -81,13 +81,13 @@ def test_the_coordinators_journey_to_the_report_pdf(
     page.get_by_label("交通手段").select_option(label="在来線")
     page.get_by_label("出発地").fill("本社")
     page.get_by_label("到着地").fill("伊那松島")
-    page.get_by_label("出発", exact=True).fill("2027-01-12T06:00")
-    page.get_by_label("到着", exact=True).fill("2027-01-12T07:20")
+    page.get_by_label("出発", exact=True).fill("2027-01-19T06:00")
+    page.get_by_label("到着", exact=True).fill("2027-01-19T07:20")
     page.get_by_label("列車名・便名").fill("飯田線")
     page.get_by_label("1人あたり運賃（円）").fill("1,980")
     page.get_by_role("button", name="区間を保存").click()
     expect(page.get_by_text("区間を保存しました。")).to_be_visible()
-    steps.add_worker_briefing(page, "初心者ワーカー向けミニ説明会", "2027-01-12", "11:40", "12:50")
+    steps.add_worker_briefing(page, "初心者ワーカー向けミニ説明会", "2027-01-19", "11:40", "12:50")
     page.goto(f"{live_server.url}/programs/{program.pk}/trips/{trip.pk}/")
     page.get_by_role("link", name=re.compile("行程表")).first.click()
     expect(page.get_by_text("本社 → 伊那松島").first).to_be_visible()
@@ -105,11 +105,11 @@ def test_the_coordinators_journey_to_the_report_pdf(
         page.get_by_role("link", name=re.compile("ダウンロード")).first.click()
     pdf = info.value.path().read_bytes()
     text = "".join(pdf_text(pdf).split())
-    assert info.value.suggested_filename == "研修実施報告書_20270111_v1.pdf"
+    assert info.value.suggested_filename == "研修実施報告書_20270118_v1.pdf"
     for expected in (
         "研修実施報告書",
         "ITベンチャー研修1月（通し）",
-        "令和9年1月11日",
+        "令和9年1月18日",
         "田川市",
         "地域ワーカー向け説明会の開催（箕輪町）",
         "初心者ワーカー向けミニ説明会",

@@ -31,11 +31,11 @@ def scene(registered, other_host):
     elsewhere = ProgramFactory(
         host=other_host,
         title="他社の研修",
-        start_date=date(2027, 1, 11),
-        end_date=date(2027, 1, 15),
+        start_date=date(2027, 1, 18),  # a week with no holiday (1/11 is 成人の日)
+        end_date=date(2027, 1, 22),
     )
     enrol(elsewhere, trainee)
-    add_activity(elsewhere, date(2027, 1, 11), "12:00", "12:45", "昼の打ち合わせ")
+    add_activity(elsewhere, date(2027, 1, 18), "12:00", "12:45", "昼の打ち合わせ")
     return {"trainee": trainee}
 
 
@@ -46,7 +46,7 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     log_in(page, live_server, coordinator.email)
 
     program = steps.program_from_template(
-        page, live_server, shoot, "ITベンチャー研修 1月", "2027-01-11", "2027-01-15"
+        page, live_server, shoot, "ITベンチャー研修 1月", "2027-01-18", "2027-01-22"
     )
     steps.enrol_from_roster(page, live_server, shoot, program, scene["trainee"].email, tmp_path)
     steps.move_then_clash(page, live_server, shoot, program)
@@ -55,12 +55,12 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     # in their week (phone) and in their feed.
     trainee_page = browser.new_page(viewport={"width": 360, "height": 740})
     log_in(trainee_page, live_server, scene["trainee"].email)
-    trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-11")
+    trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-18")
     assert not trainee_page.get_by_text("17:15–17:45").is_visible()
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("button", name="公開する").click()
     page.wait_for_load_state()
-    trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-11")
+    trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-18")
     assert trainee_page.get_by_text("17:15–17:45").is_visible()
     trainee_page.screenshot(
         path=str(screenshots_dir / "week-06-trainee-week-phone.png"), full_page=True
