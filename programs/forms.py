@@ -5,10 +5,10 @@ from datetime import date
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .date_range import limit_date_field
+from .formats import show
 from .integers import IdChoiceField, IdMultipleChoiceField
 from .models import (
     Activity,
@@ -173,9 +173,7 @@ class ActivityForm(PlainTextForm):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["date"].choices = [
-            (d.isoformat(), formats.date_format(d, "Y-m-d (D)")) for d in program.days
-        ]
+        self.fields["date"].choices = [(d.isoformat(), show(d, "day_long")) for d in program.days]
         self.fields["facilitator"].queryset = (
             User.objects.filter(
                 memberships__host_company=program.host,
