@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
+# `KENSHU_PORT=8102 make run` serves on another port; links in emails follow it.
+export KENSHU_PORT ?= 8000
 
 .PHONY: run test install install-test messages lint check-migrations pytest clean
 
@@ -34,7 +36,9 @@ run: install messages
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py seed_demo
 	@echo ""
-	@echo "  Kenshu: http://127.0.0.1:8000/"
+	@echo "  Kenshu: http://127.0.0.1:$(KENSHU_PORT)/"
+	@echo "  Links in emails start with $${KENSHU_BASE_URL:-http://127.0.0.1:$(KENSHU_PORT)}"
+	@echo "    (another port: KENSHU_PORT=8102 make run; another address: KENSHU_BASE_URL=...)"
 	@echo "  Demo logins (password kenshu-demo): coordinator@example.com, staff@example.com,"
 	@echo "    supervisor@example.com, trainee1@example.com, trainee2@example.com,"
 	@echo "    other-coordinator@example.com, other-trainee@example.com"

@@ -73,11 +73,27 @@ def url(name: str, *args, **kwargs) -> str:
     return found
 
 
-def local_date(value, format: str) -> str:
-    """Django's `|date:format`, in the current time zone as Django's templates show it."""
+def local_date(value, format: str = "day") -> str:
+    """`value` in one of programs.formats' named formats ("day", "day_long", "moment", …),
+    in the current time zone and language (docs/glossary.md, "Formats")."""
+    from programs import formats as named
+
+    if format in named.DATE_FORMATS["ja"]:
+        return named.show(value, format)
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return formats.date_format(value, format)
+
+
+def _formats_globals() -> dict:
+    from programs import formats as named
+
+    return {
+        "period": named.period,
+        "time_range": named.time_range,
+        "sep": named.separator,
+        "join_names": named.join_names,
+    }
 
 
 def django_partial(name: str, request, **context):
@@ -245,4 +261,5 @@ def environment(**options) -> Environment:
         django_partial=django_partial,
         fill_rows=fill_rows,
     )
+    env.globals.update(_formats_globals())
     return env

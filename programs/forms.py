@@ -5,11 +5,11 @@ from datetime import date
 from django import forms
 from django.contrib.auth import password_validation
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .date_range import RangedDateField, limit_date_field
+from .formats import show
 from .integers import IdChoiceField, IdMultipleChoiceField
 from .models import (
     Activity,
@@ -174,9 +174,7 @@ class ActivityForm(PlainTextForm):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["date"].choices = [
-            (d.isoformat(), formats.date_format(d, "Y-m-d (D)")) for d in program.days
-        ]
+        self.fields["date"].choices = [(d.isoformat(), show(d, "day_long")) for d in program.days]
         self.fields["facilitator"].queryset = (
             User.objects.filter(
                 memberships__host_company=program.host,

@@ -21,7 +21,8 @@ from datetime import datetime
 
 @dataclass(frozen=True)
 class DueItem:
-    """One thing waiting for a person. `state` is one of "due", "late", "open", "unread";
+    """One thing waiting for a person. `state` is one of "due", "late", "open" (a survey
+    taking answers), "info" (something to read or attend: no state shown), "unread", "todo";
     `order` sorts the list (smaller first)."""
 
     kind: str

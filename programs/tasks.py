@@ -6,12 +6,12 @@ import socket
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from .mail import KenshuEmail
 from .models import Invitation
 from .models.organisations import Delivery
 from .validators import visible_characters
@@ -64,7 +64,7 @@ def send_invitation_email(self, invitation_id: int, token: str) -> bool:
     )
     context = {"invitation": invitation, "link": link}
     # The invitee has no language setting yet: the templates say it in Japanese, then English.
-    message = EmailMultiAlternatives(
+    message = KenshuEmail(
         subject=render_to_string("programs/email/invitation_subject.txt", context).strip(),
         body=render_to_string("programs/email/invitation.txt", context),
         to=[invitation.email],

@@ -4,6 +4,7 @@ Policy allows no inline styles), every cell a ready string."""
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from .formats import time_range
 from .registry import origin_of
 
 QUARTER = 15  # minutes per grid row
@@ -81,7 +82,7 @@ def layout(
             Cell(
                 pk=a.pk,
                 title=a.title,
-                times=f"{a.start_time:%H:%M}–{a.end_time:%H:%M}",
+                times=time_range(a.start_time, a.end_time),
                 place=a.place,
                 kind=a.kind,
                 kind_label=str(kind_labels.get(a.kind, a.kind)),

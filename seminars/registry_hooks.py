@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
+from programs.formats import show
 from programs.registry import ActivityOrigin, DueItem, ProgramSection
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
@@ -66,8 +67,8 @@ def due_for(user, now):
                 kind="itinerary",
                 title=_("Itinerary: %(purpose)s") % {"purpose": trip.purpose},
                 url=reverse("reports:itinerary_print", args=[trip.program_id, trip.pk]),
-                state="open",
-                detail=_("From %(date)s") % {"date": trip.start_date.strftime("%m/%d")},
+                state="info",
+                detail=_("From %(date)s") % {"date": show(trip.start_date, "day")},
                 order=20,
             )
         if trip.start_date <= today and trip.pk not in submitted:
@@ -77,7 +78,7 @@ def due_for(user, now):
                 title=_("Trip report (復命書): %(purpose)s") % {"purpose": trip.purpose},
                 url=reverse("seminars:trip_report_write", args=[trip.program_id, trip.pk]),
                 state="late" if today > due else "due",
-                detail=_("Due %(date)s") % {"date": due.strftime("%m/%d")},
+                detail=_("Due %(date)s") % {"date": show(due, "day")},
                 order=40,
             )
 
@@ -164,7 +165,6 @@ def due_for_supervisors(user, now):
                 args=[report.trip.program_id, report.trip_id, report.pk],
             ),
             state="unread",
-            detail=_("Submitted %(date)s")
-            % {"date": timezone.localtime(report.submitted_at).strftime("%m/%d")},
+            detail=_("Submitted %(date)s") % {"date": show(report.submitted_at, "day")},
             order=30,
         )

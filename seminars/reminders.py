@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from programs.date_range import add_days
+from programs.formats import show
 from programs.models import Activity, Enrollment, Status, User
 from programs.models.organisations import HOST_ROLES
 from programs.registry import DueReminder, Reminder, ReminderMessage
@@ -116,7 +117,7 @@ def message_itinerary(row) -> ReminderMessage:
         lines.append(
             _("First leg: %(time)s from %(place)s %(service)s")
             % {
-                "time": f"{depart:%m/%d %H:%M}",
+                "time": show(depart, "moment"),
                 "place": first.origin_place,
                 "service": first.service,
             }

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programs.date_range import RangedDateField
+from programs.formats import show, time_range
 from programs.integers import IdChoiceField, IdMultipleChoiceField, int_param, limit_integer_field
 from programs.plain_text import PlainTextForm, PlainTextModelForm
 
@@ -77,7 +78,7 @@ class InterviewScheduleForm(PlainTextForm):
             .distinct()
         )
         self.fields["slot"].label_from_instance = lambda a: (
-            f"{a.date:%m/%d} {a.start_time:%H:%M}–{a.end_time:%H:%M} {a.title}"
+            f"{show(a.date, 'day')} {time_range(a.start_time, a.end_time)} {a.title}"
         )
         self.fields["interviewers"].queryset = (
             User.objects.filter(

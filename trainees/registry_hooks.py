@@ -223,7 +223,7 @@ def due_interviews(user, now: datetime) -> list[DueItem]:
                     _("Interview on %(day)s at %(time)s")
                     % {"day": day_label(slot.date), "time": f"{slot.start_time:%H:%M}"},
                     reverse("trainees:interview_review", args=[interview.pk]),
-                    state="open",
+                    state="info",
                     detail=slot.place,
                     order=40,
                 )

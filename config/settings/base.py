@@ -74,6 +74,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
             ],
+            # {{ d|day }}, {% period a b %}, {% sep %}: docs/glossary.md's formats
+            "builtins": ["programs.templatetags.kenshu_format"],
         },
     },
     {
@@ -315,7 +317,11 @@ LOGGING = {
     # unsupported CSS property) still show.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
-KENSHU_BASE_URL = env.str("KENSHU_BASE_URL", default="http://127.0.0.1:8000")
+# The address links in emails and calendars start with. Production requires it (https://);
+# elsewhere it defaults to the address `make run` serves on, which KENSHU_PORT chooses, so the
+# links follow the server (never the Host header of a request: emails leave from the worker).
+KENSHU_PORT = env.int("KENSHU_PORT", default=8000)
+KENSHU_BASE_URL = env.str("KENSHU_BASE_URL", default=f"http://127.0.0.1:{KENSHU_PORT}")
 KENSHU_HEALTH_CACHE_SECONDS = 5.0  # /healthz checks at most this often per process
 # Rendered list, grid and dashboard fragments are kept in the cache under versions scoped per
 # host and program (programs/cache.py); false renders every page every time, as the benchmark's

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..formats import show, time_range
 from .organisations import HostCompany
 from .programs import Enrollment, Program
 
@@ -105,7 +106,8 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%m/%d} {self.start_time:%H:%M}–{self.end_time:%H:%M} {self.title}"
+        when = time_range(self.start_time, self.end_time)
+        return f"{show(self.date, 'short')} {when} {self.title}"
 
     @property
     def is_derived(self) -> bool:

@@ -14,6 +14,7 @@ from config.translated import choice_labels
 
 from .. import access
 from ..compiled import CompiledQuery, run_together
+from ..formats import period
 from ..models import Enrollment, HostCompany, Program, Status
 
 # The dashboard's queries, compiled once per connection (programs.compiled): the host's
@@ -114,7 +115,7 @@ def dashboard_context(user) -> dict:
                 "url": detail(p["pk"]),
                 "week_url": week(p["pk"]),
                 "title": p["title"],
-                "dates": f"{p['start_date']:%m/%d}–{p['end_date']:%m/%d}",
+                "dates": period(p["start_date"], p["end_date"], "short"),
                 "status": p["effective_status"],
                 "status_label": status_labels[p["effective_status"]],
                 "trainees": ngettext("%(counter)s trainee", "%(counter)s trainees", p["trainees"])

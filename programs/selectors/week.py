@@ -4,11 +4,12 @@ number of queries and laid out for the template."""
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access, calendar_days
 from ..compiled import CompiledQuery, run_together
+from ..formats import show
 from ..models import Activity, ActivityKind, Enrollment, Program
 from ..week_layout import layout
 
@@ -103,7 +104,7 @@ def board_context(user, program, can_edit: bool, editing) -> dict:
         "week": week,
         "days": [
             {
-                "label": dateformat.format(day.date, "n/j (D)"),
+                "label": show(day.date, "day"),
                 "short": f"{day.date.month}/{day.date.day}",
                 "iso": day.date.isoformat(),
                 "is_today": day.is_today,

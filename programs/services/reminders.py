@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from .. import registry
+from ..mail import KenshuEmail
 from ..models import (
     Enrollment,
     Membership,
@@ -169,7 +170,7 @@ def _message(
             "link": base + row.url,
             "preferences": preferences,
         }
-        message = EmailMultiAlternatives(
+        message = KenshuEmail(
             subject=text.subject,
             body=render_to_string("programs/email/reminder.txt", context),
             to=[user.email],

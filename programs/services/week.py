@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
 from .. import calendar_days, date_range
+from ..formats import show
 from ..models import Activity, Enrollment, Program, Status, TemplateActivity, User, WeekTemplate
 from ..plain_text import check_plain_text
 from .activity_log import record_activity
@@ -45,7 +46,7 @@ def describe(activity: Activity | Slot, *, with_program: bool = False) -> str:
     """ "“Title” (12/01 09:00–10:00)", for an activity or a slot not saved yet."""
     text = _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
         "title": activity.title,
-        "date": activity.date.strftime("%m/%d"),
+        "date": show(activity.date, "short"),
         "start": activity.start_time.strftime("%H:%M"),
         "end": activity.end_time.strftime("%H:%M"),
     }
@@ -61,7 +62,7 @@ def describe_clash(clash: Activity, program: Program, actor: User | None) -> str
     if actor is not None and clash.program.host_id in _host_ids(actor):
         return describe(clash, with_program=True)
     return _("an activity of another program (%(date)s %(start)s–%(end)s)") % {
-        "date": clash.date.strftime("%m/%d"),
+        "date": show(clash.date, "short"),
         "start": clash.start_time.strftime("%H:%M"),
         "end": clash.end_time.strftime("%H:%M"),
     }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from .. import access, date_range
 from .. import cache as kenshu_cache
 from ..client import client_ip
+from ..formats import time_range
 from ..forms import ActivityForm
 from ..integers import id_param
 from ..models import Activity, ActivityKind
@@ -254,7 +255,7 @@ def trainee_week(request):
             {
                 "pk": a.pk,
                 "title": a.title,
-                "times": f"{a.start_time:%H:%M}–{a.end_time:%H:%M}",
+                "times": time_range(a.start_time, a.end_time),
                 "place": a.place,
                 "kind": a.kind,
                 "kind_label": KIND_LABELS.get(a.kind, a.kind),

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from config.translated import choice_labels
+from programs.formats import time_range
 from programs.models import Enrollment, worked_for
 from seminars.models import Expense, ExpenseCategory, Payer, Seminar, SeminarKind, SeminarRole, Trip
 
@@ -63,7 +64,7 @@ def seminar_rows(scope: Scope):
         [
             s["program__title"],
             iso_day(s["date"]),
-            f"{s['start_time']:%H:%M}–{s['end_time']:%H:%M}",
+            time_range(s["start_time"], s["end_time"]),
             kinds.get(s["kind"], s["kind"]),
             s["title"],
             s["venue"],

@@ -59,7 +59,7 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
         "questions": questions,
         "change_chart": charts.diverging(
             [(q["label"], q["change"]) for q in questions if q["change"] is not None],
-            title="意識調査: 質問ごとの平均変化（研修前→研修後）",
+            title="意識調査：質問ごとの平均変化（研修前→研修後）",
         ),
         "title": "年度研修実績",
     }

@@ -25,7 +25,7 @@ REFLECTION_SECTIONS = (
     ("did", "今日やったこと"),
     ("learned", "学んだこと"),
     ("felt", "感じたこと・驚いたこと"),
-    ("questions", "疑問・不安"),
+    ("questions", "質問・不安"),
     ("tomorrow", "明日の目標"),
 )
 
@@ -287,7 +287,7 @@ def trainee_context(enrollment: Enrollment) -> dict:
     if part.trip_reports:
         attachments.append(("trip-reports", f"復命書（{len(part.trip_reports)}件）"))
     if part.submitted:
-        attachments.append(("reflections", f"日報（{part.submitted}日分）"))
+        attachments.append(("reflections", f"振り返り（{part.submitted}日分）"))
     if part.survey_chart:
         attachments.append(("survey", "研修前後の意識調査（本人の回答）"))
     return {

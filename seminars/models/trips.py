@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.formats import money, period
 from programs.models import Enrollment, Municipality, Program, Status
 
 from .scope import host_ids, is_admin, signed_in, supervised
@@ -79,7 +80,7 @@ class Trip(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start_date:%m/%d}–{self.end_date:%m/%d} {self.purpose}"
+        return f"{period(self.start_date, self.end_date, 'short')} {self.purpose}"
 
     @property
     def origin(self) -> str:
@@ -178,4 +179,4 @@ class Expense(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} ¥{self.amount:,}"
+        return f"{self.get_category_display()} {money(self.amount)}"

@@ -4,6 +4,8 @@ yen, and names from the columns of a `.values()` row."""
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 
+from programs.formats import money, separator, show, time_range
+
 
 class Formats:
     """The formats of the Django templates these pages had, computed once per request: the
@@ -12,14 +14,17 @@ class Formats:
     def __init__(self):
         self.weekdays = [str(WEEKDAYS_ABBR[i]) for i in range(7)]
         self.tz = timezone.get_current_timezone()
+        japanese = separator("colon") == "："
+        self.open, self.close = ("（", "）") if japanese else (" (", ")")
+        self.sep, self.period = separator("sep"), separator("period")
 
     def month_day(self, day) -> str:
-        """`date:"n/j (D)"`"""
-        return f"{day.month}/{day.day} ({self.weekdays[day.weekday()]})"
+        """programs.formats' "day": `12/6（日）`"""
+        return f"{day.month}/{day.day}{self.open}{self.weekdays[day.weekday()]}{self.close}"
 
     def full_date(self, day) -> str:
-        """`date:"Y-m-d (D)"`"""
-        return f"{day:%Y-%m-%d} ({self.weekdays[day.weekday()]})"
+        """programs.formats' "day_long": `2026年12月6日（日）`"""
+        return show(day, "day_long")
 
     def moment(self, value) -> str:
         """`date:"n/j H:i"` of an aware datetime, in the current time zone."""
@@ -33,11 +38,11 @@ def display_name(family_name: str, given_name: str, email: str) -> str:
 
 
 def yen(amount) -> str:
-    return f"¥{amount:,}"
+    return money(amount)
 
 
 def seminar_when(fmt: Formats, s: dict) -> str:
-    return f"{fmt.month_day(s['date'])} {s['start_time']:%H:%M}–{s['end_time']:%H:%M}"
+    return f"{fmt.month_day(s['date'])} {time_range(s['start_time'], s['end_time'])}"
 
 
 SEMINAR_FIELDS = ("pk", "title", "date", "start_time", "end_time", "kind", "venue")

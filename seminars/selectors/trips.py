@@ -7,6 +7,7 @@ from config.jinja2 import url_by_pk
 from config.translated import choice_labels
 from programs import access
 from programs.compiled import CompiledQuery, run_together
+from programs.formats import period
 from programs.models import Enrollment, User
 
 from .. import access as trip_access
@@ -72,11 +73,11 @@ def trip_list_context(user, program) -> dict:
                 "purpose": purpose,
                 "status": status,
                 "status_label": statuses[status],
-                "dates": f"{fmt.month_day(first)} – {fmt.month_day(last)}",
+                "dates": f"{fmt.month_day(first)}{fmt.period}{fmt.month_day(last)}",
                 "places": "",
             }
         if place is not None:
-            trip["places"] += ("、" if trip["places"] else " · ") + place
+            trip["places"] += ("、" if trip["places"] else fmt.sep) + place
     local = [
         {
             "url": seminar_url(s["pk"]),
@@ -228,7 +229,7 @@ def trip_context(user, program, trip, destinations) -> dict:
             "purpose": trip.purpose,
             "status": trip.status,
             "status_label": choice_labels(TripStatus)[trip.status],
-            "dates": f"{fmt.full_date(trip.start_date)} – {fmt.full_date(trip.end_date)}",
+            "dates": period(trip.start_date, trip.end_date, "day_long"),
             "destinations": "、".join([*destinations, *trip.place_list]),
             "lodging": trip.lodging or "—",
         },
@@ -292,7 +293,7 @@ def _seminars(fmt: Formats, seminars: list[dict], program) -> list[dict]:
         {
             "url": url(s["pk"]),
             "title": s["title"],
-            "note": " · ".join(
+            "note": fmt.sep.join(
                 filter(None, [seminar_when(fmt, s), kinds[s["kind"]], s["venue"], s["partner"]])
             ),
         }

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.translated import choice_labels
+from programs.formats import money
 from programs.integers import id_param
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
@@ -116,7 +117,7 @@ def rows(expense_lines, host_name: str, edit_url: str = "") -> list[dict]:
             "note": line.note,
             "payer": host_name if line.payer == Payer.HOST else municipality_of(line),
             "amount": line.amount,
-            "amount_text": f"¥{line.amount:,}",
+            "amount_text": money(line.amount),
         }
         for line in expense_lines
     ]

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from programs.date_range import check_in_range
+from programs.formats import show, time_range
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
 
@@ -30,11 +31,11 @@ class LegPlan:
 
 
 def _when(leg) -> str:
-    return "{}→{} {}–{}".format(
+    return "{}→{} {} {}".format(
         leg.origin_place,
         leg.destination,
-        local(leg.depart_at).strftime("%m/%d %H:%M"),
-        local(leg.arrive_at).strftime("%H:%M"),
+        show(leg.depart_at, "short"),
+        time_range(leg.depart_at, leg.arrive_at),
     )
 
 

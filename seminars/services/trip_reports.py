@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs import cache as kenshu_cache
+from programs.formats import show, time_range
 from programs.models import Enrollment, Status
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
@@ -34,11 +35,7 @@ def header_for(trip: Trip, enrollment: Enrollment) -> dict:
     schedule = [
         {
             "at": local(leg.depart_at).isoformat(),
-            "when": "{} {}–{}".format(
-                local(leg.depart_at).strftime("%m/%d"),
-                local(leg.depart_at).strftime("%H:%M"),
-                local(leg.arrive_at).strftime("%H:%M"),
-            ),
+            "when": f"{show(leg.depart_at, 'day')} {time_range(leg.depart_at, leg.arrive_at)}",
             "what": leg_title(leg),
         }
         for leg in trip.legs.all()
@@ -48,7 +45,8 @@ def header_for(trip: Trip, enrollment: Enrollment) -> dict:
         schedule.append(
             {
                 "at": f"{seminar.date.isoformat()}T{seminar.start_time:%H:%M}",
-                "when": f"{seminar.date:%m/%d} {seminar.start_time:%H:%M}–{seminar.end_time:%H:%M}",
+                "when": f"{show(seminar.date, 'day')} "
+                f"{time_range(seminar.start_time, seminar.end_time)}",
                 "what": " ".join(filter(None, [seminar.title, seminar.venue])),
             }
         )

@@ -2,14 +2,16 @@ from datetime import date
 
 from django import template
 
+from programs.formats import money
+
 register = template.Library()
 
 
 @register.filter
 def yen(value) -> str:
-    """12340 → "¥12,340" (whole yen)."""
+    """12340 → "12,340円" ("¥12,340" in English; programs.formats.money)."""
     try:
-        return f"¥{int(value):,}"
+        return money(value)
     except (TypeError, ValueError):
         return ""
 

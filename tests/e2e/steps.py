@@ -62,7 +62,7 @@ def move_then_clash(page, live_server, shoot, program: Program) -> None:
     page.locator(".week-grid").get_by_role("link", name="1日目の振り返り").click()
     page.get_by_role("button", name="15分遅く").click()
     expect(page.locator("#week-region").get_by_text("移動しました")).to_be_visible()
-    expect(page.locator(".week-grid").get_by_text("17:15–17:45")).to_be_visible()
+    expect(page.locator(".week-grid").get_by_text("17:15〜17:45")).to_be_visible()
     shoot("week-04-moved")
 
     page.locator(".week-grid").get_by_role("link", name="オリエンテーション・自己紹介").click()
@@ -74,7 +74,7 @@ def move_then_clash(page, live_server, shoot, program: Program) -> None:
     error.wait_for()
     text = page.locator(".week-editor").inner_text()
     # The other host's program is named by its time only.
-    assert "オリエンテーション・自己紹介" in text and "12:00–12:45" in text
+    assert "オリエンテーション・自己紹介" in text and "12:00〜12:45" in text
     assert "昼の打ち合わせ" not in text
     assert page.get_by_label("開始").input_value() == "12:00"
     shoot("week-05-conflict")

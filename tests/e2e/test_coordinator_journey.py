@@ -99,7 +99,9 @@ def test_the_coordinators_journey_to_the_report_pdf(
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("link", name="文書").click()
     page.get_by_role("button", name=re.compile(r"PDFを作成\s*: 研修全体")).click()
-    expect(page.get_by_text("完成")).to_be_visible(timeout=120_000)  # the page refreshes itself
+    expect(page.get_by_text("作成済み", exact=True)).to_be_visible(
+        timeout=120_000
+    )  # the page refreshes itself
     shoot("journey-coordinator-07-report-ready")
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("ダウンロード")).first.click()

@@ -165,7 +165,7 @@ def test_offline_typing_is_kept_and_saved_once_when_the_connection_returns(
 
     # The survey after the program, from today (its last day).
     page.goto(f"{live_server.url}/today/")
-    page.get_by_role("link", name=re.compile("研修後アンケート")).click()
+    page.get_by_role("link", name=re.compile("研修後の意識調査")).click()
     statements = page.locator("fieldset.likert")
     count = statements.count()
     assert count >= 2

@@ -105,7 +105,9 @@ def test_staff_export_and_the_supervisor_sees_only_their_municipality(
     expect(page.get_by_role("heading", name="文書", exact=True)).to_be_visible()
     shoot("journey-staff-02-documents")
     page.get_by_role("button", name=re.compile(rf"^PDFを作成\s*: {my_name}$")).click()
-    expect(page.get_by_text("完成")).to_be_visible(timeout=120_000)  # the page refreshes itself
+    expect(page.get_by_text("作成済み", exact=True)).to_be_visible(
+        timeout=120_000
+    )  # the page refreshes itself
     shoot("journey-staff-03-report-ready")
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile("ダウンロード")).first.click()

@@ -99,12 +99,12 @@ def test_a_trip_from_nothing_to_the_trainees_trip_report(
         partner="箕輪町 地域のワーカーチーム",
     )
     page.goto(f"{live_server.url}/programs/{program.pk}/trips/{trip.pk}/")
-    expect(page.get_by_role("cell", name="¥38,000").first).to_be_visible()
+    expect(page.get_by_role("cell", name="38,000円").first).to_be_visible()
     shoot("trip-02-trip-page")
     # The lines one by one, on their own page; a changed line comes back to it.
     page.get_by_role("link", name="明細 6行をすべて見る").click()
     expect(page.get_by_role("heading", name="旅費の明細")).to_be_visible()
-    expect(page.get_by_role("cell", name="¥38,000")).to_have_count(3)
+    expect(page.get_by_role("cell", name="38,000円")).to_have_count(3)
     shoot("trip-02b-expense-lines")
     page.get_by_role("link", name="航空賃").first.click()
     page.get_by_role("button", name="旅費を保存").click()

@@ -56,12 +56,12 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     trainee_page = browser.new_page(viewport={"width": 360, "height": 740})
     log_in(trainee_page, live_server, scene["trainee"].email)
     trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-18")
-    assert not trainee_page.get_by_text("17:15–17:45").is_visible()
+    assert not trainee_page.get_by_text("17:15〜17:45").is_visible()
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("button", name="公開する").click()
     page.wait_for_load_state()
     trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-18")
-    assert trainee_page.get_by_text("17:15–17:45").is_visible()
+    assert trainee_page.get_by_text("17:15〜17:45").is_visible()
     trainee_page.screenshot(
         path=str(screenshots_dir / "week-06-trainee-week-phone.png"), full_page=True
     )

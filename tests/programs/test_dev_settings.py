@@ -170,7 +170,7 @@ def test_debug_true_turns_the_technical_pages_back_on(tmp_path):
 def test_the_web_server_of_make_run_listens_on_this_machine_only():
     processes = (ROOT / "Procfile.dev").read_text(encoding="utf-8")
     web = next(line for line in processes.splitlines() if line.startswith("web:"))
-    assert "runserver 127.0.0.1:8000" in web
+    assert "runserver 127.0.0.1:${KENSHU_PORT:-8000}" in web
     assert "0.0.0.0" not in processes and "[::]" not in processes
 
 

@@ -20,7 +20,7 @@ def test_week_grid_shows_each_change(client, coordinator, program):
         reverse("programs:activity_move", args=[program.pk, activity.pk]), {"direction": "later"}
     )
     board = client.get(url).content.decode().split('class="week-layout"')[1]
-    assert "10:15–11:15" in board
+    assert "10:15〜11:15" in board
     client.post(reverse("programs:activity_cancel", args=[program.pk, activity.pk]))
     board = client.get(url).content.decode().split('class="week-layout"')[1]
     assert "古いタイトル" not in board

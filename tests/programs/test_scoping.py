@@ -99,7 +99,7 @@ class TestHomePages:
         response = client.get(reverse("programs:host_home"))
         page = response.content.decode()
         assert host.name in page and other_host.name not in page
-        assert f"{host.name} · " in page and "メンバー管理 (2)" in page  # coordinator and staff
+        assert f"{host.name}・" in page and "メンバー管理 (2)" in page  # coordinator and staff
         assert "今週・来週の研修プログラムはありません" in page
 
     def test_pages_of_other_roles_are_404(self, client, coordinator, trainee, supervisor):

@@ -30,7 +30,7 @@ def test_trainee_in_two_places_across_programs_names_both_slots(program, other_p
         add_activity(program, MON, "11:00", "13:00", "サービス体験")
     message = excinfo.value.message
     # Both slots are named; another host's program keeps its titles to itself.
-    assert "サービス体験" in message and "10:00–12:00" in message
+    assert "サービス体験" in message and "10:00〜12:00" in message
     assert "地域DXワークショップ" not in message and "地域DX研修" not in message
     # Touching ends are not a conflict.
     add_activity(program, MON, "12:00", "13:00", "昼の活動")
@@ -92,7 +92,7 @@ def test_facilitator_double_booked_across_programs(program, other_program, staff
         add_activity(program, MON, "14:00", "16:00", "説明会", facilitator=staff)
     assert excinfo.value.field == "facilitator"
     message = excinfo.value.message
-    assert "説明会" in message and "13:00–15:00" in message and "別会社の講義" not in message
+    assert "説明会" in message and "13:00〜15:00" in message and "別会社の講義" not in message
 
 
 def test_moving_onto_its_own_old_time_is_not_a_conflict(program, trainee, coordinator):
@@ -194,7 +194,7 @@ class TestGridPages:
         page = response.content.decode()
         assert response.status_code == 200
         assert page.lstrip().startswith('<div id="week-region"')
-        assert "10:00–12:00" in page and 'value="重なる活動"' in page and "メモです" in page
+        assert "10:00〜12:00" in page and 'value="重なる活動"' in page and "メモです" in page
         assert not program.activities.exists()
 
     def test_move_buttons_keep_the_length(self, client, coordinator, program):

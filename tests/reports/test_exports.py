@@ -226,7 +226,7 @@ def test_enrollments_columns(client, coordinator, ours):
         "田川市",
         "総務課",
         "主事",
-        "参加中",
+        "参加登録済み",
     )
     assert prefecture == "福岡県"
     assert mentor == ours.mentor.display_name
@@ -291,7 +291,7 @@ def test_seminars_are_for_the_hosts_people(client, staff, supervisor, seminar):
     assert rows[1] == [
         "ITベンチャー研修（田川市）",
         "2026-12-01",
-        "13:30–15:00",
+        "13:30〜15:00",
         rows[1][3],
         "初心者ワーカー向け説明会",
         "箕輪町地域交流センター",

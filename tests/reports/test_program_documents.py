@@ -79,7 +79,7 @@ def test_the_program_report_says_it_all_in_japanese_with_embedded_fonts(
     assert w.CONSENTED_ANSWER in compact
     assert w.REFUSED_ANSWER not in compact
     assert "同意のない回答1件は載せていません。" in compact
-    assert "提出された日報はありません。" in compact  # the second trainee wrote none
+    assert "提出された振り返りはありません。" in compact  # the second trainee wrote none
     # User text with HTML is printed as text, not read as markup.
     assert "<script>alert('x')</script>&<b>太字</b>" in compact
     # Page numbers in the footer and in the table of contents.
@@ -121,7 +121,7 @@ def test_the_trainee_report_is_the_hr_form_with_its_attachments(
     assert "令和8年11月30日〜令和8年12月4日（研修日数5日）" in compact
     assert "意思決定の速さに驚いた" in compact  # 所感 from the reflections
     assert "庁内の業務の切り出しを提案する。" in compact  # 活用 from the 復命書
-    for attachment in ("別紙1研修日程表", "別紙2復命書（1件）", "別紙3日報（2日分）", "別紙4"):
+    for attachment in ("別紙1研修日程表", "別紙2復命書（1件）", "別紙3振り返り（2日分）", "別紙4"):
         assert attachment in compact, attachment
     assert w.SECRET_DRAFT not in compact
     assert report.municipality_id == finished.first.municipality_id

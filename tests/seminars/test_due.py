@@ -27,9 +27,9 @@ def due(user, day):
 @override_settings(KENSHU_TRIP_REPORT_DAYS=3)
 def test_the_itinerary_then_the_report(trip, trainee, enrollment, second_trainee):
     assert due(trainee, date(2026, 11, 29)) == []
-    assert due(trainee, date(2026, 11, 30)) == [("itinerary", "open")]
-    assert due(trainee, date(2026, 12, 1)) == [("itinerary", "open"), ("trip_report", "due")]
-    assert due(trainee, date(2026, 12, 2)) == [("itinerary", "open"), ("trip_report", "due")]
+    assert due(trainee, date(2026, 11, 30)) == [("itinerary", "info")]
+    assert due(trainee, date(2026, 12, 1)) == [("itinerary", "info"), ("trip_report", "due")]
+    assert due(trainee, date(2026, 12, 2)) == [("itinerary", "info"), ("trip_report", "due")]
     assert due(trainee, date(2026, 12, 5)) == [("trip_report", "due")]
     assert due(trainee, date(2026, 12, 6)) == [("trip_report", "late")]
     submit_report(trip, enrollment)

@@ -645,7 +645,7 @@ def test_the_lines_page_lists_each_line_the_reader_may_see(client, world):
     for line in lines:
         edit = reverse("seminars:expense_edit", kwargs={**trip_kw(world), "expense_pk": line.pk})
         assert f'<tr id="line-{line.pk}">' in page and f'href="{edit}"' in page
-    assert world.second_trainee.display_name in page and "¥4,400" in page
+    assert world.second_trainee.display_name in page and "4,400円" in page
     client.force_login(world.staff)
     page = client.get(url_of("seminars:trip_expenses", world)).content.decode()
     assert page.count('<tr id="line-') == everyone and "/expenses/" + str(world.expense.pk) not in (

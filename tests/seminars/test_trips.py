@@ -343,7 +343,7 @@ def test_the_kept_trip_page_shows_every_change_at_once(
         expense_services.ExpensePlan(f"e{enrollment.pk}", "lodging", 12345, "municipality"),
         by=coordinator,
     )
-    assert "¥12,345" in client.get(url).content.decode()
+    assert "12,345円" in client.get(url).content.decode()
     report = submit_report(trip, enrollment)
     report_services.acknowledge(report, by=coordinator)
     assert "確認済み" in client.get(url).content.decode()

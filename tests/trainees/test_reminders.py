@@ -195,7 +195,7 @@ def test_a_survey_opening(trainee, host, today):
     row = Notification.objects.get(kind="survey")
     assert row.key == f"survey-open:{enrollment.pk}:pre"
     send_all(now)
-    assert "アンケート" in mail.outbox[0].subject
+    assert "意識調査" in mail.outbox[0].subject
 
 
 def test_the_servers_own_clock_zone_does_not_matter(enrollment, today):

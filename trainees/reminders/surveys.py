@@ -4,9 +4,10 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.formats import show
 from programs.models import Enrollment, Program, Status
 from programs.registry import DueReminder, ReminderMessage
 
@@ -131,7 +132,7 @@ def message_survey(row) -> ReminderMessage:
         lines=(
             row.program.title,
             _("Please answer by %(when)s. It takes about five minutes.")
-            % {"when": formats.date_format(closes, "n/j H:i")},
+            % {"when": show(closes, "moment")},
         ),
         action=_("Answer the survey"),
     )

@@ -3,6 +3,7 @@ trainee's review."""
 
 from config.jinja2 import url_by_pk
 from config.translated import choice_labels
+from programs.formats import join_names, show, time_range
 
 from ..cells import display_name
 from ..models import Interview, InterviewState, NameForm
@@ -56,8 +57,8 @@ def list_context(user, program, is_host: bool) -> dict:
                 "municipality": municipality,
                 "state": state,
                 "state_label": state_labels.get(state, state),
-                "when": f"{day:%m/%d} {start:%H:%M}–{end:%H:%M}",
-                "interviewers": ", ".join(interviewers.get(pk, ())),
+                "when": f"{show(day, 'day')} {time_range(start, end)}",
+                "interviewers": join_names(interviewers.get(pk, ())),
                 "url": link(pk),
             }
             for pk, state, family, given, email, municipality, day, start, end in found

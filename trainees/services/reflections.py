@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs import calendar_days
 from programs.date_range import in_range, out_of_range_message
+from programs.formats import show
 from programs.integers import int_param
 from programs.models import Activity, Enrollment, Program
 from programs.plain_text import plain_text_error
@@ -61,8 +62,8 @@ def activity_dates_by_program(program_ids) -> dict[int, set[date]]:
 
 
 def day_label(day: date) -> str:
-    """A day as reflections and reminders name it: 11/30 (月)."""
-    return formats.date_format(day, "n/j (D)")
+    """A day as reflections and reminders name it: 11/30（月）."""
+    return show(day, "day")
 
 
 def local_moment(day: date, at: time) -> datetime:

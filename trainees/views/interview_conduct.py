@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from programs.formats import join_names
 from programs.integers import id_param
 from programs.refusals import show_refusal
 
@@ -86,7 +87,7 @@ def _render_conduct(request, interview, can_conduct: bool, form, errors: dict, s
             or (_("Some fields need attention. What you typed is kept below.") if errors else ""),
             "limit": ANSWER_LIMIT,
             "article_limit": ARTICLE_TEXT_LIMIT,
-            "interviewers": ", ".join(u.display_name for u in interview.interviewers.all()),
+            "interviewers": join_names(u.display_name for u in interview.interviewers.all()),
             "slot_cancelled": interview.activity.cancelled_at is not None,
             "typed": typed.take(request, interview),
         },

@@ -5,10 +5,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from programs import access
+from programs.formats import show
 from programs.models import Activity, ActivityKind, Enrollment, Membership
 from programs.models.organisations import HOST_ROLES
 from programs.services.week import ActivityRefused, Slot, cancel_activity, save_activity
@@ -104,8 +104,8 @@ def default_introduction(enrollment: Enrollment) -> str:
         "department": f"（{enrollment.department}）" if enrollment.department else "",
         "days": len(program.days),
         "host": program.host.name,
-        "start": formats.date_format(program.start_date, "Y/n/j"),
-        "end": formats.date_format(program.end_date, "n/j"),
+        "start": show(program.start_date, "date_long"),
+        "end": show(program.end_date, "month_date"),
         "program": program.title,
     }
 
