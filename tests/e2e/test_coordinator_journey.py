@@ -98,7 +98,7 @@ def test_the_coordinators_journey_to_the_report_pdf(
     #    downloaded.
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("link", name="文書").click()
-    page.get_by_role("button", name=re.compile(r"PDFを作成\s*: 研修全体")).click()
+    page.get_by_role("button", name=re.compile(r"PDFを作成\s*：研修全体")).click()
     expect(page.get_by_text("作成済み", exact=True)).to_be_visible(
         timeout=120_000
     )  # the page refreshes itself

@@ -37,7 +37,7 @@ def test_the_report_is_asked_for_built_and_downloaded(
     page.goto(f"{live_server.url}/programs/{program.pk}/")
     page.get_by_role("link", name="文書").click()
     expect(page.get_by_role("heading", name="文書")).to_be_visible()
-    page.get_by_role("button", name=re.compile(r"PDFを作成\s*: 研修全体")).click()
+    page.get_by_role("button", name=re.compile(r"PDFを作成\s*：研修全体")).click()
     # The worker (eager in this test) has built it by the time the page answers.
     expect(page.get_by_text("作成済み", exact=True)).to_be_visible()
     shoot("report-status")
@@ -52,7 +52,7 @@ def test_the_report_is_asked_for_built_and_downloaded(
     log_in(page, live_server, supervisor.email)
     page.goto(f"{live_server.url}/programs/{program.pk}/documents/")
     name = built.first.trainee.display_name
-    page.get_by_role("button", name=re.compile(rf"PDFを作成\s*: {name}")).click()
+    page.get_by_role("button", name=re.compile(rf"PDFを作成\s*：{name}")).click()
     expect(page.get_by_text("作成済み", exact=True)).to_be_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="ダウンロード").first.click()

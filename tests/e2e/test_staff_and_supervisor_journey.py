@@ -104,7 +104,7 @@ def test_staff_export_and_the_supervisor_sees_only_their_municipality(
     page.get_by_role("link", name="文書").click()
     expect(page.get_by_role("heading", name="文書", exact=True)).to_be_visible()
     shoot("journey-staff-02-documents")
-    page.get_by_role("button", name=re.compile(rf"^PDFを作成\s*: {my_name}$")).click()
+    page.get_by_role("button", name=re.compile(rf"^PDFを作成\s*：{my_name}$")).click()
     expect(page.get_by_text("作成済み", exact=True)).to_be_visible(
         timeout=120_000
     )  # the page refreshes itself
@@ -159,7 +159,7 @@ def test_staff_export_and_the_supervisor_sees_only_their_municipality(
     page.get_by_role("link", name="文書").click()
     expect(page.get_by_role("heading", name="文書", exact=True)).to_be_visible()
     expect(
-        page.get_by_role("button", name=re.compile(rf"PDFを作り直す\s*: {my_name}$"))
+        page.get_by_role("button", name=re.compile(rf"PDFを作り直す\s*：{my_name}$"))
     ).to_be_visible()
     expect(body).not_to_contain_text(their_name)
     for table in page.locator("table").all():  # the title names both municipalities
