@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -78,12 +77,11 @@ DASHBOARD_ON_SITE = CompiledQuery(
 UPCOMING_FIELDS = ("pk", "title", "start_date", "end_date", "effective_status", "trainees")
 
 
-def dashboard_context(user) -> dict:
+def dashboard_context(user, today) -> dict:
     """The coordinator's dashboard: programs running this week and next, trainees on site
     today, programs by status."""
     # The host's people only (the view checked it): their hosts by id, no scoped subqueries.
     host_ids = sorted(access.host_ids_of(user))
-    today = timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     next_sunday = monday + timedelta(days=13)
     # Sent together: one round trip on PostgreSQL.

@@ -3,7 +3,6 @@ number of programs or trainees, and its rows shaped for the template (every cell
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from config.jinja2 import url_by_pk
@@ -106,9 +105,8 @@ HOST_MUNICIPALITIES = CompiledQuery(
 )
 
 
-def program_list_context(user, params) -> dict:
+def program_list_context(user, params, today) -> dict:
     """A page of the list for `user`, filtered and paged by the query string `params`."""
-    today = timezone.localdate()
     hosts = access.only_hosts(user)
     if hosts and not params:
         return _first_page_for_hosts(user, params, hosts, today)

@@ -4,7 +4,6 @@ number of queries and laid out for the template."""
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import access, calendar_days
@@ -84,8 +83,9 @@ def host_week(program):
     return activities, {a.pk: "、".join(names.get(a.pk, [])) for a in activities if not a.for_all}
 
 
-def board_context(user, program, can_edit: bool, editing) -> dict:
-    """The week board of a program as `user` sees it; `editing`: the activity being edited."""
+def board_context(user, program, can_edit: bool, editing, today) -> dict:
+    """The week board of a program as `user` sees it on `today`; `editing`: the activity being
+    edited."""
     if access.works_for_host(user, program):
         activities, names = host_week(program)
     else:
@@ -93,7 +93,7 @@ def board_context(user, program, can_edit: bool, editing) -> dict:
     week = layout(
         program.days,
         activities,
-        today=timezone.localdate(),
+        today=today,
         kind_labels=KIND_LABELS,
         participant_names=names,
         days_off=calendar_days.days_off_of(program),

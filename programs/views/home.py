@@ -32,7 +32,7 @@ def host_home(request):
     content = kenshu_cache.cached_render(
         request,
         "programs/host_home_content.html",
-        lambda: dashboard_context(request.user),
+        lambda: dashboard_context(request.user, timezone.localdate()),
         kind="dashboard",
         scopes=kenshu_cache.host_page_scopes(access.host_ids_of(request.user), "week"),
     )

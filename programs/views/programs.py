@@ -25,7 +25,7 @@ def program_list(request):
     content = kenshu_cache.cached_render(
         request,
         "programs/program_list_content.html",
-        lambda: program_list_context(request.user, request.GET),
+        lambda: program_list_context(request.user, request.GET, timezone.localdate()),
         kind="program_list",
         scopes=kenshu_cache.host_page_scopes(
             access.hosts_of_visible_programs(request.user), "week"

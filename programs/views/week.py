@@ -32,7 +32,7 @@ def _week_context(
     board = kenshu_cache.cached_render(
         request,
         "programs/week_board.html",
-        lambda: board_context(request.user, program, can_edit, editing),
+        lambda: board_context(request.user, program, can_edit, editing, timezone.localdate()),
         kind="week",
         scopes=kenshu_cache.program_page_scopes(program, "week"),
         parts=(program.pk, editing.pk if editing else ""),
