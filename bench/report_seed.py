@@ -166,7 +166,12 @@ def seed_synthetic(
     )
     for user, role in ((coordinator, Role.COORDINATOR), (staff, Role.STAFF)):
         Membership.objects.create(user=user, role=role, host_company=host)
-    municipalities = list(Municipality.objects.order_by("code"))  # the demo's four
+    # The demo's four (the registry holds every municipality of Japan).
+    municipalities = list(
+        Municipality.objects.filter(code__in=["012084", "202029", "203831", "402061"]).order_by(
+            "code"
+        )
+    )
     today = timezone.localdate()
     start = today - timedelta(days=60)
     start -= timedelta(days=start.weekday())

@@ -44,7 +44,7 @@ def seed() -> dict:
     host = HostCompany.objects.create(name="ベンチ株式会社")
     coordinator = User.objects.create_user("bench@example.org", "bench-password")
     Membership.objects.create(user=coordinator, role=Role.COORDINATOR, host_company=host)
-    municipality = Municipality.objects.create(name="田川市", prefecture=40, code="402061")
+    municipality = Municipality.objects.get(code="402061")  # 田川市, from the registry
     users = User.objects.bulk_create(
         User(email=f"t{i}@example.org", family_name=f"研修{i}", given_name="太郎", password="!")
         for i in range(2000)

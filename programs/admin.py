@@ -21,6 +21,7 @@ from .models import (
 )
 from .models.organisations import HOST_ROLES
 from .plain_text import PlainTextModelForm
+from .selectors.municipalities import search
 from .services import invitations as invitation_services
 from .services.activity_log import record_activity
 from .validators import SendableEmailField
@@ -175,9 +176,22 @@ class ClosedDayAdmin(admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "prefecture"]
-    list_filter = ["prefecture"]
-    search_fields = ["name", "code"]
+    """The registry, loaded from the shipped data file (manage.py load_registry): an operator
+    reads and searches it; a merger is loaded, not typed."""
+
+    list_display = ["code", "name", "kana", "kind", "prefecture", "abolished_on"]
+    list_filter = ["kind", ("abolished_on", admin.EmptyFieldListFilter), "prefecture"]
+    search_fields = ["name", "kana", "code"]
+    list_select_related = ["city"]
+    autocomplete_fields = ["city"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # Typed as people type: hiragana finds the katakana reading, full-width digits the
+        # code, 福岡県田川市 the row (the chooser's own search).
+        if not search_term.strip():
+            return queryset, False
+        found = search(search_term, limit=None)
+        return queryset.filter(pk__in=[m.pk for m in found]), False
 
 
 @admin.register(Membership)
@@ -192,7 +206,7 @@ class MembershipAdmin(RoleChangeLogged, admin.ModelAdmin):
 @admin.register(TraineeProfile)
 class TraineeProfileAdmin(RoleChangeLogged, admin.ModelAdmin):
     list_display = ["user", "municipality", "department", "position"]
-    list_filter = ["municipality__prefecture", "municipality"]
+    list_filter = ["municipality__prefecture"]
     search_fields = ["user__email", "user__family_name", "department", "municipality__name"]
     autocomplete_fields = ["user", "municipality"]
     list_select_related = ["user", "municipality"]

@@ -8,6 +8,7 @@ class ProgramsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
 
         from . import (
             registry_hooks,
@@ -18,3 +19,6 @@ class ProgramsConfig(AppConfig):
         # Every connection refuses to send text the database cannot store (a NUL).
         connection_created.connect(refuse_unstorable_text, dispatch_uid="kenshu_unstorable_text")
         registry_hooks.register()
+        # After every migrate and every flush: the registry of local governments is loaded
+        # when the database does not hold this version of the shipped file.
+        post_migrate.connect(signals.ensure_registry, sender=self, dispatch_uid="kenshu_registry")

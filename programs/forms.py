@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .choosers import MunicipalityField
 from .date_range import RangedDateField, limit_date_field
 from .formats import show
 from .integers import IdChoiceField, IdMultipleChoiceField
@@ -242,7 +243,7 @@ class InviteTraineeForm(PlainTextForm):
     email = SendableEmailField(label=_("Email address"), max_length=254)
     family_name = forms.CharField(label=_("Family name"), max_length=60)
     given_name = forms.CharField(label=_("Given name"), max_length=60, required=False)
-    municipality = IdChoiceField(label=_("Municipality"), queryset=Municipality.objects.registry())
+    municipality = MunicipalityField(label=_("Municipality"))
     department = forms.CharField(label=_("Department"), max_length=120, required=False)
     position = forms.CharField(label=_("Position"), max_length=80, required=False)
 
@@ -325,9 +326,8 @@ class InvitationForm(PlainTextForm):
         choices=[(r.value, r.label) for r in (Role.TRAINEE, Role.STAFF, Role.COORDINATOR)],
         initial=Role.TRAINEE,
     )
-    municipality = IdChoiceField(
+    municipality = MunicipalityField(
         label=_("Municipality"),
-        queryset=Municipality.objects.none(),
         required=False,
         help_text=_("For a trainee: the municipality they work for."),
     )
@@ -336,14 +336,14 @@ class InvitationForm(PlainTextForm):
     department = forms.CharField(label=_("Department"), max_length=120, required=False)
     position = forms.CharField(label=_("Position"), max_length=80, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["municipality"].queryset = Municipality.objects.registry()
-
     def clean(self):
         data = super().clean()
         role = data.get("role")
-        if role == Role.TRAINEE and not data.get("municipality"):
+        if (
+            role == Role.TRAINEE
+            and not data.get("municipality")
+            and "municipality" not in self.errors
+        ):
             self.add_error("municipality", _("Choose the municipality of the trainee."))
         return data
 

@@ -23,6 +23,23 @@ from .models import (
 from .services.activity_log import record_activity
 
 
+def ensure_registry(sender=None, using="default", verbosity=1, **kwargs) -> None:
+    """Load the shipped registry of local governments when this database lacks its version
+    (programs.services.registry). Skipped while the tables are not there yet (a migrate to
+    an older state)."""
+    from django.db import connections
+    from django.utils import timezone
+
+    from .models import RegistryVersion
+    from .services.registry import ensure_registry as load_when_needed
+
+    if RegistryVersion._meta.db_table not in connections[using].introspection.table_names():
+        return
+    loaded = load_when_needed(today=timezone.localdate())
+    if loaded and verbosity >= 2:
+        print(f"Registry of local governments: {loaded}")
+
+
 @receiver(user_logged_in, dispatch_uid="kenshu_log_login")
 def log_login(sender, request, user, **kwargs) -> None:
     record_activity(user, "login.succeeded", user, ip=client_ip(request))

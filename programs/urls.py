@@ -8,6 +8,7 @@ from .views import (
     health,
     home,
     invitations,
+    municipalities,
     people,
     programs,
     reminders,
@@ -87,5 +88,10 @@ urlpatterns = [
     path("municipality/", home.municipality_home, name="municipality_home"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("language/", accounts.set_language, name="set_language"),
+    path(
+        "municipalities/search/",
+        municipalities.municipality_search,
+        name="municipality_search",
+    ),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.choosers import MunicipalitiesField
 from programs.date_range import RangedDateField, RangedDateTimeField
 from programs.integers import IdChoiceField, IdMultipleChoiceField
-from programs.models import Municipality, Program
+from programs.models import Program
 from programs.plain_text import PlainTextForm
 
 from .models import (
@@ -68,12 +69,10 @@ class TripForm(PlainTextForm):
     )
     start_date = RangedDateField(label=_("First day"), widget=DATE)
     end_date = RangedDateField(label=_("Last day"), widget=DATE)
-    municipalities = IdMultipleChoiceField(
+    municipalities = MunicipalitiesField(
         label=_("Destinations (municipalities)"),
-        queryset=Municipality.objects.registry(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+        help_text=_("Type a name, its reading or its code; one municipality per box."),
     )
     places = forms.CharField(
         label=_("Other places"),
@@ -105,6 +104,9 @@ class TripForm(PlainTextForm):
         )
         self.fields["trainees"].queryset = enrollments.distinct().select_related("trainee")
         self.fields["trainees"].label_from_instance = lambda e: e.trainee.display_name
+        if trip is not None:
+            # An abolished destination already on the trip stays; a new one cannot be chosen.
+            self.fields["municipalities"].keep = {m.pk for m in trip.municipalities.all()}
         self.fields["staff"].queryset = host_people(program)
         self.fields["staff"].label_from_instance = lambda u: u.display_name
         self.fields["start_date"].widget.attrs.update(

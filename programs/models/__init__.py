@@ -6,13 +6,13 @@ from .organisations import (
     HostCompany,
     Invitation,
     Membership,
-    Municipality,
     Role,
     TraineeProfile,
     supervised_by,
     worked_for,
 )
 from .programs import Enrollment, Program, RosterImport, Scheme, Status, fiscal_year_of
+from .registry import LocalGovernmentKind, Municipality, RegistryVersion
 from .scope import scoped
 from .week import Activity, ActivityKind, CalendarFeed, TemplateActivity, WeekTemplate
 
@@ -25,11 +25,13 @@ __all__ = [
     "Enrollment",
     "HostCompany",
     "Invitation",
+    "LocalGovernmentKind",
     "Membership",
     "Municipality",
     "Notification",
     "NotificationStatus",
     "Program",
+    "RegistryVersion",
     "ReminderOptOut",
     "Role",
     "RosterImport",

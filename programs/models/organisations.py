@@ -7,12 +7,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..prefectures import Prefecture
 from ..validators import (
-    validate_local_government_code,
     validate_sendable_email,
     visible_characters,
 )
+from .registry import Municipality
 from .scope import scoped
 
 
@@ -69,73 +68,6 @@ class HostCompany(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class MunicipalityQuerySet(models.QuerySet):
-    def registry(self):
-        """The public registry of local governments, for choosing one in a form.
-
-        Names and codes are public data, so every signed-in user may pick from it."""
-        return self.all()
-
-    @scoped
-    def visible_to(self, user):
-        """Municipalities whose pages the user may open: their own as supervisor or trainee."""
-        return self.filter(
-            Q(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
-            | Q(pk__in=TraineeProfile.objects.filter(user=user).values("municipality"))
-        )
-
-    @scoped
-    def supervised_by(self, user):
-        return self.filter(pk__in=_memberships(user, [Role.SUPERVISOR]).values("municipality"))
-
-
-class Municipality(models.Model):
-    """A local government (自治体) that sends trainees."""
-
-    name = models.CharField(_("name"), max_length=60)
-    prefecture = models.PositiveSmallIntegerField(_("prefecture"), choices=Prefecture.choices)
-    code = models.CharField(
-        _("local government code"),
-        max_length=6,
-        unique=True,
-        validators=[validate_local_government_code],
-        help_text=_("全国地方公共団体コード: six digits, the last a check digit."),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = MunicipalityQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("municipality")
-        verbose_name_plural = _("municipalities")
-        ordering = ["code"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["prefecture", "name"], name="municipality_unique_name_in_prefecture"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_prefecture_display()} {self.name}"
-
-    def clean(self) -> None:
-        code_is_complete = bool(self.code) and len(self.code) == 6 and self.code.isdigit()
-        if code_is_complete and self.prefecture and int(self.code[:2]) != self.prefecture:
-            raise ValidationError(
-                {
-                    "code": _(
-                        "The code %(code)s belongs to prefecture number %(number)s, "
-                        "not to %(prefecture)s."
-                    )
-                    % {
-                        "code": self.code,
-                        "number": self.code[:2],
-                        "prefecture": self.get_prefecture_display(),
-                    }
-                }
-            )
 
 
 class MembershipQuerySet(models.QuerySet):

@@ -84,9 +84,6 @@ def read_roster(
         extra = record[len(header) :]
         for name, cell in zip(header, record, strict=False):
             values[name] = cell.strip()
-        code = values["municipality_code"]
-        if code.isdigit() and len(code) == 5:  # Excel drops the leading zero (北海道: 01…)
-            values["municipality_code"] = "0" + code
         row = RosterRow(line=line, **values)
         if any(cell.strip() for cell in extra):
             row.errors.append(_("More cells than columns."))

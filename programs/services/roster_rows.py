@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from ..models import Enrollment, Invitation, Municipality, Program, TraineeProfile, User
 from ..plain_text import plain_text_errors
-from ..validators import validate_local_government_code, validate_sendable_email
+from ..selectors.municipalities import Resolved, abolished_message, normalize, resolve
+from ..validators import validate_sendable_email
 from .programs import ProgramRefused
 
 COLUMNS = ("name", "email", "municipality_code", "department", "position")
@@ -126,17 +127,17 @@ class _Known:
     """What the database holds about a roster's rows, read once for all of them."""
 
     municipalities: dict[str, Municipality]
-    names: dict[str, str]
     registered: dict[str, TraineeProfile]
     enrolled: set[str]
     invited: set[str]
+    resolved: dict[str, Resolved] = field(default_factory=dict)
 
     @classmethod
     def of(cls, program: Program, rows: list[RosterRow], by: User) -> "_Known":
-        codes = {r.municipality_code for r in rows}
+        # The six-digit codes in one query; a name, a reading or a shorter code is looked up
+        # once per distinct text (a roster names few municipalities).
+        codes = {normalize(r.municipality_code) for r in rows}
         municipalities = {m.code: m for m in Municipality.objects.filter(code__in=codes)}
-        # Named once each: a municipality's name looks up its prefecture's translated label.
-        names = {code: str(m) for code, m in municipalities.items()}
         emails = {r.email.lower() for r in rows}
         registered = {
             p.user.email.lower(): p
@@ -154,7 +155,28 @@ class _Known:
             .filter(program=program, email__in=emails)
             .values_list("email", flat=True)
         )
-        return cls(municipalities, names, registered, enrolled, invited)
+        return cls(municipalities, registered, enrolled, invited)
+
+    def municipality(self, text: str) -> Resolved:
+        """The municipality the cell names (code, name or reading), or why not; each distinct
+        text resolved once."""
+        if text not in self.resolved:
+            self.resolved[text] = self._resolve(normalize(text))
+        return self.resolved[text]
+
+    def _resolve(self, text: str) -> Resolved:
+        found = self.municipalities.get(text)
+        if found is not None:
+            return (
+                Resolved(None, abolished_message(found)) if found.is_abolished else Resolved(found)
+            )
+        if text.isascii() and text.isdigit() and len(text) == 5:
+            # Excel drops a leading zero (北海道: 01…); else five digits are a code without
+            # its check digit.
+            with_zero = resolve("0" + text)
+            if with_zero.municipality is not None:
+                return with_zero
+        return resolve(text)
 
 
 def _check_texts(row: RosterRow, labels: dict) -> None:
@@ -194,21 +216,15 @@ def _check_email(row: RosterRow, seen: dict[str, int]) -> None:
 
 
 def _check_municipality(row: RosterRow, known: _Known) -> Municipality | None:
-    """The municipality of the row's code, when the code is valid and in the registry."""
-    try:
-        validate_local_government_code(row.municipality_code)
-    except ValidationError as error:
-        row.errors.extend(error.messages)
+    """The municipality the row's 自治体コード cell names: a code, a name or a reading. The
+    row keeps its code from here on (the confirmation looks it up by code)."""
+    resolved = known.municipality(row.municipality_code)
+    if resolved.municipality is None:
+        row.errors.append(resolved.error)
         return None
-    municipality = known.municipalities.get(row.municipality_code)
-    if municipality is None:
-        row.errors.append(
-            _("No municipality has the code %(code)s in the registry.")
-            % {"code": row.municipality_code}
-        )
-    else:
-        row.municipality_name = known.names[row.municipality_code]
-    return municipality
+    row.municipality_code = resolved.municipality.code
+    row.municipality_name = str(resolved.municipality)
+    return resolved.municipality
 
 
 def _check_program(

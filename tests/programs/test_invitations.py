@@ -177,7 +177,7 @@ class TestInvitationPages:
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 reverse("programs:invitation_create", args=[host.pk]),
-                {"email": "new@example.org", "role": "trainee", "municipality": tagawa.pk},
+                {"email": "new@example.org", "role": "trainee", "municipality": tagawa.code},
             )
         assert response.status_code == 302
         assert [m.to for m in mail.outbox] == [["new@example.org"]]
@@ -307,7 +307,7 @@ class TestWhoMayGrantWhat:
         client.force_login(coordinator)
         response = client.post(
             reverse("programs:invitation_create", args=[host.pk]),
-            {"email": "s@example.org", "role": "supervisor", "municipality": tagawa.pk},
+            {"email": "s@example.org", "role": "supervisor", "municipality": tagawa.code},
         )
         assert "role" in response.context["form"].errors
         assert Invitation.objects.count() == 0

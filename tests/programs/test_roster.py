@@ -38,7 +38,7 @@ def test_utf8_csv_is_classified_without_writing(program, coordinator, registered
         "山本　彩花,new@example.org,402061,産業振興課,主事\n"
         "名無し,not-an-address,402061,,\n"
         "誤り,bad@example.org,402062,,\n"
-        "未登録,unknown@example.org,012092,,\n"
+        "未登録,unknown@example.org,019909,,\n"  # a valid code no municipality has
         "重複,new@example.org,402061,,\n"
     )
     preview = roster.read_roster(program, data, "roster.csv", by=coordinator)

@@ -113,7 +113,7 @@ class TestForms:
                 "email": f"tanaka@exa{RLO}mple.jp",
                 "family_name": "田中",
                 "given_name": "翔",
-                "municipality": tagawa.pk,
+                "municipality": tagawa.code,
                 "department": "総務課",
                 "position": "主事",
             },
@@ -132,7 +132,7 @@ class TestForms:
         client.force_login(coordinator)
         response = client.post(
             reverse("programs:invitation_create", args=[host.pk]),
-            {"email": "田中@example.jp", "role": "trainee", "municipality": tagawa.pk},
+            {"email": "田中@example.jp", "role": "trainee", "municipality": tagawa.code},
         )
         assert response.status_code == 200
         assert list(response.context["form"].errors) == ["email"]
@@ -164,7 +164,7 @@ class TestForms:
         client.force_login(coordinator)
         response = client.post(
             reverse("programs:invite_trainee", args=[program.pk]),
-            {"email": "new@example.jp", "family_name": "田中", "municipality": tagawa.pk},
+            {"email": "new@example.jp", "family_name": "田中", "municipality": tagawa.code},
         )
         assert response.status_code == 302
         [message] = [str(m) for m in get_messages(response.wsgi_request)]
