@@ -267,3 +267,27 @@ def test_search_endpoint_serves_a_municipality_contact(client, supervisor):
 
 def test_kinds_cover_the_municipal_count():
     assert set(MUNICIPAL_KINDS) | {Kind.PREFECTURE, Kind.WARD} == set(Kind)
+
+
+def test_the_admin_autocomplete_finds_by_reading(client, operator):
+    """The admin's municipality fields (memberships, trainee profiles, invitations) search as
+    you type the same way."""
+    client.force_login(operator)
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "programs",
+            "model_name": "membership",
+            "field_name": "municipality",
+            "term": "となき",
+        },
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["沖縄県 渡名喜村"]
+
+
+def test_the_admin_registry_list_searches_by_hiragana(client, operator):
+    client.force_login(operator)
+    response = client.get(reverse("admin:programs_municipality_changelist"), {"q": "みのわまち"})
+    assert response.status_code == 200
+    assert "箕輪町" in response.content.decode()
