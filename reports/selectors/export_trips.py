@@ -8,7 +8,15 @@ from django.utils.translation import gettext as _
 from config.translated import choice_labels
 from programs.formats import time_range
 from programs.models import Enrollment, worked_for
-from seminars.models import Expense, ExpenseCategory, Payer, Seminar, SeminarKind, SeminarRole, Trip
+from seminars.models import (
+    Expense,
+    Payer,
+    Seminar,
+    SeminarKind,
+    SeminarRole,
+    Trip,
+    over_ceiling,
+)
 
 from .export_scope import CHUNK, Scope, display_name, iso_day
 
@@ -93,6 +101,9 @@ def expense_header() -> list[str]:
         _("Amount (yen)"),
         _("Paid by"),
         _("Note"),
+        _("Actual cost per night (yen)"),
+        _("Ceiling per night (yen)"),
+        _("Over the ceiling"),
     ]
 
 
@@ -138,15 +149,18 @@ def expense_lines(lines):
         "staff__family_name",
         "staff__given_name",
         "staff__email",
-        "category",
+        "label",
         "amount",
         "payer",
         "note",
+        "actual_cost",
+        "ceiling",
     )
-    return _expense_lines(lines, choice_labels(ExpenseCategory))
+    return _expense_lines(lines, _("Over the ceiling"))
 
 
-def _expense_lines(lines, categories):
+def _expense_lines(lines, over_label: str):
+    """Each line's category is the payer's own word, kept on the line when it was made."""
     for line in lines.iterator(chunk_size=CHUNK):
         host = line["trip__program__host__name"]
         if line["enrollment_id"]:
@@ -168,8 +182,11 @@ def _expense_lines(lines, categories):
             line["trip__purpose"],
             person,
             municipality or host,
-            categories.get(line["category"], line["category"]),
+            line["label"],
             line["amount"],
             host if line["payer"] == Payer.HOST else municipality,
             line["note"],
+            "" if line["actual_cost"] is None else line["actual_cost"],
+            "" if line["ceiling"] is None else line["ceiling"],
+            over_label if over_ceiling(line["actual_cost"], line["ceiling"]) else "",
         ]
