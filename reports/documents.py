@@ -8,7 +8,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from seminars.models import Expense, Payer, Trip
+from seminars.models import KIND_ORDER, Expense, Payer, Trip
 from seminars.services.trips import leg_title, participants, seminars_of
 
 from . import fonts
@@ -73,33 +73,41 @@ def itinerary_context(trip: Trip, who: str | None = None) -> dict:
 
 
 def travel_costs(trip: Trip) -> dict[str, dict]:
-    """Each traveller's travel cost lines (by participant key), in the payer's own words as
-    they were when the lines were made, with the ceiling where lodging is capped."""
+    """Each traveller's travel costs (by participant key), in the payer's own words as they
+    were when the lines were made: the fares summed per word (each leg's fare is in the
+    schedule above), lodging and allowances line by line with the ceiling where lodging is
+    capped."""
     lines = (
-        Expense.objects.filter(trip=trip)
-        .select_related("enrollment__municipality")
-        .order_by("leg__depart_at", "kind", "pk")
+        Expense.objects.filter(trip=trip).select_related("enrollment__municipality").order_by("pk")
     )
     found: dict[str, dict] = {}
-    for line in lines:
+    for line in sorted(lines, key=lambda e: (KIND_ORDER[e.kind], e.pk)):
         key = f"e{line.enrollment_id}" if line.enrollment_id else f"s{line.staff_id}"
         if line.payer == Payer.HOST:
             payer = trip.program.host.name
         else:
             payer = str(line.enrollment.municipality)
-        costs = found.setdefault(key, {"payers": [], "lines": [], "total": 0})
+        costs = found.setdefault(key, {"payers": [], "lines": [], "fares": {}, "total": 0})
         if payer not in costs["payers"]:
             costs["payers"].append(payer)
+        costs["total"] += line.amount
+        if line.leg_id:
+            fare = costs["fares"].get(line.label)
+            if fare is None:
+                fare = costs["fares"][line.label] = {"label": line.label, "legs": 0, "amount": 0}
+                costs["lines"].append(fare)
+            fare["legs"] += 1
+            fare["amount"] += line.amount
+            fare["note"] = f"{fare['legs']}区間（行程表の運賃）"
+            continue
         costs["lines"].append(
             {
                 "label": line.label,
                 "note": line.note,
                 "amount": line.amount,
-                "ceiling": line.ceiling,
                 "over_ceiling": line.over_ceiling,
             }
         )
-        costs["total"] += line.amount
     return found
 
 

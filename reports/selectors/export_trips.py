@@ -1,7 +1,7 @@
 """The exports of the trips: the seminars (the host's people only) and the travel expenses;
 a trip's own expenses CSV writes its lines the same way (reports.selectors.exports)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
@@ -133,7 +133,7 @@ def expense_lines(lines):
         "trip",
         "enrollment__trainee__family_name_kana",
         "staff__family_name_kana",
-        "leg__depart_at",
+        F("leg__depart_at").asc(nulls_last=True),
         "pk",
     ).values(
         "trip__program__title",

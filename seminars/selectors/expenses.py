@@ -1,7 +1,7 @@
 """A trip's expenses: the sums the trip page shows (per person and category, per payer, per
 paying municipality) and the expense lines page, one line each."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from config.jinja2 import url_by_pk
 from programs import access
@@ -39,8 +39,12 @@ LINE_FIELDS = (
 
 
 def _line_rows(expenses):
+    # Each person's fares in the legs' order, then their lodging and allowances.
     return expenses.order_by(
-        "enrollment__trainee__family_name_kana", "staff__family_name_kana", "leg", "pk"
+        "enrollment__trainee__family_name_kana",
+        "staff__family_name_kana",
+        F("leg__depart_at").asc(nulls_last=True),
+        "pk",
     ).values(*LINE_FIELDS)
 
 

@@ -9,15 +9,16 @@ from config.translated import choice_labels
 from programs import access
 from programs.models import HostCompany, Municipality
 
-from ..models import Rules, Scheme
+from ..models import FARE_KINDS, Rules, Scheme
 from ..services.travel_costs import rules_for, yen_text
 
 
 def summary(rules: Rules) -> str:
     """`国の旅費制度（令和7年4月1日から）：交通費・宿泊費（実費、1泊 上限 10,000円）・…`"""
     parts = []
-    fares = sorted({rules.word(k) for k in ("fare_rail", "fare_ship", "fare_air", "fare_car")})
-    parts += [word for word in fares if word]
+    for kind in FARE_KINDS:  # one word each, in the kinds' order
+        if rules.word(kind) and rules.word(kind) not in parts:
+            parts.append(rules.word(kind))
     lodging = rules.word("lodging")
     if lodging and rules.lodging_at_cost:
         parts.append(
