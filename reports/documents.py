@@ -8,7 +8,7 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from seminars.models import Trip
+from seminars.models import KIND_ORDER, Expense, Payer, Trip
 from seminars.services.trips import leg_title, participants, seminars_of
 
 from . import fonts
@@ -50,6 +50,7 @@ def itinerary_context(trip: Trip, who: str | None = None) -> dict:
     for seminar in seminars_of(trip).prefetch_related("roles"):
         for role in seminar.roles.all():
             roles[(seminar.pk, role.enrollment_id)] = role.get_role_display()
+    costs = travel_costs(trip)
     pages = []
     for person in people:
         # A trainee's page has the seminars they take part in; the host's staff have all.
@@ -61,7 +62,7 @@ def itinerary_context(trip: Trip, who: str | None = None) -> dict:
             or row.get("seminar") is None
             or (row["seminar"], enrollment_id) in roles
         ]
-        pages.append({"person": person, "rows": rows})
+        pages.append({"person": person, "rows": rows, "costs": costs.get(person["key"])})
     return {
         "trip": trip,
         "program": trip.program,
@@ -69,6 +70,45 @@ def itinerary_context(trip: Trip, who: str | None = None) -> dict:
         "places": [m.name for m in trip.municipalities.all()] + trip.place_list,
         "contact": trip.created_by,
     }
+
+
+def travel_costs(trip: Trip) -> dict[str, dict]:
+    """Each traveller's travel costs (by participant key), in the payer's own words as they
+    were when the lines were made: the fares summed per word (each leg's fare is in the
+    schedule above), lodging and allowances line by line with the ceiling where lodging is
+    capped."""
+    lines = (
+        Expense.objects.filter(trip=trip).select_related("enrollment__municipality").order_by("pk")
+    )
+    found: dict[str, dict] = {}
+    for line in sorted(lines, key=lambda e: (KIND_ORDER[e.kind], e.pk)):
+        key = f"e{line.enrollment_id}" if line.enrollment_id else f"s{line.staff_id}"
+        if line.payer == Payer.HOST:
+            payer = trip.program.host.name
+        else:
+            payer = str(line.enrollment.municipality)
+        costs = found.setdefault(key, {"payers": [], "lines": [], "fares": {}, "total": 0})
+        if payer not in costs["payers"]:
+            costs["payers"].append(payer)
+        costs["total"] += line.amount
+        if line.leg_id:
+            fare = costs["fares"].get(line.label)
+            if fare is None:
+                fare = costs["fares"][line.label] = {"label": line.label, "legs": 0, "amount": 0}
+                costs["lines"].append(fare)
+            fare["legs"] += 1
+            fare["amount"] += line.amount
+            fare["note"] = f"{fare['legs']}区間（行程表の運賃）"
+            continue
+        costs["lines"].append(
+            {
+                "label": line.label,
+                "note": line.note,
+                "amount": line.amount,
+                "over_ceiling": line.over_ceiling,
+            }
+        )
+    return found
 
 
 def itinerary_html(trip: Trip) -> str:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 
 from programs import access
 from programs.compiled import CompiledQuery, run_together
+from programs.models import Municipality
 from programs.prefectures import Prefecture
 
 from .models import Seminar, Trip
@@ -55,7 +56,17 @@ def get_seminar_for_user(user, pk: int, seminar_pk: int, *, write: bool = False)
 
 # The trip page's trip ----------------------------------------------------------------------
 
-TRIP_FIELDS = ("pk", "purpose", "start_date", "end_date", "places", "lodging", "status")
+TRIP_FIELDS = (
+    "pk",
+    "purpose",
+    "start_date",
+    "end_date",
+    "places",
+    "lodging",
+    "lodging_cost",
+    "trainees_paid_by",
+    "status",
+)
 
 
 def _trip_rows(trips):
@@ -105,3 +116,18 @@ def _trip_from_rows(program, rows: list[dict]):
         if r["municipalities__name"] is not None
     ]
     return trip, destinations
+
+
+# Travel rules --------------------------------------------------------------------------------
+
+
+def get_host_for_rules(user, host_pk: int, *, write: bool = False):
+    """A host whose rules the person may read (its people; 404 for anyone else) and, for a
+    change, one they coordinate (403 for its other staff)."""
+    return access.get_host_company_for_user(user, host_pk, write=write)
+
+
+def get_municipality_for_rules(user, municipality_pk: int):
+    """A municipality whose rules the person may read and change: one they supervise (its
+    contact); 404 for anyone else, its trainees too."""
+    return get_object_or_404(Municipality.objects.supervised_by(user), pk=municipality_pk)

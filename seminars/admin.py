@@ -3,8 +3,20 @@ the application, whose services keep the week's derived activities and the fare 
 step (an admin form would bypass them), so these pages are read-only."""
 
 from django.contrib import admin
+from django.db import transaction
 
-from .models import Expense, FollowUp, Leg, Material, Seminar, SeminarRole, Trip, TripReport
+from .models import (
+    Expense,
+    FollowUp,
+    Leg,
+    Material,
+    Seminar,
+    SeminarRole,
+    TravelRules,
+    Trip,
+    TripReport,
+)
+from .services.travel_costs import follow_rules
 
 
 class ReadOnly:
@@ -26,7 +38,7 @@ class LegInline(ReadOnly, admin.TabularInline):
 
 class ExpenseInline(ReadOnly, admin.TabularInline):
     model = Expense
-    fields = ["enrollment", "staff", "category", "amount", "payer", "note", "leg"]
+    fields = ["enrollment", "staff", "label", "kind", "amount", "payer", "note", "generated", "leg"]
     readonly_fields = fields
 
 
@@ -73,3 +85,22 @@ class TripReportAdmin(ReadOnly, admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["trip__purpose", "enrollment__trainee__email"]
     list_select_related = ["trip", "enrollment__trainee"]
+
+
+@admin.register(TravelRules)
+class TravelRulesAdmin(admin.ModelAdmin):
+    """An operator sets a payer's rules here (hosts and municipalities set their own in the
+    application); saving computes the open trips the payer pays for again."""
+
+    list_display = ["__str__", "scheme", "lodging_ceiling", "lodging_allowance", "daily_allowance"]
+    list_filter = ["scheme"]
+    search_fields = ["municipality__name", "host_company__name"]
+    autocomplete_fields = ["municipality", "host_company"]
+    readonly_fields = ["updated_at", "updated_by"]
+    list_select_related = ["municipality", "host_company"]
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+            follow_rules(obj)

@@ -16,9 +16,10 @@ from programs.plain_text import PlainTextForm
 
 from .models import (
     TEXT_LIMIT,
-    ExpenseCategory,
+    ExpenseKind,
     Mode,
     Payer,
+    Scheme,
     SeminarKind,
     SeminarRole,
     TripStatus,
@@ -93,6 +94,21 @@ class TripForm(PlainTextForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    lodging_cost = YenField(
+        label=_("Lodging cost per person per night (yen)"),
+        required=False,
+        help_text=_(
+            "What the lodging costs. Where the payer pays lodging at cost, it pays up to its "
+            "ceiling; a higher cost is flagged."
+        ),
+    )
+    trainees_paid_by = forms.TypedChoiceField(
+        label=_("The trainees' travel costs are paid by"),
+        choices=Payer.choices,
+        required=False,
+        empty_value=Payer.MUNICIPALITY,
+        initial=Payer.MUNICIPALITY,
+    )
     status = forms.ChoiceField(label=_("Status"), choices=TripStatus.choices)
 
     def __init__(self, *args, program: Program, trip=None, **kwargs):
@@ -151,7 +167,13 @@ class LegForm(PlainTextForm):
 
 class ExpenseForm(PlainTextForm):
     participant = forms.ChoiceField(label=_("Participant"))
-    category = forms.ChoiceField(label=_("Category"), choices=ExpenseCategory.choices)
+    kind = forms.ChoiceField(label=_("What for"), choices=ExpenseKind.choices)
+    label = forms.CharField(
+        label=_("Category in the payer's words"),
+        max_length=20,
+        required=False,
+        help_text=_("Leave it empty for the word of the payer's travel rules."),
+    )
     amount = YenField(label=_("Amount (yen)"))
     payer = forms.ChoiceField(label=_("Paid by"), choices=Payer.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -256,4 +278,43 @@ class TripReportForm(PlainTextForm):
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class TravelRulesForm(PlainTextForm):
+    """A payer's travel rules. The amounts start at values to check against the payer's
+    ordinance (条例), not at the law's table."""
+
+    scheme = forms.ChoiceField(
+        label=_("Categories"), choices=Scheme.choices, widget=forms.RadioSelect
+    )
+    lodging_ceiling = YenField(
+        label=_("Lodging ceiling per night (yen)"),
+        help_text=_("Lodging at cost (宿泊費) is paid up to this; a higher cost is flagged."),
+    )
+    lodging_allowance = YenField(
+        label=_("Allowance per night (yen)"), help_text=_("宿泊手当 in the revised set.")
+    )
+    lodging_flat = YenField(
+        label=_("Flat lodging per night (yen)"), help_text=_("宿泊料 in the older set.")
+    )
+    daily_allowance = YenField(
+        label=_("Allowance per day (yen)"), help_text=_("日当 in the older set.")
+    )
+    fare_word = forms.CharField(
+        label=_("Own word for fares"),
+        max_length=20,
+        required=False,
+        help_text=_("Own categories only; an empty word: not used."),
+    )
+    lodging_word = forms.CharField(label=_("Own word for lodging"), max_length=20, required=False)
+    own_lodging_at_cost = forms.BooleanField(
+        label=_("Lodging paid at cost up to the ceiling (otherwise the flat rate)"),
+        required=False,
+    )
+    night_word = forms.CharField(
+        label=_("Own word for the allowance per night"), max_length=20, required=False
+    )
+    day_word = forms.CharField(
+        label=_("Own word for the allowance per day"), max_length=20, required=False
     )

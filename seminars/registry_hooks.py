@@ -12,7 +12,7 @@ from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
 from programs.formats import show
-from programs.registry import ActivityOrigin, DueItem, ProgramSection
+from programs.registry import ActivityOrigin, DueItem, NavLink, ProgramSection
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
 from .reminders import due_date
@@ -168,3 +168,18 @@ def due_for_supervisors(user, now):
             detail=_("Submitted %(date)s") % {"date": show(report.submitted_at, "day")},
             order=30,
         )
+
+
+NAV = (
+    NavLink(
+        gettext_lazy("Travel rules"),
+        "seminars:travel_rules",
+        roles=("host", "supervisor"),
+        order=90,
+        current=(
+            "seminars:travel_rules",
+            "seminars:host_travel_rules",
+            "seminars:municipality_travel_rules",
+        ),
+    ),
+)

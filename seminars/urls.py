@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import expenses, legs, seminars, trip_reports, trips
+from .views import expenses, legs, seminars, travel_rules, trip_reports, trips
 
 trip = "programs/<id:pk>/trips/<id:trip_pk>/"
 seminar = "programs/<id:pk>/seminars/<id:seminar_pk>/"
@@ -19,6 +19,7 @@ urlpatterns = [
     path(trip + "legs/<id:leg_pk>/delete/", legs.leg_delete, name="leg_delete"),
     path(trip + "expenses/", expenses.trip_expenses, name="trip_expenses"),
     path(trip + "expenses/new/", expenses.expense_edit, name="expense_new"),
+    path(trip + "expenses/recompute/", expenses.expenses_recompute, name="expenses_recompute"),
     path(trip + "expenses/<id:expense_pk>/", expenses.expense_edit, name="expense_edit"),
     path(trip + "expenses/<id:expense_pk>/delete/", expenses.expense_delete, name="expense_delete"),
     path(trip + "report/", trip_reports.trip_report_write, name="trip_report_write"),
@@ -29,6 +30,17 @@ urlpatterns = [
         trip + "reports/<id:report_pk>/acknowledge/",
         trip_reports.trip_report_acknowledge,
         name="trip_report_acknowledge",
+    ),
+    path("travel-rules/", travel_rules.travel_rules, name="travel_rules"),
+    path(
+        "travel-rules/hosts/<id:host_pk>/",
+        travel_rules.host_travel_rules,
+        name="host_travel_rules",
+    ),
+    path(
+        "travel-rules/municipalities/<id:municipality_pk>/",
+        travel_rules.municipality_travel_rules,
+        name="municipality_travel_rules",
     ),
     path("programs/<id:pk>/seminars/new/", seminars.seminar_edit, name="seminar_new"),
     path(seminar, seminars.seminar_detail, name="seminar_detail"),

@@ -1,14 +1,22 @@
 """The exports of the trips: the seminars (the host's people only) and the travel expenses;
 a trip's own expenses CSV writes its lines the same way (reports.selectors.exports)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from config.translated import choice_labels
 from programs.formats import time_range
 from programs.models import Enrollment, worked_for
-from seminars.models import Expense, ExpenseCategory, Payer, Seminar, SeminarKind, SeminarRole, Trip
+from seminars.models import (
+    Expense,
+    Payer,
+    Seminar,
+    SeminarKind,
+    SeminarRole,
+    Trip,
+    over_ceiling,
+)
 
 from .export_scope import CHUNK, Scope, display_name, iso_day
 
@@ -93,6 +101,9 @@ def expense_header() -> list[str]:
         _("Amount (yen)"),
         _("Paid by"),
         _("Note"),
+        _("Actual cost per night (yen)"),
+        _("Ceiling per night (yen)"),
+        _("Over the ceiling"),
     ]
 
 
@@ -122,7 +133,7 @@ def expense_lines(lines):
         "trip",
         "enrollment__trainee__family_name_kana",
         "staff__family_name_kana",
-        "leg__depart_at",
+        F("leg__depart_at").asc(nulls_last=True),
         "pk",
     ).values(
         "trip__program__title",
@@ -138,15 +149,18 @@ def expense_lines(lines):
         "staff__family_name",
         "staff__given_name",
         "staff__email",
-        "category",
+        "label",
         "amount",
         "payer",
         "note",
+        "actual_cost",
+        "ceiling",
     )
-    return _expense_lines(lines, choice_labels(ExpenseCategory))
+    return _expense_lines(lines, _("Over the ceiling"))
 
 
-def _expense_lines(lines, categories):
+def _expense_lines(lines, over_label: str):
+    """Each line's category is the payer's own word, kept on the line when it was made."""
     for line in lines.iterator(chunk_size=CHUNK):
         host = line["trip__program__host__name"]
         if line["enrollment_id"]:
@@ -168,8 +182,11 @@ def _expense_lines(lines, categories):
             line["trip__purpose"],
             person,
             municipality or host,
-            categories.get(line["category"], line["category"]),
+            line["label"],
             line["amount"],
             host if line["payer"] == Payer.HOST else municipality,
             line["note"],
+            "" if line["actual_cost"] is None else line["actual_cost"],
+            "" if line["ceiling"] is None else line["ceiling"],
+            over_label if over_ceiling(line["actual_cost"], line["ceiling"]) else "",
         ]

@@ -6,14 +6,36 @@ from .seminars import (
     SeminarKind,
     SeminarRole,
 )
+from .travel_rules import (
+    FARE_KIND,
+    FARE_KINDS,
+    KIND_ORDER,
+    SCHEME_WORDS,
+    STARTING_VALUES,
+    ExpenseKind,
+    Rules,
+    Scheme,
+    TravelRules,
+    starting_rules,
+)
 from .trip_reports import TEXT_LIMIT, TripReport, TripReportStatus
-from .trips import Expense, ExpenseCategory, Leg, Mode, Payer, Trip, TripStatus
+from .trips import Expense, Leg, Mode, Payer, Trip, TripStatus, over_ceiling
 
 __all__ = [
     "MATERIAL_MAX_BYTES",
     "TEXT_LIMIT",
     "Expense",
-    "ExpenseCategory",
+    "ExpenseKind",
+    "FARE_KIND",
+    "FARE_KINDS",
+    "KIND_ORDER",
+    "Rules",
+    "SCHEME_WORDS",
+    "STARTING_VALUES",
+    "Scheme",
+    "TravelRules",
+    "over_ceiling",
+    "starting_rules",
     "FollowUp",
     "Leg",
     "Material",

@@ -9,6 +9,7 @@ from programs.formats import money, period
 from programs.models import Enrollment, Municipality, Program, Status
 
 from .scope import host_ids, is_admin, signed_in, supervised
+from .travel_rules import ExpenseKind
 
 
 class TripStatus(models.TextChoices):
@@ -16,6 +17,11 @@ class TripStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class Payer(models.TextChoices):
+    MUNICIPALITY = "municipality", _("The trainee's municipality")
+    HOST = "host", _("The host company")
 
 
 class TripQuerySet(models.QuerySet):
@@ -58,6 +64,18 @@ class Trip(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("host staff"), blank=True, related_name="trips"
     )
     lodging = models.TextField(_("lodging"), blank=True, max_length=1000)
+    lodging_cost = models.PositiveIntegerField(
+        _("lodging cost per person per night (yen)"),
+        null=True,
+        blank=True,
+        help_text=_("What the lodging actually costs; the payer's rules decide what is paid."),
+    )
+    trainees_paid_by = models.CharField(
+        _("the trainees' travel costs are paid by"),
+        max_length=12,
+        choices=Payer.choices,
+        default=Payer.MUNICIPALITY,
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=TripStatus.choices, default=TripStatus.PLANNED
     )
@@ -95,6 +113,7 @@ class Mode(models.TextChoices):
     SHINKANSEN = "shinkansen", _("Shinkansen")
     RAIL = "rail", _("Local train")
     FLIGHT = "flight", _("Flight")
+    FERRY = "ferry", _("Ferry")
     BUS = "bus", _("Bus")
     CAR = "car", _("Car")
     TAXI = "taxi", _("Taxi")
@@ -130,20 +149,6 @@ class Leg(models.Model):
         return f"{self.origin_place} → {self.destination}"
 
 
-class ExpenseCategory(models.TextChoices):
-    RAIL = "rail", _("鉄道賃 (rail)")
-    AIR = "air", _("航空賃 (air)")
-    CAR = "car", _("車賃 (bus, car, taxi)")
-    DAILY = "daily", _("日当 (daily allowance)")
-    LODGING = "lodging", _("宿泊料 (lodging)")
-    OTHER = "other", _("その他 (other)")
-
-
-class Payer(models.TextChoices):
-    MUNICIPALITY = "municipality", _("The trainee's municipality")
-    HOST = "host", _("The host company")
-
-
 class Expense(models.Model):
     """One line of a participant's travel costs, in whole yen. Exactly one of `enrollment`
     (a trainee) and `staff` (the host's person) is set; a leg's fare may be its source."""
@@ -155,8 +160,24 @@ class Expense(models.Model):
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    category = models.CharField(_("category"), max_length=10, choices=ExpenseCategory.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=ExpenseKind.choices)
+    label = models.CharField(
+        _("category"),
+        max_length=20,
+        help_text=_("The category in the payer's words when the line was made."),
+    )
     amount = models.PositiveIntegerField(_("amount (yen)"))
+    generated = models.BooleanField(
+        _("computed from the rules"),
+        default=False,
+        help_text=_("Made again when the trip or the payer's rules change; typed lines never."),
+    )
+    quantity = models.PositiveSmallIntegerField(_("nights or days"), default=1)
+    rate = models.PositiveIntegerField(_("per night or day (yen)"), null=True, blank=True)
+    actual_cost = models.PositiveIntegerField(
+        _("actual cost per night (yen)"), null=True, blank=True
+    )
+    ceiling = models.PositiveIntegerField(_("ceiling per night (yen)"), null=True, blank=True)
     payer = models.CharField(_("paid by"), max_length=12, choices=Payer.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     leg = models.ForeignKey(
@@ -179,4 +200,13 @@ class Expense(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {money(self.amount)}"
+        return f"{self.label} {money(self.amount)}"
+
+    @property
+    def over_ceiling(self) -> bool:
+        """Lodging that cost more than the payer's ceiling (the line pays the ceiling)."""
+        return over_ceiling(self.actual_cost, self.ceiling)
+
+
+def over_ceiling(actual_cost: int | None, ceiling: int | None) -> bool:
+    return actual_cost is not None and ceiling is not None and actual_cost > ceiling

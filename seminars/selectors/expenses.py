@@ -1,26 +1,31 @@
 """A trip's expenses: the sums the trip page shows (per person and category, per payer, per
 paying municipality) and the expense lines page, one line each."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 
 from config.jinja2 import url_by_pk
-from config.translated import choice_labels
 from programs import access
 from programs.compiled import CompiledQuery
 from programs.models import Enrollment
 from programs.prefectures import Prefecture
 
-from ..models import Expense, ExpenseCategory, Payer
+from ..models import Expense, Payer, over_ceiling
+from ..services import expenses as expense_services
+from . import rules as rules_rows
 from .common import display_name, yen
 
 LINE_FIELDS = (
     "pk",
     "enrollment_id",
     "staff_id",
-    "category",
+    "kind",
+    "label",
     "amount",
     "payer",
     "note",
+    "generated",
+    "actual_cost",
+    "ceiling",
     "enrollment__trainee__family_name",
     "enrollment__trainee__given_name",
     "enrollment__trainee__email",
@@ -34,21 +39,28 @@ LINE_FIELDS = (
 
 
 def _line_rows(expenses):
+    # Each person's fares in the legs' order, then their lodging and allowances.
     return expenses.order_by(
-        "enrollment__trainee__family_name_kana", "staff__family_name_kana", "leg", "pk"
+        "enrollment__trainee__family_name_kana",
+        "staff__family_name_kana",
+        F("leg__depart_at").asc(nulls_last=True),
+        "pk",
     ).values(*LINE_FIELDS)
 
 
 HOST_LINES = CompiledQuery(lambda trip: _line_rows(Expense.objects.filter(trip=trip)))
 
 
+LINE_ONLY = ("pk", "note", "generated", "actual_cost", "ceiling")
+
+
 def _joined_sums(expenses):
     """The lines summed per person, category and payer, with the people's names."""
-    fields = [name for name in LINE_FIELDS if name not in ("pk", "note")]
+    fields = [name for name in LINE_FIELDS if name not in LINE_ONLY]
     return expenses.order_by().values(*fields).annotate(sum=Sum("amount"), lines=Count("pk"))
 
 
-SUM_FIELDS = ("enrollment_id", "staff_id", "category", "payer")
+SUM_FIELDS = ("enrollment_id", "staff_id", "kind", "label", "payer")
 
 
 def line_sums(expenses):
@@ -106,63 +118,57 @@ def _lines(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def _payer_key(line: dict, host_name: str, names: dict) -> tuple[tuple, str]:
+    """(payer key, payer name) of a line: the host, or the trainee's municipality named with
+    its prefecture (府中市 is in 東京都 and in 広島県), each named once."""
+    if line["payer"] == Payer.HOST:
+        return ("host",), host_name
+    muni = line["enrollment__municipality_id"]
+    name = names.get(muni)
+    if name is None:
+        name = names[muni] = (
+            f"{Prefecture(line['enrollment__municipality__prefecture']).label} "
+            f"{line['enrollment__municipality__name']}"
+        )
+    return ("m", muni), name
+
+
 def _expenses(lines: list[dict], program, trip, host_name: str) -> dict:
-    """The participant × category matrix and the totals per payer and per paying
-    municipality, as `services.expenses` (by_category, totals) compute them, from the lines
-    summed per person, category and payer (`line_sums`); the lines themselves are on their
-    own page (`lines_context`)."""
-    categories = list(ExpenseCategory)
-    column = {c.value: i for i, c in enumerate(categories)}
-    category_labels = list(choice_labels(ExpenseCategory).values())
-    matrix: dict[tuple, dict] = {}
-    per_payer: dict[tuple, list] = {}
-    per_municipality: dict[int, list] = {}
-    municipality_labels: dict[int, str] = {}
-    total = 0
+    """Per payer, the participant × category table in the payer's words, and the totals per
+    payer and per paying municipality, as `services.expenses` (by_category, totals) compute
+    them, from the lines summed per person, kind, word and payer (`line_sums`); the lines
+    themselves are on their own page (`lines_context`)."""
+    names: dict[int, str] = {}
+    items = []
     for line in lines:
-        amount = line["sum"]
-        total += amount
+        payer, payer_name = _payer_key(line, host_name, names)
         enrollment_id = line["enrollment_id"]
-        key = ("e", enrollment_id) if enrollment_id else ("s", line["staff_id"])
-        row = matrix.get(key)
-        if row is None:
-            row = matrix[key] = {
+        items.append(
+            {
+                "person": ("e", enrollment_id) if enrollment_id else ("s", line["staff_id"]),
                 "name": line["person"],
                 "municipality": line["municipality"],
-                "amounts": [0] * len(categories),
+                "payer": payer,
+                "payer_name": payer_name,
+                "kind": line["kind"],
+                "label": line["label"],
+                "amount": line["sum"],
             }
-        row["amounts"][column[line["category"]]] += amount
-        host_pays = line["payer"] == Payer.HOST
-        if host_pays:
-            per_payer.setdefault(("host",), [host_name, 0])[1] += amount
-        else:
-            muni = line["enrollment__municipality_id"]
-            label = municipality_labels.get(muni)
-            if label is None:
-                label = municipality_labels[muni] = (
-                    f"{Prefecture(line['enrollment__municipality__prefecture']).label} "
-                    f"{line['enrollment__municipality__name']}"
-                )
-            per_payer.setdefault(("m", muni), [label, 0])[1] += amount
-            per_municipality.setdefault(muni, [label, 0])[1] += amount
-    ordered = sorted(matrix.values(), key=lambda row: (row["municipality"] == "", row["name"]))
-    for row in ordered:
-        row["total"] = yen(sum(row["amounts"]))
-    columns = [sum(r["amounts"][i] for r in ordered) for i in range(len(categories))]
-    for row in ordered:
-        row["amounts"] = [yen(a) if a else "" for a in row["amounts"]]
+        )
+    tables = expense_services.payer_tables(items)
+    for table in tables:
+        for row in table["rows"]:
+            row["amounts"] = [yen(a) if a else "" for a in row["amounts"]]
+            row["total"] = yen(row["total"])
+        table["column_totals"] = [yen(a) if a else "" for a in table["column_totals"]]
+        table["total"] = yen(table["total"])
+    per_municipality = [(t["payer"], t["total"]) for t in tables if t["key"][0] == "m"]
     return {
         "line_count": sum(line["lines"] for line in lines),
-        "matrix": {
-            "categories": category_labels,
-            "rows": ordered,
-            "column_totals": [yen(a) if a else "" for a in columns],
-            "total": yen(total),
-        },
-        "per_payer": [(name, yen(a)) for name, a in sorted(tuple(v) for v in per_payer.values())],
-        "per_municipality": [
-            (name, yen(a)) for name, a in sorted(tuple(v) for v in per_municipality.values())
-        ],
+        "payer_tables": tables,
+        "total": yen(sum(line["sum"] for line in lines)),
+        "per_payer": sorted((t["payer"], t["total"]) for t in tables),
+        "per_municipality": per_municipality,
     }
 
 
@@ -185,37 +191,47 @@ def trip_sums(user, program, trip, rows: dict, is_host: bool) -> dict:
 
 def lines_context(user, program, trip) -> dict:
     """Every expense line of the trip the person may see (the host's people: all; anyone
-    else: their trainees'), in the order of the CSV, each a row of ready strings."""
+    else: their trainees'), in the order of the CSV, a table per payer in the payer's words,
+    each with the payer's rules as they stand and, for who may change them, their page."""
     is_host = access.works_for_host(user, program)
     if is_host:
         rows = HOST_LINES.dicts(trip.pk)
     else:
         mine = Enrollment.objects.visible_to(user).filter(program=program)
         rows = list(_line_rows(Expense.objects.filter(trip=trip.pk, enrollment__in=mine)))
-    categories = choice_labels(ExpenseCategory)
     can_edit = access.can_edit_program(user, program)
     edit_url = url_by_pk("seminars:expense_edit", program.pk, trip.pk)
     host_name = program.host.name
+    names: dict[int, str] = {}
+    tables: dict[tuple, dict] = {}
     total = 0
-    shown = []
     for line in _lines(rows):
         total += line["amount"]
-        shown.append(
+        payer, payer_name = _payer_key(line, host_name, names)
+        table = tables.setdefault(payer, {"payer": payer_name, "key": payer, "lines": [], "sum": 0})
+        table["sum"] += line["amount"]
+        table["lines"].append(
             {
                 "pk": line["pk"],
-                "edit_url": edit_url(line["pk"]) if can_edit else "",
+                "edit_url": edit_url(line["pk"]) if can_edit and not line["generated"] else "",
                 "person": line["person"],
                 "municipality": line["municipality"],
-                "category": categories[line["category"]],
+                "category": line["label"],
                 "note": line["note"],
-                "payer": host_name if line["payer"] == Payer.HOST else line["municipality"],
+                "generated": line["generated"],
+                "over_ceiling": over_ceiling(line["actual_cost"], line["ceiling"]),
                 "amount": yen(line["amount"]),
             }
         )
+    shown = sorted(tables.values(), key=lambda t: (t["key"][0] == "host", t["payer"]))
+    rules_rows.describe(user, program, shown)
+    for table in shown:
+        table["sum"] = yen(table["sum"])
     return {
         "program": program,
         "trip": trip,
-        "lines": shown,
+        "tables": shown,
+        "line_count": len(rows),
         "total": yen(total),
         "can_edit": can_edit,
         "is_host": is_host,

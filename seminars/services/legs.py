@@ -13,9 +13,10 @@ from programs.formats import show, time_range
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
 
-from ..models import Leg, Trip, TripStatus
+from ..models import FARE_KIND, Leg, Trip, TripStatus
 from .common import TripRefused, local, refuse_unless_coordinator
-from .trips import FARE_CATEGORY, sync_fares, sync_trip
+from .travel_costs import sync_expenses
+from .trips import sync_trip
 
 
 @dataclass
@@ -50,7 +51,7 @@ def check_leg(
         raise TripRefused(_("The arrival must be after the departure."), field="arrive_at")
     if plan.fare < 0:
         raise TripRefused(_("A fare cannot be negative."), field="fare")
-    if plan.fare and plan.mode not in FARE_CATEGORY:
+    if plan.fare and plan.mode not in FARE_KIND:
         raise TripRefused(_("A walk has no fare."), field="fare")
     if local(plan.depart_at).date() < trip.start_date:
         raise TripRefused(
@@ -122,7 +123,7 @@ def save_leg(trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None) -> Leg:
         for name, value in vars(plan).items():
             setattr(leg, name, value)
         leg.save()
-        sync_fares(trip)
+        sync_expenses(trip)
         sync_trip(trip, by=by, field="depart_at")
         record_activity(
             by,
@@ -140,7 +141,7 @@ def delete_leg(leg: Leg, *, by) -> None:
     with transaction.atomic():
         trip = Trip.objects.select_for_update().select_related("program").get(pk=trip.pk)
         leg.delete()
-        sync_fares(trip)
+        sync_expenses(trip)
         sync_trip(trip, by=by)
         record_activity(
             by, "trip.leg_removed", trip, host_company=trip.program.host, data={"leg": str(leg)}

@@ -34,16 +34,7 @@ from .common import (
     refuse_unless_coordinator,
     sync_activities,
 )
-
-# Which line of the travel rules a leg's fare is (a walk has none).
-FARE_CATEGORY = {
-    "shinkansen": "rail",
-    "rail": "rail",
-    "flight": "air",
-    "bus": "car",
-    "car": "car",
-    "taxi": "car",
-}
+from .travel_costs import sync_expenses
 
 
 @dataclass
@@ -57,6 +48,8 @@ class TripPlan:
     staff: list[User] = field(default_factory=list)
     lodging: str = ""
     status: str = TripStatus.PLANNED
+    lodging_cost: int | None = None
+    trainees_paid_by: str = Payer.MUNICIPALITY
 
 
 def _check_plan(program: Program, plan: TripPlan, trip: Trip | None = None) -> None:
@@ -93,6 +86,10 @@ def _check_plan(program: Program, plan: TripPlan, trip: Trip | None = None) -> N
                 % {"person": person, "host": program.host},
                 field="staff",
             )
+    if plan.lodging_cost is not None and plan.lodging_cost < 0:
+        raise TripRefused(_("An amount cannot be negative."), field="lodging_cost")
+    if plan.trainees_paid_by not in Payer.values:
+        raise TripRefused(_("Choose who pays."), field="trainees_paid_by")
     if not plan.trainees and not plan.staff:
         raise TripRefused(_("Choose who goes on the trip."), field="trainees")
 
@@ -117,7 +114,8 @@ def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None)
             moved = plan.start_date - trip.start_date
             shift = moved if moved == plan.end_date - trip.end_date else timedelta(0)
         _check_plan(program, plan, None if creating else trip)
-        for name in ("purpose", "start_date", "end_date", "places", "lodging", "status"):
+        fields = ("purpose", "start_date", "end_date", "places", "lodging", "status")
+        for name in (*fields, "lodging_cost", "trainees_paid_by"):
             setattr(trip, name, getattr(plan, name))
         trip.save()
         if not creating:
@@ -129,7 +127,7 @@ def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None)
             _shift(trip, shift)
         _check_contents_fit(trip)
         _check_legs_free(trip)
-        sync_fares(trip)
+        sync_expenses(trip)
         sync_trip(trip, by=by, field="start_date")
         record_activity(
             by,
@@ -143,11 +141,11 @@ def save_trip(program: Program, plan: TripPlan, *, by, trip: Trip | None = None)
 
 def _leave(trip: Trip, plan: TripPlan) -> None:
     """Those taken off the trip: out of its seminars; refused while they have expenses
-    typed by hand (fares follow the legs and go by themselves)."""
+    typed by hand (computed lines follow the trip and go by themselves)."""
     gone_trainees = set(trip.trainees.values_list("pk", flat=True)) - {e.pk for e in plan.trainees}
     gone_staff = set(trip.staff.values_list("pk", flat=True)) - {u.pk for u in plan.staff}
     typed = (
-        Expense.objects.filter(trip=trip, leg__isnull=True)
+        Expense.objects.filter(trip=trip, generated=False)
         .filter(Q(enrollment__in=gone_trainees) | Q(staff__in=gone_staff))
         .select_related("enrollment__trainee", "staff")
         .first()
@@ -255,48 +253,6 @@ def sync_trip(trip: Trip, *, by, field: str | None = None) -> None:
     for seminar in trip.seminars.all():
         desired[seminar.origin] = {} if cancelled else seminar_slots(seminar)
     sync_activities(trip.program, desired, by=by, field=field)
-
-
-def sync_fares(trip: Trip) -> None:
-    """Each leg's fare is an expense line of every participant (鉄道賃, 航空賃 or 車賃), kept
-    in step with the legs and the participants; a payer the coordinator changed is kept."""
-    category = FARE_CATEGORY
-    existing = {
-        (e.leg_id, e.enrollment_id, e.staff_id): e
-        for e in Expense.objects.filter(trip=trip, leg__isnull=False)
-    }
-    keep = set()
-    trainees = list(trip.trainees.all())
-    staff = list(trip.staff.all())
-    for leg in trip.legs.all():
-        if not leg.fare or leg.mode not in category:
-            continue
-        people = [(e.pk, None, Payer.MUNICIPALITY) for e in trainees]
-        people += [(None, u.pk, Payer.HOST) for u in staff]
-        for enrollment_id, staff_id, payer in people:
-            key = (leg.pk, enrollment_id, staff_id)
-            keep.add(key)
-            line = existing.get(key)
-            if line is None:
-                Expense.objects.create(
-                    trip=trip,
-                    leg=leg,
-                    enrollment_id=enrollment_id,
-                    staff_id=staff_id,
-                    category=category[leg.mode],
-                    amount=leg.fare,
-                    payer=payer,
-                    note=str(leg),
-                )
-            elif (line.amount, line.category, line.note) != (
-                leg.fare,
-                category[leg.mode],
-                str(leg),
-            ):
-                line.amount, line.category, line.note = leg.fare, category[leg.mode], str(leg)
-                line.save(update_fields=["amount", "category", "note"])
-    stale = [e.pk for key, e in existing.items() if key not in keep]
-    Expense.objects.filter(pk__in=stale).delete()
 
 
 def participants(trip: Trip) -> list[dict]:

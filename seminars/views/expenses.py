@@ -10,6 +10,7 @@ from .. import forms as f
 from ..models import Expense
 from ..selectors import expenses as expense_selectors
 from ..services import expenses as expense_services
+from ..services import travel_costs
 from ..services import trips as trip_services
 from .common import form_page, lines_url, removed_redirect, saved_redirect, trip_url
 
@@ -40,7 +41,8 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
             "participant": f"e{expense.enrollment_id}"
             if expense.enrollment_id
             else f"s{expense.staff_id}",
-            "category": expense.category,
+            "kind": expense.kind,
+            "label": expense.label,
             "amount": expense.amount,
             "payer": expense.payer,
             "note": expense.note,
@@ -66,7 +68,7 @@ def expense_edit(request, pk: int, trip_pk: int, expense_pk: int | None = None):
         back=("seminars:trip_expenses" if expense else "seminars:trip_detail", program.pk, trip.pk),
         submit=_("Save the expense"),
         delete_url=("seminars:expense_delete", program.pk, trip.pk, expense.pk)
-        if expense and not expense.leg_id
+        if expense and not expense.generated
         else None,
     )
 
@@ -79,5 +81,18 @@ def expense_delete(request, pk: int, trip_pk: int, expense_pk: int):
         request,
         lambda: expense_services.delete_expense(expense, by=request.user),
         done=_("Expense removed."),
+        to=lines_url(program, trip),
+    )
+
+
+@require_POST
+def expenses_recompute(request, pk: int, trip_pk: int):
+    """Compute the trip's lines again from its legs, nights and the payers' rules as they
+    stand (a finished trip keeps its lines until this is asked for); typed lines stay."""
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk, write=True)
+    return removed_redirect(
+        request,
+        lambda: travel_costs.recompute(trip, by=request.user),
+        done=_("The lines were computed again from the payers' rules."),
         to=lines_url(program, trip),
     )

@@ -44,6 +44,8 @@ def _plan(data: dict) -> trip_services.TripPlan:
         staff=list(data["staff"]),
         lodging=data["lodging"],
         status=data["status"],
+        lodging_cost=data["lodging_cost"],
+        trainees_paid_by=data["trainees_paid_by"],
     )
 
 
@@ -78,6 +80,8 @@ def trip_edit(request, pk: int, trip_pk: int):
         "trainees": list(trip.trainees.all()),
         "staff": list(trip.staff.all()),
         "lodging": trip.lodging,
+        "lodging_cost": trip.lodging_cost,
+        "trainees_paid_by": trip.trainees_paid_by,
         "status": trip.status,
     }
     return _trip_form(

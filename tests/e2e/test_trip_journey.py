@@ -55,7 +55,8 @@ def test_a_trip_from_nothing_to_the_trainees_trip_report(
     page.get_by_label("その他の行先").fill("東京（乗継）")
     page.get_by_label(trainee.display_name).check()
     page.get_by_label(staff.display_name).check()
-    page.get_by_label("宿泊").fill("伊那市内のビジネスホテル（1泊）")
+    page.get_by_label("宿泊", exact=True).fill("伊那市内のビジネスホテル（1泊）")
+    page.get_by_label("1人1泊の宿泊費（実費・円）").fill("12,000")
     page.get_by_role("button", name="出張を保存").click()
     expect(
         page.get_by_text("出張を保存しました。区間とセミナーを追加してください。")
@@ -101,12 +102,23 @@ def test_a_trip_from_nothing_to_the_trainees_trip_report(
     page.goto(f"{live_server.url}/programs/{program.pk}/trips/{trip.pk}/")
     expect(page.get_by_role("cell", name="38,000円").first).to_be_visible()
     shoot("trip-02-trip-page")
-    # The lines one by one, on their own page; a changed line comes back to it.
-    page.get_by_role("link", name="明細 6行をすべて見る").click()
+    # The lines one by one, on their own page, computed under the payers' rules (no rules
+    # set: the revised national set, lodging capped at the starting ceiling and flagged);
+    # a changed typed line comes back to it.
+    page.get_by_role("link", name="明細 12行をすべて見る").click()
     expect(page.get_by_role("heading", name="旅費の明細")).to_be_visible()
     expect(page.get_by_role("cell", name="38,000円")).to_have_count(3)
+    expect(page.get_by_text("上限超過")).to_have_count(3)
     shoot("trip-02b-expense-lines")
-    page.get_by_role("link", name="航空賃").first.click()
+    from seminars.services import expenses as expense_services
+
+    expense_services.save_expense(
+        trip,
+        expense_services.ExpensePlan(f"s{staff.pk}", "other", 1200, "host", "資料印刷"),
+        by=coordinator,
+    )
+    page.reload()
+    page.get_by_role("link", name="その他").first.click()
     page.get_by_role("button", name="旅費を保存").click()
     expect(page.get_by_text("旅費を保存しました。")).to_be_visible()
     expect(page.get_by_role("heading", name="旅費の明細")).to_be_visible()

@@ -116,12 +116,24 @@ def trip(program, ours, theirs, staff):
     trip.trainees.add(ours, theirs)
     trip.staff.add(staff)
     Expense.objects.create(
-        trip=trip, enrollment=ours, category="rail", amount=38000, payer="municipality"
+        trip=trip,
+        enrollment=ours,
+        kind="fare_rail",
+        label="鉄道賃",
+        amount=38000,
+        payer="municipality",
     )
     Expense.objects.create(
-        trip=trip, enrollment=theirs, category="rail", amount=41000, payer="municipality"
+        trip=trip,
+        enrollment=theirs,
+        kind="fare_rail",
+        label="鉄道賃",
+        amount=41000,
+        payer="municipality",
     )
-    Expense.objects.create(trip=trip, staff=staff, category="lodging", amount=9000, payer="host")
+    Expense.objects.create(
+        trip=trip, staff=staff, kind="lodging", label="宿泊費", amount=9000, payer="host"
+    )
     return trip
 
 
@@ -395,7 +407,12 @@ def grow(host, tagawa, numbers: range) -> None:
         )
         trip.trainees.add(enrollment)
         Expense.objects.create(
-            trip=trip, enrollment=enrollment, category="rail", amount=1000, payer="municipality"
+            trip=trip,
+            enrollment=enrollment,
+            kind="fare_rail",
+            label="鉄道賃",
+            amount=1000,
+            payer="municipality",
         )
 
 

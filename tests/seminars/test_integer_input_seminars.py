@@ -66,7 +66,7 @@ def test_an_expense_for_an_odd_person_is_refused_at_the_person(trip, coordinator
         with pytest.raises(TripRefused) as refused:
             expense_services.save_expense(
                 trip,
-                expense_services.ExpensePlan(kind + odd, "daily", 1000, "host"),
+                expense_services.ExpensePlan(kind + odd, "other", 1000, "host"),
                 by=coordinator,
             )
         assert refused.value.field == "participant"

@@ -86,25 +86,23 @@ def test_fares_become_expense_lines_for_every_traveller(
     trip, first_leg, enrollment, second_enrollment, staff
 ):
     lines = {
-        (e.enrollment_id, e.staff_id): (e.category, e.amount, e.payer)
+        (e.enrollment_id, e.staff_id): (e.kind, e.label, e.amount, e.payer)
         for e in Expense.objects.filter(leg=first_leg)
     }
     assert lines == {
-        (enrollment.pk, None): ("air", 38000, "municipality"),
-        (second_enrollment.pk, None): ("air", 38000, "municipality"),
-        (None, staff.pk): ("air", 38000, "host"),
+        (enrollment.pk, None): ("fare_air", "交通費", 38000, "municipality"),
+        (second_enrollment.pk, None): ("fare_air", "交通費", 38000, "municipality"),
+        (None, staff.pk): ("fare_air", "交通費", 38000, "host"),
     }
 
 
-def test_a_changed_fare_follows_and_a_chosen_payer_stays(trip, first_leg, enrollment, coordinator):
+def test_a_changed_fare_follows_and_keeps_its_line(trip, first_leg, enrollment, coordinator):
     line = Expense.objects.get(leg=first_leg, enrollment=enrollment)
-    line.payer = "host"
-    line.save()
     leg_services.save_leg(
         trip, leg_plan("12-01 07:00", "12-01 08:40", fare=41000), by=coordinator, leg=first_leg
     )
     line.refresh_from_db()
-    assert (line.amount, line.payer) == (41000, "host")
+    assert (line.amount, line.payer, line.label) == (41000, "municipality", "交通費")
 
 
 def test_a_walk_has_no_fare_line_and_a_removed_leg_takes_its_lines(trip, first_leg, coordinator):
@@ -115,5 +113,5 @@ def test_a_walk_has_no_fare_line_and_a_removed_leg_takes_its_lines(trip, first_l
     )
     assert not Expense.objects.filter(leg=walk).exists()
     leg_services.delete_leg(first_leg, by=coordinator)
-    assert not Expense.objects.filter(trip=trip).exists()
+    assert not Expense.objects.filter(trip=trip, leg__isnull=False).exists()
     assert trip.legs.get() == walk

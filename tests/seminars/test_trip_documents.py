@@ -126,9 +126,10 @@ def test_the_csv_is_excel_ready_and_neutralises_formulas(
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     lines = body.lstrip("\ufeff").splitlines()
-    assert len(lines) == 1 + 3 + 1  # header, three fares, the hand-typed line
+    # The header, three fares, three allowances for the night (宿泊手当), the hand-typed line.
+    assert len(lines) == 1 + 3 + 3 + 1
     assert "'=HYPERLINK" in body and ",=HYPERLINK" not in body
-    assert "38000" in lines[1]
+    assert "38000" in body and "宿泊手当" in body
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1"])

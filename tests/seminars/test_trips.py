@@ -200,7 +200,7 @@ def test_a_clash_is_named_with_both_slots(trip, coordinator):
         leg_services.save_leg(trip, leg_plan("12-01 07:00", "12-01 08:40"), by=coordinator)
     assert "朝会" in refused.value.message and "移動" in refused.value.message
     assert not trip.legs.exists()
-    assert not trip.expenses.exists()
+    assert not trip.expenses.exclude(kind="lodging_allowance").exists()  # no fare line
 
 
 def test_participants_are_listed_trainees_first(trip, enrollment, second_enrollment, staff):
@@ -227,7 +227,8 @@ def test_a_trainee_who_withdrew_stays_on_the_trip_when_it_is_edited(
     second_enrollment.refresh_from_db()
     save_trip_again(trip, *people, lodging="変更", by=coordinator)
     assert set(trip.trainees.all()) == {enrollment, second_enrollment}
-    assert trip.expenses.filter(enrollment=second_enrollment).count() == 1  # the fare stays
+    # The fare and the night's allowance stay.
+    assert trip.expenses.filter(enrollment=second_enrollment).count() == 2
     # The form offers them too, since they are on the trip; a new trip does not.
     from seminars.forms import TripForm
 
@@ -257,7 +258,7 @@ def test_someone_with_hand_typed_expenses_is_not_taken_off_silently(
 
     expense_services.save_expense(
         trip,
-        expense_services.ExpensePlan(f"e{second_enrollment.pk}", "lodging", 10900, "municipality"),
+        expense_services.ExpensePlan(f"e{second_enrollment.pk}", "other", 10900, "municipality"),
         by=coordinator,
     )
     with pytest.raises(TripRefused) as refused:
@@ -340,7 +341,7 @@ def test_the_kept_trip_page_shows_every_change_at_once(
     assert "新宿" in client.get(url).content.decode()
     expense_services.save_expense(
         trip,
-        expense_services.ExpensePlan(f"e{enrollment.pk}", "lodging", 12345, "municipality"),
+        expense_services.ExpensePlan(f"e{enrollment.pk}", "other", 12345, "municipality"),
         by=coordinator,
     )
     assert "12,345円" in client.get(url).content.decode()

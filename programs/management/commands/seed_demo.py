@@ -65,6 +65,14 @@ PEOPLE = [
         ("trainee", "402061", "産業振興課", "主事"),
     ),
     (
+        "trainee3@example.com",
+        "小林",
+        "陽菜",
+        "こばやし",
+        "はるな",
+        ("trainee", "012084", "企画総務部 企画課", "主事"),
+    ),
+    (
         "other-coordinator@example.com",
         "高橋",
         "誠",
@@ -197,7 +205,8 @@ class Command(BaseCommand):
             if not program.activities.exists():
                 self.build_week(program, coordinator, staff, skip_weekends)
                 created += 1
-            for email in ("trainee1@example.com", "trainee2@example.com"):
+            # trainee3 comes from another municipality (北見市), on other travel rules.
+            for email in ("trainee1@example.com", "trainee2@example.com", "trainee3@example.com"):
                 trainee = User.objects.get(email=email)
                 if not program.enrollments.filter(trainee=trainee).exists():
                     program_services.enroll(program, trainee, by=coordinator, mentor=staff)
