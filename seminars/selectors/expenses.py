@@ -232,6 +232,8 @@ def lines_context(user, program, trip) -> dict:
         "trip": trip,
         "tables": shown,
         "line_count": len(rows),
+        # Nights but no cost per night: lodging paid at cost cannot be computed yet.
+        "lodging_cost_missing": trip.end_date > trip.start_date and trip.lodging_cost is None,
         "total": yen(total),
         "can_edit": can_edit,
         "is_host": is_host,

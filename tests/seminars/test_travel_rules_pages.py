@@ -148,6 +148,23 @@ def test_the_lines_page_shows_each_payers_words_ceiling_and_flag(client, coordin
     assert '<th scope="col" class="num">宿泊手当</th>' in trip_page
 
 
+def test_a_night_without_its_cost_is_said_on_the_lines_page(
+    client, coordinator, program, enrollment, staff
+):
+    """Lodging at cost needs the cost: until it is on the trip, the page says so (the lines
+    cannot hold a 宿泊費 they do not know)."""
+    trip = trip_services.save_trip(program, plan(program, [enrollment], [staff]), by=coordinator)
+    assert trip.end_date > trip.start_date and trip.lodging_cost is None
+    client.force_login(coordinator)
+    url = reverse("seminars:trip_expenses", args=[program.pk, trip.pk])
+    assert "1泊の宿泊費（実費）が入力されていません" in client.get(url).content.decode()
+    trip_services.save_trip(
+        program, plan(program, [enrollment], [staff], lodging_cost=9000), trip=trip, by=coordinator
+    )
+    page = client.get(url).content.decode()
+    assert "入力されていません" not in page and "宿泊費" in page
+
+
 def test_the_supervisor_sees_their_trainees_lines_and_the_link_to_their_rules(
     client, supervisor, mixed_trip, tagawa
 ):
