@@ -33,6 +33,11 @@ def kinds_to_categories(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # Not one transaction: on PostgreSQL the RunPython's updates leave deferred foreign-key
+    # checks pending, and the AlterField after it cannot alter seminars_expense until they
+    # have run. The data step commits on its own (RunPython is atomic by itself).
+    atomic = False
+
 
     dependencies = [
         ('programs', '0011_closed_days'),
