@@ -28,7 +28,7 @@ class Day:
     off: str  # the holiday's or closed day's name, "" otherwise
     training: bool  # a training day (研修日)
     reflection: DailyReflection | None
-    state: str  # "submitted", "missing", "to_come" or "" (not a training day)
+    state: str  # "submitted", "missing", "today", "to_come" or "" (not a training day)
 
 
 def trainee_page(user, enrollment: Enrollment, today: date) -> dict:
@@ -93,7 +93,7 @@ def _days(program, activities, off, training, reflections, today) -> list[Day]:
         elif day not in training:
             state = ""
         else:
-            state = "missing" if day < today else "to_come"
+            state = "missing" if day < today else "today" if day == today else "to_come"
         out.append(
             Day(day, by_day.get(day, []), off.get(day, ""), day in training, reflection, state)
         )
