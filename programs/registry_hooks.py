@@ -11,7 +11,6 @@ NAV = (
     NavLink(_("Programs"), "programs:program_list", roles=("host", "supervisor"), order=30),
     NavLink(_("Today"), "programs:trainee_today", roles=("trainee",), order=50),
     NavLink(_("My week"), "programs:trainee_week", roles=("trainee",), order=60),
-    NavLink(_("Our trainees"), "programs:municipality_home", roles=("supervisor",), order=80),
 )
 
 

@@ -85,7 +85,6 @@ urlpatterns = [
     path("feeds/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
     path("today/", home.trainee_today, name="trainee_today"),
     path("my/week/", week.trainee_week, name="trainee_week"),
-    path("municipality/", home.municipality_home, name="municipality_home"),
     path("invitations/<str:token>/", invitations.invitation_accept, name="invitation_accept"),
     path("language/", accounts.set_language, name="set_language"),
     path(

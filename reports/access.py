@@ -16,6 +16,7 @@ from programs.models import (
     HostCompany,
     Municipality,
     Program,
+    Status,
     supervised_by,
     worked_for,
 )
@@ -150,3 +151,31 @@ def get_export_program(programs, raw: str | None) -> Program | None:
     if (pk := id_param(raw)) is None:
         raise Http404
     return get_object_or_404(programs, pk=pk)
+
+
+# The contact's pages ---------------------------------------------------------------------------
+
+
+def contact_only(user) -> None:
+    """The contact's pages are for the supervisors of a municipality: 404 for anyone else."""
+    if not access.roles_of(user)["supervisor"]:
+        raise Http404
+
+
+def contact_enrollments(user):
+    """The enrolments of the contact's municipalities in programs they may see (never a
+    draft program), withdrawn ones included."""
+    return (
+        Enrollment.objects.filter(municipality__in=supervised_by(user))
+        .filter(program__in=Program.objects.visible_to(user))
+        .exclude(program__status=Status.DRAFT)
+    )
+
+
+def get_contact_enrollment_for_user(user, pk: int) -> Enrollment:
+    """One of `contact_enrollments`: 404 for another municipality's trainee, the host's
+    people and anyone else."""
+    return get_object_or_404(
+        contact_enrollments(user).select_related("trainee", "municipality", "program__host"),
+        pk=pk,
+    )

@@ -22,3 +22,11 @@ def export_year(raw: str | None, default: int) -> int:
 def summary_year(raw: str | None, default: int) -> int:
     """?year= of the fiscal-year summary: `default` when there is none or it is not a year."""
     return int_param(raw, minimum=FIRST_FISCAL_YEAR, maximum=LAST_FISCAL_YEAR) or default
+
+
+def contact_filters(params) -> tuple[int | None, int | None]:
+    """?year= and ?program= of the contact's table: None (every year, every program) when
+    absent or not a number; the views keep only the choices the contact has."""
+    year = int_param(params.get("year"), minimum=FIRST_FISCAL_YEAR, maximum=LAST_FISCAL_YEAR)
+    program = int_param(params.get("program"), minimum=1)
+    return year, program

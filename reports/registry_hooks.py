@@ -21,8 +21,18 @@ from .models import Report, ReportKind, ReportState
 ANNOUNCE_FOR = timedelta(days=7)
 
 NAV = (
+    # The contact's home: their municipality's trainees, each linking to their page.
     NavLink(
-        gettext_lazy("Reports"),
+        gettext_lazy("Our trainees"),
+        "reports:municipality_home",
+        roles=("supervisor",),
+        order=25,
+        current=("reports:contact_trainee",),
+    ),
+    # Each link says what it opens: the documents (PDFs) apart from the CSV files.
+    NavLink(gettext_lazy("Reports"), "reports:contact_documents", roles=("supervisor",), order=35),
+    NavLink(
+        gettext_lazy("CSV exports"),
         "reports:exports",
         roles=("host", "supervisor"),
         order=40,

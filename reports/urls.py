@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import articles, documents, exports, programs, trips
+from .views import articles, contact, documents, exports, programs, trips
 
 app_name = "reports"
 
@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("reports/fiscal-year/", programs.fiscal_year_print, name="fiscal_year_print"),
     path("reports/fiscal-year.pdf", programs.fiscal_year_pdf, name="fiscal_year_pdf"),
+    # The contact's pages: their trainees (home), the same table as CSV, a trainee, documents.
+    path("municipality/", contact.municipality_home, name="municipality_home"),
+    path("municipality/trainees.csv", contact.municipality_home_csv, name="municipality_home_csv"),
+    path("municipality/trainees/<id:pk>/", contact.trainee_page, name="contact_trainee"),
+    path("municipality/documents/", contact.documents, name="contact_documents"),
     # The CSV exports: their page and the five files.
     path("exports/", exports.exports_page, name="exports"),
     path("exports/programs.csv", exports.export_programs, name="export_programs"),

@@ -1,14 +1,13 @@
 """Home pages per role: where each person lands, the coordinator's dashboard, a trainee's
-today, a supervisor's municipalities."""
+today (the supervisor's home is in reports, which reads every app)."""
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from .. import access, registry
 from .. import cache as kenshu_cache
-from ..models import Activity, Municipality, TraineeProfile
+from ..models import Activity
 from ..selectors.dashboard import dashboard_context
 
 
@@ -20,7 +19,7 @@ def home(request):
     if roles["trainee"]:
         return redirect("programs:trainee_today")
     if roles["supervisor"]:
-        return redirect("programs:municipality_home")
+        return redirect("reports:municipality_home")  # the contact's home
     return render(request, "programs/no_role.html")
 
 
@@ -69,29 +68,5 @@ def trainee_today(request):
             "today": today,
             "activities": activities,
             "due": registry.due_for(request.user, now),
-        },
-    )
-
-
-def municipality_home(request):
-    """A supervisor's home: their municipalities and those municipalities' trainees."""
-    municipalities = list(
-        Municipality.objects.supervised_by(request.user).prefetch_related(
-            Prefetch(
-                "trainee_profiles",
-                queryset=TraineeProfile.objects.visible_to(request.user)
-                .select_related("user")
-                .order_by("user__family_name_kana", "user__email"),
-            )
-        )
-    )
-    if not municipalities:
-        raise Http404
-    return render(
-        request,
-        "programs/municipality_home.html",
-        {
-            "municipalities": municipalities,
-            "due": registry.due_for(request.user, timezone.now()),
         },
     )

@@ -165,7 +165,9 @@ def test_supervisor_pages(page, live_server, axe_source, subtests, scene, superv
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, supervisor.email)
     pages = [
-        ("our trainees", reverse("programs:municipality_home")),
+        ("our trainees", reverse("reports:municipality_home")),
+        ("a trainee", reverse("reports:contact_trainee", args=[scene["enrollment"].pk])),
+        ("documents", reverse("reports:contact_documents")),
         ("program", reverse("programs:program_detail", args=[scene["program"].pk])),
         ("reflections", reverse("trainees:supervisor_reflections")),
     ]

@@ -122,8 +122,8 @@ def test_staff_export_and_the_supervisor_sees_only_their_municipality(
     held = page.request.get(f"{url}/documents/{scene.their_document.pk}/download/")
     assert held.status == 200 and held.body().startswith(b"%PDF")
 
-    # 2. Staff: the 報告書 page in the top navigation, the program's CSV files.
-    page.get_by_role("navigation", name="メイン").get_by_role("link", name="報告書").click()
+    # 2. Staff: the CSV page in the top navigation (named for what it opens), the files.
+    page.get_by_role("navigation", name="メイン").get_by_role("link", name="CSV書き出し").click()
     expect(page.get_by_role("heading", name="CSV書き出し")).to_be_visible()
     page.get_by_role("combobox", name="年度").select_option(str(program.fiscal_year))
     page.get_by_role("combobox", name="研修プログラム").select_option(label=program.title)

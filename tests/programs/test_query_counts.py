@@ -33,14 +33,18 @@ def test_host_pages(client, coordinator, host, url_name):
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 
-def test_municipality_home(client, supervisor, tagawa):
+def test_municipality_home(client, supervisor, tagawa, program):
+    """The contact's home: one row per enrolment (tests/reports/test_contact_pages.py has
+    the figures)."""
+    from ..factories import enrol
+
     client.force_login(supervisor)
     for _ in range(5):
-        TraineeProfileFactory(municipality=tagawa)
-    few, _ = count_queries(client, reverse("programs:municipality_home"))
+        enrol(program, TraineeProfileFactory(municipality=tagawa).user)
+    few, _ = count_queries(client, reverse("reports:municipality_home"))
     for _ in range(45):
-        TraineeProfileFactory(municipality=tagawa)
-    many, ctx = count_queries(client, reverse("programs:municipality_home"))
+        enrol(program, TraineeProfileFactory(municipality=tagawa).user)
+    many, ctx = count_queries(client, reverse("reports:municipality_home"))
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
 
 

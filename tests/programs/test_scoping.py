@@ -89,7 +89,7 @@ class TestHomePages:
         for user, target in [
             (coordinator, "programs:host_home"),
             (trainee, "programs:trainee_today"),
-            (supervisor, "programs:municipality_home"),
+            (supervisor, "reports:municipality_home"),
         ]:
             client.force_login(user)
             response = client.get(reverse("programs:home"))
@@ -107,16 +107,21 @@ class TestHomePages:
     def test_pages_of_other_roles_are_404(self, client, coordinator, trainee, supervisor):
         client.force_login(trainee)
         assert client.get(reverse("programs:host_home")).status_code == 404
-        assert client.get(reverse("programs:municipality_home")).status_code == 404
+        assert client.get(reverse("reports:municipality_home")).status_code == 404
         client.force_login(coordinator)
         assert client.get(reverse("programs:trainee_today")).status_code == 404
-        assert client.get(reverse("programs:municipality_home")).status_code == 404
+        assert client.get(reverse("reports:municipality_home")).status_code == 404
         client.force_login(supervisor)
         assert client.get(reverse("programs:trainee_today")).status_code == 404
 
-    def test_supervisor_sees_only_own_trainees(self, client, supervisor, trainee, other_trainee):
+    def test_supervisor_sees_only_own_trainees(
+        self, client, supervisor, trainee, other_trainee, program
+    ):
+        from ..factories import enrol
+
+        enrol(program, trainee), enrol(program, other_trainee)
         client.force_login(supervisor)
-        page = client.get(reverse("programs:municipality_home")).content.decode()
+        page = client.get(reverse("reports:municipality_home")).content.decode()
         assert trainee.family_name in page
         assert other_trainee.family_name not in page
 

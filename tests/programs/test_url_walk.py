@@ -66,7 +66,7 @@ def test_the_walk_found_the_project_pages():
         "programs:host_home",
         "programs:host_people",
         "programs:trainee_today",
-        "programs:municipality_home",
+        "reports:municipality_home",
         "programs:invitation_create",
         "trainees:reflection_write",
         "trainees:reflection_matrix",

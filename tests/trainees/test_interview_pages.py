@@ -309,10 +309,10 @@ def test_the_supervisors_home_lists_articles_to_approve(
 ):
     reviewed(interview, coordinator, trainee)
     client.force_login(supervisor)
-    html = client.get(reverse("programs:municipality_home")).content.decode()
+    html = client.get(reverse("reports:municipality_home")).content.decode()
     assert reverse("reports:article_preview", args=[interview.pk]) in html
     client.force_login(other_supervisor)
-    html = client.get(reverse("programs:municipality_home")).content.decode()
+    html = client.get(reverse("reports:municipality_home")).content.decode()
     assert reverse("reports:article_preview", args=[interview.pk]) not in html
 
 
