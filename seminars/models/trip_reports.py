@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.confirmations import confirmation_of
 from programs.models import Enrollment
 
 from .scope import host_ids, is_admin, signed_in, supervised
@@ -54,6 +55,19 @@ class TripReport(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The contact of the trainee's municipality confirmed (確認) the filed report: distinct
+    # from the host coordinator's acknowledgement above (確認済み).
+    municipality_confirmed_at = models.DateTimeField(
+        _("confirmed by the municipality at"), null=True, blank=True
+    )
+    municipality_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TripReportQuerySet.as_manager()
@@ -68,3 +82,11 @@ class TripReport(models.Model):
 
     def __str__(self) -> str:
         return f"復命書 {self.enrollment.trainee} — {self.trip.purpose}"
+
+    @property
+    def confirmation(self):
+        return confirmation_of(
+            self.status != TripReportStatus.DRAFT,
+            self.municipality_confirmed_at,
+            self.municipality_confirmed_by,
+        )
