@@ -65,6 +65,7 @@ def write_page(enrollment, today: date, *, values=None, errors=None) -> dict:
         ],
         "limit": REPORT_TEXT_LIMIT,
         "errors": errors,
+        "form_error": errors.get("__all__", ""),
         "replaced": list(report.replaced_drafts.all()) if report else [],
     }
 
