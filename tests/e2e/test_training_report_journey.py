@@ -86,9 +86,7 @@ def test_the_trainee_writes_and_submits_and_the_contact_confirms(
     desk = browser.new_context(viewport=DESK)
     office = desk.new_page()
     log_in(office, live_server, supervisor.email)
-    office.goto(
-        f"{live_server.url}{reverse('trainees:training_report_detail', args=[report.pk])}"
-    )
+    office.goto(f"{live_server.url}{reverse('trainees:training_report_detail', args=[report.pk])}")
     expect(office.get_by_text("企画課の業務を一件、外部に頼んでみる。")).to_be_visible()
     shoot_page(office, "training-report-contact-desktop")
     office.get_by_role("button", name="確認する").click()
