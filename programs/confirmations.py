@@ -5,7 +5,10 @@ kinds; `templates/partials/municipality_confirmation.html` draws it with the but
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .formats import show
 
@@ -60,3 +63,33 @@ def confirmation_from_row(filed: bool, row: dict) -> Confirmation:
     prefix = "municipality_confirmed_by__"
     name = f"{row[prefix + 'family_name'] or ''} {row[prefix + 'given_name'] or ''}".strip()
     return confirmation_of(filed, row["municipality_confirmed_at"], name or row[prefix + "email"])
+
+
+class MunicipalityConfirmed(models.Model):
+    """Who of the trainee's municipality confirmed the document, and when: a filed document
+    (`is_filed`) of a trainee. Concrete models say what `is_filed` means."""
+
+    municipality_confirmed_at = models.DateTimeField(
+        _lazy("confirmed by the municipality at"), null=True, blank=True
+    )
+    municipality_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_lazy("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_filed(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def confirmation(self) -> Confirmation:
+        return confirmation_of(
+            self.is_filed, self.municipality_confirmed_at, self.municipality_confirmed_by
+        )

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.confirmations import confirmation_of
+from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment
 
 from .scope import host_ids, is_admin, signed_in, supervised
@@ -36,7 +36,10 @@ class TripReportQuerySet(models.QuerySet):
         )
 
 
-class TripReport(models.Model):
+class TripReport(MunicipalityConfirmed):
+    """A trainee's 復命書 of a trip. `acknowledged_*` is the host coordinator's 確認済み; the
+    municipality's own 確認 (MunicipalityConfirmed) is a different thing."""
+
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="reports")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     content = models.TextField(_("内容 (what was done)"), blank=True, max_length=TEXT_LIMIT)
@@ -55,19 +58,6 @@ class TripReport(models.Model):
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    # The contact of the trainee's municipality confirmed (確認) the filed report: distinct
-    # from the host coordinator's acknowledgement above (確認済み).
-    municipality_confirmed_at = models.DateTimeField(
-        _("confirmed by the municipality at"), null=True, blank=True
-    )
-    municipality_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = TripReportQuerySet.as_manager()
@@ -84,9 +74,5 @@ class TripReport(models.Model):
         return f"復命書 {self.enrollment.trainee} — {self.trip.purpose}"
 
     @property
-    def confirmation(self):
-        return confirmation_of(
-            self.status != TripReportStatus.DRAFT,
-            self.municipality_confirmed_at,
-            self.municipality_confirmed_by,
-        )
+    def is_filed(self) -> bool:
+        return self.status != TripReportStatus.DRAFT

@@ -2,12 +2,11 @@
 last day, saved as they type, submitted once (then it is what the PDF prints and no longer
 changes), and confirmed (確認) by the contact of the trainee's municipality."""
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.confirmations import confirmation_of
+from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment, Status, scoped
 
 from .scope import _host_ids, _supervised
@@ -45,7 +44,7 @@ class TrainingReportQuerySet(models.QuerySet):
         )
 
 
-class TrainingReport(models.Model):
+class TrainingReport(MunicipalityConfirmed):
     """One per enrolment. The draft's saves carry the page's id and counter as a
     reflection's do, so a repeated or late save is applied once."""
 
@@ -64,17 +63,6 @@ class TrainingReport(models.Model):
         default=TrainingReportStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    municipality_confirmed_at = models.DateTimeField(
-        _("confirmed by the municipality at"), null=True, blank=True
-    )
-    municipality_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     revision = models.PositiveIntegerField(_("revision"), default=0)
     client_id = models.CharField(_("last saved from (page id)"), max_length=40, blank=True)
     client_seq = models.PositiveIntegerField(_("that page's change counter"), default=0)
@@ -99,10 +87,8 @@ class TrainingReport(models.Model):
         return self.status == TrainingReportStatus.SUBMITTED
 
     @property
-    def confirmation(self):
-        return confirmation_of(
-            self.is_submitted, self.municipality_confirmed_at, self.municipality_confirmed_by
-        )
+    def is_filed(self) -> bool:
+        return self.is_submitted
 
 
 class TrainingReportDraft(models.Model):

@@ -18,6 +18,7 @@ from ..forms import client_markers
 from ..selectors import training_reports as selectors
 from ..services import training_reports as services
 from ..services.training_reports import TrainingReportRefused
+from .autosave import refused_answer, saved_answer
 
 
 def training_report_write(request, enrollment_pk: int):
@@ -78,25 +79,8 @@ def _autosave(request, enrollment, today) -> JsonResponse:
             **client_markers(request.POST),
         )
     except TrainingReportRefused as refused:
-        return JsonResponse(
-            {
-                "ok": False,
-                "code": refused.code,
-                "errors": refused.errors or {"__all__": refused.message},
-            },
-            status=409 if refused.code == "locked" else 400,
-        )
-    row = saved.report
-    saved_at = timezone.localtime(row.updated_at)
-    return JsonResponse(
-        {
-            "ok": True,
-            "applied": saved.applied,
-            "revision": row.revision,
-            "client_seq": row.client_seq if row.client_id == request.POST.get("client_id") else 0,
-            "message": _("Saved at %(time)s") % {"time": f"{saved_at:%H:%M:%S}"},
-        }
-    )
+        return refused_answer(refused)
+    return saved_answer(request, saved.report, saved.applied)
 
 
 def training_report_detail(request, pk: int):
