@@ -269,3 +269,25 @@ def test_the_trainees_today_and_program_pages_link_to_it_until_it_is_submitted(
     submitted(mine)
     items = registry.due_for(trainee, timezone.now())
     assert not [i for i in items if i.kind == "training_report"]
+
+
+def test_the_demo_has_one_report_confirmed_one_waiting_and_the_running_ones_closed():
+    from django.core.management import call_command
+
+    from programs.models import Program
+
+    call_command("seed_demo")
+    call_command("seed_demo")  # a second run adds nothing
+    past = Program.objects.get(title="ITベンチャー研修（前回・田川市）")
+    states = {
+        r.enrollment.trainee.email: (r.status, r.municipality_confirmed_by_id is not None)
+        for r in TrainingReport.objects.select_related("enrollment__trainee")
+    }
+    assert states == {
+        "trainee1@example.com": ("submitted", True),
+        "trainee2@example.com": ("submitted", False),
+    }
+    assert all(r.enrollment.program_id == past.pk for r in TrainingReport.objects.all())
+    current = Program.objects.get(title="ITベンチャー研修（田川市・デモ）")
+    running = current.enrollments.first()
+    assert not svc.is_open(running, timezone.localdate())
