@@ -264,13 +264,14 @@ def due_comments(user, now: datetime) -> list[DueItem]:
 def due_training_reports(user, now: datetime) -> list[DueItem]:
     """The 研修報告書 of each program whose last day has passed, until it is submitted."""
     enrollments = _trainee_enrollments(user, now)
+    if not enrollments:
+        return []
     today = timezone.localdate(now)
     ended = [e for e in enrollments if e.program.end_date < today]
-    if not ended:
-        return []
+    # Asked for every enrolment (not only the ended ones): one query whatever the programs.
     submitted = set(
         TrainingReport.objects.filter(
-            enrollment__in=ended, status=TrainingReportStatus.SUBMITTED
+            enrollment__in=enrollments, status=TrainingReportStatus.SUBMITTED
         ).values_list("enrollment_id", flat=True)
     )
     return [
