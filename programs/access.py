@@ -204,6 +204,16 @@ def can_edit_program(user, program: Program) -> bool:
     return program.host_id in roles_of(user)["coordinated_ids"]
 
 
+def supervises(user, municipality_id: int | None) -> bool:
+    """The user is a contact (supervisor) of this municipality: the person who confirms
+    (確認) the documents its trainees file."""
+    if not (user.is_authenticated and user.is_active and municipality_id):
+        return False
+    return Membership.objects.filter(
+        user=user, role=Role.SUPERVISOR, municipality_id=municipality_id
+    ).exists()
+
+
 def host_ids_of(user) -> set[int]:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return set(HostCompany.objects.values_list("pk", flat=True))

@@ -12,6 +12,8 @@ its `AppConfig.ready()`. A new app plugs in the same way, and `programs` never i
 - `origin_of(activity)`: the page of the record a derived activity comes from (a trip).
 - `date_problem(program)`: what new program dates would leave outside (a trip).
 - `nav_links(roles)`: the main navigation, each app's links for the roles a person holds.
+- `own_writing(enrollment)`: what a trainee filed in other apps (a 復命書's 所感 and 活用),
+  which the 研修報告書's first draft starts from.
 """
 
 from collections.abc import Callable, Iterable
@@ -230,3 +232,34 @@ def nav_links(roles: dict) -> list[NavLink]:
     """The links for a person holding `roles` (programs.access.roles_of), in order."""
     shown = [link for link in _nav if any(roles.get(role) for role in link.roles)]
     return sorted(shown, key=lambda link: link.order)
+
+
+# A trainee's own filed writing in another app (a 復命書's 所感 and 活用), which the
+# 研修報告書's first draft starts from -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnWriting:
+    """Text the trainee of an enrolment filed (submitted) elsewhere: `title` names where it
+    comes from (e.g. 「復命書（箕輪町出張）」), `on` is its date (for the order)."""
+
+    title: str
+    impressions: str
+    application: str
+    on: object = None
+
+
+WritingProvider = Callable[[object], Iterable[OwnWriting]]
+_writings: list[WritingProvider] = []
+
+
+def register_own_writing(provider: WritingProvider) -> WritingProvider:
+    if provider not in _writings:
+        _writings.append(provider)
+    return provider
+
+
+def own_writing(enrollment) -> list[OwnWriting]:
+    """What the enrolment's trainee filed in every app, oldest first."""
+    found = [item for provider in _writings for item in provider(enrollment)]
+    return sorted(found, key=lambda item: (item.on is None, str(item.on or ""), item.title))

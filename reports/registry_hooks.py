@@ -10,11 +10,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from programs import access
 from programs.models import Membership
 from programs.models.organisations import Role
 from programs.registry import DueReminder, NavLink, ProgramSection, Reminder, ReminderMessage
 
 from .models import Report, ReportKind, ReportState
+from .selectors.confirmations import waiting_count
 
 # A report made by itself is announced for this long after it is built (a beat that was
 # down for a day still sends it).
@@ -47,6 +49,14 @@ def program_sections(user, program):
     yield ProgramSection(
         title=_("Documents"), url=reverse("reports:program_documents", args=[program.pk]), order=60
     )
+    if access.works_for_host(user, program):
+        waiting = waiting_count(program)
+        yield ProgramSection(
+            title=_("Waiting for the municipality's confirmation"),
+            url=reverse("reports:awaiting_confirmation", args=[program.pk]),
+            detail=_("%(count)s waiting") % {"count": waiting} if waiting else "",
+            order=61,
+        )
 
 
 def _automatic_reports(since: datetime):

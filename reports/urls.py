@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import articles, contact, documents, exports, programs, trips
+from .views import articles, confirmations, contact, documents, exports, programs, trips
 
 app_name = "reports"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("documents/<id:pk>/retry/", documents.report_retry, name="report_retry"),
     path("documents/<id:pk>/download/", documents.report_download, name="report_download"),
     path(program + "documents/", programs.documents_page, name="program_documents"),
+    path(
+        program + "awaiting-confirmation/",
+        confirmations.awaiting_confirmation_page,
+        name="awaiting_confirmation",
+    ),
     path(program + "report/", programs.program_report_print, name="program_report_print"),
     path(program + "report.pdf", programs.program_report_pdf, name="program_report_pdf"),
     path(

@@ -21,6 +21,7 @@ class SeminarsConfig(AppConfig):
         registry.register_due(registry_hooks.due_for_supervisors)
         registry.register_demo_seeder(demo.seed)
         registry.register_date_check(registry_hooks.trip_outside)
+        registry.register_own_writing(registry_hooks.filed_trip_reports)
         for link in registry_hooks.NAV:
             registry.register_nav(link)
         for reminder in reminders.REMINDERS:

@@ -12,7 +12,7 @@ from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
 from programs.formats import show
-from programs.registry import ActivityOrigin, DueItem, NavLink, ProgramSection
+from programs.registry import ActivityOrigin, DueItem, NavLink, OwnWriting, ProgramSection
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
 from .reminders import due_date
@@ -183,3 +183,21 @@ NAV = (
         ),
     ),
 )
+
+
+def filed_trip_reports(enrollment):
+    """The trainee's own submitted 復命書 of this enrolment: their 所感 and 活用 start the
+    研修報告書's draft."""
+    reports = (
+        TripReport.objects.filter(enrollment=enrollment)
+        .exclude(status=TripReportStatus.DRAFT)
+        .select_related("trip")
+        .order_by("trip__start_date", "pk")
+    )
+    for report in reports:
+        yield OwnWriting(
+            title=_("Trip report (%(purpose)s)") % {"purpose": report.trip.purpose},
+            impressions=report.impressions,
+            application=report.application,
+            on=report.trip.start_date,
+        )

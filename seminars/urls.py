@@ -31,6 +31,11 @@ urlpatterns = [
         trip_reports.trip_report_acknowledge,
         name="trip_report_acknowledge",
     ),
+    path(
+        trip + "reports/<id:report_pk>/confirm/",
+        trip_reports.trip_report_confirm,
+        name="trip_report_confirm",
+    ),
     path("travel-rules/", travel_rules.travel_rules, name="travel_rules"),
     path(
         "travel-rules/hosts/<id:host_pk>/",

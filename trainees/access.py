@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from programs import access
 from programs.models import Enrollment, Status
 
-from .models import DailyReflection, Interview
+from .models import DailyReflection, Interview, TrainingReport
 
 # What the interview and reflection pages show of the enrolment, read in the same query.
 _ENROLMENT = ("enrollment__trainee", "enrollment__program__host", "enrollment__municipality")
@@ -66,5 +66,16 @@ def get_own_interview(user, pk: int) -> Interview:
         Interview.objects.visible_to(user)
         .filter(enrollment__trainee=user)
         .select_related("enrollment__program__host", "activity"),
+        pk=pk,
+    )
+
+
+def get_visible_training_report(user, pk: int) -> TrainingReport:
+    """A 研修報告書 the person may read (its trainee; once submitted the host's people, the
+    mentor and the contacts of its municipality); 404 for anyone else."""
+    return get_object_or_404(
+        TrainingReport.objects.visible_to(user).select_related(
+            *_ENROLMENT, "enrollment__program__created_by", "municipality_confirmed_by"
+        ),
         pk=pk,
     )

@@ -21,5 +21,6 @@ class TraineesConfig(AppConfig):
             registry.register_nav(link)
         registry.register_demo_seeder(demo.seed)
         registry.register_demo_seeder(demo.seed_interviews)
+        registry.register_demo_seeder(demo.seed_training_reports)
         for reminder in reminders.REMINDERS:
             registry.register_reminder(reminder)

@@ -368,3 +368,65 @@ def seed_interviews(context: dict) -> int:
             interview.save(update_fields=["state", "name_form"])
         created += 1
     return created
+
+
+# The 研修報告書 of the finished program: trainee1's submitted and confirmed by the
+# municipality's contact, trainee2's submitted and waiting. The running program's are not
+# open yet (its last day has not passed).
+
+TRAINING_REPORTS = {
+    "trainee1@example.com": {
+        "impressions": (
+            "5日間の研修で、仕事を細かく切り出して募集すると、場所に関係なく人が集まることを"
+            "実際の画面と現場で確かめました。箕輪町の説明会では、在宅ワークを始めたばかりの方が"
+            "チームで教え合いながら続けている姿に触れ、一人で始める不安を仲間が支えていることを"
+            "知りました。\n\n社内の意思決定の速さにも驚きました。決裁を待たずに、その場で"
+            "決めて試し、結果を見て直す。役所の仕事でも、小さく試せる場面はあると感じています。"
+        ),
+        "application": (
+            "企画課の業務のうち、外部に切り出せる作業（資料の入力、簡単なデザイン）を洗い出し、"
+            "来年度に一件、クラウドソーシングで試します。\n\n市内で在宅ワークを始めたい方向けの"
+            "説明会を、商工会議所と一緒に企画します。"
+        ),
+        "confirmed": True,
+    },
+    "trainee2@example.com": {
+        "impressions": (
+            "松本市のセミナーで、地域の企業が業務の切り出し方に悩んでいることを聞きました。"
+            "受ける側だけでなく、頼む側のハードルを下げる支援が必要だと感じました。"
+        ),
+        "application": (
+            "産業振興課として、市内の事業者向けに、外部の人材に仕事を頼む方法を紹介する"
+            "相談会を開きます。"
+        ),
+        "confirmed": False,
+    },
+}
+
+
+def seed_training_reports(context: dict) -> int:
+    from .models import TrainingReport, TrainingReportStatus
+
+    people = context["people"]
+    past = context["past"]
+    contact = people["supervisor@example.com"]
+    created = 0
+    for email, text in TRAINING_REPORTS.items():
+        enrollment = past.enrollments.filter(trainee=people[email]).first()
+        if enrollment is None or TrainingReport.objects.filter(enrollment=enrollment).exists():
+            continue
+        confirmed = text["confirmed"]
+        TrainingReport.objects.create(
+            enrollment=enrollment,
+            impressions=text["impressions"],
+            application=text["application"],
+            status=TrainingReportStatus.SUBMITTED,
+            submitted_at=_at(past.end_date + timedelta(days=2), 18),
+            municipality_confirmed_at=_at(past.end_date + timedelta(days=4), 10)
+            if confirmed
+            else None,
+            municipality_confirmed_by=contact if confirmed else None,
+            revision=1,
+        )
+        created += 1
+    return created

@@ -26,6 +26,8 @@ from .models import (
     ReflectionComment,
     ReflectionStatus,
     SurveyResponse,
+    TrainingReport,
+    TrainingReportStatus,
 )
 from .services.reflections import (
     activity_dates_by_program,
@@ -259,8 +261,35 @@ def due_comments(user, now: datetime) -> list[DueItem]:
     ]
 
 
+def due_training_reports(user, now: datetime) -> list[DueItem]:
+    """The 研修報告書 of each program whose last day has passed, until it is submitted."""
+    enrollments = _trainee_enrollments(user, now)
+    if not enrollments:
+        return []
+    today = timezone.localdate(now)
+    ended = [e for e in enrollments if e.program.end_date < today]
+    # Asked for every enrolment (not only the ended ones): one query whatever the programs.
+    submitted = set(
+        TrainingReport.objects.filter(
+            enrollment__in=enrollments, status=TrainingReportStatus.SUBMITTED
+        ).values_list("enrollment_id", flat=True)
+    )
+    return [
+        DueItem(
+            "training_report",
+            _("Write your training report (研修報告書)"),
+            reverse("trainees:training_report_write", args=[e.pk]),
+            state="todo",
+            detail=e.program.title,
+            order=25,
+        )
+        for e in ended
+        if e.pk not in submitted
+    ]
+
+
 # What waits for a trainee, in the order the registry asks (the first reads the enrolments).
-TRAINEE_DUE = (due_reflections, due_surveys, due_interviews, due_comments)
+TRAINEE_DUE = (due_reflections, due_surveys, due_interviews, due_comments, due_training_reports)
 
 
 def program_sections(user, program) -> list[ProgramSection]:
@@ -287,6 +316,14 @@ def program_sections(user, program) -> list[ProgramSection]:
                 _("Interviews"), reverse("trainees:interview_list", args=[program.pk]), order=30
             )
         )
+    elif own := _own_enrollment(user, program):
+        sections.append(
+            ProgramSection(
+                _("Training report (研修報告書)"),
+                reverse("trainees:training_report_write", args=[own.pk]),
+                order=15,
+            )
+        )
     elif access.roles_of(user)["supervisor"]:
         sections.append(
             ProgramSection(
@@ -311,6 +348,13 @@ def program_sections(user, program) -> list[ProgramSection]:
             )
         )
     return sections
+
+
+def _own_enrollment(user, program):
+    """The trainee's own enrolment in this program (a published one), or None."""
+    if not access.roles_of(user)["trainee"] or program.status == Status.DRAFT:
+        return None
+    return Enrollment.objects.filter(program=program, trainee=user).only("pk").first()
 
 
 def _waiting_for_review(host_ids) -> int:

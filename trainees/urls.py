@@ -13,6 +13,7 @@ from .views import (
     reading,
     reflections,
     surveys,
+    training_reports,
 )
 
 
@@ -46,6 +47,21 @@ urlpatterns = [
         "my/reflections/<id:enrollment_pk>/<isodate:day>/",
         reflections.reflection_write,
         name="reflection_write",
+    ),
+    path(
+        "my/training-reports/<id:enrollment_pk>/",
+        training_reports.training_report_write,
+        name="training_report_write",
+    ),
+    path(
+        "training-reports/<id:pk>/",
+        training_reports.training_report_detail,
+        name="training_report_detail",
+    ),
+    path(
+        "training-reports/<id:pk>/confirm/",
+        training_reports.training_report_confirm,
+        name="training_report_confirm",
     ),
     path("my/surveys/<id:enrollment_pk>/<str:phase>/", surveys.survey_answer, name="survey_answer"),
     path("reflections/new/", reading.reflection_inbox, name="reflection_inbox"),

@@ -15,6 +15,7 @@ from seminars.models.trip_reports import TripReportStatus
 from trainees.models import DailyReflection, Interview, InterviewQuestion
 from trainees.models.interviews import InterviewState
 from trainees.models.reflections import ReflectionStatus
+from trainees.selectors.training_reports import submitted_training_report
 from trainees.services import surveys
 
 SHOWN_REFLECTIONS = (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED)
@@ -279,10 +280,6 @@ def trainee_context(enrollment: Enrollment) -> dict:
     trips = [t for t in _trips(program) if any(e.pk == enrollment.pk for e in t.trainees.all())]
     days = _training_days(program, activities)
     (part,) = _trainee_parts(program, [enrollment], activities, seminars, days)
-    impressions = [
-        (day, r) for day, r in part.days if r is not None and (r.learned.strip() or r.felt.strip())
-    ]
-    applications = [r for r in part.trip_reports if r.application.strip()]
     attachments = [("schedule", "研修日程表（本人の参加分）")]
     if part.trip_reports:
         attachments.append(("trip-reports", f"復命書（{len(part.trip_reports)}件）"))
@@ -297,8 +294,8 @@ def trainee_context(enrollment: Enrollment) -> dict:
         "part": part,
         "training_day_count": len(days),
         "trips": trips,
-        "impressions": impressions,
-        "applications": applications,
+        # 所感 and 今後の業務への活用: exactly what the trainee submitted (None: not yet).
+        "training_report": submitted_training_report(enrollment),
         "attachments": attachments,
         "sections": REFLECTION_SECTIONS,
         "title": "研修報告書",

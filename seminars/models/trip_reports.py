@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment
 
 from .scope import host_ids, is_admin, signed_in, supervised
@@ -35,7 +36,10 @@ class TripReportQuerySet(models.QuerySet):
         )
 
 
-class TripReport(models.Model):
+class TripReport(MunicipalityConfirmed):
+    """A trainee's 復命書 of a trip. `acknowledged_*` is the host coordinator's 確認済み; the
+    municipality's own 確認 (MunicipalityConfirmed) is a different thing."""
+
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="reports")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
     content = models.TextField(_("内容 (what was done)"), blank=True, max_length=TEXT_LIMIT)
@@ -68,3 +72,7 @@ class TripReport(models.Model):
 
     def __str__(self) -> str:
         return f"復命書 {self.enrollment.trainee} — {self.trip.purpose}"
+
+    @property
+    def is_filed(self) -> bool:
+        return self.status != TripReportStatus.DRAFT

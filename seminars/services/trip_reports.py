@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs import access
 from programs import cache as kenshu_cache
 from programs.formats import show, time_range
 from programs.models import Enrollment, Status
@@ -139,6 +140,8 @@ def _write(report: TripReport, text: ReportText, *, by) -> TripReport:
         raise TripRefused(_("Only the trainee writes their trip report."))
     if report.status == TripReportStatus.ACKNOWLEDGED:
         raise TripRefused(_("This report has been acknowledged and no longer changes."))
+    if report.municipality_confirmed_at is not None:
+        raise TripRefused(_("The municipality has confirmed this report: it no longer changes."))
     if is_closed(report.trip):
         raise TripRefused(_("This trip's reports are closed."))
     _check_text(text)
@@ -186,3 +189,35 @@ def acknowledge(report: TripReport, *, by) -> TripReport:
             by, "trip_report.acknowledged", report, host_company=report.trip.program.host
         )
     return report
+
+
+def may_confirm(user, report: TripReport) -> bool:
+    """A contact (supervisor) of the trainee's municipality; nobody else, the host's
+    coordinators included (their acknowledgement is `acknowledge`)."""
+    return access.supervises(user, report.enrollment.municipality_id)
+
+
+def confirm_for_municipality(report: TripReport, *, by, now) -> TripReport:
+    """The municipality's 確認 of a filed report (submitted, or acknowledged by the host):
+    who and when are kept; a second confirmation changes nothing."""
+    if not may_confirm(by, report):
+        raise TripRefused(_("Only a contact of the trainee's municipality confirms this report."))
+    with transaction.atomic():
+        row = TripReport.objects.select_for_update().get(pk=report.pk)
+        if row.status == TripReportStatus.DRAFT:
+            raise TripRefused(_("Only a submitted report can be confirmed."))
+        if row.municipality_confirmed_at is not None:
+            return row
+        row.municipality_confirmed_at = now
+        row.municipality_confirmed_by = by
+        row.save(
+            update_fields=["municipality_confirmed_at", "municipality_confirmed_by", "updated_at"]
+        )
+        record_activity(
+            by,
+            "trip_report.confirmed_by_municipality",
+            row,
+            host_company=report.trip.program.host,
+            municipality=report.enrollment.municipality,
+        )
+    return row

@@ -2,13 +2,16 @@
 acknowledges it."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs.client import posted_next
 from programs.refusals import show_refusal
 
 from .. import access as trip_access
@@ -67,7 +70,9 @@ def trip_report_write(request, pk: int, trip_pk: int):
             "report": report,
             "header": report_services.header(report),
             "form": form,
-            "locked": report.status == TripReportStatus.ACKNOWLEDGED or not writable,
+            "locked": report.status == TripReportStatus.ACKNOWLEDGED
+            or report.municipality_confirmed_at is not None
+            or not writable,
         },
     )
 
@@ -76,7 +81,10 @@ def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):
     program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
     report = get_object_or_404(
         TripReport.objects.visible_to(request.user).select_related(
-            "enrollment__trainee", "enrollment__municipality", "acknowledged_by"
+            "enrollment__trainee",
+            "enrollment__municipality",
+            "acknowledged_by",
+            "municipality_confirmed_by",
         ),
         pk=report_pk,
         trip=trip,
@@ -91,6 +99,8 @@ def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):
             "header": report_services.header(report),
             "can_acknowledge": access.can_edit_program(request.user, program)
             and report.status == TripReportStatus.SUBMITTED,
+            "can_confirm": report.status != TripReportStatus.DRAFT
+            and report_services.may_confirm(request.user, report),
         },
     )
 
@@ -108,3 +118,27 @@ def trip_report_acknowledge(request, pk: int, trip_pk: int, report_pk: int):
     return redirect(
         "seminars:trip_report_detail", pk=program.pk, trip_pk=trip.pk, report_pk=report.pk
     )
+
+
+@require_POST
+def trip_report_confirm(request, pk: int, trip_pk: int, report_pk: int):
+    """The municipality's 確認 by its contact. Outside the person's scope: 404; in it but
+    not a contact of the trainee's municipality (the host's people, the trainee): 403."""
+    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
+    report = get_object_or_404(
+        TripReport.objects.visible_to(request.user).select_related(
+            "enrollment__municipality", "trip__program__host"
+        ),
+        pk=report_pk,
+        trip=trip,
+    )
+    if not report_services.may_confirm(request.user, report):
+        raise PermissionDenied
+    try:
+        report_services.confirm_for_municipality(report, by=request.user, now=timezone.now())
+    except TripRefused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(request, _("Confirmed."))
+    detail = reverse("seminars:trip_report_detail", args=[program.pk, trip.pk, report.pk])
+    return redirect(posted_next(request, detail))

@@ -326,6 +326,7 @@ SEMINAR_URLS = {
     "seminars:trip_report_write": (trip_kw, BOTH, "object"),
     "seminars:trip_report_detail": (report_kw, (GET,), "object"),
     "seminars:trip_report_acknowledge": (report_kw, (POST,), "object"),
+    "seminars:trip_report_confirm": (report_kw, (POST,), "object"),
     "seminars:seminar_new": (program_kw, BOTH, "program"),
     "seminars:seminar_detail": (seminar_kw, (GET,), "object"),
     "seminars:seminar_edit": (seminar_kw, BOTH, "object"),
@@ -369,6 +370,7 @@ WRITE_VIEWS = [
     "seminars:material_upload",
     "seminars:material_delete",
     "seminars:trip_report_acknowledge",
+    "seminars:trip_report_confirm",
 ]
 READ_VIEWS = [
     "seminars:trip_list",
@@ -405,7 +407,11 @@ def snapshot():
         list(SeminarRole.objects.order_by("pk").values_list("pk", "enrollment", "role")),
         list(FollowUp.objects.order_by("pk").values_list("pk", "action", "done_at")),
         list(Material.objects.order_by("pk").values_list("pk", "name")),
-        list(TripReport.objects.order_by("pk").values_list("pk", "status", "content")),
+        list(
+            TripReport.objects.order_by("pk").values_list(
+                "pk", "status", "content", "municipality_confirmed_at"
+            )
+        ),
         list(Report.objects.order_by("pk").values_list("pk", "state", "version")),
     )
 
@@ -453,7 +459,12 @@ def test_the_people_it_is_for_reach_every_page(client, world, monkeypatch, name,
     """So that the 404s below are about who asks: the host's coordinator (for their own
     report, the trainee on the trip) gets the page, or is sent on after a change."""
     fake_today(monkeypatch, date(2026, 12, 1))
-    client.force_login(world.trainee if name == "seminars:trip_report_write" else world.coordinator)
+    # The trip report's author writes it; the contact of their municipality confirms it.
+    person = {
+        "seminars:trip_report_write": world.trainee,
+        "seminars:trip_report_confirm": world.supervisor,
+    }.get(name, world.coordinator)
+    client.force_login(person)
     before = snapshot()
     response = ask(client, method, name, world, kw)
     if method == GET:
@@ -563,6 +574,7 @@ ANONYMOUS_CASES = [
     ("seminars:follow_up_done", POST),
     ("seminars:material_download", GET),
     ("seminars:trip_report_write", POST),
+    ("seminars:trip_report_confirm", POST),
     ("reports:itinerary_pdf", POST),
     ("reports:report_download", GET),
 ]
@@ -799,7 +811,12 @@ SEMINAR_GETS = [
 @pytest.mark.parametrize("name", SEMINAR_GETS)
 def test_no_page_of_trips_and_seminars_writes_on_a_get(client, world, monkeypatch, name):
     fake_today(monkeypatch, date(2026, 12, 1))
-    client.force_login(world.trainee if name == "seminars:trip_report_write" else world.coordinator)
+    # The trip report's author writes it; the contact of their municipality confirms it.
+    person = {
+        "seminars:trip_report_write": world.trainee,
+        "seminars:trip_report_confirm": world.supervisor,
+    }.get(name, world.coordinator)
+    client.force_login(person)
     before = snapshot()
     with CaptureQueriesContext(connection) as queries:
         response = ask(client, GET, name, world)

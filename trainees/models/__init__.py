@@ -38,6 +38,13 @@ from .surveys import (
     SurveyResponse,
     answer_field,
 )
+from .training_reports import (
+    REPORT_FIELDS,
+    REPORT_TEXT_LIMIT,
+    TrainingReport,
+    TrainingReportDraft,
+    TrainingReportStatus,
+)
 
 __all__ = [
     "ANSWER_LIMIT",
@@ -70,5 +77,10 @@ __all__ = [
     "RevisionKind",
     "SurveyResponse",
     "answer_field",
+    "REPORT_FIELDS",
+    "REPORT_TEXT_LIMIT",
+    "TrainingReport",
+    "TrainingReportDraft",
+    "TrainingReportStatus",
     "day_state",
 ]

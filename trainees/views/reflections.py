@@ -15,6 +15,7 @@ from ..models import ReflectionStatus
 from ..selectors import reflections as selectors
 from ..services import reflections as reflection_services
 from ..services.reflections import ReflectionRefused, reflection_days
+from .autosave import refused_answer, saved_answer
 
 
 def reflection_write(request, enrollment_pk: int, day):
@@ -102,25 +103,8 @@ def _autosave(request, enrollment, day) -> JsonResponse:
             enrollment, day, request.POST, by=request.user, **client_markers(request.POST)
         )
     except ReflectionRefused as refused:
-        return JsonResponse(
-            {
-                "ok": False,
-                "code": refused.code,
-                "errors": refused.errors or {"__all__": refused.message},
-            },
-            status=409 if refused.code == "locked" else 400,
-        )
-    row = saved.reflection
-    saved_at = timezone.localtime(row.updated_at)
-    return JsonResponse(
-        {
-            "ok": True,
-            "applied": saved.applied,
-            "revision": row.revision,
-            "client_seq": row.client_seq if row.client_id == request.POST.get("client_id") else 0,
-            "message": _("Saved at %(time)s") % {"time": f"{saved_at:%H:%M:%S}"},
-        }
-    )
+        return refused_answer(refused)
+    return saved_answer(request, saved.reflection, saved.applied)
 
 
 def my_reflections(request):
