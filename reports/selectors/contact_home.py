@@ -12,7 +12,8 @@ Figures:
 - 復命書: the trips the trainee travels on, and which of their reports were filed;
 - interview and article: the interview's state; the article once the trainee has reviewed it;
 - 旅費: the expense lines of the trainee whose payer is the municipality (trips not cancelled);
-- 研修報告書: the latest built document (TRAINING_REPORT_SLOT: Part T's state and 確認)."""
+- 研修報告書: what the trainee wrote (未着手, 下書き, 提出済み, 自治体確認済み) and the latest built
+  document."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from trainees.models.surveys import Phase
 
 from ..access import contact_enrollments
 from ..models import Report, ReportKind
+from .confirmations import EnrolmentConfirmations, municipality_confirmations
 
 FILED = (TripReportStatus.SUBMITTED, TripReportStatus.ACKNOWLEDGED)
 
@@ -53,9 +55,9 @@ class TraineeRow:
     trip_reports_acknowledged: int = 0
     interview: Interview | None = None
     travel_costs: int = 0  # yen paid by the municipality
-    # TRAINING_REPORT_SLOT: the 研修報告書's latest built document; Part T adds its written
-    # state and the contact's 確認 here.
+    # The 研修報告書: its latest built document, and what the trainee wrote with its 確認.
     training_report: Report | None = None
+    confirmations: EnrolmentConfirmations | None = None
 
     @property
     def days_total(self) -> int:
@@ -99,8 +101,8 @@ class TraineeRow:
 
     @property
     def training_report_label(self) -> str:
-        """TRAINING_REPORT_SLOT: the latest built document's state, "" before any."""
-        return self.training_report.get_state_display() if self.training_report else ""
+        """What the trainee wrote: 未着手, 下書き, 提出済み or 自治体確認済み（…）."""
+        return self.confirmations.training_report.label if self.confirmations else ""
 
 
 def filter_choices(user, year: int | None, program: int | None) -> dict:
@@ -242,8 +244,10 @@ def _fill_training_reports(user, rows) -> None:
         .order_by("version")
     ):
         latest[report.enrollment_id] = report  # ordered by version: the newest stays
+    confirmations = municipality_confirmations([row.enrollment.pk for row in rows], user)
     for row in rows:
         row.training_report = latest.get(row.enrollment.pk)
+        row.confirmations = confirmations[row.enrollment.pk]
 
 
 # The same table as CSV -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from trainees.models.surveys import Phase, QuestionKind
 from trainees.services import surveys
 
 from ..models import Report, ReportKind, program_scope
+from .confirmations import municipality_confirmations
 
 
 @dataclass
@@ -45,21 +46,28 @@ def trainee_page(user, enrollment: Enrollment, today: date) -> dict:
     off = calendar_days.days_off_of(program)
     training = set(calendar_days.training_days(program.days, off, every_date))
     reflections = _reflections(user, enrollment)
+    confirmations = municipality_confirmations([enrollment], user)[enrollment.pk]
+    trip_reports = list(
+        TripReport.objects.visible_to(user)
+        .filter(enrollment=enrollment)
+        .exclude(trip__status=TripStatus.CANCELLED)
+        .select_related("trip", "acknowledged_by")
+        .order_by("trip__start_date", "pk")
+    )
+    filed = {row.pk: row for row in confirmations.trip_reports}
+    for report in trip_reports:
+        report.municipal = filed.get(report.pk)  # its 確認 (a draft has none)
     return {
         "enrollment": enrollment,
         "program": program,
         "today": today,
         "days": _days(program, activities, off, training, reflections, today),
         "reflections": list(reflections.values()),
-        "trip_reports": list(
-            TripReport.objects.visible_to(user)
-            .filter(enrollment=enrollment)
-            .exclude(trip__status=TripStatus.CANCELLED)
-            .select_related("trip", "acknowledged_by")
-            .order_by("trip__start_date", "pk")
-        ),
+        "trip_reports": trip_reports,
         "survey": _survey(enrollment),
         "expenses": _expenses(enrollment),
+        # The 研修報告書 the trainee wrote and the 確認 of it and of each filed 復命書.
+        "confirmations": confirmations,
         **_documents(user, enrollment),
     }
 

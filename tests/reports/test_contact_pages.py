@@ -208,7 +208,8 @@ def test_documents_link_the_built_pdfs(client, supervisor, world, tagawa):
     assert download in get(client, "reports:contact_trainee", ours.pk).content.decode()
     assert download in get(client, "reports:contact_documents").content.decode()
     (row,) = table_rows(get(client, HOME).content)
-    assert row[8] == "作成済み"
+    # What the trainee wrote (not started here), then the built document's state.
+    assert row[8].startswith("未着手") and row[8].endswith("PDF：作成済み")
 
 
 def test_scope(client, supervisor, other_supervisor, outsider, coordinator, trainee, world):
