@@ -1,6 +1,6 @@
 """The municipality's contact in the browser: logs in and lands on the table of their
 trainees, opens a trainee's page (the week, the reflections, the 旅費), and downloads the
-trainee's 研修報告書. The 確認 step comes with the 研修報告書 the trainee writes.
+trainee's 研修報告書 after acknowledging (確認) the text the trainee submitted.
 
 A stored file stands for the built PDF: the worker that builds it has its own journey
 (test_staff_and_supervisor_journey)."""
@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from reports.models import Report, ReportKind, ReportState
 from seminars.models import Expense, Trip
-from trainees.models import DailyReflection
+from trainees.models import DailyReflection, TrainingReport
 
 from ..factories import add_activity, at, enrol
 from .conftest import log_in
@@ -55,6 +55,13 @@ def contact_scene(program, trainee, other_trainee, tagawa, settings, tmp_path):
         amount=6620,
         payer="municipality",
     )
+    TrainingReport.objects.create(
+        enrollment=ours,
+        impressions="ベンチャーの意思決定の速さを学んだ。",
+        application="課内の会議を短くする。",
+        status="submitted",
+        submitted_at=at(program.start_date, 21),
+    )
     report = Report(
         kind=ReportKind.TRAINEE,
         scope=f"enrollment:{ours.pk}",
@@ -88,6 +95,15 @@ def test_the_contact_follows_a_trainee_and_downloads_their_report(
     expect(page.get_by_text("オリエンテーション")).to_be_visible()
     shoot("journey-contact-02-trainee")
 
+    block = page.locator("#training-report")
+    expect(block).to_contain_text("自治体確認待ち")
+    block.get_by_role("button", name="確認する").click()
+    block = page.locator("#training-report")
+    expect(block).to_contain_text("自治体確認済み")
+    expect(block.get_by_role("button", name="確認する")).to_have_count(0)
+    shoot("journey-contact-03-confirmed")
+    assert TrainingReport.objects.get(enrollment=_ours).municipality_confirmed_by == supervisor
+
     with page.expect_download() as info:
         page.locator("#documents").get_by_role("link", name=re.compile("ダウンロード")).click()
     assert info.value.suggested_filename == "研修報告書_田中一郎_v1.pdf"
@@ -96,4 +112,4 @@ def test_the_contact_follows_a_trainee_and_downloads_their_report(
     page.get_by_role("navigation", name="メイン").get_by_role("link", name="報告書").click()
     expect(page.get_by_role("heading", name="報告書", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("ダウンロード"))).to_have_count(1)
-    shoot("journey-contact-03-documents")
+    shoot("journey-contact-04-documents")
