@@ -131,11 +131,29 @@ def content_hash(html: str) -> str:
     return hashlib.sha256(html.encode()).hexdigest()
 
 
+def with_dates(html: str, now) -> str:
+    """The HTML with the build time as the document's creation and modification dates
+    (`dcterms.created`/`dcterms.modified`, which the engine writes to the PDF's metadata);
+    added after the content is hashed, so the same content keeps its version."""
+    stamp = timezone.localtime(now).isoformat(timespec="seconds")
+    meta = (
+        f'<meta name="dcterms.created" content="{stamp}">'
+        f'<meta name="dcterms.modified" content="{stamp}">'
+    )
+    return html.replace("</head>", meta + "</head>", 1)
+
+
 def render_pdf(html: str) -> bytes:
+    """A tagged PDF/UA-1: a structure tree from the HTML (headings, tables with their
+    headers, lists, figures with their text), the language, the title shown in the window
+    (DisplayDocTitle), and XMP metadata from <title>, <meta name="author"> and the dates
+    (`with_dates`)."""
     from weasyprint import HTML
 
     # A character no installed font has is printed as 〓, never as an empty box.
-    return HTML(string=fonts.printable(html), base_url=None).write_pdf()
+    return HTML(string=fonts.printable(html), base_url=None).write_pdf(
+        pdf_variant="pdf/ua-1", pdf_tags=True
+    )
 
 
 # CSV ----------------------------------------------------------------------------------------

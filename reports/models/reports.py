@@ -23,10 +23,10 @@ from programs.models import (
 
 
 class ReportState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", _("Waiting to be built")
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Build failed")
 
 
 class ReportKind(models.TextChoices):
