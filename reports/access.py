@@ -150,3 +150,11 @@ def get_export_program(programs, raw: str | None) -> Program | None:
     if (pk := id_param(raw)) is None:
         raise Http404
     return get_object_or_404(programs, pk=pk)
+
+
+# A municipality's letterhead ---------------------------------------------------------------------
+
+
+def get_letterhead_municipality_for_user(user, pk: int) -> Municipality:
+    """A municipality the person is the contact (supervisor) of; anyone else gets 404."""
+    return get_object_or_404(Municipality.objects.supervised_by(user), pk=pk)

@@ -38,9 +38,7 @@ def _in_japanese(kind: str, build) -> str:
         return render_html(kind, build())
 
 
-def program_html(
-    program: Program, municipality: Municipality | None = None, *, today: date
-) -> str:
+def program_html(program: Program, municipality: Municipality | None = None, *, today: date) -> str:
     return _in_japanese("program", lambda: program_context(program, municipality, today=today))
 
 

@@ -16,6 +16,7 @@ from seminars.models import Trip
 
 from . import documents, program_documents
 from .models import Report, ReportKind, ReportState, stale_before
+from .selectors.program_reports import is_interim
 
 MAX_ATTEMPTS = 3
 logger = logging.getLogger(__name__)
@@ -78,8 +79,9 @@ def build_report(self, report_id: int) -> str:
     )
     # The clock, read once: what the document says about when it is, and its metadata.
     now = timezone.now()
+    today = timezone.localdate(now)
     try:
-        html = html_of(report, timezone.localdate(now))
+        html = html_of(report, today)
         pdf = documents.render_pdf(documents.with_dates(html, now))
         report.file.save("report.pdf", ContentFile(pdf), save=False)
     except TRANSIENT_ERRORS as exc:
@@ -99,7 +101,12 @@ def build_report(self, report_id: int) -> str:
     report.state = ReportState.DONE
     report.error = ""
     report.finished_at = timezone.now()
-    report.save(update_fields=["file", "size", "content_hash", "state", "error", "finished_at"])
+    report.interim = report.kind in (ReportKind.PROGRAM, ReportKind.TRAINEE) and is_interim(
+        report.program, today
+    )
+    report.save(
+        update_fields=["file", "size", "content_hash", "state", "error", "finished_at", "interim"]
+    )
     return "done"
 
 
@@ -137,9 +144,7 @@ def report_completed_programs() -> int:
     count = 0
     for program in due:
         try:
-            document_services.request_program_report(
-                program, by=None, today=today, automatic=True
-            )
+            document_services.request_program_report(program, by=None, today=today, automatic=True)
         except Exception:  # one program's bad data must not keep the others' reports back
             logger.exception("Could not ask for the report of program %s", program.pk)
             continue

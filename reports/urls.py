@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import articles, documents, exports, programs, trips
+from .views import articles, documents, exports, letterheads, programs, trips
 
 app_name = "reports"
 
@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("reports/fiscal-year/", programs.fiscal_year_print, name="fiscal_year_print"),
     path("reports/fiscal-year.pdf", programs.fiscal_year_pdf, name="fiscal_year_pdf"),
+    path(
+        "municipalities/<id:pk>/letterhead/",
+        letterheads.letterhead_edit,
+        name="letterhead_edit",
+    ),
     # The CSV exports: their page and the five files.
     path("exports/", exports.exports_page, name="exports"),
     path("exports/programs.csv", exports.export_programs, name="export_programs"),

@@ -116,6 +116,17 @@ def _trips(program: Program):
     )
 
 
+def _one_person_chart(items, phases) -> dict:
+    """One trainee's before/after chart: the change without a count of people beside it (it
+    is always one), and nothing where they answered only one of the two."""
+    chart = surveys.chart(surveys.Results(items, [], phases, [], {}))
+    chart["single"] = True
+    for row in chart["rows"]:
+        if row["change"] == "—":
+            row["change"] = ""
+    return chart
+
+
 def _survey_charts(program: Program, enrollments) -> tuple[dict | None, dict]:
     """The program's chart of mean change, and each trainee's own before/after chart."""
     result = surveys.results(program)
@@ -135,9 +146,7 @@ def _survey_charts(program: Program, enrollments) -> tuple[dict | None, dict]:
                 item.paired = {surveys.Phase.POST: 1}
             items.append(item)
         if any(i.means[surveys.Phase.PRE] or i.means[surveys.Phase.POST] for i in items):
-            per_trainee[row.enrollment.pk] = surveys.chart(
-                surveys.Results(items, [], result.phases, [], {})
-            )
+            per_trainee[row.enrollment.pk] = _one_person_chart(items, result.phases)
     answered = result.responded.get(surveys.Phase.PRE) or result.responded.get(surveys.Phase.POST)
     return (surveys.chart(result) if answered else None), per_trainee
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from programs.models import Enrollment, Program
 from programs.prefectures import Prefecture
 from seminars.models import Expense, Payer, TripStatus
+from seminars.selectors.common import display_name
 from seminars.services.expenses import payer_tables
 
 FIELDS = (
@@ -29,15 +30,10 @@ FIELDS = (
 )
 
 
-def _name(family: str | None, given: str | None, email: str | None) -> str:
-    """`User.display_name` from a `.values()` row."""
-    return f"{family or ''} {given or ''}".strip() or (email or "")
-
-
 def _item(line: dict, host_name: str) -> dict:
     if line["enrollment_id"]:
         person = ("e", line["enrollment_id"])
-        name = _name(
+        name = display_name(
             line["enrollment__trainee__family_name"],
             line["enrollment__trainee__given_name"],
             line["enrollment__trainee__email"],
@@ -45,7 +41,9 @@ def _item(line: dict, host_name: str) -> dict:
         municipality = line["enrollment__municipality__name"]
     else:
         person = ("s", line["staff_id"])
-        name = _name(line["staff__family_name"], line["staff__given_name"], line["staff__email"])
+        name = display_name(
+            line["staff__family_name"], line["staff__given_name"], line["staff__email"]
+        )
         municipality = ""
     if line["payer"] == Payer.HOST:
         payer, payer_name = ("host",), host_name
@@ -70,13 +68,9 @@ def travel_costs(program: Program, enrollments: list[Enrollment] | None = None) 
     `enrollments` None: every payer, the host's staff included (the whole report). Else only
     what the trainees' municipalities pay for these trainees (a municipality's report, a
     研修報告書)."""
-    lines = Expense.objects.filter(trip__program=program).exclude(
-        trip__status=TripStatus.CANCELLED
-    )
+    lines = Expense.objects.filter(trip__program=program).exclude(trip__status=TripStatus.CANCELLED)
     if enrollments is not None:
-        lines = lines.filter(
-            enrollment__in=[e.pk for e in enrollments], payer=Payer.MUNICIPALITY
-        )
+        lines = lines.filter(enrollment__in=[e.pk for e in enrollments], payer=Payer.MUNICIPALITY)
     sums = lines.order_by().values(*FIELDS).annotate(sum=Sum("amount"), count=Count("pk"))
     tables = payer_tables([_item(line, program.host.name) for line in sums])
     for table in tables:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
-from programs.models import HostCompany, Program, fiscal_year_of
+from programs.models import HostCompany, Municipality, Program, fiscal_year_of
 
 from .. import access as report_access
 from .. import forms, program_documents
@@ -40,6 +40,10 @@ def documents_page(request, pk: int):
             "program": program,
             "is_host": is_host,
             **selectors.program_documents(request.user, program, is_host=is_host),
+            "letterhead_municipalities": Municipality.objects.supervised_by(request.user)
+            .filter(enrollments__program=program)
+            .distinct()
+            .order_by("name"),
         },
     )
 
