@@ -96,6 +96,11 @@ def build_report(self, report_id: int) -> str:
     except Exception as exc:  # recorded on the row, shown on the page, retried from there
         _failed(report_id, exc)
         raise
+    _done(report, pdf, html, today)
+    return "done"
+
+
+def _done(report: Report, pdf: bytes, html: str, today) -> None:
     report.size = len(pdf)
     report.content_hash = documents.content_hash(html)
     report.state = ReportState.DONE
@@ -107,7 +112,6 @@ def build_report(self, report_id: int) -> str:
     report.save(
         update_fields=["file", "size", "content_hash", "state", "error", "finished_at", "interim"]
     )
-    return "done"
 
 
 # A program completes by its dates (the day after its last day); the beat asks every hour.

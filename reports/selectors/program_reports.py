@@ -164,12 +164,23 @@ def dating(program: Program, today: date) -> dict:
     return {"interim": interim, "dated": today if interim else program.end_date, "today": today}
 
 
+def _fill_days(part: TraineePart, days, reflections: dict, today: date) -> None:
+    """Each day with its reflection; a day without one is missing once it has passed
+    (today's deadline has not), and to come (予定) after today."""
+    for day in days:
+        reflection = reflections.get((part.enrollment.pk, day))
+        part.days.append((day, reflection))
+        part.submitted += reflection is not None
+        if reflection is None and day < today:
+            part.missing.append(day)
+        elif reflection is None and day > today:
+            part.planned.append(day)
+
+
 def _trainee_parts(
     program, enrollments, activities, seminars, days, today: date
 ) -> list[TraineePart]:
-    """`days`: the program's training days; a day off with a reflection is kept too. A day
-    without a reflection is missing once it has passed (today's deadline has not), and to
-    come (予定) after today."""
+    """`days`: the program's training days; a day off with a reflection is kept too."""
     ids = [e.pk for e in enrollments]
     reflections = {
         (r.enrollment_id, r.date): r
@@ -199,14 +210,7 @@ def _trainee_parts(
     parts = []
     for enrollment in enrollments:
         part = TraineePart(enrollment)
-        for day in sorted(set(days) | written.get(enrollment.pk, set())):
-            reflection = reflections.get((enrollment.pk, day))
-            part.days.append((day, reflection))
-            part.submitted += reflection is not None
-            if reflection is None and day < today:
-                part.missing.append(day)
-            elif reflection is None and day > today:
-                part.planned.append(day)
+        _fill_days(part, sorted(set(days) | written.get(enrollment.pk, set())), reflections, today)
         part.trip_reports = trip_reports.get(enrollment.pk, [])
         interview = interviews.get(enrollment.pk)
         if interview is not None:
@@ -264,6 +268,19 @@ def _municipalities(program: Program) -> list[Municipality]:
     )
 
 
+def _toc(*, whole: bool) -> list[tuple[str, str]]:
+    """The chapters: the survey's is in the whole report only."""
+    toc = [
+        ("overview", "研修の概要"),
+        ("week", "研修日程"),
+        ("trips", "出張とセミナー"),
+        ("travel", "旅費"),
+    ]
+    if whole:
+        toc.append(("survey", "意識調査の結果"))
+    return [*toc, ("trainees", "研修生ごとの記録")]
+
+
 def program_context(
     program: Program, municipality: Municipality | None = None, *, today: date
 ) -> dict:
@@ -287,15 +304,6 @@ def program_context(
     program_chart = None
     if municipality is None:
         program_chart, _unused = _survey_charts(program, enrollments)
-    toc = [
-        ("overview", "研修の概要"),
-        ("week", "研修日程"),
-        ("trips", "出張とセミナー"),
-        ("travel", "旅費"),
-    ]
-    if municipality is None:
-        toc.append(("survey", "意識調査の結果"))
-    toc.append(("trainees", "研修生ごとの記録"))
     return {
         "program": program,
         "host": program.host,
@@ -310,7 +318,7 @@ def program_context(
         "trainees": parts,
         "travel": travel_costs(program, None if municipality is None else enrollments),
         "letterhead": letterhead_of(municipality),
-        "toc": toc,
+        "toc": _toc(whole=municipality is None),
         "sections": REFLECTION_SECTIONS,
         "title": "研修実施報告書",
         "author": program.host.name,

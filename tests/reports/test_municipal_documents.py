@@ -138,11 +138,13 @@ def test_the_build_reads_the_clock_once_and_marks_the_interim_version(
 ):
     from reports.services import documents as services
 
-    with time_machine.travel(at(finished.mid, 20), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            report = services.request_trainee_report(
-                finished.first, by=coordinator, today=timezone.localdate()
-            )
+    with (
+        time_machine.travel(at(finished.mid, 20), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        report = services.request_trainee_report(
+            finished.first, by=coordinator, today=timezone.localdate()
+        )
     report.refresh_from_db()
     assert report.state == ReportState.DONE and report.interim
     with report.file.open("rb") as handle:
