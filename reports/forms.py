@@ -8,6 +8,7 @@ from django.core.exceptions import BadRequest
 
 from programs.date_range import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from programs.integers import int_param
+from programs.plain_text import PlainTextFormMixin
 
 from .models import Letterhead
 
@@ -28,7 +29,7 @@ def summary_year(raw: str | None, default: int) -> int:
     return int_param(raw, minimum=FIRST_FISCAL_YEAR, maximum=LAST_FISCAL_YEAR) or default
 
 
-class LetterheadForm(forms.ModelForm):
+class LetterheadForm(PlainTextFormMixin, forms.ModelForm):
     """A municipality's 文書番号 and addressee, printed on its documents when set."""
 
     class Meta:
