@@ -179,3 +179,11 @@ def get_contact_enrollment_for_user(user, pk: int) -> Enrollment:
         contact_enrollments(user).select_related("trainee", "municipality", "program__host"),
         pk=pk,
     )
+
+
+# A municipality's letterhead ---------------------------------------------------------------------
+
+
+def get_letterhead_municipality_for_user(user, pk: int) -> Municipality:
+    """A municipality the person is the contact (supervisor) of; anyone else gets 404."""
+    return get_object_or_404(Municipality.objects.supervised_by(user), pk=pk)

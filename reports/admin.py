@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Report
+from .models import Letterhead, Report
 
 
 @admin.register(Report)
@@ -25,3 +25,14 @@ class ReportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Letterhead)
+class LetterheadAdmin(admin.ModelAdmin):
+    """A municipality's 文書番号 and addressee on its documents (its contact sets them too)."""
+
+    list_display = ["municipality", "document_number", "addressee", "updated_at"]
+    search_fields = ["municipality__name", "municipality__code"]
+    autocomplete_fields = ["municipality"]
+    readonly_fields = ["updated_at", "updated_by"]
+    list_select_related = ["municipality"]

@@ -3,6 +3,8 @@ fiscal-year summary, from their contexts (reports.selectors.program_reports and
 reports.selectors.fiscal_year). The browser's print view and the PDF render the same context
 with the same template; the PDF's HTML is in Japanese, its stylesheet inline."""
 
+from datetime import date
+
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -36,12 +38,12 @@ def _in_japanese(kind: str, build) -> str:
         return render_html(kind, build())
 
 
-def program_html(program: Program, municipality: Municipality | None = None) -> str:
-    return _in_japanese("program", lambda: program_context(program, municipality))
+def program_html(program: Program, municipality: Municipality | None = None, *, today: date) -> str:
+    return _in_japanese("program", lambda: program_context(program, municipality, today=today))
 
 
-def trainee_html(enrollment: Enrollment) -> str:
-    return _in_japanese("trainee", lambda: trainee_context(enrollment))
+def trainee_html(enrollment: Enrollment, *, today: date) -> str:
+    return _in_japanese("trainee", lambda: trainee_context(enrollment, today=today))
 
 
 def fiscal_year_html(year: int, host: HostCompany | None = None) -> str:

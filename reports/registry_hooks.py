@@ -160,9 +160,10 @@ def seed(context: dict) -> int:
         return 0
     past = context["past"]
     coordinator = context["people"]["coordinator@example.com"]
-    reports = [document_services.request_program_report(past, by=coordinator)]
+    today = context["today"]
+    reports = [document_services.request_program_report(past, by=coordinator, today=today)]
     reports += [
-        document_services.request_trainee_report(enrollment, by=coordinator)
+        document_services.request_trainee_report(enrollment, by=coordinator, today=today)
         for enrollment in past.enrollments.active().select_related("trainee", "program")
     ]
     reports.append(

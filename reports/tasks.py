@@ -16,20 +16,22 @@ from seminars.models import Trip
 
 from . import documents, program_documents
 from .models import Report, ReportKind, ReportState, stale_before
+from .selectors.program_reports import is_interim
 
 MAX_ATTEMPTS = 3
 logger = logging.getLogger(__name__)
 
 
-def html_of(report: Report) -> str:
-    """The document's HTML from today's data (the same function the request hashed)."""
+def html_of(report: Report, today) -> str:
+    """The document's HTML from today's data (the same function the request hashed);
+    `today` says whether a program's document is an interim version."""
     if report.kind == ReportKind.ITINERARY:
         trip = Trip.objects.select_related("program__host").get(pk=report.trip_id)
         return documents.itinerary_html(trip)
     if report.kind == ReportKind.PROGRAM:
-        return program_documents.program_html(report.program, report.municipality)
+        return program_documents.program_html(report.program, report.municipality, today=today)
     if report.kind == ReportKind.TRAINEE:
-        return program_documents.trainee_html(report.enrollment)
+        return program_documents.trainee_html(report.enrollment, today=today)
     if report.kind == ReportKind.FISCAL_YEAR:
         return program_documents.fiscal_year_html(report.fiscal_year, report.host)
     raise ValueError(f"unknown kind {report.kind}")
@@ -75,9 +77,12 @@ def build_report(self, report_id: int) -> str:
     report = Report.objects.select_related("program", "municipality", "enrollment", "host").get(
         pk=report_id
     )
+    # The clock, read once: what the document says about when it is, and its metadata.
+    now = timezone.now()
+    today = timezone.localdate(now)
     try:
-        html = html_of(report)
-        pdf = documents.render_pdf(html)
+        html = html_of(report, today)
+        pdf = documents.render_pdf(documents.with_dates(html, now))
         report.file.save("report.pdf", ContentFile(pdf), save=False)
     except TRANSIENT_ERRORS as exc:
         if self.request.retries >= self.max_retries:
@@ -91,13 +96,22 @@ def build_report(self, report_id: int) -> str:
     except Exception as exc:  # recorded on the row, shown on the page, retried from there
         _failed(report_id, exc)
         raise
+    _done(report, pdf, html, today)
+    return "done"
+
+
+def _done(report: Report, pdf: bytes, html: str, today) -> None:
     report.size = len(pdf)
     report.content_hash = documents.content_hash(html)
     report.state = ReportState.DONE
     report.error = ""
     report.finished_at = timezone.now()
-    report.save(update_fields=["file", "size", "content_hash", "state", "error", "finished_at"])
-    return "done"
+    report.interim = report.kind in (ReportKind.PROGRAM, ReportKind.TRAINEE) and is_interim(
+        report.program, today
+    )
+    report.save(
+        update_fields=["file", "size", "content_hash", "state", "error", "finished_at", "interim"]
+    )
 
 
 # A program completes by its dates (the day after its last day); the beat asks every hour.
@@ -134,7 +148,7 @@ def report_completed_programs() -> int:
     count = 0
     for program in due:
         try:
-            document_services.request_program_report(program, by=None, automatic=True)
+            document_services.request_program_report(program, by=None, today=today, automatic=True)
         except Exception:  # one program's bad data must not keep the others' reports back
             logger.exception("Could not ask for the report of program %s", program.pk)
             continue

@@ -2,7 +2,16 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import articles, confirmations, contact, documents, exports, programs, trips
+from .views import (
+    articles,
+    confirmations,
+    contact,
+    documents,
+    exports,
+    letterheads,
+    programs,
+    trips,
+)
 
 app_name = "reports"
 
@@ -44,6 +53,11 @@ urlpatterns = [
     path("municipality/trainees.csv", contact.municipality_home_csv, name="municipality_home_csv"),
     path("municipality/trainees/<id:pk>/", contact.trainee_page, name="contact_trainee"),
     path("municipality/documents/", contact.documents, name="contact_documents"),
+    path(
+        "municipalities/<id:pk>/letterhead/",
+        letterheads.letterhead_edit,
+        name="letterhead_edit",
+    ),
     # The CSV exports: their page and the five files.
     path("exports/", exports.exports_page, name="exports"),
     path("exports/programs.csv", exports.export_programs, name="export_programs"),

@@ -25,6 +25,12 @@ def wareki(day: date) -> str:
     return f"{era_year(day)}{day.month}月{day.day}日"
 
 
+def wareki_full(day: date) -> str:
+    """The official form: 和暦 first, the Gregorian date beside it,
+    令和8年12月4日（2026年12月4日）."""
+    return f"{wareki(day)}（{day.year}年{day.month}月{day.day}日）"
+
+
 def wareki_month(day: date) -> str:
     return f"{era_year(day)}{day.month}月"
 

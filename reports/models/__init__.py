@@ -1,5 +1,6 @@
 """Stored documents (reports.models.reports): the Report rows that workers fill."""
 
+from .letterheads import Letterhead
 from .reports import (
     MUNICIPAL_KINDS,
     QUEUED_FOR,
@@ -14,6 +15,7 @@ from .reports import (
 )
 
 __all__ = [
+    "Letterhead",
     "MUNICIPAL_KINDS",
     "QUEUED_FOR",
     "Report",

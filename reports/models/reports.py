@@ -23,10 +23,10 @@ from programs.models import (
 
 
 class ReportState(models.TextChoices):
-    QUEUED = "queued", _("Queued")
+    QUEUED = "queued", _("Waiting to be built")
     RUNNING = "running", _("Being built")
     DONE = "done", _("Ready")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Build failed")
 
 
 class ReportKind(models.TextChoices):
@@ -88,6 +88,8 @@ class Report(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(null=True, blank=True)
     # Made by itself when the program completed (its coordinators are emailed a link).
     automatic = models.BooleanField(default=False)
+    # Built on or before the program's last day: an interim version (中間版).
+    interim = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
     state = models.CharField(max_length=10, choices=ReportState.choices, default=ReportState.QUEUED)
     content_hash = models.CharField(max_length=64)

@@ -62,6 +62,7 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
             title="意識調査：質問ごとの平均変化（研修前→研修後）",
         ),
         "title": "年度研修実績",
+        "author": host.name if host else "全受入企業",
     }
 
 

@@ -5,6 +5,7 @@ the same context with the same template (reports.program_documents)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Count, Prefetch
 
@@ -17,6 +18,9 @@ from trainees.models.interviews import InterviewState
 from trainees.models.reflections import ReflectionStatus
 from trainees.selectors.training_reports import submitted_training_report
 from trainees.services import surveys
+
+from .letterheads import letterhead_of
+from .travel_costs import trainee_costs, travel_costs
 
 SHOWN_REFLECTIONS = (ReflectionStatus.SUBMITTED, ReflectionStatus.REVIEWED)
 FILED_TRIP_REPORTS = (TripReportStatus.SUBMITTED, TripReportStatus.ACKNOWLEDGED)
@@ -36,13 +40,21 @@ class TraineePart:
     enrollment: Enrollment
     days: list = field(default_factory=list)  # [(date, DailyReflection | None)]
     submitted: int = 0
+    missing: list = field(default_factory=list)  # past days without a reflection
+    planned: list = field(default_factory=list)  # days to come (予定), never missing
     trip_reports: list = field(default_factory=list)
     interview: Interview | None = None
     answers: list = field(default_factory=list)  # consented InterviewQuestion rows
     left_out: int = 0
     survey_chart: dict | None = None
     activities: list = field(default_factory=list)  # [(date, [Activity])] they took part in
+    planned_activities: list = field(default_factory=list)  # the same, after today
     seminars: list = field(default_factory=list)  # [(Seminar, role label)]
+
+    @property
+    def so_far(self) -> int:
+        """The days up to today (every day once the program has ended)."""
+        return len(self.days) - len(self.planned)
 
     @property
     def anchor(self) -> str:
@@ -105,6 +117,17 @@ def _trips(program: Program):
     )
 
 
+def _one_person_chart(items, phases) -> dict:
+    """One trainee's before/after chart: the change without a count of people beside it (it
+    is always one), and nothing where they answered only one of the two."""
+    chart = surveys.chart(surveys.Results(items, [], phases, [], {}))
+    chart["single"] = True
+    for row in chart["rows"]:
+        if row["change"] == "—":
+            row["change"] = ""
+    return chart
+
+
 def _survey_charts(program: Program, enrollments) -> tuple[dict | None, dict]:
     """The program's chart of mean change, and each trainee's own before/after chart."""
     result = surveys.results(program)
@@ -124,14 +147,40 @@ def _survey_charts(program: Program, enrollments) -> tuple[dict | None, dict]:
                 item.paired = {surveys.Phase.POST: 1}
             items.append(item)
         if any(i.means[surveys.Phase.PRE] or i.means[surveys.Phase.POST] for i in items):
-            per_trainee[row.enrollment.pk] = surveys.chart(
-                surveys.Results(items, [], result.phases, [], {})
-            )
+            per_trainee[row.enrollment.pk] = _one_person_chart(items, result.phases)
     answered = result.responded.get(surveys.Phase.PRE) or result.responded.get(surveys.Phase.POST)
     return (surveys.chart(result) if answered else None), per_trainee
 
 
-def _trainee_parts(program, enrollments, activities, seminars, days) -> list[TraineePart]:
+def is_interim(program: Program, today: date) -> bool:
+    """A document built on or before the program's last day is an interim one (中間版): the
+    last day's reflection and the interview may still come. After it: the final version."""
+    return today <= program.end_date
+
+
+def dating(program: Program, today: date) -> dict:
+    """What says when a document is: interim (dated the day it was built) or final (dated
+    the program's last day, so a final version's content, and its hash, stay the same)."""
+    interim = is_interim(program, today)
+    return {"interim": interim, "dated": today if interim else program.end_date, "today": today}
+
+
+def _fill_days(part: TraineePart, days, reflections: dict, today: date) -> None:
+    """Each day with its reflection; a day without one is missing once it has passed
+    (today's deadline has not), and to come (予定) after today."""
+    for day in days:
+        reflection = reflections.get((part.enrollment.pk, day))
+        part.days.append((day, reflection))
+        part.submitted += reflection is not None
+        if reflection is None and day < today:
+            part.missing.append(day)
+        elif reflection is None and day > today:
+            part.planned.append(day)
+
+
+def _trainee_parts(
+    program, enrollments, activities, seminars, days, today: date
+) -> list[TraineePart]:
     """`days`: the program's training days; a day off with a reflection is kept too."""
     ids = [e.pk for e in enrollments]
     reflections = {
@@ -162,10 +211,7 @@ def _trainee_parts(program, enrollments, activities, seminars, days) -> list[Tra
     parts = []
     for enrollment in enrollments:
         part = TraineePart(enrollment)
-        for day in sorted(set(days) | written.get(enrollment.pk, set())):
-            reflection = reflections.get((enrollment.pk, day))
-            part.days.append((day, reflection))
-            part.submitted += reflection is not None
+        _fill_days(part, sorted(set(days) | written.get(enrollment.pk, set())), reflections, today)
         part.trip_reports = trip_reports.get(enrollment.pk, [])
         interview = interviews.get(enrollment.pk)
         if interview is not None:
@@ -185,6 +231,7 @@ def _trainee_parts(program, enrollments, activities, seminars, days) -> list[Tra
             if a.for_all or any(p.pk == enrollment.pk for p in a.participants.all())
         ]
         part.activities = [(day, slots) for day, slots in _by_day(program, mine) if slots]
+        part.planned_activities = [(day, slots) for day, slots in part.activities if day > today]
         part.seminars = roles.get(enrollment.pk, [])
         parts.append(part)
     return parts
@@ -222,9 +269,26 @@ def _municipalities(program: Program) -> list[Municipality]:
     )
 
 
-def program_context(program: Program, municipality: Municipality | None = None) -> dict:
+def _toc(*, whole: bool) -> list[tuple[str, str]]:
+    """The chapters: the survey's is in the whole report only."""
+    toc = [
+        ("overview", "研修の概要"),
+        ("week", "研修日程"),
+        ("trips", "出張とセミナー"),
+        ("travel", "旅費"),
+    ]
+    if whole:
+        toc.append(("survey", "意識調査の結果"))
+    return [*toc, ("trainees", "研修生ごとの記録")]
+
+
+def program_context(
+    program: Program, municipality: Municipality | None = None, *, today: date
+) -> dict:
     """Everything in the program report. With a municipality: only its trainees, and no
-    figure computed over other municipalities' trainees."""
+    figure computed over other municipalities' trainees, and the 旅費 it pays for them; the
+    whole report carries every payer's. `today` (the caller's clock) says whether it is an
+    interim version and which days are still to come."""
     program = Program.objects.select_related("host", "created_by").get(pk=program.pk)
     enrollments = _enrollments(program, municipality)
     every_activity = _activities(program)
@@ -237,18 +301,10 @@ def program_context(program: Program, municipality: Municipality | None = None) 
         whole=municipality is None,
     )
     week = _by_day(program, activities)
-    parts = _trainee_parts(program, enrollments, activities, seminars, days)
+    parts = _trainee_parts(program, enrollments, activities, seminars, days, today)
     program_chart = None
     if municipality is None:
         program_chart, _unused = _survey_charts(program, enrollments)
-    toc = [
-        ("overview", "研修の概要"),
-        ("week", "研修日程"),
-        ("trips", "出張とセミナー"),
-    ]
-    if municipality is None:
-        toc.append(("survey", "意識調査の結果"))
-    toc.append(("trainees", "研修生ごとの記録"))
     return {
         "program": program,
         "host": program.host,
@@ -261,13 +317,17 @@ def program_context(program: Program, municipality: Municipality | None = None) 
         "seminars": seminars,
         "program_chart": program_chart,
         "trainees": parts,
-        "toc": toc,
+        "travel": travel_costs(program, None if municipality is None else enrollments),
+        "letterhead": letterhead_of(municipality),
+        "toc": _toc(whole=municipality is None),
         "sections": REFLECTION_SECTIONS,
         "title": "研修実施報告書",
+        "author": program.host.name,
+        **dating(program, today),
     }
 
 
-def trainee_context(enrollment: Enrollment) -> dict:
+def trainee_context(enrollment: Enrollment, *, today: date) -> dict:
     """The 研修報告書 of one trainee, in the form a municipal HR department files:
     所属, 氏名, 研修名, 期間, 研修先, 内容, 所感, 今後の業務への活用 and the attachments (which
     follow it as 別紙)."""
@@ -279,7 +339,7 @@ def trainee_context(enrollment: Enrollment) -> dict:
     seminars = _seminars(program)
     trips = [t for t in _trips(program) if any(e.pk == enrollment.pk for e in t.trainees.all())]
     days = _training_days(program, activities)
-    (part,) = _trainee_parts(program, [enrollment], activities, seminars, days)
+    (part,) = _trainee_parts(program, [enrollment], activities, seminars, days, today)
     attachments = [("schedule", "研修日程表（本人の参加分）")]
     if part.trip_reports:
         attachments.append(("trip-reports", f"復命書（{len(part.trip_reports)}件）"))
@@ -287,6 +347,9 @@ def trainee_context(enrollment: Enrollment) -> dict:
         attachments.append(("reflections", f"振り返り（{part.submitted}日分）"))
     if part.survey_chart:
         attachments.append(("survey", "研修前後の意識調査（本人の回答）"))
+    travel = trainee_costs(program, enrollment)
+    if travel:
+        attachments.append(("travel", "旅費（派遣元自治体の負担分）"))
     return {
         "program": program,
         "host": program.host,
@@ -297,6 +360,10 @@ def trainee_context(enrollment: Enrollment) -> dict:
         # 所感 and 今後の業務への活用: exactly what the trainee submitted (None: not yet).
         "training_report": submitted_training_report(enrollment),
         "attachments": attachments,
+        "travel": travel,
+        "letterhead": letterhead_of(enrollment.municipality),
         "sections": REFLECTION_SECTIONS,
         "title": "研修報告書",
+        "author": enrollment.trainee.display_name,
+        **dating(program, today),
     }

@@ -75,15 +75,16 @@ def request_itinerary(trip: Trip, *, by) -> Report:
 
 
 def request_program_report(
-    program: Program, *, by, municipality: Municipality | None = None, automatic=False
+    program: Program, *, by, today, municipality: Municipality | None = None, automatic=False
 ) -> Report:
     """The end-of-program report; with a municipality, the one made for it (its trainees
-    only), which its supervisor may hold."""
+    only), which its supervisor may hold. `today` (the caller's clock): before the program
+    ends, an interim version dated that day."""
     who = f"_{safe_name(municipality.name)}" if municipality else ""
     return _request(
         ReportKind.PROGRAM,
         program_scope(program, municipality),
-        program_documents.program_html(program, municipality),
+        program_documents.program_html(program, municipality, today=today),
         lock=_lock(Program, program.pk),
         filename=lambda v: f"研修実施報告書_{program.start_date:%Y%m%d}{who}_v{v}.pdf",
         by=by,
@@ -95,14 +96,14 @@ def request_program_report(
     )
 
 
-def request_trainee_report(enrollment: Enrollment, *, by) -> Report:
-    """A trainee's 研修報告書."""
+def request_trainee_report(enrollment: Enrollment, *, by, today) -> Report:
+    """A trainee's 研修報告書 (interim before the program ends, as the program report)."""
     program = enrollment.program
     name = safe_name(enrollment.trainee.display_name.replace(" ", ""))
     return _request(
         ReportKind.TRAINEE,
         f"enrollment:{enrollment.pk}",
-        program_documents.trainee_html(enrollment),
+        program_documents.trainee_html(enrollment, today=today),
         lock=_lock(Program, program.pk),
         filename=lambda v: f"研修報告書_{name}_{program.start_date:%Y%m%d}_v{v}.pdf",
         by=by,

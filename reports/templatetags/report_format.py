@@ -12,6 +12,12 @@ def wareki(day) -> str:
 
 
 @register.filter
+def wareki_full(day) -> str:
+    """令和8年12月4日（2026年12月4日）."""
+    return _wareki.wareki_full(day) if day else ""
+
+
+@register.filter
 def wareki_month(day) -> str:
     """令和8年11月."""
     return _wareki.wareki_month(day) if day else ""

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
-from programs.models import HostCompany, Program, fiscal_year_of
+from programs.models import HostCompany, Municipality, Program, fiscal_year_of
 
 from .. import access as report_access
 from .. import forms, program_documents
@@ -40,6 +40,10 @@ def documents_page(request, pk: int):
             "program": program,
             "is_host": is_host,
             **selectors.program_documents(request.user, program, is_host=is_host),
+            "letterhead_municipalities": Municipality.objects.supervised_by(request.user)
+            .filter(enrollments__program=program)
+            .distinct()
+            .order_by("name"),
         },
     )
 
@@ -65,7 +69,7 @@ def program_report_print(request, pk: int):
     return _print(
         request,
         "program",
-        program_context(program, municipality),
+        program_context(program, municipality, today=timezone.localdate()),
         back=(reverse("reports:program_documents", args=[program.pk]), _("Documents")),
         pdf_url=selectors.with_municipality(
             reverse("reports:program_report_pdf", args=[program.pk]), municipality
@@ -81,7 +85,7 @@ def program_report_pdf(request, pk: int):
     program = access.get_program_for_user(request.user, pk)
     municipality = _municipality(request, program)
     report = document_services.request_program_report(
-        program, by=request.user, municipality=municipality
+        program, by=request.user, today=timezone.localdate(), municipality=municipality
     )
     return redirect("reports:report_status", pk=report.pk)
 
@@ -92,7 +96,7 @@ def trainee_report_print(request, pk: int, enrollment_pk: int):
     return _print(
         request,
         "trainee",
-        trainee_context(enrollment),
+        trainee_context(enrollment, today=timezone.localdate()),
         back=(reverse("reports:program_documents", args=[program.pk]), _("Documents")),
         pdf_url=reverse("reports:trainee_report_pdf", args=[program.pk, enrollment.pk]),
         latest=selectors.latest(request.user, f"enrollment:{enrollment.pk}", ReportKind.TRAINEE),
@@ -103,7 +107,9 @@ def trainee_report_print(request, pk: int, enrollment_pk: int):
 def trainee_report_pdf(request, pk: int, enrollment_pk: int):
     program = access.get_program_for_user(request.user, pk)
     enrollment = report_access.get_enrollment_for_user(request.user, program, enrollment_pk)
-    report = document_services.request_trainee_report(enrollment, by=request.user)
+    report = document_services.request_trainee_report(
+        enrollment, by=request.user, today=timezone.localdate()
+    )
     return redirect("reports:report_status", pk=report.pk)
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from reports.models import ReportState
@@ -20,7 +21,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def scene(host, coordinator, trainee, other_trainee):
     built = w.build(host, coordinator, trainee, other_trainee)
-    theirs = services.request_trainee_report(built.second, by=coordinator)
+    theirs = services.request_trainee_report(
+        built.second, by=coordinator, today=timezone.localdate()
+    )
     theirs.file.save("report.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
     theirs.state = ReportState.DONE
     theirs.save()

@@ -14,7 +14,7 @@ import re
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from reports.models import Report, ReportState
@@ -60,7 +60,7 @@ def scene(live_worker, host, coordinator, trainee, other_trainee):
     )
     # Marked done before the commit sends the job: the real worker leaves it alone.
     with transaction.atomic():
-        theirs = services.request_trainee_report(second, by=coordinator)
+        theirs = services.request_trainee_report(second, by=coordinator, today=timezone.localdate())
         theirs.file.save("report.pdf", ContentFile(b"%PDF-1.7\n%theirs\n"), save=False)
         theirs.state = ReportState.DONE
         theirs.save()

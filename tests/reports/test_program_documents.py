@@ -40,7 +40,9 @@ def test_the_program_report_says_it_all_in_japanese_with_embedded_fonts(
         enrollment=finished.first, date=finished.program.start_date
     ).update(questions="<script>alert('x')</script> & <b>太字</b>")
     report, pdf = built(
-        lambda: services.request_program_report(finished.program, by=coordinator),
+        lambda: services.request_program_report(
+            finished.program, by=coordinator, today=timezone.localdate()
+        ),
         django_capture_on_commit_callbacks,
     )
     text = w.pdf_text(pdf)
@@ -101,14 +103,21 @@ def test_the_program_report_says_it_all_in_japanese_with_embedded_fonts(
     assert all(fonts.values()), fonts  # every font embedded
     assert report.filename == "研修実施報告書_20261130_v1.pdf"
     # The stored hash is of what was drawn: asking again for the same data gives it back.
-    assert services.request_program_report(finished.program, by=coordinator).pk == report.pk
+    assert (
+        services.request_program_report(
+            finished.program, by=coordinator, today=timezone.localdate()
+        ).pk
+        == report.pk
+    )
 
 
 def test_the_trainee_report_is_the_hr_form_with_its_attachments(
     finished, coordinator, django_capture_on_commit_callbacks
 ):
     report, pdf = built(
-        lambda: services.request_trainee_report(finished.first, by=coordinator),
+        lambda: services.request_trainee_report(
+            finished.first, by=coordinator, today=timezone.localdate()
+        ),
         django_capture_on_commit_callbacks,
     )
     compact = "".join(w.pdf_text(pdf).split())
@@ -118,7 +127,10 @@ def test_the_trainee_report_is_the_hr_form_with_its_attachments(
     assert "田川市総務課" in compact
     assert finished.second.trainee.display_name.replace(" ", "") not in compact
     assert finished.first.trainee.display_name.replace(" ", "") in compact
-    assert "令和8年11月30日〜令和8年12月4日（研修日数5日）" in compact
+    assert (
+        "令和8年11月30日（2026年11月30日）〜令和8年12月4日（2026年12月4日）（研修日数5日）"
+        in compact
+    )
     assert "意思決定の速さに驚いた" in compact  # 所感 from the reflections
     assert "庁内の業務の切り出しを提案する。" in compact  # 活用 from the 復命書
     for attachment in ("別紙1研修日程表", "別紙2復命書（1件）", "別紙3振り返り（2日分）", "別紙4"):
@@ -132,7 +144,7 @@ def test_a_program_without_trainees_gets_a_report_that_says_so(
 ):
     empty = ProgramFactory(host=host, title="研修生のいない研修")
     _report, pdf = built(
-        lambda: services.request_program_report(empty, by=coordinator),
+        lambda: services.request_program_report(empty, by=coordinator, today=timezone.localdate()),
         django_capture_on_commit_callbacks,
     )
     compact = "".join(w.pdf_text(pdf).split())
@@ -149,7 +161,9 @@ def test_huge_text_emoji_and_characters_no_font_has_print_without_boxes(
         enrollment=finished.first, date=finished.program.start_date
     ).update(did=unbroken, learned="よかった🙂👍", felt="吉野と𠮷田さん。象形文字𓀀と⿰")
     _report, pdf = built(
-        lambda: services.request_trainee_report(finished.first, by=coordinator),
+        lambda: services.request_trainee_report(
+            finished.first, by=coordinator, today=timezone.localdate()
+        ),
         django_capture_on_commit_callbacks,
     )
     compact = "".join(w.pdf_text(pdf).split())

@@ -64,12 +64,20 @@ def world(host, coordinator, staff, supervisor, other_supervisor, trainee, other
     program = built.program
     tagawa = built.first.municipality
     kitami = built.second.municipality
-    whole = stored(services.request_program_report(program, by=coordinator))
-    for_tagawa = stored(
-        services.request_program_report(program, by=coordinator, municipality=tagawa)
+    whole = stored(
+        services.request_program_report(program, by=coordinator, today=timezone.localdate())
     )
-    first_report = stored(services.request_trainee_report(built.first, by=coordinator))
-    second_report = stored(services.request_trainee_report(built.second, by=coordinator))
+    for_tagawa = stored(
+        services.request_program_report(
+            program, by=coordinator, today=timezone.localdate(), municipality=tagawa
+        )
+    )
+    first_report = stored(
+        services.request_trainee_report(built.first, by=coordinator, today=timezone.localdate())
+    )
+    second_report = stored(
+        services.request_trainee_report(built.second, by=coordinator, today=timezone.localdate())
+    )
     summary = stored(services.request_fiscal_year(program.fiscal_year, host=host, by=coordinator))
     return SimpleNamespace(
         **vars(built),
@@ -330,18 +338,24 @@ def test_unchanged_data_gets_the_version_there_and_a_change_a_new_one(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as queued:
-        again = services.request_program_report(world.program, by=world.coordinator)
+        again = services.request_program_report(
+            world.program, by=world.coordinator, today=timezone.localdate()
+        )
     assert again.pk == world.whole.pk and not queued  # nothing to build
     DailyReflection.objects.filter(enrollment=world.first).update(learned="書き直した学び")
     with django_capture_on_commit_callbacks() as queued:
-        changed = services.request_program_report(world.program, by=world.coordinator)
-        same = services.request_program_report(world.program, by=world.coordinator)
+        changed = services.request_program_report(
+            world.program, by=world.coordinator, today=timezone.localdate()
+        )
+        same = services.request_program_report(
+            world.program, by=world.coordinator, today=timezone.localdate()
+        )
     assert changed.version == 2 and same.pk == changed.pk
     assert len(queued) == 1  # one job for the two requests
     assert Report.objects.get(pk=world.whole.pk).state == ReportState.DONE  # the old one stays
     # The municipality's report changed too (its trainee wrote it) but is its own series.
     tagawa = services.request_program_report(
-        world.program, by=world.coordinator, municipality=world.tagawa
+        world.program, by=world.coordinator, today=timezone.localdate(), municipality=world.tagawa
     )
     assert tagawa.version == 2 and tagawa.scope.endswith(f":municipality:{world.tagawa.pk}")
 
@@ -382,7 +396,11 @@ def test_the_documents_page_runs_the_same_queries_whatever_the_trainees(client, 
             user=UserFactory(email=f"more{n}@example.org"),
             municipality=MunicipalityFactory(code=f"40{n}001", name=f"町{n}", prefecture=40),
         ).user
-        stored(services.request_trainee_report(enrol(world.program, user), by=None))
+        stored(
+            services.request_trainee_report(
+                enrol(world.program, user), by=None, today=timezone.localdate()
+            )
+        )
     client.get(address)  # enrolling changed the kept program and roles: read them again
     assert _queries(client, address) == few
 
@@ -391,7 +409,7 @@ def test_the_report_context_reads_the_same_queries_whatever_the_trainees(world):
     from reports.selectors.program_reports import program_context
 
     with CaptureQueriesContext(connection) as ctx:
-        program_context(world.program)
+        program_context(world.program, today=timezone.localdate())
     few = len(ctx)
     for n in range(4):
         user = TraineeProfileFactory(
@@ -402,7 +420,7 @@ def test_the_report_context_reads_the_same_queries_whatever_the_trainees(world):
             enrollment=enrollment, date=world.program.start_date, status="submitted"
         )
     with CaptureQueriesContext(connection) as ctx:
-        context = program_context(world.program)
+        context = program_context(world.program, today=timezone.localdate())
     assert len(context["trainees"]) == 6
     assert len(ctx) == few
 
@@ -451,7 +469,7 @@ def test_an_automatic_report_that_failed_is_tried_again_the_next_day_not_every_h
     ended = ProgramFactory(host=host, start_date=today - timedelta(days=8), created_by=coordinator)
     enrol(ended, trainee)
 
-    def broken(report):
+    def broken(report, today):
         raise ValueError("a template error")
 
     monkeypatch.setattr("reports.tasks.html_of", broken)
@@ -482,17 +500,19 @@ def test_a_transient_error_puts_the_build_back_in_the_queue(
     real = tasks.html_of
     calls = []
 
-    def once_away(report):
+    def once_away(report, today):
         calls.append(report.pk)
         if len(calls) == 1:
             raise OperationalError("the database went away")
-        return real(report)
+        return real(report, today)
 
     monkeypatch.setattr(tasks, "html_of", once_away)
     DailyReflection.objects.filter(enrollment=world.first).update(learned="もう一度")
     # Eager here, the caller hears of the retry that a worker would schedule in 30 s.
     with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
-        services.request_trainee_report(world.first, by=world.coordinator)
+        services.request_trainee_report(
+            world.first, by=world.coordinator, today=timezone.localdate()
+        )
     report = Report.objects.get(kind=ReportKind.TRAINEE, version=2, enrollment=world.first)
     assert report.state == ReportState.QUEUED and "went away" in report.error
     build_report.apply(args=[report.pk])  # the retried message, delivered
