@@ -149,10 +149,11 @@ REMINDERS = [
 
 
 def seed(context: dict) -> int:
-    """The finished demo program's report, each of its trainees' 研修報告書 and the host's
-    fiscal-year summary, built through the same service and task as any request. The task
-    runs here, at once, so that they exist when the newcomer first logs in; the copy of
-    the task the worker receives finds them built and does nothing."""
+    """The finished demo program's report (whole, and the version for each municipality its
+    contact downloads), each of its trainees' 研修報告書 and the host's fiscal-year summary,
+    built through the same service and task as any request. The task runs here, at once, so
+    that they exist when the newcomer first logs in; the copy of the task the worker receives
+    finds them built and does nothing."""
     from .services import documents as document_services
     from .tasks import build_report
 
@@ -162,6 +163,15 @@ def seed(context: dict) -> int:
     coordinator = context["people"]["coordinator@example.com"]
     today = context["today"]
     reports = [document_services.request_program_report(past, by=coordinator, today=today)]
+    municipalities = {
+        e.municipality for e in past.enrollments.active().select_related("municipality")
+    }
+    reports += [
+        document_services.request_program_report(
+            past, by=coordinator, today=today, municipality=municipality
+        )
+        for municipality in sorted(municipalities, key=lambda m: m.code)
+    ]
     reports += [
         document_services.request_trainee_report(enrollment, by=coordinator, today=today)
         for enrollment in past.enrollments.active().select_related("trainee", "program")
