@@ -145,9 +145,12 @@ def test_the_contacts_selector_gives_each_state_in_constant_queries(finished, su
 def test_the_pdf_prints_exactly_what_the_trainee_submitted(
     finished, coordinator, django_capture_on_commit_callbacks
 ):
+    from datetime import timedelta
+
     from reports.services import documents as services
 
-    html = trainee_html(finished.first)
+    after = finished.program.end_date + timedelta(days=1)  # the final version
+    html = trainee_html(finished.first, today=after)
     assert "研修報告書はまだ提出されていません。" in html
     assert "意思決定の速さに驚いた" not in html.split("添付資料")[0]  # no collage
     assert "本人が提出した振り返り" not in html  # no disclaimer
@@ -155,12 +158,12 @@ def test_the_pdf_prints_exactly_what_the_trainee_submitted(
     TrainingReport.objects.create(
         enrollment=finished.second, impressions="下書きの所感", application="下書きの活用"
     )
-    html = trainee_html(finished.first)
+    html = trainee_html(finished.first, today=after)
     assert IMPRESSIONS in html and APPLICATION in html
     assert "まだ提出されていません" not in html
-    assert "下書きの所感" not in trainee_html(finished.second)
+    assert "下書きの所感" not in trainee_html(finished.second, today=after)
     _report, pdf = built(
-        lambda: services.request_trainee_report(finished.first, by=coordinator),
+        lambda: services.request_trainee_report(finished.first, by=coordinator, today=after),
         django_capture_on_commit_callbacks,
     )
     compact = "".join(w.pdf_text(pdf).split())

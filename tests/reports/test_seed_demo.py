@@ -24,11 +24,20 @@ def test_the_demo_documents_are_built_once(settings, django_capture_on_commit_ca
     reports = list(Report.objects.order_by("pk"))
     kinds = sorted(r.kind for r in reports)
     trainees = past.enrollments.active().count()
+    municipalities = past.enrollments.active().values("municipality").distinct().count()
+    # The whole report, one for each municipality (its contact downloads it), each trainee's.
     assert kinds == sorted(
-        [ReportKind.PROGRAM, ReportKind.FISCAL_YEAR] + [ReportKind.TRAINEE] * trainees
+        [ReportKind.PROGRAM] * (1 + municipalities)
+        + [ReportKind.FISCAL_YEAR]
+        + [ReportKind.TRAINEE] * trainees
     )
     assert all(r.state == ReportState.DONE and r.size > 0 for r in reports)
-    program_report = next(r for r in reports if r.kind == ReportKind.PROGRAM)
+    assert {r.municipality for r in reports if r.kind == ReportKind.PROGRAM} == {None} | {
+        e.municipality for e in past.enrollments.active()
+    }
+    program_report = next(
+        r for r in reports if r.kind == ReportKind.PROGRAM and r.municipality is None
+    )
     assert program_report.program == past and program_report.municipality is None
     with program_report.file.open("rb") as handle:
         text = "".join(pdf_text(handle.read()).split())
