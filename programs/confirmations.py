@@ -23,6 +23,9 @@ class Confirmation:
     state: str
     confirmed_at: datetime | None = None
     confirmed_by: str = ""
+    # Which filing the reader saw (its submission time): the button posts it back, so a
+    # document filed again since is not confirmed unread.
+    seen: str = ""
 
     @property
     def label(self) -> str:
@@ -40,13 +43,19 @@ class Confirmation:
         return self.state == WAITING
 
 
-def confirmation_of(filed: bool, confirmed_at, confirmed_by=None) -> Confirmation:
+def seen_token(submitted_at) -> str:
+    return submitted_at.isoformat() if submitted_at else ""
+
+
+def confirmation_of(
+    filed: bool, confirmed_at, confirmed_by=None, submitted_at=None
+) -> Confirmation:
     """The state of a document: `filed` (submitted), and who confirmed it when, if anyone
-    (`confirmed_by` a user or a display name)."""
+    (`confirmed_by` a user or a display name); `submitted_at` the filing the reader sees."""
     if confirmed_at is not None:
         name = getattr(confirmed_by, "display_name", confirmed_by) or ""
         return Confirmation(CONFIRMED, confirmed_at, name)
-    return Confirmation(WAITING if filed else NONE)
+    return Confirmation(WAITING if filed else NONE, seen=seen_token(submitted_at))
 
 
 # The columns a list reads with `values()` to name who confirmed, and the name from them.
@@ -62,7 +71,12 @@ def confirmation_from_row(filed: bool, row: dict) -> Confirmation:
     """`confirmation_of` from a `values()` row holding CONFIRMED_FIELDS."""
     prefix = "municipality_confirmed_by__"
     name = f"{row[prefix + 'family_name'] or ''} {row[prefix + 'given_name'] or ''}".strip()
-    return confirmation_of(filed, row["municipality_confirmed_at"], name or row[prefix + "email"])
+    return confirmation_of(
+        filed,
+        row["municipality_confirmed_at"],
+        name or row[prefix + "email"],
+        row.get("submitted_at"),
+    )
 
 
 class MunicipalityConfirmed(models.Model):
@@ -91,5 +105,8 @@ class MunicipalityConfirmed(models.Model):
     @property
     def confirmation(self) -> Confirmation:
         return confirmation_of(
-            self.is_filed, self.municipality_confirmed_at, self.municipality_confirmed_by
+            self.is_filed,
+            self.municipality_confirmed_at,
+            self.municipality_confirmed_by,
+            getattr(self, "submitted_at", None),
         )

@@ -25,6 +25,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='municipality',
+            name='listed',
+            field=models.BooleanField(default=False, help_text="Loaded from the registry's data file. Only such a row is marked abolished when the file no longer lists it; one added here by hand stays as it is.", verbose_name='in the published list'),
+        ),
+        migrations.AddField(
+            model_name='municipality',
             name='abolished_on',
             field=models.DateField(blank=True, help_text='Set when the code left the published list (a merger): kept on old records.', null=True, verbose_name='abolished on'),
         ),

@@ -91,6 +91,14 @@ class Municipality(models.Model):
         blank=True,
         related_name="wards",
     )
+    listed = models.BooleanField(
+        _("in the published list"),
+        default=False,
+        help_text=_(
+            "Loaded from the registry's data file. Only such a row is marked abolished when the "
+            "file no longer lists it; one added here by hand stays as it is."
+        ),
+    )
     abolished_on = models.DateField(
         _("abolished on"),
         null=True,

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..registry_source import Entry
 
@@ -77,6 +78,9 @@ def _apply(entry: Entry, row, loaded: Loaded) -> bool:
     changed = [name for name in _FIELDS if getattr(row, name) != getattr(entry, name)]
     for name in changed:
         setattr(row, name, getattr(entry, name))
+    if not row.listed:  # a row made before the registry (or by hand) that the file lists
+        row.listed = True
+        changed.append("listed")
     if row.abolished_on is not None:
         row.abolished_on = None
         loaded.restored += 1
@@ -96,10 +100,18 @@ def load_registry(entries: list[Entry], *, today: date, version: str = "", model
     model = model or Municipality
     loaded = Loaded()
     with transaction.atomic():
+        # One loader at a time (several machines may migrate at once): the second waits,
+        # then finds every code there.
+        RegistryVersion.objects.get_or_create(pk=1, defaults={"version": ""})
+        RegistryVersion.objects.select_for_update().get(pk=1)
         existing = {row.code: row for row in model.objects.all()}
         listed = {entry.code for entry in entries}
+        # Only what the file once listed leaves with it: a row added by hand (another kind of
+        # body, such as a 広域連合) is not the file's to retire.
         to_retire = [
-            row for code, row in existing.items() if code not in listed and row.abolished_on is None
+            row
+            for code, row in existing.items()
+            if row.listed and code not in listed and row.abolished_on is None
         ]
         for row in to_retire:
             row.abolished_on = today
@@ -110,16 +122,16 @@ def load_registry(entries: list[Entry], *, today: date, version: str = "", model
         for entry in entries:
             row = existing.get(entry.code)
             if row is None:
-                new.append(model(**{n: getattr(entry, n) for n in ("code", *_FIELDS)}))
+                new.append(model(listed=True, **{n: getattr(entry, n) for n in ("code", *_FIELDS)}))
                 loaded.added += 1
             else:
                 if _apply(entry, row, loaded):
                     touched.append(row)
-        model.objects.bulk_update(touched, [*_FIELDS, "abolished_on"], batch_size=500)
+        model.objects.bulk_update(touched, [*_FIELDS, "abolished_on", "listed"], batch_size=500)
         model.objects.bulk_create(new, batch_size=500)
         _link_wards(model, entries)
         if version:
-            RegistryVersion.objects.update_or_create(pk=1, defaults={"version": version})
+            RegistryVersion.objects.filter(pk=1).update(version=version, loaded_at=timezone.now())
     return loaded
 
 

@@ -17,7 +17,7 @@ Figures:
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.urls import reverse
@@ -158,7 +158,21 @@ def _fill_days(rows, today: date) -> None:
     days = training_days_by_program(programs.values())
     for row in rows:
         row.days = days.get(row.enrollment.program_id, [])
-        row.days_done = sum(day <= today for day in row.days)
+        until = attended_until(row.enrollment, today)
+        row.days_done = sum(day < until for day in row.days)
+
+
+def withdrawn_on(enrollment: Enrollment) -> date | None:
+    return localdate(enrollment.withdrawn_at) if enrollment.withdrawn_at is not None else None
+
+
+def attended_until(enrollment: Enrollment, today: date) -> date:
+    """The first day the trainee is no longer on the program as of `today`: tomorrow while
+    they are (today counts as done), the day of their withdrawal once they have withdrawn.
+    The table, its CSV and the trainee's page count days with it."""
+    withdrawn = withdrawn_on(enrollment)
+    tomorrow = today + timedelta(days=1)
+    return tomorrow if withdrawn is None else min(tomorrow, withdrawn)
 
 
 def _fill_reflections(rows, today: date) -> None:
@@ -173,9 +187,8 @@ def _fill_reflections(rows, today: date) -> None:
         mine = written.get(row.enrollment.pk, {})
         row.submitted = len(mine)
         row.late = sum(mine.values())
-        until = today
-        if row.enrollment.withdrawn_at is not None:
-            until = min(today, localdate(row.enrollment.withdrawn_at))
+        # Today's reflection is not due yet: it is neither done nor missing.
+        until = min(today, attended_until(row.enrollment, today))
         row.missing = sum(day < until and day not in mine for day in row.days)
 
 

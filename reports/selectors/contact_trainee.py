@@ -20,6 +20,7 @@ from trainees.services import surveys
 
 from ..models import Report, ReportKind, program_scope
 from .confirmations import municipality_confirmations
+from .contact_home import withdrawn_on
 
 
 @dataclass
@@ -61,7 +62,9 @@ def trainee_page(user, enrollment: Enrollment, today: date) -> dict:
         "enrollment": enrollment,
         "program": program,
         "today": today,
-        "days": _days(program, activities, off, training, reflections, today),
+        "days": _days(
+            program, activities, off, training, reflections, today, withdrawn_on(enrollment)
+        ),
         "reflections": list(reflections.values()),
         "trip_reports": trip_reports,
         "survey": _survey(enrollment),
@@ -89,7 +92,9 @@ def _reflections(user, enrollment: Enrollment) -> dict:
     return {r.date: r for r in rows}
 
 
-def _days(program, activities, off, training, reflections, today) -> list[Day]:
+def _days(program, activities, off, training, reflections, today, withdrawn) -> list[Day]:
+    """Each day of the program for the trainee; from the day of a withdrawal (`withdrawn`,
+    None while they are on it) on, a day is neither due, missed nor to come."""
     by_day = defaultdict(list)
     for activity in activities:
         by_day[activity.date].append(activity)
@@ -100,6 +105,8 @@ def _days(program, activities, off, training, reflections, today) -> list[Day]:
             state = "submitted"
         elif day not in training:
             state = ""
+        elif withdrawn is not None and day >= withdrawn:
+            state = "withdrawn"
         else:
             state = "missing" if day < today else "today" if day == today else "to_come"
         out.append(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from programs import calendar_days
 from programs.models import Activity, Enrollment, Municipality, Program
@@ -51,10 +52,13 @@ class TraineePart:
     planned_activities: list = field(default_factory=list)  # the same, after today
     seminars: list = field(default_factory=list)  # [(Seminar, role label)]
 
+    due_tonight: bool = False  # today is a day of theirs and its reflection is not in yet
+
     @property
     def so_far(self) -> int:
-        """The days up to today (every day once the program has ended)."""
-        return len(self.days) - len(self.planned)
+        """The days whose reflection is due by now (every day once the program has ended):
+        today counts once its reflection is in; until tonight's deadline it is not due."""
+        return len(self.days) - len(self.planned) - self.due_tonight
 
     @property
     def anchor(self) -> str:
@@ -176,6 +180,8 @@ def _fill_days(part: TraineePart, days, reflections: dict, today: date) -> None:
             part.missing.append(day)
         elif reflection is None and day > today:
             part.planned.append(day)
+        elif reflection is None:
+            part.due_tonight = True
 
 
 def _trainee_parts(
@@ -350,6 +356,12 @@ def trainee_context(enrollment: Enrollment, *, today: date) -> dict:
     travel = trainee_costs(program, enrollment)
     if travel:
         attachments.append(("travel", "旅費（派遣元自治体の負担分）"))
+    written = submitted_training_report(enrollment)
+    when = dating(program, today)
+    if written is not None and not when["interim"]:
+        # The trainee's own report is dated the day they submitted it (it cannot change
+        # after, so the final version's content stays the same).
+        when["dated"] = timezone.localdate(written.submitted_at)
     return {
         "program": program,
         "host": program.host,
@@ -358,12 +370,12 @@ def trainee_context(enrollment: Enrollment, *, today: date) -> dict:
         "training_day_count": len(days),
         "trips": trips,
         # 所感 and 今後の業務への活用: exactly what the trainee submitted (None: not yet).
-        "training_report": submitted_training_report(enrollment),
+        "training_report": written,
         "attachments": attachments,
         "travel": travel,
         "letterhead": letterhead_of(enrollment.municipality),
         "sections": REFLECTION_SECTIONS,
         "title": "研修報告書",
         "author": enrollment.trainee.display_name,
-        **dating(program, today),
+        **when,
     }

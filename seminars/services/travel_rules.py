@@ -59,9 +59,11 @@ def save_rules(payer: Municipality | HostCompany, plan: RulesPlan, *, by) -> Tra
     it pays for again."""
     _check(plan)
     with transaction.atomic():
-        rules = rules_of(payer)
-        if rules.pk:
-            rules = TravelRules.objects.select_for_update().get(pk=rules.pk)
+        # The payer's row made (at most once, whoever saves first) and locked: two first saves
+        # at once both end in one row, the later one's values kept.
+        which = "municipality" if isinstance(payer, Municipality) else "host_company"
+        TravelRules.objects.get_or_create(**{which: payer})
+        rules = TravelRules.objects.select_for_update().get(**{which: payer})
         for name, value in vars(plan).items():
             setattr(rules, name, value.strip() if isinstance(value, str) else value)
         rules.updated_by = by

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from programs import access
 from programs import cache as kenshu_cache
+from programs.confirmations import seen_token
 from programs.formats import show, time_range
 from programs.models import Enrollment, Status
 from programs.plain_text import check_plain_text
@@ -197,9 +198,10 @@ def may_confirm(user, report: TripReport) -> bool:
     return access.supervises(user, report.enrollment.municipality_id)
 
 
-def confirm_for_municipality(report: TripReport, *, by, now) -> TripReport:
+def confirm_for_municipality(report: TripReport, *, by, now, seen: str = "") -> TripReport:
     """The municipality's 確認 of a filed report (submitted, or acknowledged by the host):
-    who and when are kept; a second confirmation changes nothing."""
+    who and when are kept; a second confirmation changes nothing. `seen`: the filing the
+    contact read (programs.confirmations.seen_token); a report filed again since is refused."""
     if not may_confirm(by, report):
         raise TripRefused(_("Only a contact of the trainee's municipality confirms this report."))
     with transaction.atomic():
@@ -208,6 +210,13 @@ def confirm_for_municipality(report: TripReport, *, by, now) -> TripReport:
             raise TripRefused(_("Only a submitted report can be confirmed."))
         if row.municipality_confirmed_at is not None:
             return row
+        if seen and seen != seen_token(row.submitted_at):
+            raise TripRefused(
+                _(
+                    "The trainee submitted the report again since you opened it: read it again, "
+                    "then confirm."
+                )
+            )
         row.municipality_confirmed_at = now
         row.municipality_confirmed_by = by
         row.save(

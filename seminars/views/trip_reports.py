@@ -135,7 +135,9 @@ def trip_report_confirm(request, pk: int, trip_pk: int, report_pk: int):
     if not report_services.may_confirm(request.user, report):
         raise PermissionDenied
     try:
-        report_services.confirm_for_municipality(report, by=request.user, now=timezone.now())
+        report_services.confirm_for_municipality(
+            report, by=request.user, now=timezone.now(), seen=request.POST.get("seen", "")[:40]
+        )
     except TripRefused as refused:
         show_refusal(refused, request=request)
     else:

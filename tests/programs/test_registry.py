@@ -291,3 +291,17 @@ def test_the_admin_registry_list_searches_by_hiragana(client, operator):
     response = client.get(reverse("admin:programs_municipality_changelist"), {"q": "みのわまち"})
     assert response.status_code == 200
     assert "箕輪町" in response.content.decode()
+
+
+def test_a_body_added_by_hand_is_not_the_files_to_retire():
+    """A 広域連合 an operator added in the admin is not in the file: loading the file again
+    leaves it current (only what the file once listed leaves with it)."""
+    added = Municipality.objects.create(
+        code="209902", name="上伊那広域連合", prefecture=20, kind=Kind.CITY
+    )
+    _source, entries = read_data_file()
+    loaded = load_registry(entries, today=date(2027, 4, 1))
+    assert loaded.retired == 0
+    added.refresh_from_db()
+    assert added.abolished_on is None and not added.listed
+    assert Municipality.objects.get(code="402061").listed

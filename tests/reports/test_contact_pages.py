@@ -309,3 +309,29 @@ def test_trainee_page_queries_do_not_grow_with_the_reflections(
     many, ctx = count_queries(client, url)
     assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
     assert Activity.objects.filter(program=program).count() == 5
+
+
+def test_a_withdrawn_trainee_is_counted_up_to_the_withdrawal(client, supervisor, program, trainee):
+    """Withdrawn on the program's second day, seen on its last: one day done, the day before
+    it the only one that could be missed, and the days after it neither missed nor to come,
+    on the table and on the trainee's page alike."""
+    from datetime import timedelta
+
+    from ..factories import at, enrol
+
+    first = program.start_date
+    days = list(program.days)
+    e = enrol(program, trainee)
+    DailyReflection.objects.create(
+        enrollment=e, date=first, status="submitted", submitted_at=at(first, 18)
+    )
+    e.withdrawn_at = at(first + timedelta(days=1), 12)
+    e.save(update_fields=["withdrawn_at"])
+    client.force_login(supervisor)
+    with time_machine.travel(at(days[-1], 10), tick=False):
+        (row,) = table_rows(get(client, HOME).content)
+        page = get(client, "reports:contact_trainee", e.pk).content.decode()
+    assert f"1 / {len(days)} 日" in row
+    assert "提出 1" in row and "未提出" not in " ".join(row)
+    assert "振り返り未提出" not in page
+    assert "辞退後" in page

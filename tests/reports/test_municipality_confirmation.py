@@ -29,12 +29,12 @@ def finished(host, coordinator, trainee, other_trainee):
 
 
 def file_training_report(enrollment, **extra):
+    extra.setdefault("submitted_at", timezone.now())
     return TrainingReport.objects.create(
         enrollment=enrollment,
         impressions=IMPRESSIONS,
         application=APPLICATION,
         status=TrainingReportStatus.SUBMITTED,
-        submitted_at=timezone.now(),
         **extra,
     )
 
@@ -169,3 +169,46 @@ def test_the_pdf_prints_exactly_what_the_trainee_submitted(
     compact = "".join(w.pdf_text(pdf).split())
     assert "".join(IMPRESSIONS.split()) in compact
     assert "".join(APPLICATION.split()) in compact
+
+
+def test_the_final_training_report_is_dated_the_day_the_trainee_submitted_it(finished):
+    """Written after the last day, the trainee's 研修報告書 carries the day they submitted it,
+    not the program's last day (an interim version keeps the day it was built)."""
+    from datetime import timedelta
+
+    from reports.selectors.program_reports import trainee_context
+
+    from ..factories import at
+
+    end = finished.program.end_date
+    file_training_report(finished.first, submitted_at=at(end + timedelta(days=3), 9))
+    context = trainee_context(finished.first, today=end + timedelta(days=10))
+    assert (context["interim"], context["dated"]) == (False, end + timedelta(days=3))
+    context = trainee_context(finished.first, today=end)
+    assert (context["interim"], context["dated"]) == (True, end)
+
+
+def test_a_trip_report_filed_again_since_the_contact_opened_it_is_not_confirmed_unread(
+    client, finished, supervisor
+):
+    """The button posts the filing the contact read: a report the trainee submitted again
+    in between is refused with a message, and confirmed once read again."""
+    import re
+    from datetime import timedelta
+
+    report = TripReport.objects.get(enrollment=finished.first)
+    detail, confirm = trip_report_urls(report)
+    client.force_login(supervisor)
+    page = client.get(detail).content.decode()
+    seen = re.search(r'name="seen" value="([^"]+)"', page).group(1)
+    TripReport.objects.filter(pk=report.pk).update(
+        submitted_at=report.submitted_at + timedelta(minutes=5), impressions="書き直した所感"
+    )
+    response = client.post(confirm, {"seen": seen}, follow=True)
+    assert "提出し直しました" in response.content.decode()
+    report.refresh_from_db()
+    assert report.municipality_confirmed_at is None
+    seen = re.search(r'name="seen" value="([^"]+)"', client.get(detail).content.decode()).group(1)
+    client.post(confirm, {"seen": seen})
+    report.refresh_from_db()
+    assert report.municipality_confirmed_by == supervisor
