@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Enrollment, Status, scoped
 
+from .autosave import SavedAsTyped
 from .scope import _host_ids, _supervised
 
 SECTION_LIMIT = 2000
@@ -64,7 +65,7 @@ class ReflectionQuerySet(models.QuerySet):
         return self.exclude(status=ReflectionStatus.DRAFT)
 
 
-class DailyReflection(models.Model):
+class DailyReflection(SavedAsTyped):
     """One trainee's reflection on one day of a program."""
 
     enrollment = models.ForeignKey(
@@ -102,14 +103,9 @@ class DailyReflection(models.Model):
         blank=True,
         related_name="+",
     )
-    # Every accepted save raises the revision; the browser that made it is remembered with
-    # its own counter, so a save repeated or delivered late by a flaky connection is applied
-    # once and never overwrites a newer one.
-    revision = models.PositiveIntegerField(_("revision"), default=0)
+    # The revision, the page and its counter come from SavedAsTyped.
     # The revision readers last saw submitted: the first change after it keeps that text.
     submitted_revision = models.PositiveIntegerField(_("submitted revision"), default=0)
-    client_id = models.CharField(_("last saved from (page id)"), max_length=40, blank=True)
-    client_seq = models.PositiveIntegerField(_("that page's change counter"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 

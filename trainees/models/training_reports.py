@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment, Status, scoped
 
+from .autosave import SavedAsTyped
 from .scope import _host_ids, _supervised
 
 REPORT_TEXT_LIMIT = 4000
@@ -44,7 +45,7 @@ class TrainingReportQuerySet(models.QuerySet):
         )
 
 
-class TrainingReport(MunicipalityConfirmed):
+class TrainingReport(MunicipalityConfirmed, SavedAsTyped):
     """One per enrolment. The draft's saves carry the page's id and counter as a
     reflection's do, so a repeated or late save is applied once."""
 
@@ -63,9 +64,6 @@ class TrainingReport(MunicipalityConfirmed):
         default=TrainingReportStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    revision = models.PositiveIntegerField(_("revision"), default=0)
-    client_id = models.CharField(_("last saved from (page id)"), max_length=40, blank=True)
-    client_seq = models.PositiveIntegerField(_("that page's change counter"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 

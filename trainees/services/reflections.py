@@ -177,17 +177,14 @@ def save_draft(
             raise ReflectionRefused(
                 _("This reflection has been reviewed and can no longer be changed."), "locked"
             )
-        if client_id and row.client_id == client_id and client_seq <= row.client_seq:
+        if row.is_repeat(client_id, client_seq):
             return Saved(row, applied=False)
         if row.content() == content:
-            row.client_id, row.client_seq = client_id[:40], client_seq
+            row.saved_by(client_id, client_seq, changed=False)
             row.save(update_fields=["client_id", "client_seq"])
             return Saved(row, applied=True)
-        other_device = (
-            base_revision is not None
-            and base_revision != row.revision
-            and row.client_id != client_id
-            and any(row.content()[name] for name in SECTION_NAMES)
+        other_device = row.replaces_unseen(
+            client_id, base_revision, any(row.content()[name] for name in SECTION_NAMES)
         )
         if row.status == ReflectionStatus.SUBMITTED and (
             other_device or row.revision == row.submitted_revision
@@ -204,8 +201,7 @@ def save_draft(
             _keep_revision(row, RevisionKind.DRAFT_REPLACED, by)
         for name, value in content.items():
             setattr(row, name, value)
-        row.revision += 1
-        row.client_id, row.client_seq = client_id[:40], client_seq
+        row.saved_by(client_id, client_seq, changed=True)
         row.save(update_fields=[*content, "revision", "client_id", "client_seq", "updated_at"])
     return Saved(row, applied=True)
 

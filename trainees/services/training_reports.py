@@ -150,23 +150,16 @@ def save_draft(
             raise TrainingReportRefused(
                 _("This training report has been submitted and no longer changes."), "locked"
             )
-        if client_id and row.client_id == client_id and client_seq <= row.client_seq:
+        if row.is_repeat(client_id, client_seq):
             return SavedReport(row, applied=False)
-        if row.content() != content:
-            replaced_unseen = (
-                base_revision is not None
-                and base_revision != row.revision
-                and row.client_id != client_id
-                and any(row.content().values())
+        changed = row.content() != content
+        if changed and row.replaces_unseen(client_id, base_revision, any(row.content().values())):
+            TrainingReportDraft.objects.create(
+                report=row, revision=row.revision, content=row.content()
             )
-            if replaced_unseen:
-                TrainingReportDraft.objects.create(
-                    report=row, revision=row.revision, content=row.content()
-                )
-            for name, value in content.items():
-                setattr(row, name, value)
-            row.revision += 1
-        row.client_id, row.client_seq = client_id[:40], client_seq
+        for name, value in content.items():
+            setattr(row, name, value)
+        row.saved_by(client_id, client_seq, changed=changed)
         row.save()
     return SavedReport(row, applied=True)
 
