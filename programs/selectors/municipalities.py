@@ -30,10 +30,17 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_PREFECTURES: dict[str, int] = {}
+
+
 def _prefecture_names() -> dict[str, int]:
     """Each prefecture's Japanese name (北海道, 東京都 …) to its number, read from the registry's
-    prefecture rows (their names are the data's, whatever the page's language)."""
-    return dict(Municipality.objects.filter(kind="prefecture").values_list("name", "prefecture"))
+    prefecture rows once per process (the 47 never change; every keystroke of a chooser asks)."""
+    if not _PREFECTURES:
+        _PREFECTURES.update(
+            Municipality.objects.filter(kind="prefecture").values_list("name", "prefecture")
+        )
+    return _PREFECTURES
 
 
 @dataclass
