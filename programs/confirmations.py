@@ -102,6 +102,15 @@ class MunicipalityConfirmed(models.Model):
     def is_filed(self) -> bool:
         raise NotImplementedError
 
+    def confirm_now(self, *, by, now) -> None:
+        """Keep who confirmed and when (the caller holds the row locked and has checked that
+        the document is filed and not yet confirmed)."""
+        self.municipality_confirmed_at = now
+        self.municipality_confirmed_by = by
+        self.save(
+            update_fields=["municipality_confirmed_at", "municipality_confirmed_by", "updated_at"]
+        )
+
     @property
     def confirmation(self) -> Confirmation:
         return confirmation_of(

@@ -217,11 +217,7 @@ def confirm_for_municipality(report: TripReport, *, by, now, seen: str = "") -> 
                     "then confirm."
                 )
             )
-        row.municipality_confirmed_at = now
-        row.municipality_confirmed_by = by
-        row.save(
-            update_fields=["municipality_confirmed_at", "municipality_confirmed_by", "updated_at"]
-        )
+        row.confirm_now(by=by, now=now)
         record_activity(
             by,
             "trip_report.confirmed_by_municipality",

@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Enrollment, Status, scoped
+from programs.models import Enrollment, scoped
 
 from .autosave import SavedAsTyped
-from .scope import _host_ids, _supervised
+from .scope import _host_ids, enrolment_readers
 
 SECTION_LIMIT = 2000
 COMMENT_LIMIT = 2000
@@ -42,14 +42,7 @@ class ReflectionQuerySet(models.QuerySet):
         """The trainee sees their own, drafts included. Once submitted: the host's people and
         the mentor, and the supervisors of the trainee's municipality (as snapshotted at
         enrolment). Drafts stay private to their author; draft programs stay with the host."""
-        readers = (
-            Q(enrollment__program__host__in=_host_ids(user))
-            | Q(enrollment__mentor=user)
-            | (
-                Q(enrollment__municipality__in=_supervised(user))
-                & ~Q(enrollment__program__status=Status.DRAFT)
-            )
-        )
+        readers = enrolment_readers(user)
         return self.filter(
             Q(enrollment__trainee=user) | (readers & ~Q(status=ReflectionStatus.DRAFT))
         )

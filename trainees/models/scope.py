@@ -11,6 +11,22 @@ _host_ids = worked_for
 _supervised = supervised_by
 
 
+def enrolment_readers(user) -> Q:
+    """Who reads a trainee's filed writing (a reflection, a 研修報告書) besides its author: the
+    host's people, the mentor, and the contacts of the trainee's municipality (as snapshotted
+    at enrolment) once the program is out of draft."""
+    from programs.models import Status
+
+    return (
+        Q(enrollment__program__host__in=_host_ids(user))
+        | Q(enrollment__mentor=user)
+        | (
+            Q(enrollment__municipality__in=_supervised(user))
+            & ~Q(enrollment__program__status=Status.DRAFT)
+        )
+    )
+
+
 def in_page_language(japanese: str, english: str) -> str:
     """The English text on English pages when there is one; Japanese otherwise."""
     from django.utils import translation

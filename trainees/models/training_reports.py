@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from programs.confirmations import MunicipalityConfirmed
-from programs.models import Enrollment, Status, scoped
+from programs.models import Enrollment, scoped
 
 from .autosave import SavedAsTyped
-from .scope import _host_ids, _supervised
+from .scope import enrolment_readers
 
 REPORT_TEXT_LIMIT = 4000
 REPORT_FIELDS = ("impressions", "application")
@@ -27,14 +27,7 @@ class TrainingReportQuerySet(models.QuerySet):
         """The trainee: their own, the draft included. Once submitted: the host's people,
         the mentor and the contacts of the trainee's municipality (as snapshotted at
         enrolment). A draft stays with its author."""
-        readers = (
-            Q(enrollment__program__host__in=_host_ids(user))
-            | Q(enrollment__mentor=user)
-            | (
-                Q(enrollment__municipality__in=_supervised(user))
-                & ~Q(enrollment__program__status=Status.DRAFT)
-            )
-        )
+        readers = enrolment_readers(user)
         return self.filter(
             Q(enrollment__trainee=user) | (readers & Q(status=TrainingReportStatus.SUBMITTED))
         )

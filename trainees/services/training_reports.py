@@ -210,11 +210,7 @@ def confirm(report: TrainingReport, *, by, now) -> TrainingReport:
             raise TrainingReportRefused(_("Only a submitted report can be confirmed."), "draft")
         if row.municipality_confirmed_at is not None:
             return row
-        row.municipality_confirmed_at = now
-        row.municipality_confirmed_by = by
-        row.save(
-            update_fields=["municipality_confirmed_at", "municipality_confirmed_by", "updated_at"]
-        )
+        row.confirm_now(by=by, now=now)
         record_activity(
             by,
             "training_report.confirmed",
