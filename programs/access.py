@@ -221,8 +221,9 @@ def host_ids_of(user) -> set[int]:
 
 
 def get_activity_for_user(user, program: Program, pk: int) -> Activity:
+    """An activity or placeholder of the program's grid (the host's people change them)."""
     return get_object_or_404(
-        Activity.objects.visible_to(user).live().select_related("facilitator"),
+        Activity.objects.visible_to(user).on_the_grid().select_related("facilitator"),
         pk=pk,
         program=program,
     )

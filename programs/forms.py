@@ -171,6 +171,14 @@ class ActivityForm(PlainTextForm):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    placeholder = forms.BooleanField(
+        label=_("To plan (placeholder)"),
+        required=False,
+        help_text=_(
+            "Kept for a trip or seminar not planned yet: shown to the host only, never in a "
+            "calendar, and replaced by the leg or seminar planned onto it."
+        ),
+    )
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,6 +222,7 @@ class ActivityForm(PlainTextForm):
             "for_all": activity.for_all,
             "participants": list(activity.participants.values_list("pk", flat=True)),
             "notes": activity.notes,
+            "placeholder": activity.placeholder,
         }
 
 
@@ -267,6 +276,25 @@ def skip_days_off_field() -> forms.BooleanField:
         required=False,
         initial=True,
     )
+
+
+class StartingWeekForm(PlainTextForm):
+    """On a new program: the week it starts from (a template), applied as it is created."""
+
+    template = IdChoiceField(
+        label=_("Start the week from"),
+        queryset=WeekTemplate.objects.none(),
+        required=False,
+        empty_label=_("An empty week"),
+        help_text=_("The template's trip and seminars come as placeholders to plan."),
+    )
+    skip_weekends = skip_days_off_field()
+
+    def __init__(self, *args, user: User, host, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = WeekTemplate.objects.visible_to(user).filter(
+            models.Q(host__isnull=True) | models.Q(host=host)
+        )
 
 
 class ApplyTemplateForm(PlainTextForm):

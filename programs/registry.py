@@ -185,6 +185,35 @@ def origin_of(activity) -> tuple[str, str] | None:
     return str(known.label), known.url(activity.program_id, int(object_id))
 
 
+# Placeholders (予定枠) of the week and where each is planned (a trip, a seminar) ---------
+
+
+@dataclass(frozen=True)
+class PlaceholderPlanner:
+    """Where a placeholder of `kind` is planned: `url(program_id, placeholder_id)` opens the
+    form that takes its dates, times and places; `label` is the button's words."""
+
+    kind: str
+    label: object
+    url: Callable[[int, int], str]
+
+
+_planners: dict[str, PlaceholderPlanner] = {}
+
+
+def register_placeholder_planner(planner: PlaceholderPlanner) -> PlaceholderPlanner:
+    _planners[planner.kind] = planner
+    return planner
+
+
+def planner_of(activity) -> tuple[str, str] | None:
+    """(label, url) of the form that plans a placeholder; None for anything else."""
+    planner = _planners.get(activity.kind) if activity.placeholder else None
+    if planner is None:
+        return None
+    return str(planner.label), planner.url(activity.program_id, activity.pk)
+
+
 # Rules a program's new dates must keep (a trip must stay inside its program) --------------
 
 DateCheck = Callable[[object], str | None]

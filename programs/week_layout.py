@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from .formats import time_range
-from .registry import origin_of
+from .registry import origin_of, planner_of
 
 QUARTER = 15  # minutes per grid row
 DEFAULT_START = time(8, 0)
@@ -32,6 +32,9 @@ class Cell:
     participants: str = ""
     origin_label: str = ""
     origin_url: str = ""
+    placeholder: bool = False  # a 予定枠, still to plan
+    plan_label: str = ""
+    plan_url: str = ""
 
 
 @dataclass
@@ -78,6 +81,8 @@ def layout(
         if day is None:
             continue
         origin_label, origin_url = origin_of(a) or ("", "")
+        placeholder = getattr(a, "placeholder", False)
+        plan_label, plan_url = (planner_of(a) if placeholder else None) or ("", "")
         day.cells.append(
             Cell(
                 pk=a.pk,
@@ -92,6 +97,9 @@ def layout(
                 participants=names.get(a.pk, ""),
                 origin_label=origin_label,
                 origin_url=origin_url,
+                placeholder=placeholder,
+                plan_label=plan_label,
+                plan_url=plan_url,
             )
         )
     for day in by_date.values():

@@ -15,6 +15,8 @@ class SeminarsConfig(AppConfig):
 
         for origin in registry_hooks.ORIGINS:
             registry.register_activity_origin(origin)
+        for planner in registry_hooks.PLANNERS:
+            registry.register_placeholder_planner(planner)
         registry.register_program_sections(registry_hooks.program_sections)
         registry.register_due(registry_hooks.due_for)
         registry.register_due(registry_hooks.due_for_hosts)

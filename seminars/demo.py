@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from programs import cache as kenshu_cache
 from programs.models import Activity, Municipality
-from programs.services.week import cancel_activity
 
 from .models import Leg, Scheme, Seminar, SeminarRole, TravelRules, Trip, TripReport, TripStatus
 from .services import expenses as expense_services
@@ -18,6 +17,7 @@ from .services import legs as leg_services
 from .services import seminars as seminar_services
 from .services import trip_reports as report_services
 from .services import trips as trip_services
+from .services.planning import remove_trip_placeholders
 
 PURPOSE = "地域ワーカー向け説明会・ユーザー調査、地元企業向けセミナーの開催（長野県箕輪町・松本市）"
 LODGING = "伊那市内のビジネスホテル（1泊・朝食付）"
@@ -155,6 +155,7 @@ def _plan(program, first, last, done, people, coordinator) -> int:
     by_email = {e.trainee.email: e for e in trainees}
     _add_seminars(program, trip, days, done, by_email, people, coordinator)
     _add_expenses(trip, trainees, coordinator)
+    remove_trip_placeholders(trip, by=coordinator)  # any its legs and seminars left
     if done:
         trip.status = TripStatus.DONE
         trip.save(update_fields=["status"])
@@ -163,12 +164,12 @@ def _plan(program, first, last, done, people, coordinator) -> int:
 
 
 def _clear_placeholders(program, days, coordinator) -> None:
-    # The week template holds placeholders for the trip; the trip's own activities replace them.
-    placeholders = Activity.objects.live().filter(program=program, origin="", date__in=days)
-    for activity in placeholders.filter(kind__in=["trip", "seminar"]) | placeholders.filter(
-        title="ユーザーアンケート・ヒアリング"
-    ):
-        cancel_activity(activity, by=coordinator)
+    # The template's survey slot is the demo's site visit (a seminar at the same time): it
+    # goes before anyone has seen the week, so no calendar ever had it. The template's
+    # placeholders (予定枠) need no clearing: each leg and seminar takes its place.
+    Activity.objects.live().filter(
+        program=program, origin="", date__in=days, title="ユーザーアンケート・ヒアリング"
+    ).delete()
 
 
 def _save_trip(program, first, last, trainees, people, coordinator) -> Trip:

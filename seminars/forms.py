@@ -318,3 +318,60 @@ class TravelRulesForm(PlainTextForm):
     day_word = forms.CharField(
         label=_("Own word for the allowance per day"), max_length=20, required=False
     )
+
+
+def name_cells(form) -> None:
+    """Each cell of a table's row says its column and row to a screen reader
+    (「交通手段（2行目）」), and points to its error when it has one."""
+    row = int(form.prefix.rsplit("-", 1)[-1]) + 1
+    for name, field in form.fields.items():
+        field.widget.attrs["aria-label"] = _("%(field)s (row %(row)s)") % {
+            "field": field.label,
+            "row": row,
+        }
+        if form.is_bound and name in form.errors:
+            field.widget.attrs["aria-invalid"] = "true"
+            field.widget.attrs["aria-describedby"] = f"{form.prefix}-{name}-error"
+
+
+class LegRowForm(LegForm):
+    """One row of the itinerary table. A row left empty (no mode, no destination) is not a
+    leg and is skipped; any other row is checked as a leg."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mode"].choices = [("", "—"), *Mode.choices]
+        self.empty_permitted = True
+        self.use_required_attribute = False
+
+    def is_blank(self) -> bool:
+        if not self.is_bound:
+            return True
+        return not any(
+            (self.data.get(self.add_prefix(name)) or "").strip()
+            for name in ("mode", "destination", "service", "fare", "notes")
+        )
+
+    def has_changed(self) -> bool:  # empty_permitted skips a row only when it is blank
+        return not self.is_blank()
+
+
+class SeminarRowForm(PlainTextForm):
+    """One seminar planned from its placeholder, on the trip's seminars table."""
+
+    include = forms.BooleanField(label=_("Plan it"), required=False, initial=True)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *SeminarKind.choices])
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = RangedDateField(label=_("Date"), widget=DATE)
+    start_time = forms.TimeField(label=_("Start"), widget=TIME)
+    end_time = forms.TimeField(label=_("End"), widget=TIME)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.use_required_attribute = False
+        # A row not ticked is not planned, whatever it holds.
+        self.empty_permitted = self.is_bound and not self.data.get(self.add_prefix("include"))
+
+    def has_changed(self) -> bool:
+        return not self.empty_permitted

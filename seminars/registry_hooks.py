@@ -12,7 +12,14 @@ from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
 from programs.formats import show
-from programs.registry import ActivityOrigin, DueItem, NavLink, OwnWriting, ProgramSection
+from programs.registry import (
+    ActivityOrigin,
+    DueItem,
+    NavLink,
+    OwnWriting,
+    PlaceholderPlanner,
+    ProgramSection,
+)
 
 from .models import Trip, TripReport, TripReportStatus, TripStatus
 from .reminders import due_date
@@ -27,6 +34,23 @@ ORIGINS = [
         prefix="seminar",
         label=gettext_lazy("Seminar"),
         url=lambda program_id, pk: reverse("seminars:seminar_detail", args=[program_id, pk]),
+    ),
+]
+
+# A template's trip and seminar slots (予定枠) are planned here: the forms take their dates,
+# times and places.
+PLANNERS = [
+    PlaceholderPlanner(
+        kind="trip",
+        label=gettext_lazy("Plan a trip"),
+        url=lambda program_id, pk: reverse("seminars:trip_new", args=[program_id]) + f"?from={pk}",
+    ),
+    PlaceholderPlanner(
+        kind="seminar",
+        label=gettext_lazy("Plan the seminar"),
+        url=lambda program_id, pk: (
+            reverse("seminars:seminar_new", args=[program_id]) + f"?from={pk}"
+        ),
     ),
 ]
 

@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import expenses, legs, seminars, travel_rules, trip_reports, trips
+from .views import expenses, legs, planning, seminars, travel_rules, trip_reports, trips
 
 trip = "programs/<id:pk>/trips/<id:trip_pk>/"
 seminar = "programs/<id:pk>/seminars/<id:seminar_pk>/"
@@ -17,6 +17,9 @@ urlpatterns = [
     path(trip + "legs/new/", legs.leg_edit, name="leg_new"),
     path(trip + "legs/<id:leg_pk>/", legs.leg_edit, name="leg_edit"),
     path(trip + "legs/<id:leg_pk>/delete/", legs.leg_delete, name="leg_delete"),
+    path(trip + "legs/table/", planning.leg_table, name="leg_table"),
+    path(trip + "seminars/plan/", planning.seminar_table, name="seminar_table"),
+    path(trip + "placeholders/remove/", planning.placeholders_remove, name="placeholders_remove"),
     path(trip + "expenses/", expenses.trip_expenses, name="trip_expenses"),
     path(trip + "expenses/new/", expenses.expense_edit, name="expense_new"),
     path(trip + "expenses/recompute/", expenses.expenses_recompute, name="expenses_recompute"),

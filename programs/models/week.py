@@ -30,6 +30,12 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(program__in=Program.objects.visible_to(user))
 
     def live(self):
+        """The week as it stands: not cancelled, and planned (a placeholder is not yet)."""
+        return self.filter(cancelled_at__isnull=True, placeholder=False)
+
+    def on_the_grid(self):
+        """What the host's people see on the week grid: the live activities and the
+        placeholders (予定枠) still to plan."""
         return self.filter(cancelled_at__isnull=True)
 
     def of_trainee(self, user, *, withdrawn_since=None):
@@ -41,7 +47,8 @@ class ActivityQuerySet(models.QuerySet):
             if withdrawn_since is not None
             else enrollments.active()
         )
-        return self.visible_to(user).for_enrollments(enrollments)
+        # A placeholder (予定枠) is nobody's yet: never a trainee's.
+        return self.visible_to(user).filter(placeholder=False).for_enrollments(enrollments)
 
     def for_enrollments(self, enrollment_ids):
         """Activities that the given enrolments take part in: for everyone, or named."""
@@ -77,6 +84,10 @@ class Activity(models.Model):
         Enrollment, verbose_name=_("participants"), blank=True, related_name="activities"
     )
     notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    # A slot "to plan" (予定枠) that a template put in the week for a trip or a seminar: shown
+    # on the host's grid only, never to trainees or in calendar feeds, never in a clash; the
+    # leg or seminar planned onto it takes its place.
+    placeholder = models.BooleanField(_("to plan"), default=False)
     # Set when another app derives the slot from its own record (a trip's leg, a seminar):
     # `origin` names the record people edit ("trip:12"), `origin_part` the piece of it
     # ("leg:5:0"). The week shows such slots but changes them only through their origin.
@@ -151,6 +162,7 @@ class TemplateActivity(models.Model):
     kind = models.CharField(max_length=20, choices=ActivityKind.choices)
     place = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    placeholder = models.BooleanField(default=False)  # a 予定枠 once applied (Activity)
 
     class Meta:
         ordering = ["day_index", "start_time", "pk"]

@@ -27,12 +27,13 @@ ACTIVITY_FIELDS = (
     "for_all",
     "origin",
     "facilitator_id",
+    "placeholder",
 )
 # The week of the host's people, compiled once per connection (programs.compiled): the live
 # activities with their facilitators' names, and the names of who takes part where not all do.
 HOST_WEEK = CompiledQuery(
     lambda program_id: (
-        Activity.objects.live()
+        Activity.objects.on_the_grid()
         .filter(program_id=program_id)
         .values_list(
             *ACTIVITY_FIELDS,

@@ -70,7 +70,9 @@ def to_ical(name: str, activities, *, for_trainee: bool = False, gone=()) -> byt
 def _feed_activities(qs):
     recent = timezone.now() - CANCELLED_KEPT
     return (
-        qs.filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=recent))
+        # A placeholder (予定枠) is never an event: it is not planned yet.
+        qs.filter(placeholder=False)
+        .filter(Q(cancelled_at__isnull=True) | Q(cancelled_at__gte=recent))
         .select_related("program", "facilitator")
         .order_by("date", "start_time")
     )

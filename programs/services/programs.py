@@ -56,7 +56,7 @@ def save_program(program: Program, *, by: User, ip: str | None = None) -> Progra
             lock_program(program)
             before = Program.objects.values_list("start_date", "end_date").get(pk=program.pk)
         if not creating and before != (program.start_date, program.end_date):
-            outside = program.activities.live().exclude(
+            outside = program.activities.on_the_grid().exclude(
                 date__range=(program.start_date, program.end_date)
             )
             if outside.exists():

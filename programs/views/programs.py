@@ -12,11 +12,13 @@ from config.translated import choice_labels
 from .. import access, registry
 from .. import cache as kenshu_cache
 from ..client import client_ip
-from ..forms import EnrollForm, ProgramForm, WithdrawForm
+from ..forms import EnrollForm, ProgramForm, StartingWeekForm, WithdrawForm
 from ..models import Enrollment, HostCompany, Status
 from ..refusals import show_refusal
 from ..selectors.program_list import program_list_context
 from ..services import programs as program_services
+from ..services import week as week_services
+from ..services import week_templates
 
 
 def program_list(request):
@@ -42,18 +44,37 @@ def program_create(request):
     host_id = request.POST.get("host") or request.GET.get("host")
     host = next((h for h in hosts if str(h.pk) == str(host_id)), hosts[0])
     form = ProgramForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    week_form = StartingWeekForm(request.POST or None, user=request.user, host=host, prefix="week")
+    if request.method == "POST" and form.is_valid() and week_form.is_valid():
         program = form.save(commit=False)
         program.host = host
-        saved = _save_program(
-            request, form, program, _("Program created. Now build its week."), "programs:week_grid"
-        )
-        if saved:
-            return saved
+        template = week_form.cleaned_data["template"]
+        try:
+            created = week_templates.start_program(
+                program,
+                template,
+                skip_weekends=week_form.cleaned_data["skip_weekends"],
+                by=request.user,
+                ip=client_ip(request),
+            )
+        except week_services.ActivityRefused as refused:  # the template does not fit
+            week_form.add_error("template", refused.message)
+        except program_services.ProgramRefused as refused:
+            show_refusal(refused, form=form)
+        else:
+            if template is None:
+                messages.success(request, _("Program created. Now build its week."))
+            else:
+                messages.success(
+                    request,
+                    _("Program created with %(count)s activities from “%(name)s”.")
+                    % {"count": len(created), "name": template.name},
+                )
+            return redirect("programs:week_grid", pk=program.pk)
     return render(
         request,
         "programs/program_form.html",
-        {"form": form, "hosts": hosts, "host": host, "program": None},
+        {"form": form, "week_form": week_form, "hosts": hosts, "host": host, "program": None},
     )
 
 

@@ -125,6 +125,7 @@ def _slot_from(form) -> week_services.Slot:
         for_all=data["for_all"],
         participants=list(data["participants"]),
         notes=data["notes"],
+        placeholder=data.get("placeholder", False),
     )
 
 
@@ -213,6 +214,7 @@ def _moved_slot(activity, data) -> tuple[week_services.Slot | None, str]:
         for_all=activity.for_all,
         participants=list(activity.participants.all()),
         notes=activity.notes,
+        placeholder=activity.placeholder,
     )
     return slot, ""
 

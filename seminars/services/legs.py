@@ -146,3 +146,25 @@ def delete_leg(leg: Leg, *, by) -> None:
         record_activity(
             by, "trip.leg_removed", trip, host_company=trip.program.host, data={"leg": str(leg)}
         )
+
+
+class RowRefused(TripRefused):
+    """A row of the itinerary table refused: `row` is its index; nothing was saved."""
+
+    def __init__(self, row: int, refused: TripRefused):
+        super().__init__(refused.message, refused.code, refused.errors)
+        self.row = row
+
+
+def save_legs(trip: Trip, rows: list[tuple[Leg | None, LegPlan]], *, by) -> list[Leg]:
+    """Save the itinerary table's rows in order, all of them or none: the first row refused
+    (with its index) leaves every leg as it was. Each leg lands on the week as `save_leg`
+    puts it there, taking the place of the move's placeholder."""
+    saved = []
+    with transaction.atomic():
+        for index, (leg, plan) in enumerate(rows):
+            try:
+                saved.append(save_leg(trip, plan, by=by, leg=leg))
+            except TripRefused as refused:
+                raise RowRefused(index, refused) from refused
+    return saved

@@ -338,3 +338,20 @@ def _clean_name(raw: str) -> str:
     name = "".join(c for c in name if c not in _INVISIBLE and c.isprintable()).strip() or "file"
     stem, extension = os.path.splitext(name)
     return stem[: 200 - len(extension)] + extension
+
+
+def plan_seminars(
+    program: Program, plans: list[SeminarPlan], *, by, trip: Trip | None
+) -> list[Seminar]:
+    """The seminars of the trip's table, all of them or none (the first refused names its
+    row through `RowRefused`); each takes the place of its placeholder in the week."""
+    from .legs import RowRefused
+
+    saved = []
+    with transaction.atomic():
+        for index, plan in enumerate(plans):
+            try:
+                saved.append(save_seminar(program, plan, by=by, trip=trip))
+            except TripRefused as refused:
+                raise RowRefused(index, refused) from refused
+    return saved

@@ -15,6 +15,7 @@ from programs.refusals import show_refusal
 from .. import access as trip_access
 from .. import forms as f
 from ..models import FollowUp, Material, Trip
+from ..selectors import planning
 from ..services import seminars as seminar_services
 from ..services.common import TripRefused, host_people
 from .common import form_page, saved_redirect
@@ -38,6 +39,12 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
             trip = get_object_or_404(Trip, pk=trip_pk, program=program)
         first_day = trip.start_date if trip else program.start_date
         initial = {"date": first_day, "start_time": "13:00", "end_time": "15:00"}
+        if "from" in request.GET:  # a seminar placeholder of the week (予定枠)
+            placeholder = planning.placeholder_of(program, id_param(request.GET["from"]))
+            if placeholder is None:
+                raise Http404
+            initial = planning.seminar_initial(placeholder)
+            trip = trip or planning.trip_on(program, placeholder.date)
     form = f.SeminarForm(request.POST or None, program=program, initial=initial)
     saved = saved_redirect(
         request,

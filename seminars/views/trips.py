@@ -2,13 +2,16 @@
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from programs import access
 from programs import cache as kenshu_cache
+from programs.integers import id_param
 
 from .. import access as trip_access
 from .. import forms as f
+from ..selectors import planning
 from ..selectors import trips as trip_selectors
 from ..services import trips as trip_services
 from .common import form_page, saved_redirect, trip_url
@@ -50,6 +53,8 @@ def _plan(data: dict) -> trip_services.TripPlan:
 
 
 def trip_new(request, pk: int):
+    """Plan a trip; `?from=` a placeholder of the week (予定枠) takes its days, destinations
+    and purpose from the template's slots, and goes on to its legs as a table."""
     program = access.get_program_for_user(request.user, pk, write=True)
     # Usually every trainee goes, with the coordinator who plans it.
     initial = {
@@ -58,14 +63,24 @@ def trip_new(request, pk: int):
         "trainees": list(program.enrollments.active()),
         "staff": [request.user],
     }
+    placeholder = planning.placeholder_of(program, id_param(request.GET.get("from", "")))
+    if "from" in request.GET and placeholder is None:
+        raise Http404  # not a placeholder of this program still to plan
+    if placeholder is not None:
+        initial.update(planning.trip_initial(program, placeholder))
     return _trip_form(
         request,
         program,
         None,
         f.TripForm(request.POST or None, program=program, initial=initial),
-        done=_("Trip saved. Add its legs and seminars."),
+        done=_("Trip saved. Now its legs.")
+        if placeholder
+        else _("Trip saved. Add its legs and seminars."),
         title=_("Plan a trip"),
         back=("seminars:trip_list", program.pk),
+        then=(lambda trip: reverse("seminars:leg_table", args=[program.pk, trip.pk]))
+        if placeholder
+        else None,
     )
 
 
@@ -95,15 +110,15 @@ def trip_edit(request, pk: int, trip_pk: int):
     )
 
 
-def _trip_form(request, program, trip, form, *, done: str, title: str, back):
-    """Plan a trip (trip None) or change one: saved, its page; refused or not valid, the
-    form again."""
+def _trip_form(request, program, trip, form, *, done: str, title: str, back, then=None):
+    """Plan a trip (trip None) or change one: saved, its page (or `then(trip)`); refused or
+    not valid, the form again."""
     saved = saved_redirect(
         request,
         form,
         lambda data: trip_services.save_trip(program, _plan(data), by=request.user, trip=trip),
         done=done,
-        to=lambda saved_trip: trip_url(program, saved_trip),
+        to=then or (lambda saved_trip: trip_url(program, saved_trip)),
     )
     return saved or form_page(
         request,
@@ -131,8 +146,19 @@ def trip_detail(request, pk: int, trip_pk: int):
         scopes=_trip_page_scopes(program),
         parts=(program.pk, trip.pk),
     )
+    # The placeholders still on the trip's days, read fresh for the coordinator (the form
+    # that removes them carries this request's CSRF token, never a cached one).
+    placeholders = (
+        planning.trip_placeholders(trip) if access.can_edit_program(request.user, program) else []
+    )
     return render(
         request,
         "seminars/trip_detail.html",
-        {"program": program, "title": trip.purpose, "content": html},
+        {
+            "program": program,
+            "trip": trip,
+            "title": trip.purpose,
+            "content": html,
+            "placeholders": placeholders,
+        },
     )

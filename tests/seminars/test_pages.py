@@ -278,6 +278,21 @@ POST_DATA = {
     "seminars:leg_edit": lambda w: leg_form(
         w, depart_at="2026-12-01T06:30", arrive_at="2026-12-01T08:10"
     ),
+    "seminars:leg_table": lambda w: {
+        "rows": "1",
+        **{f"row-0-{k}": v for k, v in leg_form(w, depart_at="2026-12-02T16:00").items()},
+        "row-0-arrive_at": "2026-12-02T18:00",
+    },
+    "seminars:seminar_table": lambda w: {
+        "rows": "1",
+        "row-0-include": "on",
+        **{
+            f"row-0-{k}": v
+            for k, v in seminar_form(w, date="2026-12-02", start_time="14:00").items()
+            if k in ("kind", "title", "date", "start_time", "end_time", "venue")
+        },
+        "row-0-end_time": "15:00",
+    },
     "seminars:expense_new": expense_form,
     "seminars:expense_edit": lambda w: expense_form(w, kind="other", amount="1"),
     "seminars:trip_report_write": lambda w: {
@@ -303,7 +318,12 @@ POST_DATA = {
 }
 
 # A document already built is not built again: its retry changes nothing.
-UNCHANGED_BY_A_GOOD_POST = {"reports:report_retry", "seminars:expenses_recompute"}
+# Removing the placeholders left changes the week only (the world has none).
+UNCHANGED_BY_A_GOOD_POST = {
+    "reports:report_retry",
+    "seminars:expenses_recompute",
+    "seminars:placeholders_remove",
+}
 
 GET, POST = "get", "post"
 BOTH = (GET, POST)
@@ -319,6 +339,9 @@ SEMINAR_URLS = {
     "seminars:leg_new": (trip_kw, BOTH, "object"),
     "seminars:leg_edit": (leg_kw, BOTH, "object"),
     "seminars:leg_delete": (leg_kw, (POST,), "object"),
+    "seminars:leg_table": (trip_kw, BOTH, "object"),
+    "seminars:seminar_table": (trip_kw, BOTH, "object"),
+    "seminars:placeholders_remove": (trip_kw, (POST,), "object"),
     "seminars:expense_new": (trip_kw, BOTH, "object"),
     "seminars:expense_edit": (expense_kw, BOTH, "object"),
     "seminars:expense_delete": (expense_kw, (POST,), "object"),
@@ -357,6 +380,9 @@ WRITE_VIEWS = [
     "seminars:leg_new",
     "seminars:leg_edit",
     "seminars:leg_delete",
+    "seminars:leg_table",
+    "seminars:seminar_table",
+    "seminars:placeholders_remove",
     "seminars:expense_new",
     "seminars:expense_edit",
     "seminars:expense_delete",

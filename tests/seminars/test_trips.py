@@ -8,6 +8,7 @@ import pytest
 
 from programs.models import Activity
 from programs.services import week as week_services
+from programs.services import week_templates
 from seminars.models import Trip
 from seminars.services import legs as leg_services
 from seminars.services import trips as trip_services
@@ -161,14 +162,20 @@ def test_the_week_editor_cannot_change_or_delete_a_derived_activity(trip, first_
     assert activity.title.startswith("移動") and activity.cancelled_at is None
 
 
-def test_copying_the_week_leaves_the_trip_behind(trip, first_leg, coordinator, host):
+def test_copying_the_week_leaves_the_trip_as_placeholders(trip, first_leg, coordinator, host):
+    """The trip stays with its program; the new week keeps its moves as placeholders (予定枠)
+    for the next trip to be planned onto."""
     from ..factories import ProgramFactory
 
     add_activity(trip.program, date(2026, 11, 30), "09:30", "10:00", "オリエンテーション")
     target = ProgramFactory(host=host, start_date=date(2027, 1, 11))
-    copied = week_services.copy_week(trip.program, target, skip_weekends=False, by=coordinator)
-    assert [a.title for a in copied] == ["オリエンテーション"]
+    copied = week_templates.copy_week(trip.program, target, skip_weekends=False, by=coordinator)
+    assert [(a.title, a.placeholder) for a in copied] == [
+        ("オリエンテーション", False),
+        (derived(trip)[0].title, True),
+    ]
     assert all(not a.origin for a in copied)
+    assert not target.trips.exists()
 
 
 def test_a_week_cell_of_a_leg_links_to_its_trip(client, trip, first_leg, coordinator):
