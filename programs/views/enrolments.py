@@ -20,7 +20,7 @@ from ..services import programs as program_services
 def enrollment_create(request, pk: int):
     """The trainees ticked, enrolled together (all or none). Refused or nothing ticked, the
     program's page again with the message next to the tick boxes and the ticks kept."""
-    program = access.get_program_for_user(request.user, pk, write=True)
+    program = access.get_program_to_run(request.user, pk)
     form = EnrollForm(request.POST, program=program, user=request.user)
     if form.is_valid():
         trainees = list(form.cleaned_data["trainees"])
