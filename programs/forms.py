@@ -231,6 +231,7 @@ class EnrollForm(PlainTextForm):
         label=_("Mentor"),
         required=False,
         queryset=User.objects.none(),
+        empty_label=_("No mentor"),
         help_text=_("For all of the trainees ticked; each one's mentor can be changed later."),
     )
 
