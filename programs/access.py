@@ -168,6 +168,18 @@ def get_program_for_user(user, pk: int, *, write: bool = False) -> Program:
     return program
 
 
+def get_program_to_run(user, pk: int) -> Program:
+    """A program for its host's coordinators to change, on the host's own working pages
+    (the publish checklist, a withdrawal's confirmation): 404 for anyone who is not one of
+    the host's people (a trainee, a supervisor), 403 for the host's staff, who only read."""
+    program = get_program_for_user(user, pk)
+    if not works_for_host(user, program):
+        raise Http404
+    if not can_edit_program(user, program):
+        raise PermissionDenied
+    return program
+
+
 PROGRAM_FIELDS = [f.attname for f in Program._meta.concrete_fields]
 HOST_FIELDS = [f.attname for f in HostCompany._meta.concrete_fields]
 PROGRAM_WITH_HOST = CompiledQuery(

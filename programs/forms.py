@@ -227,25 +227,50 @@ class ActivityForm(PlainTextForm):
 
 
 class EnrollForm(PlainTextForm):
-    trainee = IdChoiceField(label=_("Trainee"), queryset=User.objects.none())
-    mentor = IdChoiceField(label=_("Mentor"), required=False, queryset=User.objects.none())
+    """Registered trainees enrolled at once (tick boxes), optionally with one mentor for
+    all of them."""
+
+    trainees = IdMultipleChoiceField(
+        label=_("Trainees to enrol"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one trainee to enrol.")},
+    )
+    mentor = IdChoiceField(
+        label=_("Mentor"),
+        required=False,
+        queryset=User.objects.none(),
+        empty_label=_("No mentor"),
+        help_text=_("For all of the trainees ticked; each one's mentor can be changed later."),
+    )
 
     def __init__(self, *args, program: Program, user: User, **kwargs):
+        from .services.programs import mentor_choices
+
         super().__init__(*args, **kwargs)
         enrolled = program.enrollments.active().values("trainee")
-        self.fields["trainee"].queryset = (
+        self.fields["trainees"].queryset = (
             User.objects.filter(trainee_profile__in=TraineeProfile.objects.visible_to(user))
             .exclude(pk__in=enrolled)
             .select_related("trainee_profile__municipality")
             .order_by("family_name_kana", "email")
         )
-        self.fields["trainee"].label_from_instance = lambda u: (
+        self.fields["trainees"].label_from_instance = lambda u: (
             f"{u.display_name}（{u.trainee_profile.municipality.name}）"
         )
-        self.fields["mentor"].queryset = User.objects.filter(
-            memberships__host_company=program.host,
-            memberships__role__in=[Role.COORDINATOR, Role.STAFF],
-        ).distinct()
+        self.fields["mentor"].queryset = mentor_choices(program)
+
+
+class MentorForm(PlainTextForm):
+    """The mentor (メンター) of one enrolment: one of the host's people, or none."""
+
+    mentor = IdChoiceField(label=_("Mentor"), required=False, queryset=User.objects.none())
+
+    def __init__(self, *args, program: Program, **kwargs):
+        from .services.programs import mentor_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["mentor"].queryset = mentor_choices(program)
 
 
 class InviteTraineeForm(PlainTextForm):

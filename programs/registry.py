@@ -14,6 +14,8 @@ its `AppConfig.ready()`. A new app plugs in the same way, and `programs` never i
 - `nav_links(roles)`: the main navigation, each app's links for the roles a person holds.
 - `own_writing(enrollment)`: what a trainee filed in other apps (a 復命書's 所感 and 活用),
   which the 研修報告書's first draft starts from.
+- `publish_checks(program, today)`: what other apps say is ready or missing before a
+  program is published (a trip planned), as `ChecklistItem`s.
 """
 
 from collections.abc import Callable, Iterable
@@ -292,3 +294,34 @@ def own_writing(enrollment) -> list[OwnWriting]:
     """What the enrolment's trainee filed in every app, oldest first."""
     found = [item for provider in _writings for item in provider(enrollment)]
     return sorted(found, key=lambda item: (item.on is None, str(item.on or ""), item.title))
+
+
+# Before publishing: what each app says is ready or missing (a trip planned) -------------
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One line of the checklist shown before a program is published: `ok` (ready) or not
+    (a warning: publishing is still allowed), a short `text`, and where to put it right
+    (`url`, named by `action`). `order` sorts the list (smaller first)."""
+
+    ok: bool
+    text: str
+    url: str = ""
+    action: str = ""
+    order: int = 50
+
+
+PublishCheck = Callable[[object, object], Iterable[ChecklistItem]]
+_publish_checks: list[PublishCheck] = []
+
+
+def register_publish_check(check: PublishCheck) -> PublishCheck:
+    if check not in _publish_checks:
+        _publish_checks.append(check)
+    return check
+
+
+def publish_checks(program, today) -> list[ChecklistItem]:
+    """Every app's lines for `program` on `today` (the caller's day)."""
+    return [item for check in _publish_checks for item in check(program, today)]

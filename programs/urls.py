@@ -4,6 +4,7 @@ from . import integers  # noqa: F401 (registers the <id:…> converter)
 from .views import (
     accounts,
     closed_days,
+    enrolments,
     feeds,
     health,
     home,
@@ -49,11 +50,17 @@ urlpatterns = [
     path(program, programs.program_detail, name="program_detail"),
     path(program + "edit/", programs.program_edit, name="program_edit"),
     path(program + "status/", programs.program_move, name="program_move"),
-    path(program + "enrol/", programs.enrollment_create, name="enrollment_create"),
+    path(program + "publish/", programs.program_publish, name="program_publish"),
+    path(program + "enrol/", enrolments.enrollment_create, name="enrollment_create"),
     path(
         program + "enrolments/<id:enrollment_pk>/withdraw/",
-        programs.enrollment_withdraw,
+        enrolments.enrollment_withdraw,
         name="enrollment_withdraw",
+    ),
+    path(
+        program + "enrolments/<id:enrollment_pk>/mentor/",
+        enrolments.enrollment_mentor,
+        name="enrollment_mentor",
     ),
     path(program + "invite/", invitations.invite_trainee, name="invite_trainee"),
     path(

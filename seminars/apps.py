@@ -24,6 +24,7 @@ class SeminarsConfig(AppConfig):
         registry.register_demo_seeder(demo.seed)
         registry.register_date_check(registry_hooks.trip_outside)
         registry.register_own_writing(registry_hooks.filed_trip_reports)
+        registry.register_publish_check(registry_hooks.publish_checklist)
         for link in registry_hooks.NAV:
             registry.register_nav(link)
         for reminder in reminders.REMINDERS:

@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 from programs import access
 from programs import cache as kenshu_cache
 from programs.compiled import CompiledQuery
-from programs.formats import show
+from programs.formats import period, show
 from programs.registry import (
     ActivityOrigin,
+    ChecklistItem,
     DueItem,
     NavLink,
     OwnWriting,
@@ -224,4 +225,33 @@ def filed_trip_reports(enrollment):
             impressions=report.impressions,
             application=report.application,
             on=report.trip.start_date,
+        )
+
+
+def publish_checklist(program, today):
+    """Before a program is published: its trips planned (not cancelled), or a warning that
+    none is, with the link to plan one."""
+    trips = list(
+        Trip.objects.filter(program=program)
+        .exclude(status=TripStatus.CANCELLED)
+        .order_by("start_date", "pk")
+        .values("pk", "purpose", "start_date", "end_date")
+    )
+    if not trips:
+        yield ChecklistItem(
+            ok=False,
+            text=_("No trip is planned yet."),
+            url=reverse("seminars:trip_new", args=[program.pk]),
+            action=_("Plan a trip"),
+            order=40,
+        )
+        return
+    for trip in trips:
+        yield ChecklistItem(
+            ok=True,
+            text=_("Trip planned: %(purpose)s (%(dates)s).")
+            % {"purpose": trip["purpose"], "dates": period(trip["start_date"], trip["end_date"])},
+            url=reverse("seminars:trip_detail", args=[program.pk, trip["pk"]]),
+            action=_("See the trip"),
+            order=40,
         )

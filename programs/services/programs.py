@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
 from .. import date_range, registry
-from ..models import Enrollment, Program, Status, TraineeProfile, User
+from ..models import Enrollment, Program, Role, Status, TraineeProfile, User
 from ..models.programs import MAX_PROGRAM_DAYS
 from ..plain_text import check_plain_text
 from ..refusals import Refused
@@ -166,7 +166,8 @@ def enroll(
         if existing:
             existing.withdrawn_at = None
             existing.withdrawal_reason = ""
-            existing.save(update_fields=["withdrawn_at", "withdrawal_reason"])
+            existing.mentor = mentor or existing.mentor
+            existing.save(update_fields=["withdrawn_at", "withdrawal_reason", "mentor"])
             enrollment, created = existing, False
         else:
             try:
@@ -213,3 +214,82 @@ def withdraw(enrollment: Enrollment, *, by: User, reason: str = "", ip: str | No
         data={"reason": reason[:200]},
         ip=ip,
     )
+
+
+def mentor_choices(program: Program):
+    """The people who may be a trainee's mentor (メンター) in a program: its host's
+    coordinators and staff."""
+    return (
+        User.objects.filter(
+            memberships__host_company_id=program.host_id,
+            memberships__role__in=[Role.COORDINATOR, Role.STAFF],
+        )
+        .distinct()
+        .order_by("family_name_kana", "family_name", "email")
+    )
+
+
+def check_mentor(program: Program, mentor: User | None, *, field: str = "mentor") -> None:
+    if mentor is not None and not mentor_choices(program).filter(pk=mentor.pk).exists():
+        raise ProgramRefused(
+            _("%(person)s does not work for the host company: choose one of its people.")
+            % {"person": mentor},
+            field=field,
+        )
+
+
+def enroll_many(
+    program: Program,
+    trainees: list[User],
+    *,
+    by: User,
+    mentor: User | None = None,
+    ip: str | None = None,
+) -> list[Enrolled]:
+    """Enrol several trainees at once, all with the same mentor (or none): all of them, or,
+    when one is refused (two places at once, already enrolled…), none; the refusal names
+    that person, next to the field "trainees"."""
+    if not trainees:
+        raise ProgramRefused(_("Tick at least one trainee to enrol."), field="trainees")
+    check_mentor(program, mentor)
+    with transaction.atomic():
+        done = []
+        for trainee in trainees:
+            try:
+                done.append(enroll(program, trainee, by=by, mentor=mentor, ip=ip))
+            except Refused as refused:
+                raise ProgramRefused(refused.message, field="trainees") from refused
+    return done
+
+
+def set_mentor(
+    enrollment: Enrollment, mentor: User | None, *, by: User, ip: str | None = None
+) -> Enrollment:
+    """Choose (or clear, with None) the mentor of an enrolment, however the trainee was
+    enrolled. The mentor is one of the host's people; a withdrawn trainee's row no longer
+    changes."""
+    program = enrollment.program
+    check_mentor(program, mentor)
+    with transaction.atomic():
+        locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+        if locked.withdrawn_at is not None:
+            raise ProgramRefused(
+                _("%(person)s has withdrawn: their enrolment no longer changes.")
+                % {"person": enrollment.trainee},
+                code="state",
+            )
+        before = locked.mentor_id
+        if before != (mentor.pk if mentor else None):
+            locked.mentor = mentor
+            locked.save(update_fields=["mentor"])
+            record_activity(
+                by,
+                "enrollment.mentor_changed",
+                locked,
+                host_company=program.host,
+                municipality=locked.municipality,
+                data={"from": before, "to": locked.mentor_id},
+                ip=ip,
+            )
+    enrollment.mentor = mentor
+    return enrollment

@@ -1,4 +1,5 @@
-"""Programs: list, create, edit, detail, the status workflow and enrolments."""
+"""Programs: list, create, edit, detail, the checklist before publishing and the status
+workflow (enrolments: views/enrolments.py)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -9,13 +10,15 @@ from django.views.decorators.http import require_POST
 
 from config.translated import choice_labels
 
-from .. import access, registry
+from .. import access
 from .. import cache as kenshu_cache
 from ..client import client_ip
-from ..forms import EnrollForm, ProgramForm, StartingWeekForm, WithdrawForm
-from ..models import Enrollment, HostCompany, Status
+from ..forms import ProgramForm, StartingWeekForm
+from ..models import HostCompany, Status
 from ..refusals import show_refusal
 from ..selectors.program_list import program_list_context
+from ..selectors.program_page import program_page_context
+from ..selectors.publish import publish_checklist
 from ..services import programs as program_services
 from ..services import week as week_services
 from ..services import week_templates
@@ -108,32 +111,22 @@ def _save_program(request, form, program, done: str, to: str):
 
 def program_detail(request, pk: int):
     program = access.get_program_for_user(request.user, pk)
-    can_edit = access.can_edit_program(request.user, program)
-    enrollments = list(
-        Enrollment.objects.visible_to(request.user)
-        .filter(program=program)
-        .select_related("trainee", "municipality", "mentor")
-        .order_by("withdrawn_at", "trainee__family_name_kana", "trainee__email")
-    )
+    context = program_page_context(request.user, program, timezone.localdate())
+    return render(request, "programs/program_detail.html", context)
+
+
+def program_publish(request, pk: int):
+    """Before publishing: what is ready and what is missing (warnings that do not block);
+    its button posts to `program_move` with move=publish."""
+    program = access.get_program_to_run(request.user, pk)
+    today = timezone.localdate()
     context = {
         "program": program,
-        "status": program.effective_status,
+        "items": publish_checklist(program, today),
+        "can_publish": "publish" in program_services.allowed_moves(program, today),
         "status_label": choice_labels(Status)[program.effective_status],
-        "moves": program_services.allowed_moves(program, timezone.localdate()) if can_edit else [],
-        "can_edit": can_edit,
-        "enrollments": enrollments,
-        "sections": registry.program_sections(request.user, program),
-        "roster_import": program.roster_imports.defer("upload", "rows").first()
-        if can_edit
-        else None,
-        "pending_invitations": list(program.invitations.pending().select_related("municipality"))
-        if can_edit
-        else [],
     }
-    if can_edit:
-        context["enroll_form"] = EnrollForm(program=program, user=request.user)
-        context["withdraw_form"] = WithdrawForm()
-    return render(request, "programs/program_detail.html", context)
+    return render(request, "programs/program_publish.html", context)
 
 
 MOVE_MESSAGES = {
@@ -155,46 +148,4 @@ def program_move(request, pk: int):
         show_refusal(refused, request=request)
     else:
         messages.success(request, str(MOVE_MESSAGES[move]))
-    return redirect("programs:program_detail", pk=program.pk)
-
-
-@require_POST
-def enrollment_create(request, pk: int):
-    program = access.get_program_for_user(request.user, pk, write=True)
-    form = EnrollForm(request.POST, program=program, user=request.user)
-    if form.is_valid():
-        try:
-            program_services.enroll(
-                program,
-                form.cleaned_data["trainee"],
-                by=request.user,
-                mentor=form.cleaned_data["mentor"],
-                ip=client_ip(request),
-            )
-        except program_services.ProgramRefused as refused:
-            show_refusal(refused, request=request)
-        else:
-            messages.success(
-                request, _("%(person)s enrolled.") % {"person": form.cleaned_data["trainee"]}
-            )
-    else:
-        messages.error(request, _("Choose a trainee to enrol."))
-    return redirect("programs:program_detail", pk=program.pk)
-
-
-@require_POST
-def enrollment_withdraw(request, pk: int, enrollment_pk: int):
-    program = access.get_program_for_user(request.user, pk, write=True)
-    enrollment = access.get_enrollment_for_user(request.user, program, enrollment_pk)
-    form = WithdrawForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    try:
-        program_services.withdraw(enrollment, by=request.user, reason=reason, ip=client_ip(request))
-    except program_services.ProgramRefused as refused:
-        show_refusal(refused, request=request)
-    else:
-        messages.success(
-            request,
-            _("%(person)s withdrawn. What they wrote is kept.") % {"person": enrollment.trainee},
-        )
     return redirect("programs:program_detail", pk=program.pk)

@@ -94,3 +94,11 @@ def add_worker_briefing(page, title: str, day: str, start: str, end: str, partne
         page.get_by_label("連携先").fill(partner)
     page.get_by_role("button", name="セミナーを保存").click()
     expect(page.get_by_text("セミナーを保存しました。週間予定に表示されます。")).to_be_visible()
+
+
+def publish_through_the_checklist(page) -> None:
+    """From the program's page: 公開する opens the checklist, whose button publishes."""
+    page.get_by_role("link", name="公開する").click()
+    expect(page.get_by_role("heading", name="公開する前に")).to_be_visible()
+    page.get_by_role("button", name="公開する").click()
+    expect(page.get_by_text("研修プログラムを公開しました。")).to_be_visible()

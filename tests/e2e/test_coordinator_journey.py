@@ -62,8 +62,8 @@ def test_the_coordinators_journey_to_the_report_pdf(
 
     # 4. Published: the trainees see it from now on.
     page.goto(f"{live_server.url}/programs/{program.pk}/")
-    page.get_by_role("button", name="公開する").click()
-    expect(page.get_by_role("button", name="公開する")).to_have_count(0)
+    steps.publish_through_the_checklist(page)
+    expect(page.get_by_role("link", name="公開する")).to_have_count(0)
     shoot("journey-coordinator-05-published")
 
     # 5. A trip on day 2 with its itinerary (a leg before the week's first slot) and a

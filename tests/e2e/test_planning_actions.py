@@ -163,9 +163,13 @@ def test_a_coordinator_plans_the_demo_week_in_at_most_40_actions(
 
     act.step = "published through the checklist"
     act.click(page.locator(".breadcrumb").get_by_role("link", name="ITベンチャー研修（田川市）"))
-    act.click(page.get_by_role("button", name="公開する").first)
+    act.click(page.get_by_role("link", name="公開する"))
+    checklist = page.locator(".checklist").inner_text()
+    assert "研修生2人が参加登録済みです。" in checklist and "予定枠" not in checklist
+    shoot("actions-04-checklist")
+    act.click(page.get_by_role("button", name="公開する"))
     expect(page.get_by_text("研修プログラムを公開しました")).to_be_visible()
-    shoot("actions-04-published")
+    shoot("actions-05-published")
 
     with capsys.disabled():
         print("\n" + act.report())

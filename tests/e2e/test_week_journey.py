@@ -58,8 +58,7 @@ def test_coordinator_builds_the_week_and_the_trainee_sees_it(
     trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-18")
     assert not trainee_page.get_by_text("17:15〜17:45").is_visible()
     page.goto(f"{live_server.url}/programs/{program.pk}/")
-    page.get_by_role("button", name="公開する").click()
-    page.wait_for_load_state()
+    steps.publish_through_the_checklist(page)
     trainee_page.goto(f"{live_server.url}/my/week/?week=2027-01-18")
     assert trainee_page.get_by_text("17:15〜17:45").is_visible()
     trainee_page.screenshot(

@@ -116,7 +116,7 @@ def test_login_message_speaks_the_account_language(client, coordinator, password
     coordinator.save()
     response = client.post(LOGIN, {"login": coordinator.email, "password": password}, follow=True)
     page = response.content.decode()
-    messages = re.findall(r'<li class="message [^"]*" role="status">([^<]*)</li>', page)
+    messages = re.findall(r'<div class="message [^"]*" role="status">([^<]*)</div>', page)
     assert messages and all("ログイン" not in m for m in messages), messages
 
 
