@@ -3,8 +3,12 @@ the week template, trainees from a roster file, an activity moved in the week gr
 clash refused, a worker briefing added to a trip. Each checks what the coordinator sees;
 most save a screenshot."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from programs import calendar_days
 from programs.models import Program
 
 
@@ -102,3 +106,13 @@ def publish_through_the_checklist(page) -> None:
     expect(page.get_by_role("heading", name="公開する前に")).to_be_visible()
     page.get_by_role("button", name="公開する").click()
     expect(page.get_by_text("研修プログラムを公開しました。")).to_be_visible()
+
+
+def free_week():
+    """The Monday and Friday of the first week without a national holiday, three or more
+    weeks from today."""
+    today = timezone.localdate()
+    monday = today + timedelta(days=21 - today.weekday())
+    while calendar_days.national_holidays(monday, monday + timedelta(days=4)):
+        monday += timedelta(days=7)
+    return monday, monday + timedelta(days=4)

@@ -148,6 +148,54 @@ def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coord
     audit_pages(page, live_server, axe_source, subtests, pages)
 
 
+@pytest.fixture
+def planning(host, coordinator, trainee):
+    """A program from the built-in week, its trip planned without legs or seminars: the
+    placeholders (予定枠) wait on the grid, the tables and the trip's page."""
+    import importlib
+
+    from django.apps import apps
+
+    from programs.models import WeekTemplate
+    from programs.services.week_templates import apply_template
+
+    from ..factories import ProgramFactory
+    from . import steps
+
+    importlib.import_module("programs.migrations.0003_builtin_week_template").create(apps, None)
+    monday, friday = steps.free_week()
+    program = ProgramFactory(
+        host=host, title="予定枠のある研修", start_date=monday, end_date=friday
+    )
+    enrollment = enrol(program, trainee)
+    template = WeekTemplate.objects.get(host__isnull=True, name="ITベンチャー研修（1週間）")
+    apply_template(program, template, skip_weekends=True, by=coordinator)
+    day = monday + timedelta(days=1)
+    trip = save_trip(
+        program,
+        plan(program, [enrollment], start_date=day, end_date=day + timedelta(days=1)),
+        by=coordinator,
+    )
+    return program, trip
+
+
+def test_planning_pages(page, live_server, axe_source, subtests, planning, coordinator):
+    """The week with its placeholders, the trip's tables, the trip with placeholders left,
+    the new program's form with its template, the checklist before publishing."""
+    program, trip = planning
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, coordinator.email)
+    pages = [
+        ("week with placeholders", reverse("programs:week_grid", args=[program.pk])),
+        ("legs table", reverse("seminars:leg_table", args=[program.pk, trip.pk])),
+        ("seminars table", reverse("seminars:seminar_table", args=[program.pk, trip.pk])),
+        ("trip with placeholders", reverse("seminars:trip_detail", args=[program.pk, trip.pk])),
+        ("new program", reverse("programs:program_create")),
+        ("before publishing", reverse("programs:program_publish", args=[program.pk])),
+    ]
+    audit_pages(page, live_server, axe_source, subtests, pages)
+
+
 def test_trainee_pages_on_a_phone(page, live_server, axe_source, subtests, scene, trainee):
     enrollment, today = scene["enrollment"], scene["today"]
     page.set_viewport_size(PHONE)

@@ -9,18 +9,16 @@ The dates are built from today (a week with no holiday, a few weeks ahead), so t
 means the same thing whatever day it runs."""
 
 from collections import Counter
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from programs import calendar_days
 from programs.models import Activity, Enrollment, Program, Status
 from programs.services import calendar as calendar_services
 from seminars.models import Leg, Seminar, Trip
 
 from ..factories import PASSWORD, UserFactory
+from . import steps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -76,16 +74,6 @@ class Actions:
         return "\n".join(lines)
 
 
-def free_week():
-    """The Monday and Friday of the first week without a national holiday, three or more
-    weeks from today."""
-    today = timezone.localdate()
-    monday = today + timedelta(days=21 - today.weekday())
-    while calendar_days.national_holidays(monday, monday + timedelta(days=4)):
-        monday += timedelta(days=7)
-    return monday, monday + timedelta(days=4)
-
-
 @pytest.fixture
 def two_known_trainees(host, coordinator, tagawa):
     """Two trainees this host already knows (they accepted its invitations before)."""
@@ -113,7 +101,7 @@ def two_known_trainees(host, coordinator, tagawa):
 def test_a_coordinator_plans_the_demo_week_in_at_most_40_actions(
     page, live_server, shoot, coordinator, two_known_trainees, tmp_path, capsys
 ):
-    monday, friday = free_week()
+    monday, friday = steps.free_week()
     roster = tmp_path / "名簿.csv"
     roster.write_bytes(
         (
