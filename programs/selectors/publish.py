@@ -113,8 +113,7 @@ def placeholders_items(program: Program) -> list[ChecklistItem]:
             ok=False,
             text=ngettext(
                 "%(count)s placeholder of the week is not planned yet: trainees do not see it.",
-                "%(count)s placeholders of the week are not planned yet: trainees do not see "
-                "them.",
+                "%(count)s placeholders of the week are not planned yet: trainees do not see them.",
                 left,
             )
             % {"count": left},

@@ -1,12 +1,12 @@
-"""The week: activities with their rules, and templates.
+"""The week: activities (their rules are in services/slots.py; templates and copies in
+services/week_templates.py; placeholders in services/placeholders.py).
 
-Conflicts are refused with a message naming both slots: a trainee in two overlapping
-activities (across every program they are enrolled in), a facilitator in two places at once
-(across programs). The checks run under row locks on the people involved, so two coordinators
-saving at the same moment cannot both slip through."""
+A slot refused for a conflict with an activity typed in the same week can make room for
+itself: the other is deleted, or moved to start when this one ends (`MakeRoom`), in the same
+transaction as the save, or nothing changes."""
 
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -15,64 +15,32 @@ from django.utils.translation import gettext as _
 
 from .. import cache as kenshu_cache
 from .. import date_range
-from ..formats import show
-from ..models import Activity, Enrollment, Program, Status, User
+from ..formats import time_range
+from ..models import Activity, Program, User
 from ..plain_text import check_plain_text
 from .activity_log import record_activity
-from .programs import ProgramRefused
+from .slots import (  # noqa: F401 -- the names callers use, as programs.services.week
+    ActivityRefused,
+    Slot,
+    check_owner,
+    check_slot,
+    describe,
+    describe_clash,
+    overlaps,
+    pushed_times,
+)
+
+REPLACE, PUSH = "replace", "push"
 
 
-class ActivityRefused(ProgramRefused):
-    pass
+@dataclass(frozen=True)
+class MakeRoom:
+    """Room a slot makes for itself: REPLACE deletes the activity `activity_pk`, PUSH moves
+    it to start when the slot ends (same day, same length). The pk comes from a form: the
+    service checks it names a live activity typed in this program's week, in the way."""
 
-
-@dataclass
-class Slot:
-    """What an activity will be; checked before anything is written."""
-
-    date: date
-    start_time: time
-    end_time: time
-    title: str
-    kind: str
-    place: str = ""
-    facilitator: User | None = None
-    for_all: bool = True
-    participants: list[Enrollment] | None = None
-    notes: str = ""
-    placeholder: bool = False  # a 予定枠: takes nobody's time, so it never clashes
-
-
-def describe(activity: Activity | Slot, *, with_program: bool = False) -> str:
-    """ "“Title” (12/01 09:00–10:00)", for an activity or a slot not saved yet."""
-    text = _("“%(title)s” (%(date)s %(start)s–%(end)s)") % {
-        "title": activity.title,
-        "date": show(activity.date, "short"),
-        "start": activity.start_time.strftime("%H:%M"),
-        "end": activity.end_time.strftime("%H:%M"),
-    }
-    if with_program:
-        text += " " + _("in %(program)s") % {"program": activity.program.title}
-    return text
-
-
-def describe_clash(clash: Activity, program: Program, actor: User | None) -> str:
-    """The other slot of a conflict. Another host's program stays private: only its time."""
-    if clash.program_id == program.pk:
-        return describe(clash)
-    if actor is not None and clash.program.host_id in _host_ids(actor):
-        return describe(clash, with_program=True)
-    return _("an activity of another program (%(date)s %(start)s–%(end)s)") % {
-        "date": show(clash.date, "short"),
-        "start": clash.start_time.strftime("%H:%M"),
-        "end": clash.end_time.strftime("%H:%M"),
-    }
-
-
-def _host_ids(actor: User) -> set[int]:
-    from ..access import host_ids_of
-
-    return host_ids_of(actor)
+    how: str
+    activity_pk: int
 
 
 def lock_program(program: Program) -> None:
@@ -80,124 +48,40 @@ def lock_program(program: Program) -> None:
     Program.objects.select_for_update().filter(pk=program.pk).exists()
 
 
-def _participant_enrollments(program: Program, slot: Slot) -> list[Enrollment]:
-    if slot.for_all:
-        return list(program.enrollments.active().select_related("trainee"))
-    return [e for e in (slot.participants or []) if e.withdrawn_at is None]
-
-
-def _overlapping(slot: Slot, exclude_pk: int | None):
-    qs = Activity.objects.live().filter(
-        date=slot.date, start_time__lt=slot.end_time, end_time__gt=slot.start_time
+def save_activity(
+    program: Program,
+    slot: Slot,
+    *,
+    by: User,
+    activity: Activity | None = None,
+    ip: str | None = None,
+    origin: tuple[str, str] = ("", ""),
+    make_room: MakeRoom | None = None,
+) -> Activity:
+    """Create an activity, or change one (a move is a change of date or time). Moving an
+    activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps.
+    `origin` (record, part) marks an activity derived from another app's record; only that
+    record's service may change it afterwards. `make_room` deletes or moves the activity in
+    the way first, in the same transaction: still refused, nothing changes."""
+    # The text typed or changed (a move keeps the activity's own text as it was).
+    check_plain_text(
+        {
+            name: getattr(slot, name)
+            for name in ("title", "place", "notes")
+            if activity is None or getattr(slot, name) != getattr(activity, name)
+        },
+        multiline=("notes",),
+        refuse=ActivityRefused,
     )
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    return qs.select_related("program")
-
-
-def check_slot(
-    program: Program, slot: Slot, *, exclude_pk: int | None = None, actor: User | None = None
-) -> None:
-    """Raise ActivityRefused when the slot breaks a rule of the week. Placeholders (予定枠)
-    take nobody's time: they are checked for their dates only, and nothing clashes with
-    them (`_overlapping` reads live activities)."""
-    _check_dates(program, slot)
-    if slot.placeholder:
-        return
-    enrollments = _participant_enrollments(program, slot)
-    trainee_ids = [e.trainee_id for e in enrollments]
-    if slot.facilitator is not None:
-        User.objects.select_for_update().filter(pk=slot.facilitator.pk).exists()
-    if trainee_ids:
-        list(User.objects.select_for_update().filter(pk__in=trainee_ids).order_by("pk"))
-    overlapping = _overlapping(slot, exclude_pk)
-    if slot.for_all:
-        # Within one program, two slots for everyone never overlap, enrolled or not yet.
-        clash = overlapping.filter(program=program, for_all=True).first()
-        if clash is not None:
-            raise ActivityRefused(
-                _("All trainees would be in two places at once: %(new)s and %(other)s.")
-                % {"new": describe(slot), "other": describe(clash)},
-                field="start_time",
-            )
-    if trainee_ids:
-        _check_trainees_free(program, slot, overlapping, trainee_ids, actor)
-    if slot.facilitator is not None:
-        clash = overlapping.filter(facilitator=slot.facilitator).first()
-        if clash is not None:
-            raise ActivityRefused(
-                _("The facilitator %(person)s is already booked: %(new)s and %(other)s.")
-                % {
-                    "person": slot.facilitator,
-                    "new": describe(slot),
-                    "other": describe_clash(clash, program, actor),
-                },
-                field="facilitator",
-            )
-
-
-def _check_dates(program: Program, slot: Slot) -> None:
-    """A program still changing; a start before the end; a day of the program."""
-    if program.status == Status.REPORTED:
-        raise ActivityRefused(_("The program has been reported: its week no longer changes."))
-    if slot.end_time <= slot.start_time:
-        raise ActivityRefused(_("The end time must be after the start time."), field="end_time")
-    date_range.check_in_range(slot.date, refuse=ActivityRefused, field="date")
-    if not program.start_date <= slot.date <= program.end_date:
-        raise ActivityRefused(
-            _("%(date)s is outside the program (%(start)s–%(end)s).")
-            % {"date": slot.date, "start": program.start_date, "end": program.end_date},
-            field="date",
-        )
-
-
-def _check_trainees_free(
-    program: Program, slot: Slot, overlapping, trainee_ids: list[int], actor: User | None
-) -> None:
-    """None of the slot's trainees in another activity then, in any of their programs."""
-    clash = (
-        overlapping.filter(
-            Q(
-                for_all=True,
-                program__enrollments__trainee__in=trainee_ids,
-                program__enrollments__withdrawn_at__isnull=True,
-            )
-            | Q(participants__trainee__in=trainee_ids, participants__withdrawn_at__isnull=True)
-        )
-        .distinct()
-        .first()
-    )
-    if clash is not None:
-        person = _who_clashes(clash, trainee_ids)
-        raise ActivityRefused(
-            _("%(person)s would be in two places at once: %(new)s and %(other)s.")
-            % {
-                "person": person,
-                "new": describe(slot),
-                "other": describe_clash(clash, program, actor),
-            },
-            field="start_time",
-        )
-
-
-def _who_clashes(clash: Activity, trainee_ids: list[int]) -> User:
-    if clash.for_all:
-        enrollment = clash.program.enrollments.active().filter(trainee__in=trainee_ids).first()
-    else:
-        enrollment = clash.participants.filter(trainee__in=trainee_ids).first()
-    return enrollment.trainee
-
-
-def check_owner(activity: Activity, origin: str) -> None:
-    """A derived activity changes only through the record it comes from."""
-    if activity.origin != origin:
-        from ..registry import origin_of
-
-        label = (origin_of(activity) or (_("another record"), ""))[0]
-        raise ActivityRefused(
-            _("“%(title)s” comes from %(origin)s: change it there.")
-            % {"title": activity.title, "origin": label}
-        )
+    with transaction.atomic():
+        lock_program(program)
+        if activity is not None:
+            check_owner(activity, origin[0])
+        own_pk = activity.pk if activity else None
+        if make_room is not None:
+            _make_room(program, slot, make_room, own_pk=own_pk, by=by, ip=ip)
+        check_slot(program, slot, exclude_pk=own_pk, actor=by)
+        return _write(program, slot, activity, origin=origin, by=by, ip=ip)
 
 
 # What a slot sets on its activity (participants are set apart, after the save).
@@ -215,56 +99,88 @@ SLOT_FIELDS = (
 )
 
 
-def save_activity(
-    program: Program,
-    slot: Slot,
-    *,
-    by: User,
-    activity: Activity | None = None,
-    ip: str | None = None,
-    origin: tuple[str, str] = ("", ""),
-) -> Activity:
-    """Create an activity, or change one (a move is a change of date or time). Moving an
-    activity onto its own old time is not a conflict. Bumps SEQUENCE for calendar apps.
-    `origin` (record, part) marks an activity derived from another app's record; only that
-    record's service may change it afterwards."""
-    # The text typed or changed (a move keeps the activity's own text as it was).
-    check_plain_text(
-        {
-            name: getattr(slot, name)
-            for name in ("title", "place", "notes")
-            if activity is None or getattr(slot, name) != getattr(activity, name)
-        },
-        multiline=("notes",),
-        refuse=ActivityRefused,
+def _write(program, slot: Slot, activity, *, origin=("", ""), by: User, ip) -> Activity:
+    creating = activity is None
+    if creating:
+        activity = Activity(program=program, origin=origin[0], origin_part=origin[1])
+    else:
+        activity.sequence = F("sequence") + 1
+    for field in SLOT_FIELDS:
+        setattr(activity, field, getattr(slot, field))
+    activity.save()
+    activity.refresh_from_db(fields=["sequence"])
+    activity.participants.set([] if slot.for_all else (slot.participants or []))
+    record_activity(
+        by,
+        "activity.created" if creating else "activity.changed",
+        activity,
+        host_company=program.host,
+        ip=ip,
     )
-    with transaction.atomic():
-        lock_program(program)
-        if activity is not None:
-            check_owner(activity, origin[0])
-        check_slot(program, slot, exclude_pk=activity.pk if activity else None, actor=by)
-        creating = activity is None
-        if creating:
-            activity = Activity(program=program, origin=origin[0], origin_part=origin[1])
-        else:
-            activity.sequence = F("sequence") + 1
-        for field in SLOT_FIELDS:
-            setattr(activity, field, getattr(slot, field))
-        activity.save()
-        activity.refresh_from_db(fields=["sequence"])
-        activity.participants.set([] if slot.for_all else (slot.participants or []))
-        record_activity(
-            by,
-            "activity.created" if creating else "activity.changed",
-            activity,
-            host_company=program.host,
-            ip=ip,
-        )
-        if not slot.placeholder:
-            from .placeholders import fill_placeholders
+    if not slot.placeholder:
+        from .placeholders import fill_placeholders
 
-            fill_placeholders(program, activity, by=by, ip=ip)
+        fill_placeholders(program, activity, by=by, ip=ip)
     return activity
+
+
+def in_the_way(
+    program: Program, slot: Slot, room: MakeRoom, *, own_pk: int | None, actor: User
+) -> Activity:
+    """The activity `room` names, once checked: live, of this program, typed in its week (not
+    a trip's or a seminar's), and in the way of `slot`. Refused otherwise."""
+    others = Activity.objects.live().select_for_update().filter(program=program)
+    if own_pk:
+        others = others.exclude(pk=own_pk)
+    other = others.filter(pk=room.activity_pk).first()
+    if other is None or room.how not in (REPLACE, PUSH):
+        raise ActivityRefused(_("That activity is not in this week any more: nothing was changed."))
+    check_owner(other, "")  # a trip's or a seminar's slot: changed on its own page
+    try:
+        check_slot(program, slot, exclude_pk=own_pk, actor=actor, among=other.pk)
+    except ActivityRefused as refused:
+        if refused.clash is None:
+            raise  # refused for another reason (the date, the times)
+        return other
+    raise ActivityRefused(
+        _("“%(title)s” is not in the way of this activity: nothing was changed.")
+        % {"title": other.title}
+    )
+
+
+def _make_room(program, slot: Slot, room: MakeRoom, *, own_pk, by: User, ip) -> None:
+    other = in_the_way(program, slot, room, own_pk=own_pk, actor=by)
+    if room.how == REPLACE:
+        cancel_activity(other, by=by, ip=ip)
+        return
+    times = pushed_times(other, slot.end_time)
+    if times is None:
+        raise ActivityRefused(
+            _("Moved after this one, “%(title)s” would run past midnight: nothing was changed.")
+            % {"title": other.title}
+        )
+    moved = Slot(
+        date=other.date,
+        start_time=times[0],
+        end_time=times[1],
+        title=other.title,
+        kind=other.kind,
+        place=other.place,
+        facilitator=other.facilitator,
+        for_all=other.for_all,
+        participants=list(other.participants.all()),
+        notes=other.notes,
+    )
+    try:  # this activity's old time is free: it moves too
+        check_slot(program, moved, exclude_pk=other.pk, also_exclude=own_pk, actor=by)
+    except ActivityRefused as refused:
+        raise ActivityRefused(
+            _("“%(title)s” cannot move to %(times)s: %(reason)s")
+            % {"title": other.title, "times": time_range(*times), "reason": refused.message},
+            field="start_time",
+            clash=refused.clash,
+        ) from refused
+    _write(program, moved, other, by=by, ip=ip)
 
 
 def cancel_activity(
@@ -326,5 +242,6 @@ def check_trainee_free(program: Program, trainee: User, actor: User | None = Non
                         "person": trainee,
                         "new": describe(activity),
                         "other": describe_clash(other, program, actor),
-                    }
+                    },
+                    clash=other,
                 )

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, date_range
+from .. import access, date_range, way_out
 from .. import cache as kenshu_cache
 from ..client import client_ip
 from ..formats import time_range
@@ -26,7 +26,7 @@ from ..week_layout import shift
 
 
 def _week_context(
-    request, program, *, editor=None, editing=None, notice=None, notice_is_error=False
+    request, program, *, editor=None, editing=None, notice=None, notice_is_error=False, clash=None
 ) -> dict:
     can_edit = access.can_edit_program(request.user, program)
     board = kenshu_cache.cached_render(
@@ -45,6 +45,7 @@ def _week_context(
         "editing": editing,
         "notice": notice,
         "notice_is_error": notice_is_error,
+        "clash": clash,
     }
 
 
@@ -136,20 +137,34 @@ def activity_save(request, pk: int, activity_pk: int | None = None):
         access.get_activity_for_user(request.user, program, activity_pk) if activity_pk else None
     )
     form = ActivityForm(request.POST, program=program)
+    room = way_out.posted(request.POST)  # a button of the clash's way out
+    clash = None
     if form.is_valid():
+        slot = _slot_from(form)
         try:
             saved = week_services.save_activity(
-                program, _slot_from(form), by=request.user, activity=activity, ip=client_ip(request)
+                program,
+                slot,
+                by=request.user,
+                activity=activity,
+                ip=client_ip(request),
+                make_room=room,
             )
         except week_services.ActivityRefused as refused:
             show_refusal(refused, form=form)
+            clash = way_out.clash_context(refused, program, request.user, slot)
         else:
             notice = _("Saved: %(slot)s") % {"slot": week_services.describe(saved)}
+            if room is not None:
+                notice = _("%(first)s; %(then)s") % {
+                    "first": notice,
+                    "then": way_out.made_room(room),
+                }
             if not request.headers.get("HX-Request"):
                 messages.success(request, notice)
                 return redirect("programs:week_grid", pk=program.pk)
             return _render_week(request, program, notice=notice)
-    return _render_week(request, program, editor=form, editing=activity, status=200)
+    return _render_week(request, program, editor=form, editing=activity, clash=clash)
 
 
 MOVES = {"earlier": (0, -15), "later": (0, 15), "previous-day": (-1, 0), "next-day": (1, 0)}

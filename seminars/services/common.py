@@ -13,11 +13,23 @@ from programs import cache as kenshu_cache
 from programs.models import Activity, Membership, Program, Role, Status
 from programs.models.organisations import HOST_ROLES
 from programs.refusals import Refused
-from programs.services.week import ActivityRefused, Slot, lock_program, save_activity
+from programs.services.week import (
+    ActivityRefused,
+    MakeRoom,
+    Slot,
+    lock_program,
+    overlaps,
+    save_activity,
+)
 
 
 class TripRefused(Refused):
-    """A change the rules do not allow; `message` says why, `field` where (or None)."""
+    """A change the rules do not allow; `message` says why, `field` where (or None), and
+    `clash` the activity in the way when a conflict in the week is the reason."""
+
+    def __init__(self, *args, clash: Activity | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clash = clash
 
 
 def refuse_unless_coordinator(user, program: Program) -> None:
@@ -78,14 +90,20 @@ def _same(activity: Activity, slot: Slot, participant_ids: set[int]) -> bool:
 
 
 def sync_activities(
-    program: Program, desired: dict[str, dict[str, Slot]], *, by, field: str | None = None
+    program: Program,
+    desired: dict[str, dict[str, Slot]],
+    *,
+    by,
+    field: str | None = None,
+    make_room: MakeRoom | None = None,
 ) -> None:
     """Make the week's live activities of each origin exactly its slots (origin → part →
     slot), each checked like a slot typed in the week editor; the first clash refuses
     everything (the caller's transaction rolls back) and is said next to `field`. All the
     origins' slots are set aside first, so moving a trip with its seminars never clashes
     with their own old times; unchanged slots keep their sequence, so calendars see only
-    what moved."""
+    what moved. `make_room` deletes or moves an activity typed in the week that is in the way
+    of the slot it overlaps (save_activity)."""
     with transaction.atomic():
         lock_program(program)
         existing = {
@@ -101,16 +119,22 @@ def sync_activities(
             for origin, slots in desired.items()
             for part, slot in slots.items()
         ]
+        wanted.sort(key=lambda item: _order(item[2]))
+        room_for = _room_for(program, wanted, make_room)
         try:
-            for origin, part, slot in sorted(wanted, key=lambda item: _order(item[2])):
+            for origin, part, slot in wanted:
                 activity = existing.pop((origin, part), None)
+                room = make_room if (origin, part) == room_for else None
                 if activity is not None:
                     Activity.objects.filter(pk=activity.pk).update(cancelled_at=None)
-                    if _same(activity, slot, {e.pk for e in activity.participants.all()}):
+                    same = _same(activity, slot, {e.pk for e in activity.participants.all()})
+                    if same and room is None:
                         continue
-                save_activity(program, slot, by=by, activity=activity, origin=(origin, part))
+                save_activity(
+                    program, slot, by=by, activity=activity, origin=(origin, part), make_room=room
+                )
         except ActivityRefused as refused:
-            raise TripRefused(refused.message, field=field) from refused
+            raise TripRefused(refused.message, field=field, clash=refused.clash) from refused
         # Whatever is left was removed from the record: it stays cancelled, and calendars
         # are told so by the higher sequence.
         Activity.objects.filter(pk__in=[a.pk for a in existing.values()]).update(
@@ -121,3 +145,15 @@ def sync_activities(
 
 def _order(slot: Slot):
     return (slot.date, slot.start_time)
+
+
+def _room_for(program: Program, wanted, make_room: MakeRoom | None) -> tuple[str, str] | None:
+    """The (origin, part) whose slot makes room: the first that overlaps the activity named,
+    else the first (whose save then says that activity is not in the way)."""
+    if make_room is None or not wanted:
+        return None
+    other = Activity.objects.filter(program=program, pk=make_room.activity_pk).first()
+    for origin, part, slot in wanted:
+        if other is not None and overlaps(other, slot):
+            return origin, part
+    return wanted[0][0], wanted[0][1]

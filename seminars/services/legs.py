@@ -12,6 +12,7 @@ from programs.date_range import check_in_range
 from programs.formats import show, time_range
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
+from programs.services.week import MakeRoom
 
 from ..models import FARE_KIND, Leg, Trip, TripStatus
 from .common import TripRefused, local, refuse_unless_coordinator
@@ -103,8 +104,11 @@ def _uid(participant) -> int:
     return getattr(participant, "trainee_id", None) or participant.pk
 
 
-def save_leg(trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None) -> Leg:
-    """Add or change a leg; its activity in the week and its fare lines follow."""
+def save_leg(
+    trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None, make_room: MakeRoom | None = None
+) -> Leg:
+    """Add or change a leg; its activity in the week and its fare lines follow. `make_room`
+    deletes or moves the activity typed in the week that is in the way (sync_activities)."""
     refuse_unless_coordinator(by, trip.program)
     check_plain_text(
         {
@@ -124,7 +128,7 @@ def save_leg(trip: Trip, plan: LegPlan, *, by, leg: Leg | None = None) -> Leg:
             setattr(leg, name, value)
         leg.save()
         sync_expenses(trip)
-        sync_trip(trip, by=by, field="depart_at")
+        sync_trip(trip, by=by, field="depart_at", make_room=make_room)
         record_activity(
             by,
             "trip.leg_added" if creating else "trip.leg_changed",

@@ -16,7 +16,7 @@ from programs.date_range import check_in_range
 from programs.models import ActivityKind, Enrollment, Program, User
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
-from programs.services.week import Slot
+from programs.services.week import MakeRoom, Slot
 
 from ..models import (
     MATERIAL_MAX_BYTES,
@@ -92,12 +92,19 @@ def _check(program: Program, trip: Trip | None, plan: SeminarPlan) -> None:
 
 
 def save_seminar(
-    program: Program, plan: SeminarPlan, *, by, trip: Trip | None = None, seminar=None
+    program: Program,
+    plan: SeminarPlan,
+    *,
+    by,
+    trip: Trip | None = None,
+    seminar=None,
+    make_room: MakeRoom | None = None,
 ) -> Seminar:
     """Add or change a seminar and its activity in the week. A new seminar has the trip's
     trainees (a local one: the program's) as observers; roles are changed with `set_roles`.
     The trip and the seminar are locked and checked again inside the transaction, so a trip
-    moved meanwhile is not undone by a form opened before the move."""
+    moved meanwhile is not undone by a form opened before the move. `make_room` deletes or
+    moves the activity typed in the week that is in the way (sync_activities)."""
     refuse_unless_coordinator(by, program)
     with transaction.atomic():
         if seminar is not None:
@@ -120,7 +127,7 @@ def save_seminar(
             SeminarRole.objects.bulk_create(
                 SeminarRole(seminar=seminar, enrollment=e) for e in enrollments
             )
-        sync_seminar(seminar, by=by)
+        sync_seminar(seminar, by=by, make_room=make_room)
         record_activity(
             by,
             "seminar.created" if creating else "seminar.changed",
@@ -152,10 +159,16 @@ def seminar_slots(seminar: Seminar) -> dict[str, Slot]:
     }
 
 
-def sync_seminar(seminar: Seminar, *, by) -> None:
+def sync_seminar(seminar: Seminar, *, by, make_room: MakeRoom | None = None) -> None:
     cancelled = seminar.trip is not None and seminar.trip.status == TripStatus.CANCELLED
     desired = {} if cancelled else seminar_slots(seminar)
-    sync_activities(seminar.program, {seminar.origin: desired}, by=by, field="start_time")
+    sync_activities(
+        seminar.program,
+        {seminar.origin: desired},
+        by=by,
+        field="start_time",
+        make_room=make_room,
+    )
 
 
 def delete_seminar(seminar: Seminar, *, by) -> None:

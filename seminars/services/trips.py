@@ -243,16 +243,17 @@ def leg_slots(trip: Trip) -> dict[str, Slot]:
     return slots
 
 
-def sync_trip(trip: Trip, *, by, field: str | None = None) -> None:
+def sync_trip(trip: Trip, *, by, field: str | None = None, make_room=None) -> None:
     """The week shows the trip's legs and its seminars, synced together (so moving both
-    never clashes with their own old times); a cancelled trip shows nothing."""
+    never clashes with their own old times); a cancelled trip shows nothing. `make_room`:
+    as sync_activities takes it."""
     from .seminars import seminar_slots
 
     cancelled = trip.status == TripStatus.CANCELLED
     desired = {trip.origin: {} if cancelled else leg_slots(trip)}
     for seminar in trip.seminars.all():
         desired[seminar.origin] = {} if cancelled else seminar_slots(seminar)
-    sync_activities(trip.program, desired, by=by, field=field)
+    sync_activities(trip.program, desired, by=by, field=field, make_room=make_room)
 
 
 def participants(trip: Trip) -> list[dict]:

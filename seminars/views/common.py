@@ -10,18 +10,23 @@ from programs.refusals import show_refusal
 from ..services.common import TripRefused
 
 
-def saved_redirect(request, form, save, *, done: str, to):
-    """On a valid POST: `save(cleaned_data)` through a service; accepted, its message and a
-    redirect to `to(result)`; refused, the message next to its field and None (the caller
-    shows the form again with what the person typed)."""
+def saved_redirect(request, form, save, *, done: str, to, then=None):
+    """On a valid POST: `save(cleaned_data)` through a service; accepted, its message (and
+    `then()`'s, when it says one) and a redirect to `to(result)`; refused, the message next to
+    its field and None (the caller shows the form again with what the person typed). The
+    refusal stays as `form.refusal`, with the values it refused as `form.typed` (a field
+    with an error leaves cleaned_data), for a page that says more about it."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         result = save(form.cleaned_data)
     except TripRefused as refused:
+        form.refusal, form.typed = refused, dict(form.cleaned_data)
         show_refusal(refused, form=form)
         return None
     messages.success(request, done)
+    if then is not None and (more := then()):
+        messages.success(request, more)
     return redirect(to(result))
 
 
@@ -37,7 +42,11 @@ def removed_redirect(request, remove, *, done: str, to: str):
     return redirect(to)
 
 
-def form_page(request, form, *, title, program, back, submit, trip=None, delete_url=None):
+def form_page(
+    request, form, *, title, program, back, submit, trip=None, delete_url=None, clash=None
+):
+    """The form of a trip, a leg, a seminar…; `clash`: the way out of a refused clash
+    (programs/way_out.py)."""
     return render(
         request,
         "seminars/form.html",
@@ -49,6 +58,7 @@ def form_page(request, form, *, title, program, back, submit, trip=None, delete_
             "back_url": reverse(back[0], args=back[1:]),
             "submit": submit,
             "delete_url": reverse(delete_url[0], args=delete_url[1:]) if delete_url else None,
+            "clash": clash,
         },
     )
 

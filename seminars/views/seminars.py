@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from programs import access
+from programs import access, way_out
 from programs.integers import id_param
 from programs.refusals import show_refusal
 
@@ -46,6 +46,7 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
             initial = planning.seminar_initial(placeholder)
             trip = trip or planning.trip_on(program, placeholder.date)
     form = f.SeminarForm(request.POST or None, program=program, initial=initial)
+    room = way_out.posted(request.POST)  # a button of the clash's way out
     saved = saved_redirect(
         request,
         form,
@@ -55,9 +56,11 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
             by=request.user,
             trip=trip,
             seminar=seminar,
+            make_room=room,
         ),
         done=_("Seminar saved; it is in the week."),
-        to=lambda saved: reverse("seminars:seminar_detail", args=[program.pk, saved.pk]),
+        then=lambda: way_out.made_room(room),
+        to=lambda saved: _saved_url(program, saved),
     )
     if saved:
         return saved
@@ -76,7 +79,23 @@ def seminar_edit(request, pk: int, seminar_pk: int | None = None):
         back=back,
         submit=_("Save the seminar"),
         delete_url=("seminars:seminar_delete", program.pk, seminar.pk) if seminar else None,
+        clash=_clash(request, form, program),
     )
+
+
+def _saved_url(program, seminar) -> str:
+    """A trip's seminar is read on the trip's page; a local one on its own."""
+    if seminar.trip_id:
+        return reverse("seminars:trip_detail", args=[program.pk, seminar.trip_id])
+    return reverse("seminars:seminar_detail", args=[program.pk, seminar.pk])
+
+
+def _clash(request, form, program):
+    refused = getattr(form, "refusal", None)
+    if refused is None:
+        return None
+    plan = seminar_services.SeminarPlan(**form.typed)
+    return way_out.clash_context(refused, program, request.user, plan)
 
 
 def seminar_detail(request, pk: int, seminar_pk: int):
