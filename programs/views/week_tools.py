@@ -10,6 +10,7 @@ from ..client import client_ip
 from ..forms import ApplyTemplateForm, CopyWeekForm, SaveTemplateForm
 from ..refusals import show_refusal
 from ..services import week as week_services
+from ..services import week_templates
 
 
 def week_tools(request, pk: int):
@@ -45,7 +46,7 @@ def _week_form_action(request, pk, form_class, action, form_kwargs):
 @require_POST
 def week_apply_template(request, pk: int):
     def action(program, data):
-        created = week_services.apply_template(
+        created = week_templates.apply_template(
             program,
             data["template"],
             skip_weekends=data["skip_weekends"],
@@ -69,7 +70,7 @@ def week_apply_template(request, pk: int):
 @require_POST
 def week_copy(request, pk: int):
     def action(program, data):
-        created = week_services.copy_week(
+        created = week_templates.copy_week(
             data["source"],
             program,
             skip_weekends=data["skip_weekends"],
@@ -93,7 +94,7 @@ def week_copy(request, pk: int):
 @require_POST
 def week_save_template(request, pk: int):
     def action(program, data):
-        template = week_services.save_as_template(
+        template = week_templates.save_as_template(
             program, data["name"], by=request.user, ip=client_ip(request)
         )
         return _("Template “%(name)s” saved.") % {"name": template.name}

@@ -11,6 +11,7 @@ from programs import calendar_days
 from programs.models import ClosedDay, WeekTemplate
 from programs.services import closed_days as closed_services
 from programs.services import week as service
+from programs.services import week_templates
 
 from ..factories import ProgramFactory, add_activity, count_queries, enrol
 
@@ -40,7 +41,7 @@ def golden_week(host, coordinator):
     """A program over Golden Week 2027 built from the built-in template, 土日祝を除く."""
     program = ProgramFactory(host=host, title="GW研修", start_date=GW_START, end_date=GW_END)
     template = WeekTemplate.objects.get(host__isnull=True)
-    service.apply_template(program, template, skip_weekends=True, by=coordinator)
+    week_templates.apply_template(program, template, skip_weekends=True, by=coordinator)
     return program
 
 
@@ -81,7 +82,7 @@ def test_a_template_over_golden_week_skips_the_holidays_and_weekends(golden_week
 def test_kept_days_off_put_the_template_on_the_calendar_days(host, coordinator):
     program = ProgramFactory(host=host, start_date=GW_START, end_date=GW_END)
     template = WeekTemplate.objects.get(host__isnull=True)
-    service.apply_template(program, template, skip_weekends=False, by=coordinator)
+    week_templates.apply_template(program, template, skip_weekends=False, by=coordinator)
     assert date(2027, 4, 29) in set(program.activities.values_list("date", flat=True))
 
 
@@ -104,7 +105,7 @@ def test_copying_a_week_skips_the_holidays(host, coordinator, program):
     add_activity(program, date(2026, 12, 1), "10:00", "11:00", "火曜の活動")
     add_activity(program, date(2026, 12, 3), "10:00", "11:00", "木曜の活動")
     target = ProgramFactory(host=host, start_date=GW_START, end_date=GW_END)
-    service.copy_week(program, target, skip_weekends=True, by=coordinator)
+    week_templates.copy_week(program, target, skip_weekends=True, by=coordinator)
     # Day 2 and day 4 of the working days: 4/27, and 4/30 (4/29 is 昭和の日).
     assert sorted(target.activities.values_list("date", flat=True)) == [
         date(2027, 4, 27),
@@ -118,7 +119,7 @@ def test_a_copy_refuses_an_activity_on_a_day_off_unless_days_off_are_kept(
     add_activity(golden_week, date(2027, 5, 4), "10:00", "11:00", "祝日の見学")
     target = ProgramFactory(host=host, start_date=date(2027, 6, 7), end_date=date(2027, 6, 18))
     with pytest.raises(service.ActivityRefused) as excinfo:
-        service.copy_week(golden_week, target, skip_weekends=True, by=coordinator)
+        week_templates.copy_week(golden_week, target, skip_weekends=True, by=coordinator)
     assert "祝日の見学" in excinfo.value.message
     assert not target.activities.exists()
 
@@ -126,7 +127,7 @@ def test_a_copy_refuses_an_activity_on_a_day_off_unless_days_off_are_kept(
 class TestClosedDays:
     def test_apply_and_copy_skip_them(self, host, coordinator, program, new_year):
         template = WeekTemplate.objects.get(host__isnull=True)
-        service.apply_template(new_year, template, skip_weekends=True, by=coordinator)
+        week_templates.apply_template(new_year, template, skip_weekends=True, by=coordinator)
         assert sorted(set(new_year.activities.values_list("date", flat=True))) == [
             date(2026, 12, 28),
             date(2027, 1, 4),
@@ -136,7 +137,7 @@ class TestClosedDays:
         ]
         add_activity(program, date(2026, 12, 1), "10:00", "11:00", "二日目")
         copy = ProgramFactory(host=host, start_date=date(2026, 12, 28), end_date=date(2027, 1, 8))
-        service.copy_week(program, copy, skip_weekends=True, by=coordinator)
+        week_templates.copy_week(program, copy, skip_weekends=True, by=coordinator)
         assert list(copy.activities.values_list("date", flat=True)) == [date(2027, 1, 4)]
 
     def test_another_hosts_closed_days_do_not_count(self, other_host, outsider, new_year):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from programs.models import Activity, WeekTemplate
 from programs.services import week as service
+from programs.services import week_templates
 from programs.services.programs import ProgramRefused
 
 from ..factories import ProgramFactory, add_activity, enrol
@@ -118,7 +119,9 @@ def test_enrolment_that_would_clash_is_refused(program, other_program, trainee):
 class TestTemplates:
     def test_builtin_template_reproduces_the_design_week(self, program, coordinator):
         template = WeekTemplate.objects.get(host__isnull=True)
-        created = service.apply_template(program, template, skip_weekends=True, by=coordinator)
+        created = week_templates.apply_template(
+            program, template, skip_weekends=True, by=coordinator
+        )
         assert len(created) == template.items.count() == 16
         titles_by_day = {}
         for a in created:
@@ -132,7 +135,7 @@ class TestTemplates:
             host=host, start_date=date(2026, 12, 4), end_date=date(2026, 12, 10)
         )
         template = WeekTemplate.objects.get(host__isnull=True)
-        service.apply_template(friday, template, skip_weekends=True, by=coordinator)
+        week_templates.apply_template(friday, template, skip_weekends=True, by=coordinator)
         dates = sorted(set(friday.activities.values_list("date", flat=True)))
         assert dates == [
             date(2026, 12, 4),
@@ -145,7 +148,7 @@ class TestTemplates:
     def test_a_template_longer_than_the_program_writes_nothing(self, host, coordinator):
         short = ProgramFactory(host=host, start_date=MON, end_date=date(2026, 12, 2))
         with pytest.raises(service.ActivityRefused):
-            service.apply_template(
+            week_templates.apply_template(
                 short,
                 WeekTemplate.objects.get(host__isnull=True),
                 skip_weekends=True,
@@ -156,16 +159,16 @@ class TestTemplates:
     def test_save_a_week_and_copy_it(self, program, host, coordinator):
         add_activity(program, MON, "09:00", "10:00", "朝会")
         add_activity(program, date(2026, 12, 2), "13:00", "15:00", "勉強会")
-        template = service.save_as_template(program, "うちの週", by=coordinator)
+        template = week_templates.save_as_template(program, "うちの週", by=coordinator)
         # A week with no national holiday (2027-01-11 is 成人の日).
         later = ProgramFactory(host=host, start_date=date(2027, 1, 18), end_date=date(2027, 1, 22))
-        service.apply_template(later, template, skip_weekends=True, by=coordinator)
+        week_templates.apply_template(later, template, skip_weekends=True, by=coordinator)
         assert list(later.activities.values_list("date", "title")) == [
             (date(2027, 1, 18), "朝会"),
             (date(2027, 1, 20), "勉強会"),
         ]
         copy = ProgramFactory(host=host, start_date=date(2027, 2, 1), end_date=date(2027, 2, 5))
-        service.copy_week(program, copy, skip_weekends=True, by=coordinator)
+        week_templates.copy_week(program, copy, skip_weekends=True, by=coordinator)
         assert copy.activities.count() == 2
         assert WeekTemplate.objects.visible_to(coordinator).filter(name="うちの週").exists()
 
@@ -288,7 +291,7 @@ class TestTemplatePages:
         self, client, coordinator, outsider, program, other_program
     ):
         add_activity(other_program, MON, "10:00", "11:00")
-        theirs = service.save_as_template(other_program, "他社の週", by=outsider)
+        theirs = week_templates.save_as_template(other_program, "他社の週", by=outsider)
         client.force_login(coordinator)
         client.post(
             reverse("programs:week_apply_template", args=[program.pk]),
@@ -308,5 +311,5 @@ def test_copying_with_weekends_skipped_keeps_weekday_positions(host, coordinator
     add_activity(friday_start, date(2026, 12, 7), "10:00", "11:00", "月曜の活動")
     # A week with no national holiday (2027-01-11 is 成人の日).
     target = ProgramFactory(host=host, start_date=date(2027, 1, 18), end_date=date(2027, 1, 22))
-    service.copy_week(friday_start, target, skip_weekends=True, by=coordinator)
+    week_templates.copy_week(friday_start, target, skip_weekends=True, by=coordinator)
     assert list(target.activities.values_list("date", flat=True)) == [date(2027, 1, 19)]

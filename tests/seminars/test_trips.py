@@ -8,6 +8,7 @@ import pytest
 
 from programs.models import Activity
 from programs.services import week as week_services
+from programs.services import week_templates
 from seminars.models import Trip
 from seminars.services import legs as leg_services
 from seminars.services import trips as trip_services
@@ -166,7 +167,7 @@ def test_copying_the_week_leaves_the_trip_behind(trip, first_leg, coordinator, h
 
     add_activity(trip.program, date(2026, 11, 30), "09:30", "10:00", "オリエンテーション")
     target = ProgramFactory(host=host, start_date=date(2027, 1, 11))
-    copied = week_services.copy_week(trip.program, target, skip_weekends=False, by=coordinator)
+    copied = week_templates.copy_week(trip.program, target, skip_weekends=False, by=coordinator)
     assert [a.title for a in copied] == ["オリエンテーション"]
     assert all(not a.origin for a in copied)
 

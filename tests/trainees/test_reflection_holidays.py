@@ -9,8 +9,7 @@ from django.utils import timezone
 from programs import registry
 from programs.models import Notification, WeekTemplate
 from programs.services import closed_days as closed_services
-from programs.services import reminders
-from programs.services import week as week_services
+from programs.services import reminders, week_templates
 from trainees.services import reflections as svc
 
 from ..factories import ProgramFactory, add_activity, enrol
@@ -36,7 +35,7 @@ def at(day, hour, minute=0):
 def golden_week(host, coordinator, trainee):
     program = ProgramFactory(host=host, title="GW研修", start_date=GW_START, end_date=GW_END)
     template = WeekTemplate.objects.get(host__isnull=True)
-    week_services.apply_template(program, template, skip_weekends=True, by=coordinator)
+    week_templates.apply_template(program, template, skip_weekends=True, by=coordinator)
     enrol(program, trainee)
     return program
 

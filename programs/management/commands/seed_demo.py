@@ -27,7 +27,7 @@ from programs.models import (
 )
 from programs.prefectures import Prefecture
 from programs.services import programs as program_services
-from programs.services import week as week_services
+from programs.services import week_templates
 
 DEMO_PASSWORD = "kenshu-demo"
 
@@ -224,7 +224,7 @@ class Command(BaseCommand):
         if new:
             trainee = User.objects.get(email="other-trainee@example.com")
             program_services.enroll(other, trainee, by=other_coordinator)
-            week_services.apply_template(
+            week_templates.apply_template(
                 other,
                 WeekTemplate.objects.get(host__isnull=True),
                 skip_weekends=False,
@@ -250,7 +250,9 @@ class Command(BaseCommand):
 
     def build_week(self, program, coordinator, staff, skip_weekends) -> None:
         template = WeekTemplate.objects.get(host__isnull=True)
-        week_services.apply_template(program, template, skip_weekends=skip_weekends, by=coordinator)
+        week_templates.apply_template(
+            program, template, skip_weekends=skip_weekends, by=coordinator
+        )
         # Facilitators, as a host would set them.
         for activity in program.activities.all():
             if activity.kind in ("orientation", "interview", "reflection"):
