@@ -220,12 +220,15 @@ def host_ids_of(user) -> set[int]:
     return roles_of(user)["host_ids"]
 
 
-def get_activity_for_user(user, program: Program, pk: int) -> Activity:
-    return get_object_or_404(
-        Activity.objects.visible_to(user).live().select_related("facilitator"),
-        pk=pk,
-        program=program,
-    )
+def get_activity_for_user(
+    user, program: Program, pk: int, *, deleted_too: bool = False
+) -> Activity:
+    """An activity of `program` the user may see; a deleted one only with `deleted_too` (to
+    put it back)."""
+    activities = Activity.objects.visible_to(user)
+    if not deleted_too:
+        activities = activities.live()
+    return get_object_or_404(activities.select_related("facilitator"), pk=pk, program=program)
 
 
 def get_enrollment_for_user(user, program: Program, pk: int) -> Enrollment:
