@@ -17,6 +17,10 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def _clock(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
 @dataclass
 class Cell:
     pk: int
@@ -32,6 +36,8 @@ class Cell:
     participants: str = ""
     origin_label: str = ""
     origin_url: str = ""
+    start: str = ""  # "09:00", for dragging
+    end: str = ""
 
 
 @dataclass
@@ -92,6 +98,8 @@ def layout(
                 participants=names.get(a.pk, ""),
                 origin_label=origin_label,
                 origin_url=origin_url,
+                start=_clock(a.start_time),
+                end=_clock(a.end_time),
             )
         )
     for day in by_date.values():
