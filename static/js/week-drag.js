@@ -43,10 +43,15 @@
     var field = document.querySelector("#week-drag-token [name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
-  function post(url, values, undo) {
+  // `undo`: put the dragged element back when no new week came (the request failed).
+  function post(el, url, values, undo) {
     values.csrfmiddlewaretoken = token();
     htmx.ajax("POST", url, { target: "#week-region", swap: "outerHTML", values: values })
-      .catch(undo);
+      .then(function () {
+        if (el.isConnected) {
+          undo();
+        }
+      }, undo);
   }
 
   // An activity: move it, or resize it by its bottom edge.
@@ -103,7 +108,7 @@
             reset(el);
             return;
           }
-          post(el.getAttribute("data-move"), { date: date, start_time: clock(start) }, function () {
+          post(el, el.getAttribute("data-move"), { date: date, start_time: clock(start) }, function () {
             reset(el);
           });
         }
@@ -130,7 +135,7 @@
             return;
           }
           var end = drag.end + drag.steps * QUARTER;
-          post(el.getAttribute("data-resize"), { end_time: clock(end) }, function () {
+          post(el, el.getAttribute("data-resize"), { end_time: clock(end) }, function () {
             reset(el);
           });
         }
