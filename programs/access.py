@@ -232,13 +232,15 @@ def host_ids_of(user) -> set[int]:
     return roles_of(user)["host_ids"]
 
 
-def get_activity_for_user(user, program: Program, pk: int) -> Activity:
-    """An activity or placeholder of the program's grid (the host's people change them)."""
-    return get_object_or_404(
-        Activity.objects.visible_to(user).on_the_grid().select_related("facilitator"),
-        pk=pk,
-        program=program,
-    )
+def get_activity_for_user(
+    user, program: Program, pk: int, *, deleted_too: bool = False
+) -> Activity:
+    """An activity or placeholder of the program's grid (the host's people change them); a
+    deleted one only with `deleted_too` (to put it back)."""
+    activities = Activity.objects.visible_to(user)
+    if not deleted_too:
+        activities = activities.on_the_grid()
+    return get_object_or_404(activities.select_related("facilitator"), pk=pk, program=program)
 
 
 def get_enrollment_for_user(user, program: Program, pk: int) -> Enrollment:

@@ -17,6 +17,10 @@ def _minutes(t: time) -> int:
     return t.hour * 60 + t.minute
 
 
+def _clock(t: time) -> str:
+    return f"{t.hour:02d}:{t.minute:02d}"
+
+
 @dataclass
 class Cell:
     pk: int
@@ -35,6 +39,8 @@ class Cell:
     placeholder: bool = False  # a 予定枠, still to plan
     plan_label: str = ""
     plan_url: str = ""
+    start: str = ""  # "09:00", for dragging
+    end: str = ""
 
 
 @dataclass
@@ -100,6 +106,8 @@ def layout(
                 placeholder=placeholder,
                 plan_label=plan_label,
                 plan_url=plan_url,
+                start=_clock(a.start_time),
+                end=_clock(a.end_time),
             )
         )
     for day in by_date.values():

@@ -199,6 +199,43 @@ def cancel_activity(
         )
 
 
+def slot_of(activity: Activity, **changes) -> Slot:
+    """The slot an activity holds, with `changes` (date, start_time, end_time) applied."""
+    values = {
+        name: getattr(activity, name)
+        for name in ("date", "start_time", "end_time", "title", "kind", "place", "facilitator")
+    }
+    values |= {
+        "for_all": activity.for_all,
+        "notes": activity.notes,
+        "placeholder": activity.placeholder,
+    }
+    values["participants"] = list(activity.participants.all())
+    return Slot(**(values | changes))
+
+
+def restore_activity(activity: Activity, *, by: User, ip: str | None = None) -> Activity:
+    """Put a deleted activity back in the week (元に戻す), as it was, if its time is still free:
+    every rule of a new slot applies. Bumps SEQUENCE so calendars receive it again."""
+    program = activity.program
+    with transaction.atomic():
+        lock_program(program)
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        if activity.cancelled_at is None:
+            raise ActivityRefused(
+                _("“%(title)s” is already in the week.") % {"title": activity.title}
+            )
+        check_owner(activity, "")  # a trip's leg or a seminar comes back through its record
+        check_slot(program, slot_of(activity), exclude_pk=activity.pk, actor=by)
+        Activity.objects.filter(pk=activity.pk).update(
+            cancelled_at=None, sequence=F("sequence") + 1, updated_at=timezone.now()
+        )
+        kenshu_cache.bump_program(program.pk, "week")  # update() sends no signal
+        record_activity(by, "activity.restored", activity, host_company=program.host, ip=ip)
+    activity.refresh_from_db()
+    return activity
+
+
 def week_range(day: date) -> tuple[date, date]:
     """Monday to Sunday of `day`'s week (held at date.min / date.max at the calendar's ends)."""
     monday = date_range.add_days(day, -day.weekday())

@@ -26,7 +26,15 @@ from ..week_layout import shift
 
 
 def _week_context(
-    request, program, *, editor=None, editing=None, notice=None, notice_is_error=False, clash=None
+    request,
+    program,
+    *,
+    editor=None,
+    editing=None,
+    notice=None,
+    notice_is_error=False,
+    clash=None,
+    undo=None,
 ) -> dict:
     can_edit = access.can_edit_program(request.user, program)
     board = kenshu_cache.cached_render(
@@ -46,6 +54,7 @@ def _week_context(
         "notice": notice,
         "notice_is_error": notice_is_error,
         "clash": clash,
+        "undo": undo,  # a deleted activity that 元に戻す puts back
     }
 
 
@@ -89,7 +98,29 @@ def week_grid(request, pk: int):
             editor = ActivityForm(program=program, initial=ActivityForm.initial_from(editing))
         else:
             editor = ActivityForm(program=program, initial=_new_initial(request, program))
-    return _render_week(request, program, editor=editor, editing=editing)
+    return _render_week(
+        request, program, editor=editor, editing=editing, **_deleted_notice(request, program)
+    )
+
+
+def _deleted_notice(request, program) -> dict:
+    """After 削除 without JavaScript (?deleted=<pk>): what was deleted, with 元に戻す, while it
+    is still deleted and the person may still put it back."""
+    pk = id_param(request.GET.get("deleted", ""))
+    if pk is None or not access.can_edit_program(request.user, program):
+        return {}
+    activity = (
+        Activity.objects.visible_to(request.user)
+        .filter(pk=pk, program=program, cancelled_at__isnull=False, origin="")
+        .first()
+    )
+    if activity is None:
+        return {}
+    return {"notice": _deleted(activity), "undo": activity}
+
+
+def _deleted(activity) -> str:
+    return _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
 
 
 def _activity_from_query(request, program):
@@ -104,13 +135,19 @@ def _new_initial(request, program) -> dict:
     day = request.GET.get("add", "")
     if day in {d.isoformat() for d in program.days}:
         initial["date"] = day
-    try:
-        start = time.fromisoformat(request.GET.get("start", "09:00"))
-    except ValueError:
-        start = time(9, 0)
+    start = _time_param(request.GET.get("start", "")) or time(9, 0)
+    end = _time_param(request.GET.get("end", ""))  # dragged on empty time: where it ended
     initial["start_time"] = start
-    initial["end_time"] = shift(date.today(), start, 60)[1]
+    initial["end_time"] = end if end and end > start else shift(date.today(), start, 60)[1]
     return initial
+
+
+def _time_param(value: str) -> time | None:
+    """A time of day from the query ("09:00"), to the minute; None for anything else."""
+    try:
+        return time.fromisoformat(value[:8]).replace(second=0, microsecond=0)
+    except ValueError:
+        return None
 
 
 def _slot_from(form) -> week_services.Slot:
@@ -177,6 +214,25 @@ def activity_move(request, pk: int, activity_pk: int):
     program = access.get_program_for_user(request.user, pk, write=True)
     activity = access.get_activity_for_user(request.user, program, activity_pk)
     slot, problem = _moved_slot(activity, request.POST)
+    return _save_changed(request, program, activity, slot, problem, _("Moved: %(slot)s"))
+
+
+RESIZES = {"shorter": -15, "longer": 15}
+
+
+@require_POST
+def activity_resize(request, pk: int, activity_pk: int):
+    """Make an activity end a quarter hour earlier or later (buttons), or at a given time
+    (dragging its bottom edge), keeping its start."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    activity = access.get_activity_for_user(request.user, program, activity_pk)
+    slot, problem = _resized_slot(activity, request.POST)
+    return _save_changed(request, program, activity, slot, problem, _("Length changed: %(slot)s"))
+
+
+def _save_changed(request, program, activity, slot, problem: str, said: str):
+    """A moved or resized activity saved with every rule of the week; a refusal leaves the
+    week as it was and says why."""
     if slot is None:
         return _render_week(request, program, notice=problem, notice_is_error=True)
     back = f"/programs/{program.pk}/week/?edit={activity.pk}"
@@ -186,13 +242,27 @@ def activity_move(request, pk: int, activity_pk: int):
         )
     except week_services.ActivityRefused as refused:
         return _refused(request, program, refused, back, editing=activity)
-    notice = _("Moved: %(slot)s") % {"slot": week_services.describe(saved)}
+    notice = said % {"slot": week_services.describe(saved)}
     if not request.headers.get("HX-Request"):
         messages.info(request, notice)
         return redirect(back)
     return _render_week(
         request, program, notice=notice, editor=_editor(program, saved), editing=saved
     )
+
+
+def _resized_slot(activity, data) -> tuple[week_services.Slot | None, str]:
+    """The activity ending at the time asked for in `data`; or None and what is wrong."""
+    direction = data.get("direction")
+    if direction in RESIZES:
+        end_date, end = shift(activity.date, activity.end_time, RESIZES[direction])
+        if end_date != activity.date:  # 23:45 and later: past midnight
+            return None, _("An activity cannot run past midnight.")
+    else:
+        end = _time_param(data.get("end_time", ""))
+        if end is None:
+            return None, _("That is not a time.")
+    return week_services.slot_of(activity, end_time=end), ""
 
 
 def _moved_slot(activity, data) -> tuple[week_services.Slot | None, str]:
@@ -218,20 +288,9 @@ def _moved_slot(activity, data) -> tuple[week_services.Slot | None, str]:
     end_date, new_end = shift(new_date, new_start, length)
     if end_date != new_date:
         return None, _("An activity cannot run past midnight.")
-    slot = week_services.Slot(
-        date=new_date,
-        start_time=new_start,
-        end_time=new_end,
-        title=activity.title,
-        kind=activity.kind,
-        place=activity.place,
-        facilitator=activity.facilitator,
-        for_all=activity.for_all,
-        participants=list(activity.participants.all()),
-        notes=activity.notes,
-        placeholder=activity.placeholder,
-    )
-    return slot, ""
+    return week_services.slot_of(
+        activity, date=new_date, start_time=new_start, end_time=new_end
+    ), ""
 
 
 @require_POST
@@ -242,10 +301,27 @@ def activity_cancel(request, pk: int, activity_pk: int):
         week_services.cancel_activity(activity, by=request.user, ip=client_ip(request))
     except week_services.ActivityRefused as refused:
         return _refused(request, program, refused, reverse("programs:week_grid", args=[program.pk]))
-    notice = _("Deleted: %(slot)s") % {"slot": week_services.describe(activity)}
+    if not request.headers.get("HX-Request"):  # the next page says it, with 元に戻す
+        return redirect(
+            reverse("programs:week_grid", args=[program.pk]) + f"?deleted={activity.pk}"
+        )
+    return _render_week(request, program, notice=_deleted(activity), undo=activity)
+
+
+@require_POST
+def activity_restore(request, pk: int, activity_pk: int):
+    """元に戻す after 削除: the activity back where it was, if that time is still free."""
+    program = access.get_program_for_user(request.user, pk, write=True)
+    activity = access.get_activity_for_user(request.user, program, activity_pk, deleted_too=True)
+    week = reverse("programs:week_grid", args=[program.pk])
+    try:
+        restored = week_services.restore_activity(activity, by=request.user, ip=client_ip(request))
+    except week_services.ActivityRefused as refused:
+        return _refused(request, program, refused, week)
+    notice = _("Restored: %(slot)s") % {"slot": week_services.describe(restored)}
     if not request.headers.get("HX-Request"):
         messages.success(request, notice)
-        return redirect("programs:week_grid", pk=program.pk)
+        return redirect(week)
     return _render_week(request, program, notice=notice)
 
 

@@ -20,6 +20,12 @@
     }
   });
   document.addEventListener("keydown", function (event) {
+    // Space opens a focused activity of the grid, as Enter does (it is a link).
+    if (event.key === " " && event.target.matches && event.target.matches(".week-grid .act > a")) {
+      event.preventDefault();
+      event.target.click();
+      return;
+    }
     if (event.key !== "Escape") {
       return;
     }
@@ -28,4 +34,24 @@
       close.click();
     }
   });
+
+  // 元に戻す after 削除: offered for about ten seconds (longer while the pointer or the keyboard
+  // is on it). Without JavaScript it stays on the page.
+  var UNDO_MS = 10000;
+  function expireUndo() {
+    var forms = document.querySelectorAll("form[data-undo]:not([data-undo-timed])");
+    Array.prototype.forEach.call(forms, function (form) {
+      form.setAttribute("data-undo-timed", "");
+      function hide() {
+        if (form.matches(":hover") || form.contains(document.activeElement)) {
+          setTimeout(hide, 2000);
+          return;
+        }
+        form.hidden = true;
+      }
+      setTimeout(hide, UNDO_MS);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", expireUndo);
+  document.body.addEventListener("htmx:afterSwap", expireUndo);
 })();

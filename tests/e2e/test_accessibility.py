@@ -15,10 +15,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.services.week import cancel_activity
 from seminars.services.trips import save_trip
 from trainees.services.reflections import submit
 
-from ..factories import enrol
+from ..factories import add_activity, enrol
 from ..seminars.conftest import plan
 from ..trainees.conftest import SECTIONS, running_program
 from .conftest import log_in
@@ -70,7 +71,18 @@ def scene(host, coordinator, staff, trainee, supervisor):
         plan(program, [enrollment], [staff], start_date=today, end_date=today + timedelta(days=1)),
         by=coordinator,
     )
-    return {"program": program, "enrollment": enrollment, "today": today, "trip": trip}
+    # The week in editing state: an activity to open, and one deleted (元に戻す on offer).
+    activity = program.activities.live().filter(origin="").first()
+    deleted = add_activity(program, today, "07:00", "07:30", "削除した活動")
+    cancel_activity(deleted, by=coordinator)
+    return {
+        "program": program,
+        "enrollment": enrollment,
+        "today": today,
+        "trip": trip,
+        "activity": activity,
+        "deleted": deleted,
+    }
 
 
 def audit(page, axe_source, name: str, language: str, document_language: str | None = None):
@@ -126,6 +138,7 @@ def test_login_page(page, live_server, axe_source, subtests):
 
 def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coordinator):
     program = scene["program"].pk
+    week = reverse("programs:week_grid", args=[program])
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, coordinator.email)
     pages = [
@@ -133,6 +146,8 @@ def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coord
         ("programs", reverse("programs:program_list")),
         ("program", reverse("programs:program_detail", args=[program])),
         ("week editor", reverse("programs:week_grid", args=[program])),
+        ("week editor, an activity open", week + f"?edit={scene['activity'].pk}"),
+        ("week editor, 元に戻す offered", week + f"?deleted={scene['deleted'].pk}"),
         ("reflections matrix", reverse("trainees:reflection_matrix", args=[program])),
         ("new reflections", reverse("trainees:reflection_inbox")),
         ("trips", reverse("seminars:trip_list", args=[program])),
