@@ -37,6 +37,16 @@ def placeholder_of(program: Program, pk: int | None) -> Activity | None:
     return placeholders_left(program).filter(pk=pk, kind__in=TRIP_KINDS).first()
 
 
+def first_placeholder(program: Program) -> Activity | None:
+    """The first of the program's trip placeholders still to plan (None when there is none)."""
+    return (
+        placeholders_left(program)
+        .filter(kind=ActivityKind.TRIP)
+        .order_by("date", "start_time", "pk")
+        .first()
+    )
+
+
 def placeholder_run(program: Program, placeholder: Activity) -> list[Activity]:
     """The trip's and seminars' placeholders on the days around `placeholder` that follow
     each other (the trip's days), in time order."""

@@ -156,19 +156,29 @@ class RowRefused(TripRefused):
     """A row of the itinerary table refused: `row` is its index; nothing was saved."""
 
     def __init__(self, row: int, refused: TripRefused):
-        super().__init__(refused.message, refused.code, refused.errors)
+        super().__init__(
+            refused.message, refused.code, refused.errors, clash=getattr(refused, "clash", None)
+        )
         self.row = row
 
 
-def save_legs(trip: Trip, rows: list[tuple[Leg | None, LegPlan]], *, by) -> list[Leg]:
+def save_legs(
+    trip: Trip,
+    rows: list[tuple[Leg | None, LegPlan]],
+    *,
+    by,
+    make_room: tuple[int, MakeRoom] | None = None,
+) -> list[Leg]:
     """Save the itinerary table's rows in order, all of them or none: the first row refused
     (with its index) leaves every leg as it was. Each leg lands on the week as `save_leg`
-    puts it there, taking the place of the move's placeholder."""
+    puts it there, taking the place of the move's placeholder. `make_room` (row index, room)
+    makes room for that row's leg, as the clash's way out asked."""
     saved = []
     with transaction.atomic():
         for index, (leg, plan) in enumerate(rows):
+            room = make_room[1] if make_room and make_room[0] == index else None
             try:
-                saved.append(save_leg(trip, plan, by=by, leg=leg))
+                saved.append(save_leg(trip, plan, by=by, leg=leg, make_room=room))
             except TripRefused as refused:
                 raise RowRefused(index, refused) from refused
     return saved

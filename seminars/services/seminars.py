@@ -354,17 +354,19 @@ def _clean_name(raw: str) -> str:
 
 
 def plan_seminars(
-    program: Program, plans: list[SeminarPlan], *, by, trip: Trip | None
+    program: Program, plans: list[SeminarPlan], *, by, trip: Trip | None, make_room=None
 ) -> list[Seminar]:
     """The seminars of the trip's table, all of them or none (the first refused names its
-    row through `RowRefused`); each takes the place of its placeholder in the week."""
+    row through `RowRefused`); each takes the place of its placeholder in the week.
+    `make_room` (row index, room): the clash's way out for that row."""
     from .legs import RowRefused
 
     saved = []
     with transaction.atomic():
         for index, plan in enumerate(plans):
+            room = make_room[1] if make_room and make_room[0] == index else None
             try:
-                saved.append(save_seminar(program, plan, by=by, trip=trip))
+                saved.append(save_seminar(program, plan, by=by, trip=trip, make_room=room))
             except TripRefused as refused:
                 raise RowRefused(index, refused) from refused
     return saved

@@ -2,12 +2,17 @@
 one form for every leg (保存して次へ), one for every seminar, and the placeholders left
 removed in one step."""
 
+from datetime import time
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from programs import way_out
 from programs.integers import id_param, int_param
 from programs.models import ActivityKind
 from programs.refusals import show_refusal
@@ -46,28 +51,27 @@ def leg_table(request, pk: int, trip_pk: int):
     rows = planning.leg_rows(trip)
     forms = _row_forms(request, trip, f.LegRowForm, [row.initial for row in rows])
     legs = {leg.pk: leg for leg in trip.legs.all()}
+    clash = None
     if request.method == "POST":
-        wanted = []
-        valid = True
-        for i, form in enumerate(forms):
-            leg = legs.get(id_param(request.POST.get(f"row-{i}-leg", "")))
-            if form.is_blank():
-                continue
-            if not form.is_valid():
-                valid = False
-                continue
-            wanted.append((i, leg, leg_services.LegPlan(**form.cleaned_data)))
-        if valid and not wanted:
+        posted_legs = [
+            legs.get(id_param(request.POST.get(f"{form.prefix}-leg", ""))) for form in forms
+        ]
+        wanted = [i for i, form in enumerate(forms) if not form.is_blank()]
+        if all(forms[i].is_valid() for i in wanted) and not wanted:
             forms[0].add_error("mode", _("Fill in at least one leg."))
-        elif valid:
-            try:
-                leg_services.save_legs(
-                    trip, [(leg, plan) for _i, leg, plan in wanted], by=request.user
-                )
-            except leg_services.RowRefused as refused:
-                refused.row = wanted[refused.row][0]
-                _refused_row(forms, refused)
-            else:
+        elif all(forms[i].is_valid() for i in wanted):
+            plans = [
+                (posted_legs[i], leg_services.LegPlan(**forms[i].cleaned_data)) for i in wanted
+            ]
+            saved, clash = _save_rows(
+                request,
+                program,
+                forms,
+                wanted,
+                lambda room: leg_services.save_legs(trip, plans, by=request.user, make_room=room),
+                slot_of=lambda i: leg_slot(plans[wanted.index(i)][1]),
+            )
+            if saved:
                 messages.success(
                     request,
                     _("%(count)s legs saved; the week and the fares follow them.")
@@ -76,9 +80,6 @@ def leg_table(request, pk: int, trip_pk: int):
                 if request.POST.get("next"):
                     return redirect(_after_legs(program, trip))
                 return redirect("seminars:leg_table", program.pk, trip.pk)
-        posted_legs = [
-            legs.get(id_param(request.POST.get(f"row-{i}-leg", ""))) for i in range(len(forms))
-        ]
     else:
         posted_legs = [row.leg for row in rows]
     for form in forms:
@@ -92,8 +93,37 @@ def leg_table(request, pk: int, trip_pk: int):
             "rows": list(zip(forms, posted_legs, strict=True)),
             "count": len(forms),
             "has_errors": any(form.errors for form in forms),
+            "clash": clash,
         },
     )
+
+
+def _save_rows(request, program, forms, wanted: list[int], save, *, slot_of):
+    """Save a table's `wanted` rows through `save(make_room)`; (True, None) when saved, or
+    (False, the way out of the refused row's clash, if any) with the refusal next to its
+    fields. A button of the way out posts `room_row` (the row it is for) with `replace` or
+    `push`."""
+    room = way_out.posted(request.POST)
+    room_row = int_param(request.POST.get("room_row", ""), minimum=0, maximum=MAX_ROWS)
+    make_room = (wanted.index(room_row), room) if room and room_row in wanted else None
+    try:
+        save(make_room)
+    except leg_services.RowRefused as refused:
+        row = wanted[refused.row]
+        refused.row = row
+        _refused_row(forms, refused)
+        clash = way_out.clash_context(refused, program, request.user, slot_of(row))
+        return False, {**clash, "row": row} if clash else None
+    if more := way_out.made_room(room if make_room else None):
+        messages.success(request, more)
+    return True, None
+
+
+def leg_slot(plan) -> SimpleNamespace:
+    """The leg's first day in the week, as the way out compares it with the slot in the way."""
+    depart, arrive = timezone.localtime(plan.depart_at), timezone.localtime(plan.arrive_at)
+    end = arrive.time() if arrive.date() == depart.date() else time(23, 59)
+    return SimpleNamespace(date=depart.date(), start_time=depart.time(), end_time=end)
 
 
 def _after_legs(program, trip) -> str:
@@ -110,28 +140,34 @@ def seminar_table(request, pk: int, trip_pk: int):
     forms = _row_forms(
         request, trip, f.SeminarRowForm, [planning.seminar_initial(p) for p in placeholders]
     )
+    clash = None
     if request.method == "POST":
-        chosen = [(i, form) for i, form in enumerate(forms) if not form.empty_permitted]
-        if all(form.is_valid() for form in forms) and chosen:
+        chosen = [i for i, form in enumerate(forms) if not form.empty_permitted]
+        if not chosen:
+            messages.error(request, _("Tick the seminars to plan."))
+        elif all(form.is_valid() for form in forms):
             plans = [
                 seminar_services.SeminarPlan(
-                    **{k: v for k, v in form.cleaned_data.items() if k != "include"}
+                    **{k: v for k, v in forms[i].cleaned_data.items() if k != "include"}
                 )
-                for _i, form in chosen
+                for i in chosen
             ]
-            try:
-                seminar_services.plan_seminars(program, plans, by=request.user, trip=trip)
-            except leg_services.RowRefused as refused:
-                refused.row = chosen[refused.row][0]
-                _refused_row(forms, refused)
-            else:
+            saved, clash = _save_rows(
+                request,
+                program,
+                forms,
+                chosen,
+                lambda room: seminar_services.plan_seminars(
+                    program, plans, by=request.user, trip=trip, make_room=room
+                ),
+                slot_of=lambda i: plans[chosen.index(i)],
+            )
+            if saved:
                 messages.success(
                     request,
                     _("%(count)s seminars saved; they are in the week.") % {"count": len(plans)},
                 )
                 return redirect(trip_url(program, trip))
-        elif not chosen:
-            messages.error(request, _("Tick the seminars to plan."))
     for form in forms:
         f.name_cells(form)
     return render(
@@ -143,6 +179,7 @@ def seminar_table(request, pk: int, trip_pk: int):
             "forms": forms,
             "count": len(forms),
             "has_errors": any(form.errors for form in forms),
+            "clash": clash,
         },
     )
 

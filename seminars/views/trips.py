@@ -63,9 +63,12 @@ def trip_new(request, pk: int):
         "trainees": list(program.enrollments.active()),
         "staff": [request.user],
     }
-    placeholder = planning.placeholder_of(program, id_param(request.GET.get("from", "")))
-    if "from" in request.GET and placeholder is None:
-        raise Http404  # not a placeholder of this program still to plan
+    if "from" in request.GET:
+        placeholder = planning.placeholder_of(program, id_param(request.GET["from"]))
+        if placeholder is None:
+            raise Http404  # not a placeholder of this program still to plan
+    else:  # the week's first trip still to plan, if its template put one there
+        placeholder = planning.first_placeholder(program)
     if placeholder is not None:
         initial.update(planning.trip_initial(program, placeholder))
     return _trip_form(

@@ -283,3 +283,75 @@ def test_the_grid_shows_a_placeholder_with_the_button_that_plans_it(client, week
     placeholder = first_placeholder(week)
     assert "is-placeholder" in html
     assert f'href="/programs/{week.pk}/trips/new/?from={placeholder.pk}"' in html
+
+
+def test_plan_a_trip_from_the_trips_page_takes_the_first_placeholders_too(
+    client, week, coordinator
+):
+    client.force_login(coordinator)
+    page = client.get(reverse("seminars:trip_new", args=[week.pk]))
+    assert page.context["form"].initial["start_date"] == date(2026, 12, 1)
+    assert page.context["form"].initial["end_date"] == date(2026, 12, 2)
+
+
+def _table_with_a_clash(client, week, coordinator):
+    """The legs table, to be posted with one row over 「朝会」, an activity typed in the week."""
+    morning = add_activity(week, date(2026, 12, 1), "08:00", "09:00", "朝会", by=coordinator)
+    trip = plain_trip(week, coordinator)
+    client.force_login(coordinator)
+    url = reverse("seminars:leg_table", args=[week.pk, trip.pk])
+    row = {
+        "mode": "rail",
+        "origin_place": "本社",
+        "destination": "箕輪町",
+        "depart_at": "2026-12-01T07:30",
+        "arrive_at": "2026-12-01T11:30",
+    }
+    data = {"rows": "1"} | {f"row-0-{k}": v for k, v in row.items()}
+    return morning, lambda **extra: client.post(url, data | extra)
+
+
+def test_a_legs_row_over_a_typed_activity_offers_the_way_out(client, week, coordinator):
+    morning, post = _table_with_a_clash(client, week, coordinator)
+    html = post().content.decode()
+    assert not Leg.objects.exists()
+    assert f'name="replace" value="{morning.pk}"' in html and 'name="room_row" value="0"' in html
+    assert f"/programs/{week.pk}/week/?edit={morning.pk}" in html
+
+    response = post(replace=str(morning.pk), room_row="0")
+    assert response.status_code == 302
+    morning.refresh_from_db()
+    assert morning.cancelled_at is not None
+    assert Leg.objects.count() == 1
+
+
+def test_the_way_out_names_a_real_activity_in_the_way(client, week, coordinator, other_program):
+    """A forged pk (another program's activity): refused, nothing changes."""
+    morning, post = _table_with_a_clash(client, week, coordinator)
+    elsewhere = add_activity(other_program, date(2026, 12, 1), "08:00", "09:00", "他社")
+    response = post(replace=str(elsewhere.pk), room_row="0")
+    assert response.status_code == 200
+    assert not Leg.objects.exists()
+    morning.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert morning.cancelled_at is None and elsewhere.cancelled_at is None
+
+
+def test_the_leg_form_offers_the_way_out_too(client, week, coordinator):
+    morning = add_activity(week, date(2026, 12, 1), "08:00", "09:00", "朝会", by=coordinator)
+    trip = plain_trip(week, coordinator)
+    client.force_login(coordinator)
+    url = reverse("seminars:leg_new", args=[week.pk, trip.pk])
+    leg = {
+        "mode": "rail",
+        "origin_place": "本社",
+        "destination": "箕輪町",
+        "depart_at": "2026-12-01T07:30",
+        "arrive_at": "2026-12-01T11:30",
+    }
+    response = client.post(url, leg)
+    assert f'name="push" value="{morning.pk}"' in response.content.decode()
+    response = client.post(url, leg | {"push": str(morning.pk)})
+    assert response.status_code == 302
+    morning.refresh_from_db()
+    assert (morning.start_time, morning.end_time) == (time(11, 30), time(12, 30))
