@@ -5,8 +5,10 @@ A working day is a Monday to Friday that is neither a national holiday (祝日, 
 such as 12/29〜1/3). The other days are days off.
 
 A training day (研修日) is a working day of the program, or a day off that has an activity
-(a Saturday visit, a seminar on a holiday). Reflections are written on training days, the
-reminders follow them, and every count of a program's days (研修日数) counts them.
+(a Saturday visit, a seminar on a holiday) or a placeholder of one (予定枠: a trip over a
+weekend is a training day before its legs are planned, and stays one after). Reflections
+are written on training days, the reminders follow them, and every count of a program's
+days (研修日数) counts them.
 
 Days off are found for a whole range at once: the holidays are computed (no query), and the
 closed days of any number of hosts are read in one query. The labels at the end name a day
@@ -128,7 +130,7 @@ def training_days_by_program(programs) -> dict[int, list[date]]:
 
     programs = list(programs)
     activity_dates: dict[int, set[date]] = {}
-    rows = Activity.objects.live().filter(program__in=[p.pk for p in programs])
+    rows = Activity.objects.on_the_grid().filter(program__in=[p.pk for p in programs])
     for program_id, day in rows.values_list("program_id", "date").distinct():
         activity_dates.setdefault(program_id, set()).add(day)
     off = days_off_by_program(programs)

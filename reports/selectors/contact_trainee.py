@@ -43,7 +43,9 @@ def trainee_page(user, enrollment: Enrollment, today: date) -> dict:
         .select_related("facilitator")
         .order_by("date", "start_time", "pk")
     )
-    every_date = set(Activity.objects.live().filter(program=program).values_list("date", flat=True))
+    every_date = set(
+        Activity.objects.on_the_grid().filter(program=program).values_list("date", flat=True)
+    )
     off = calendar_days.days_off_of(program)
     training = set(calendar_days.training_days(program.days, off, every_date))
     reflections = _reflections(user, enrollment)

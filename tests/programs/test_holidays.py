@@ -1,7 +1,7 @@
 """National holidays and a host's closed days: the template and the copy skip them, the grid
 names them, and the closed-days page (who may see and change it, what it refuses)."""
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.urls import reverse
@@ -275,3 +275,21 @@ class TestClosedDays:
             )
         many, ctx = count_queries(client, url)
         assert few == many, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_a_weekend_day_with_only_a_placeholder_is_a_training_day(coordinator, host):
+    """A trip over a weekend, still to plan: its Saturday is a training day already (the
+    reflection is due), as it will be once the legs take the placeholder's place."""
+    from programs.services.placeholders import placeholders_left
+    from programs.services.week import Slot, save_activity
+
+    program = ProgramFactory(host=host, start_date=date(2027, 1, 22), end_date=date(2027, 1, 25))
+    saturday = date(2027, 1, 23)
+    assert saturday not in calendar_days.training_days_by_program([program])[program.pk]
+    save_activity(
+        program,
+        Slot(saturday, time(9), time(12), "移動（出張）", "trip", placeholder=True),
+        by=coordinator,
+    )
+    assert placeholders_left(program).count() == 1
+    assert saturday in calendar_days.training_days_by_program([program])[program.pk]

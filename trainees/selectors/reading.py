@@ -38,7 +38,9 @@ MATRIX_ROWS = CompiledQuery(
     )
 )
 LIVE_ACTIVITY_DATES = CompiledQuery(
-    lambda program_id: Activity.objects.live().filter(program_id=program_id).values_list("date")
+    lambda program_id: (
+        Activity.objects.on_the_grid().filter(program_id=program_id).values_list("date")
+    )
 )
 
 

@@ -45,7 +45,7 @@ def reflection_days(
     (activity_dates_by_program) and `days_off` (calendar_days.days_off_by_program)."""
     if activity_dates is None:
         activity_dates = set(
-            Activity.objects.live().filter(program=program).values_list("date", flat=True)
+            Activity.objects.on_the_grid().filter(program=program).values_list("date", flat=True)
         )
     if days_off is None:
         days_off = calendar_days.days_off_of(program)
@@ -55,7 +55,11 @@ def reflection_days(
 def activity_dates_by_program(program_ids) -> dict[int, set[date]]:
     """The dates with a live activity, per program, in one query (for `reflection_days`)."""
     dates: dict[int, set[date]] = {}
-    rows = Activity.objects.live().filter(program__in=program_ids).values_list("program_id", "date")
+    rows = (
+        Activity.objects.on_the_grid()
+        .filter(program__in=program_ids)
+        .values_list("program_id", "date")
+    )
     for program_id, day in rows:
         dates.setdefault(program_id, set()).add(day)
     return dates
