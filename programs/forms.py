@@ -24,7 +24,6 @@ from .models import (
     WeekTemplate,
 )
 from .models.programs import MAX_PROGRAM_DAYS
-from .phones import validate_phone
 from .plain_text import PlainTextForm, PlainTextModelForm, validate_plain_text
 from .validators import SendableEmailField
 
@@ -272,22 +271,6 @@ class MentorForm(PlainTextForm):
 
         super().__init__(*args, **kwargs)
         self.fields["mentor"].queryset = mentor_choices(program)
-
-
-class PhoneForm(PlainTextForm):
-    """A host role's telephone number (電話番号), as typed."""
-
-    phone = forms.CharField(
-        label=_("Telephone number"),
-        max_length=30,
-        required=False,
-        validators=[validate_phone],
-        help_text=_(
-            "A number to call during a trip, e.g. 090-1234-5678. Shown to the trip's "
-            "travellers and the host's people only. Leave it empty to remove it."
-        ),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
 
 
 class InviteTraineeForm(PlainTextForm):

@@ -1,4 +1,5 @@
-"""Telephone numbers: what a number may hold, and the `tel:` address a phone dials.
+"""Telephone numbers: what a number may hold, the form that takes one (the host's people
+page), and the `tel:` address a phone dials.
 
 A number is stored as typed (`090-1234-5678`, `+81 (90) 1234-5678`, full-width digits too);
 it may hold digits, hyphens, spaces, parentheses and a leading +. The `tel:` address keeps
@@ -7,8 +8,11 @@ the digits and the leading + only (`tel:09012345678`, `tel:+819012345678`)."""
 import re
 import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .plain_text import PlainTextForm
 
 # After NFKC (full-width ０９０－… becomes 090-…): the characters a typed number may hold. The
 # Japanese long dash and the minus sign are hyphens as people type them.
@@ -36,6 +40,22 @@ def validate_phone(value: str) -> None:
             % {"min": MIN_DIGITS, "max": MAX_DIGITS, "count": digits},
             code="phone_digits",
         )
+
+
+class PhoneForm(PlainTextForm):
+    """A host role's telephone number (電話番号), as typed."""
+
+    phone = forms.CharField(
+        label=_("Telephone number"),
+        max_length=30,
+        required=False,
+        validators=[validate_phone],
+        help_text=_(
+            "A number to call during a trip, e.g. 090-1234-5678. Shown to the trip's "
+            "travellers and the host's people only. Leave it empty to remove it."
+        ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
 
 
 def tel_href(value: str) -> str:

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from .. import access
 from ..client import client_ip
-from ..forms import PhoneForm
 from ..models import Invitation, Membership
 from ..models.organisations import HOST_ROLES
+from ..phones import PhoneForm
 from ..refusals import show_refusal
 from ..services import invitations as invitation_services
 from ..services.memberships import MembershipRefused, remove_membership, set_phone
