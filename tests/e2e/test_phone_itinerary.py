@@ -211,5 +211,5 @@ def test_every_target_on_the_trainee_s_pages_is_big_enough_to_tap(
         small = small_targets(page)
         if small:
             found[name] = small
-    shoot_page(page, "phone-trip-report-360")
+        shoot_page(page, "phone-taps-" + name.split(" (")[0].replace(" ", "-") + "-360")
     assert not found, "\n".join(f"{name}: {', '.join(t)}" for name, t in found.items())
