@@ -27,7 +27,8 @@ from datetime import datetime
 class DueItem:
     """One thing waiting for a person. `state` is one of "due", "late", "open" (a survey
     taking answers), "info" (something to read or attend: no state shown), "unread", "todo";
-    `order` sorts the list (smaller first)."""
+    `state_label`, when given, is the item's own state words, shown instead of the state's
+    (「明日出発」, 「出張中」, 「予定 12/6 14:00」); `order` sorts the list (smaller first)."""
 
     kind: str
     title: str
@@ -36,6 +37,7 @@ class DueItem:
     deadline: datetime | None = None
     detail: str = ""
     order: int = 50
+    state_label: str = ""
 
 
 @dataclass(frozen=True)

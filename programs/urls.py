@@ -41,6 +41,11 @@ urlpatterns = [
         name="closed_day_remove",
     ),
     path(
+        host + "members/<id:membership_pk>/phone/",
+        people.membership_phone,
+        name="membership_phone",
+    ),
+    path(
         host + "members/<id:membership_pk>/remove/",
         people.membership_remove,
         name="membership_remove",

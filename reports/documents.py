@@ -9,43 +9,24 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from seminars.models import KIND_ORDER, Expense, Payer, Trip
+from seminars.selectors import contacts
 from seminars.services.trips import leg_title, participants, seminars_of
 
 from . import fonts
+from .selectors import itinerary
 
 
-def itinerary_context(trip: Trip, who: str | None = None) -> dict:
+def itinerary_context(
+    trip: Trip, who: str | None = None, *, now=None, sees_numbers: bool = False
+) -> dict:
     """Each traveller's page: who, the trip, and its schedule in time order. `who` (a
-    participant key) keeps one page."""
-    schedule = []
-    for leg in trip.legs.all():
-        schedule.append(
-            {
-                "at": timezone.localtime(leg.depart_at),
-                "until": timezone.localtime(leg.arrive_at),
-                "what": leg_title(leg),
-                "detail": " ".join(filter(None, [leg.get_mode_display(), leg.notes])),
-                "fare": leg.fare,
-            }
-        )
-    for seminar in seminars_of(trip):
-        start = timezone.make_aware(timezone.datetime.combine(seminar.date, seminar.start_time))
-        schedule.append(
-            {
-                "at": start,
-                "until": timezone.make_aware(
-                    timezone.datetime.combine(seminar.date, seminar.end_time)
-                ),
-                "what": seminar.title,
-                "detail": " ".join(filter(None, [seminar.venue, seminar.address])),
-                "fare": None,
-                "seminar": seminar.pk,
-            }
-        )
-    schedule.sort(key=lambda item: item["at"])
-    people = participants(trip)
-    if who is not None:
-        people = [p for p in people if p["key"] == who]
+    participant key) keeps one page. With `now` (the view's moment), each page has its
+    schedule as cards for a phone too; with `sees_numbers` (the reader is one of the trip's
+    travellers or the host's people: `seminars.access.sees_trip_numbers`), the numbers to
+    call."""
+    schedule = _schedule(trip)
+    everyone = participants(trip)
+    people = everyone if who is None else [p for p in everyone if p["key"] == who]
     roles = {}
     for seminar in seminars_of(trip).prefetch_related("roles"):
         for role in seminar.roles.all():
@@ -62,14 +43,68 @@ def itinerary_context(trip: Trip, who: str | None = None) -> dict:
             or row.get("seminar") is None
             or (row["seminar"], enrollment_id) in roles
         ]
-        pages.append({"person": person, "rows": rows, "costs": costs.get(person["key"])})
+        pages.append(
+            {
+                "person": person,
+                "rows": rows,
+                "cards": itinerary.cards(rows, trip, now) if now is not None else [],
+                "costs": costs.get(person["key"]),
+            }
+        )
+    staff_ids = [p["user"].pk for p in everyone if p["enrollment"] is None]
     return {
         "trip": trip,
         "program": trip.program,
         "pages": pages,
         "places": [m.name for m in trip.municipalities.all()] + trip.place_list,
         "contact": trip.created_by,
+        "contacts": _contacts(trip, staff_ids) if sees_numbers else [],
+        "trip_is_on": now is not None and itinerary.is_on(trip, now),
     }
+
+
+def _contacts(trip: Trip, staff_ids) -> list[dict]:
+    # The document is Japanese whatever the reader's language (its roles too).
+    with translation.override("ja"):
+        return contacts.trip_contacts(trip.program, trip, staff_ids)
+
+
+def _schedule(trip: Trip) -> list[dict]:
+    """The trip's legs and seminars in time order, as the table and the cards read them."""
+    schedule = []
+    for leg in trip.legs.all():
+        schedule.append(
+            {
+                "at": timezone.localtime(leg.depart_at),
+                "until": timezone.localtime(leg.arrive_at),
+                "what": leg_title(leg),
+                "detail": " ".join(filter(None, [leg.get_mode_display(), leg.notes])),
+                "fare": leg.fare,
+                "origin": leg.origin_place,
+                "destination": leg.destination,
+                "mode": leg.get_mode_display(),
+                "service": leg.service,
+                "notes": leg.notes,
+            }
+        )
+    for seminar in seminars_of(trip):
+        start = timezone.make_aware(timezone.datetime.combine(seminar.date, seminar.start_time))
+        schedule.append(
+            {
+                "at": start,
+                "until": timezone.make_aware(
+                    timezone.datetime.combine(seminar.date, seminar.end_time)
+                ),
+                "what": seminar.title,
+                "detail": " ".join(filter(None, [seminar.venue, seminar.address])),
+                "fare": None,
+                "seminar": seminar.pk,
+                "venue": seminar.venue,
+                "address": seminar.address,
+            }
+        )
+    schedule.sort(key=lambda item: item["at"])
+    return schedule
 
 
 def travel_costs(trip: Trip) -> dict[str, dict]:

@@ -54,6 +54,13 @@ def get_seminar_for_user(user, pk: int, seminar_pk: int, *, write: bool = False)
     return program, seminar
 
 
+def sees_trip_numbers(user, *, is_host: bool, traveller_ids) -> bool:
+    """A trip's telephone numbers are for its travellers (its trainees and the host's staff
+    on it) and the host's people; never for a supervisor, another trainee or anyone else.
+    `traveller_ids`: the users on the trip, as the page read them."""
+    return is_host or (user.is_authenticated and user.pk in set(traveller_ids))
+
+
 # The trip page's trip ----------------------------------------------------------------------
 
 TRIP_FIELDS = (
@@ -66,6 +73,7 @@ TRIP_FIELDS = (
     "lodging_cost",
     "trainees_paid_by",
     "status",
+    "created_by_id",
 )
 
 

@@ -93,7 +93,11 @@ def due_for(user, now):
                 title=_("Itinerary: %(purpose)s") % {"purpose": trip.purpose},
                 url=reverse("reports:itinerary_print", args=[trip.program_id, trip.pk]),
                 state="info",
-                detail=_("From %(date)s") % {"date": show(trip.start_date, "day")},
+                # 明日出発 the day before, 出張中 from its first day to its last.
+                state_label=_("Leaves tomorrow") if today < trip.start_date else _("On the trip"),
+                detail=show(trip.start_date, "day")
+                if trip.start_date == trip.end_date
+                else period(trip.start_date, trip.end_date, "day"),
                 order=20,
             )
         if trip.start_date <= today and trip.pk not in submitted:

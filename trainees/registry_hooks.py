@@ -14,6 +14,7 @@ from programs import cache as kenshu_cache
 from programs.calendar_days import days_off_by_program
 from programs.compiled import CompiledQuery
 from programs.date_range import add_days
+from programs.formats import show
 from programs.models import Enrollment, Status
 from programs.registry import DueItem, NavLink, ProgramSection
 
@@ -219,13 +220,15 @@ def due_interviews(user, now: datetime) -> list[DueItem]:
                 )
             )
         elif slot.date >= today:
+            starts = timezone.make_aware(datetime.combine(slot.date, slot.start_time))
             items.append(
                 DueItem(
                     "interview",
-                    _("Interview on %(day)s at %(time)s")
-                    % {"day": day_label(slot.date), "time": f"{slot.start_time:%H:%M}"},
+                    _("Interview"),
                     reverse("trainees:interview_review", args=[interview.pk]),
                     state="info",
+                    # Its own words (予定 12/6 14:00), never a survey's 回答受付中.
+                    state_label=_("Planned %(when)s") % {"when": show(starts, "moment")},
                     detail=slot.place,
                     order=40,
                 )

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..phones import validate_phone
 from ..validators import (
     validate_sendable_email,
     visible_characters,
@@ -108,6 +109,16 @@ class Membership(models.Model):
     )
     host_company = _role_organisation(HostCompany, _("host company"), "memberships")
     municipality = _role_organisation(Municipality, _("municipality"), "memberships")
+    phone = models.CharField(
+        _("telephone number"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_(
+            "A number to call during a trip, e.g. 090-1234-5678. Shown to the trip's "
+            "travellers and the host's people only."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = MembershipQuerySet.as_manager()

@@ -1,11 +1,14 @@
-"""Granting and removing roles outside the invitation flow (admin, seed data)."""
+"""Granting and removing roles outside the invitation flow (admin, seed data), and the
+telephone number of a host role."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Invitation, Membership, Role, User
 from ..models.organisations import HOST_ROLES
+from ..phones import validate_phone
 from ..refusals import Refused
 from .activity_log import record_activity
 
@@ -72,3 +75,27 @@ def grant_membership(
         **fields,
     )
     return membership
+
+
+def set_phone(membership: Membership, phone: str, *, by: User, ip: str | None = None) -> None:
+    """The telephone number of a host role (stored as typed; "" removes it), shown to the
+    travellers of the trips its person plans or goes on."""
+    phone = phone.strip()
+    if membership.role not in HOST_ROLES:
+        raise MembershipRefused(_("Only the host's people have a number on their trips."))
+    if phone:
+        try:
+            validate_phone(phone)
+        except ValidationError as exc:
+            raise MembershipRefused(exc.messages[0], code="phone", field="phone") from exc
+    with transaction.atomic():
+        membership.phone = phone
+        membership.save(update_fields=["phone"])
+        record_activity(
+            by,
+            "membership.phone",
+            membership,
+            host_company=membership.host_company,
+            data={"user": membership.user.email, "phone": phone},
+            ip=ip,
+        )

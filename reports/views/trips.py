@@ -3,7 +3,10 @@ CSV. Built from the same scoped queries as the trip page; outsiders get 404."""
 
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+
+from seminars.access import sees_trip_numbers
 
 from .. import documents
 from ..access import get_trip_for_user
@@ -14,15 +17,23 @@ from ..services import documents as document_services
 
 def itinerary_print(request, pk: int, trip_pk: int):
     """The host's people: every traveller's page (or one, with ?who=). A trainee: their own
-    page only. The PDF is made from the same template."""
+    page only. The PDF is made from the same template; on a phone the page shows the
+    schedule as cards, from the next one while the trip is on."""
     program, trip, is_host = get_trip_for_user(request.user, pk, trip_pk)
     who = request.GET.get("who") or None
+    travellers = []
     if not is_host:
         mine = trip.trainees.filter(trainee=request.user).values_list("pk", flat=True).first()
         if mine is None:
             raise Http404
         who = f"e{mine}"
-    context = documents.itinerary_context(trip, who=who)
+        travellers = [request.user.pk]  # a trainee on the trip
+    context = documents.itinerary_context(
+        trip,
+        who=who,
+        now=timezone.now(),
+        sees_numbers=sees_trip_numbers(request.user, is_host=is_host, traveller_ids=travellers),
+    )
     if not context["pages"]:
         raise Http404
     latest = latest_itinerary(trip) if is_host else None

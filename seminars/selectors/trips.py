@@ -24,7 +24,7 @@ from ..models import (
     TripStatus,
 )
 from ..services import trip_reports as report_services
-from . import expenses
+from . import contacts, expenses
 from .common import SEMINAR_FIELDS, Formats, display_name, seminar_when, yen
 
 # The trips list -----------------------------------------------------------------------------
@@ -223,6 +223,8 @@ def trip_context(user, program, trip, destinations) -> dict:
         if p["enrollment_id"] is not None and p["visible"] and p["user_id"] != user.pk
     ]
     sums = expenses.trip_sums(user, program, trip, rows, is_host)
+    travellers = [p["user_id"] for p in people]
+    sees_numbers = trip_access.sees_trip_numbers(user, is_host=is_host, traveller_ids=travellers)
     return {
         "program": program,
         "trip": {
@@ -237,6 +239,9 @@ def trip_context(user, program, trip, destinations) -> dict:
             "trainees_paid_by": choice_labels(Payer)[trip.trainees_paid_by],
         },
         "people": [p for p in people if p["visible"]],
+        "contacts": contacts.trip_contacts(program, trip, [u["pk"] for u in rows["staff"]])
+        if sees_numbers
+        else [],
         "legs": _legs(fmt, rows["legs"], program, trip, can_edit),
         "seminars": _seminars(fmt, rows["seminars"], program),
         **sums,

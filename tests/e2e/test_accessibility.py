@@ -136,8 +136,11 @@ def test_login_page(page, live_server, axe_source, subtests):
     audit_pages(page, live_server, axe_source, subtests, [("login", reverse("account_login"))])
 
 
-def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coordinator):
+def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coordinator, host):
+    from programs.models import Membership
+
     program = scene["program"].pk
+    member = Membership.objects.get(user=coordinator, host_company=host).pk
     week = reverse("programs:week_grid", args=[program])
     page.set_viewport_size(DESKTOP)
     log_in(page, live_server, coordinator.email)
@@ -159,6 +162,11 @@ def test_coordinator_pages(page, live_server, axe_source, subtests, scene, coord
             "ja",
         ),
         ("reports:exports", reverse("reports:exports")),
+        ("people", reverse("programs:host_people", args=[host.pk])),
+        (
+            "a member's telephone number",
+            reverse("programs:membership_phone", args=[host.pk, member]),
+        ),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)
 

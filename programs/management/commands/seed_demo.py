@@ -90,6 +90,12 @@ PEOPLE = [
     ),
 ]
 
+# The numbers the trip's travellers call (shown on the itinerary and the trip page); the
+# 0000 blocks are not given to anyone.
+DEMO_PHONES = {
+    "coordinator@example.com": "090-0000-1234",
+    "staff@example.com": "080-0000-5678",
+}
 
 # The rows the data migrations make (the built-in week, survey and interview templates). A
 # database emptied by hand or by a test's flush has lost them; the demo makes them again.
@@ -288,7 +294,12 @@ class Command(BaseCommand):
                 user=user, role=role, municipality=municipalities[grant[1]]
             )
             return int(new)
-        _, new = Membership.objects.get_or_create(
-            user=user, role=role, host_company=hosts[grant[1]]
+        phone = DEMO_PHONES.get(user.email, "")
+        membership, new = Membership.objects.get_or_create(
+            user=user, role=role, host_company=hosts[grant[1]], defaults={"phone": phone}
         )
+        if phone and not membership.phone:  # a demo made before numbers existed
+            membership.phone = phone
+            membership.save(update_fields=["phone"])
+            return 1
         return int(new)
