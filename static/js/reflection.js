@@ -1,7 +1,8 @@
 /* Kenshu: character counters, one-click submit buttons, and the reflection's automatic save.
  *
- * The reflection page keeps a local copy of every keystroke (localStorage), sends it to the
- * server a moment after typing stops, says on screen when the server has it, and says so
+ * The reflection page (and the 研修報告書, the 復命書, the interviewer's answers) keeps a
+ * local copy of every keystroke (localStorage), sends it to the server a moment after
+ * typing stops, says on screen when the server has it, and says so
  * when the device is offline; when the connection returns it sends what is pending, once.
  * Each save carries this page's id and a counter, so the server applies a repeated or late
  * save at most once and never over a newer one. Without JavaScript the page is a plain form.
@@ -138,8 +139,9 @@
     // A request stuck in a tunnel is given up after a while, so the next attempt can start.
     var controller = window.AbortController ? new AbortController() : null;
     var stuck = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT) : null;
-    // Not form.action: the buttons named "action" shadow that property.
-    fetch(form.getAttribute("action") || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property. A page whose
+    // automatic save has its own address names it (data-autosave-url: the 復命書).
+    fetch(form.dataset.autosaveUrl || form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
