@@ -4,6 +4,7 @@ change, the coordinator's right (403 for someone who may only read). Decided fro
 database on every request, never from a cached page."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from programs import access
@@ -42,6 +43,19 @@ def get_trip_for_user(user, pk: int, trip_pk: int, *, write: bool = False):
     )
     may_change(user, program, write)
     return program, trip
+
+
+def get_own_trip_enrollment(user, pk: int, trip_pk: int):
+    """(program, trip, enrollment): a trip the person went on as a trainee, with their
+    enrolment; 404 for anyone else (the host's people and the municipality's contacts read
+    reports, they never write one)."""
+    program, trip = get_trip_for_user(user, pk, trip_pk)
+    enrollment = (
+        trip.trainees.filter(trainee=user).select_related("trainee", "municipality").first()
+    )
+    if enrollment is None:
+        raise Http404
+    return program, trip, enrollment
 
 
 def get_seminar_for_user(user, pk: int, seminar_pk: int, *, write: bool = False):

@@ -26,6 +26,7 @@ urlpatterns = [
     path(trip + "expenses/<id:expense_pk>/", expenses.expense_edit, name="expense_edit"),
     path(trip + "expenses/<id:expense_pk>/delete/", expenses.expense_delete, name="expense_delete"),
     path(trip + "report/", trip_reports.trip_report_write, name="trip_report_write"),
+    path(trip + "report/autosave/", trip_reports.trip_report_autosave, name="trip_report_autosave"),
     path(
         trip + "reports/<id:report_pk>/", trip_reports.trip_report_detail, name="trip_report_detail"
     ),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.date_range import RangedDateField
 from programs.formats import show, time_range
-from programs.integers import IdChoiceField, IdMultipleChoiceField, int_param, limit_integer_field
+from programs.integers import IdChoiceField, IdMultipleChoiceField, limit_integer_field
 from programs.plain_text import PlainTextForm, PlainTextModelForm
 
 from .models import ProgramSurvey, QuestionSet
@@ -103,24 +103,6 @@ class InterviewScheduleForm(PlainTextForm):
         if not data.get("slot") and start and end and end <= start:
             self.add_error("end_time", _("The end must be after the start."))
         return data
-
-
-def client_markers(data) -> dict:
-    """The page's id, its change counter and the revision it started from (filled in by the
-    page's script; empty without JavaScript). A counter that is not plain digits in the
-    column's range (2**70, "1e5", "٣") is no counter: the save goes ahead as one from a page
-    without JavaScript (never taken for a duplicate, so the text is kept), and nothing odd
-    reaches the database. An odd base revision is no base revision."""
-    client_id = (data.get("client_id") or "")[:40]
-    raw_seq = data.get("client_seq") or "0"
-    seq = int_param(raw_seq, minimum=0)
-    if seq is None:
-        client_id, seq = "", 0
-    return {
-        "client_id": client_id,
-        "client_seq": seq,
-        "base_revision": int_param(data.get("base_revision"), minimum=0),
-    }
 
 
 class PerQuestionForm(forms.Form):

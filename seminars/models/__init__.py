@@ -18,10 +18,11 @@ from .travel_rules import (
     TravelRules,
     starting_rules,
 )
-from .trip_reports import TEXT_LIMIT, TripReport, TripReportStatus
+from .trip_reports import REPORT_FIELDS, TEXT_LIMIT, TripReport, TripReportDraft, TripReportStatus
 from .trips import Expense, Leg, Mode, Payer, Trip, TripStatus, over_ceiling
 
 __all__ = [
+    "REPORT_FIELDS",
     "MATERIAL_MAX_BYTES",
     "TEXT_LIMIT",
     "Expense",
@@ -46,6 +47,7 @@ __all__ = [
     "SeminarRole",
     "Trip",
     "TripReport",
+    "TripReportDraft",
     "TripReportStatus",
     "TripStatus",
 ]

@@ -1,10 +1,12 @@
-"""The trip report (復命書) each trainee writes after the trip."""
+"""The trip report (復命書) each trainee writes after the trip, saved as they type (as a daily
+reflection is: programs.autosave), and the draft text a save from another device replaced."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.autosave import SavedAsTyped
 from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment
 
@@ -12,6 +14,7 @@ from .scope import host_ids, is_admin, signed_in, supervised
 from .trips import Trip
 
 TEXT_LIMIT = 4000
+REPORT_FIELDS = ("content", "impressions", "application")
 
 
 class TripReportStatus(models.TextChoices):
@@ -36,9 +39,11 @@ class TripReportQuerySet(models.QuerySet):
         )
 
 
-class TripReport(MunicipalityConfirmed):
+class TripReport(MunicipalityConfirmed, SavedAsTyped):
     """A trainee's 復命書 of a trip. `acknowledged_*` is the host coordinator's 確認済み; the
-    municipality's own 確認 (MunicipalityConfirmed) is a different thing."""
+    municipality's own 確認 (MunicipalityConfirmed) is a different thing. The draft's saves
+    carry the page's id and counter (SavedAsTyped), so a repeated or late save is applied
+    once."""
 
     trip = models.ForeignKey(Trip, on_delete=models.CASCADE, related_name="reports")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="+")
@@ -76,3 +81,24 @@ class TripReport(MunicipalityConfirmed):
     @property
     def is_filed(self) -> bool:
         return self.status != TripReportStatus.DRAFT
+
+    def text(self) -> dict:
+        return {name: getattr(self, name) for name in REPORT_FIELDS}
+
+
+class TripReportDraft(models.Model):
+    """Draft text a save from another device replaced before this one had seen it: kept,
+    shown to its author only, so nothing typed is lost."""
+
+    report = models.ForeignKey(TripReport, on_delete=models.CASCADE, related_name="replaced_drafts")
+    revision = models.PositiveIntegerField(_("revision"))
+    content = models.JSONField(_("text"))
+    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("replaced draft")
+        verbose_name_plural = _("replaced drafts")
+        ordering = ["report", "-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} r{self.revision}"

@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from programs.confirmations import CONFIRMED_FIELDS, Confirmation, confirmation_from_row
 
-from ..models import TripReport, TripReportStatus
+from ..models import TEXT_LIMIT, TripReport, TripReportStatus
+from ..services import trip_reports as report_services
 
 
 @dataclass(frozen=True)
@@ -75,3 +76,50 @@ def trip_reports_waiting(program) -> list[TripReportConfirmation]:
         trip__program=program, municipality_confirmed_at__isnull=True
     )
     return filed_trip_reports(reports)
+
+
+def write_page(program, trip, report: TripReport, form, *, writable: bool) -> dict:
+    """The trainee's page of their 復命書: the trip's part, the three texts (each with its
+    counter and any error), the drafts another device replaced, and whether the page saves
+    as they type (a draft that may still change; a filed report changes by submitting)."""
+    locked = (
+        report.status == TripReportStatus.ACKNOWLEDGED
+        or report.municipality_confirmed_at is not None
+        or not writable
+    )
+    parts = []
+    for field in form:
+        value = field.value() or ""
+        parts.append(
+            {
+                "name": field.name,
+                "label": field.label,
+                "value": value,
+                "error": field.errors[0] if field.errors else "",
+                "count": len(value.replace("\r\n", "\n").strip()),
+                "rows": field.field.widget.attrs.get("rows", 6),
+            }
+        )
+    labels = {part["name"]: part["label"] for part in parts}
+    replaced = []
+    if report.pk is not None:
+        replaced = [
+            {
+                "when": draft.replaced_at,
+                "parts": [(labels[n], draft.content.get(n, "")) for n in labels],
+            }
+            for draft in report.replaced_drafts.all()
+        ]
+    return {
+        "program": program,
+        "trip": trip,
+        "report": report,
+        "header": report_services.header(report),
+        "form": form,
+        "parts": parts,
+        "limit": TEXT_LIMIT,
+        "replaced": replaced,
+        "saved_row": report if report.pk is not None else None,
+        "locked": locked,
+        "autosave": not locked and report.status == TripReportStatus.DRAFT,
+    }

@@ -16,11 +16,19 @@ from programs.models import Enrollment, Status
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
 
-from ..models import TEXT_LIMIT, Trip, TripReport, TripReportStatus, TripStatus
+from ..models import (
+    REPORT_FIELDS,
+    TEXT_LIMIT,
+    Trip,
+    TripReport,
+    TripReportDraft,
+    TripReportStatus,
+    TripStatus,
+)
 from .common import TripRefused, is_coordinator_of, local
 from .trips import leg_title, participants, seminars_of
 
-FIELDS = ("content", "impressions", "application")
+FIELDS = REPORT_FIELDS
 
 
 @dataclass
@@ -89,6 +97,15 @@ def can_write(trip: Trip, today=None) -> bool:
     return not is_closed(trip) and (trip.start_date <= today or trip.status == TripStatus.DONE)
 
 
+def refuse_unless_writable(trip: Trip, today) -> None:
+    """The page's automatic save on a trip whose reports are not open (yet, or any more)."""
+    if can_write(trip, today):
+        return
+    if is_closed(trip):
+        raise TripRefused(_("This trip's reports are closed."), "locked")
+    raise TripRefused(_("You can write your trip report from the first day of the trip."), "locked")
+
+
 def report_for(trip: Trip, enrollment: Enrollment) -> TripReport:
     """The trainee's report on this trip, created (empty) when it is not there yet; two
     tabs creating it at once get the same row."""
@@ -126,40 +143,87 @@ def _check_text(text: ReportText) -> None:
             )
 
 
-def save_report(report: TripReport, text: ReportText, *, by) -> TripReport:
-    """Keep the trainee's draft. Only the author writes. Once submitted, the readers see the
-    text: a change is submitted again (`submit`), never kept half-written."""
+@dataclass
+class SavedReport:
+    report: TripReport
+    applied: bool  # False when nothing changed (a repeated or late save of the same page)
+
+
+def save_report(
+    report: TripReport,
+    text: ReportText,
+    *,
+    by,
+    client_id: str = "",
+    client_seq: int = 0,
+    base_revision: int | None = None,
+) -> SavedReport:
+    """Keep the trainee's draft, as they type (the page's automatic save) or with the button.
+    Only the author writes. A save the same page already made (same page id, same or lower
+    counter: a retry, a late duplicate) changes nothing. A save from another device, based on
+    a revision it had not seen, keeps the draft it replaces (TripReportDraft). Once submitted,
+    the readers see the text: a change is submitted again (`submit`), never kept half-written."""
     with transaction.atomic():
         report = _locked(report, "trip__program", "enrollment")
+        _check_writable(report, by)
         if report.status != TripReportStatus.DRAFT:
-            raise TripRefused(_("This report has been submitted: submit the changes instead."))
-        return _write(report, text, by=by)
+            raise TripRefused(
+                _("This report has been submitted: submit the changes instead."), "locked"
+            )
+        if report.is_repeat(client_id, client_seq):
+            return SavedReport(report, applied=False)
+        _write(report, text, client_id=client_id, client_seq=client_seq, base=base_revision)
+    return SavedReport(report, applied=True)
 
 
-def _write(report: TripReport, text: ReportText, *, by) -> TripReport:
+def _check_writable(report: TripReport, by) -> None:
     if report.enrollment.trainee_id != by.pk:
-        raise TripRefused(_("Only the trainee writes their trip report."))
+        raise TripRefused(_("Only the trainee writes their trip report."), "forbidden")
     if report.status == TripReportStatus.ACKNOWLEDGED:
-        raise TripRefused(_("This report has been acknowledged and no longer changes."))
+        raise TripRefused(_("This report has been acknowledged and no longer changes."), "locked")
     if report.municipality_confirmed_at is not None:
-        raise TripRefused(_("The municipality has confirmed this report: it no longer changes."))
+        raise TripRefused(
+            _("The municipality has confirmed this report: it no longer changes."), "locked"
+        )
     if is_closed(report.trip):
-        raise TripRefused(_("This trip's reports are closed."))
+        raise TripRefused(_("This trip's reports are closed."), "locked")
+
+
+def _write(report: TripReport, text: ReportText, *, client_id="", client_seq=0, base=None) -> None:
     _check_text(text)
+    new = {name: getattr(text, name).strip() for name in FIELDS}
+    before = report.text()
+    changed = new != before
+    if (
+        changed
+        and report.status == TripReportStatus.DRAFT
+        and report.replaces_unseen(client_id, base, any(before.values()))
+    ):
+        TripReportDraft.objects.create(report=report, revision=report.revision, content=before)
     for name in FIELDS:
-        setattr(report, name, getattr(text, name).strip())
-    report.save(update_fields=[*FIELDS, "updated_at"])
-    return report
+        setattr(report, name, new[name])
+    report.saved_by(client_id, client_seq, changed=changed)
+    report.save(update_fields=[*FIELDS, "revision", "client_id", "client_seq", "updated_at"])
 
 
-def submit(report: TripReport, text: ReportText, *, by) -> TripReport:
+def submit(
+    report: TripReport,
+    text: ReportText,
+    *,
+    by,
+    client_id: str = "",
+    client_seq: int = 0,
+    base_revision: int | None = None,
+) -> TripReport:
     """Save and submit: 内容 and 所感 are required; the trip's part is frozen now. A second
-    submission of an unchanged report changes nothing."""
+    submission of an unchanged report changes nothing. The page's id, counter and base
+    revision as `save_report` takes them: a draft another device had replaced is kept."""
     with transaction.atomic():
         report = _locked(
             report, "trip__program__host", "enrollment__trainee", "enrollment__municipality"
         )
-        _write(report, text, by=by)
+        _check_writable(report, by)
+        _write(report, text, client_id=client_id, client_seq=client_seq, base=base_revision)
         for name in ("content", "impressions"):
             if not getattr(report, name):
                 raise TripRefused(_("Write this part before submitting."), field=name)

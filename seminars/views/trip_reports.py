@@ -3,7 +3,6 @@ acknowledges it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,27 +10,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
+from programs.autosave import client_markers, invalid_answer, refused_answer, saved_answer
 from programs.client import posted_next
 from programs.refusals import show_refusal
 
 from .. import access as trip_access
 from .. import forms as f
 from ..models import TripReport, TripReportStatus
+from ..selectors import trip_reports as selectors
 from ..services import trip_reports as report_services
 from ..services.common import TripRefused
 
 
 def trip_report_write(request, pk: int, trip_pk: int):
-    """The trainee's own report on a trip they went on. A GET writes nothing: until the
+    """The trainee's own report on a trip they went on, saved as they type (see
+    static/js/reflection.js and `trip_report_autosave`). A GET writes nothing: until the
     trainee first saves it, the page shows a new, empty report, and the POST that saves it
     creates the row."""
-    program, trip = trip_access.get_trip_for_user(request.user, pk, trip_pk)
-    enrollment = trip.trainees.filter(trainee=request.user).select_related(
-        "trainee", "municipality"
-    )
-    enrollment = enrollment.first()
-    if enrollment is None:
-        raise Http404
+    program, trip, enrollment = trip_access.get_own_trip_enrollment(request.user, pk, trip_pk)
     writable = report_services.can_write(trip)
     report = TripReport.objects.filter(trip=trip, enrollment=enrollment).first()
     if not writable and (report is None or report.status == TripReportStatus.DRAFT):
@@ -50,31 +46,42 @@ def trip_report_write(request, pk: int, trip_pk: int):
     )
     if request.method == "POST" and form.is_valid():
         text = report_services.ReportText(**form.cleaned_data)
+        markers = client_markers(request.POST)
         try:
             if "submit" in request.POST:
-                report_services.submit(report, text, by=request.user)
+                report_services.submit(report, text, by=request.user, **markers)
                 messages.success(request, _("Trip report submitted."))
             else:
-                report_services.save_report(report, text, by=request.user)
+                report_services.save_report(report, text, by=request.user, **markers)
                 messages.success(request, _("Draft saved."))
         except TripRefused as refused:
             show_refusal(refused, form=form)
         else:
             return redirect("seminars:trip_report_write", pk=program.pk, trip_pk=trip.pk)
-    return render(
-        request,
-        "seminars/trip_report_write.html",
-        {
-            "program": program,
-            "trip": trip,
-            "report": report,
-            "header": report_services.header(report),
-            "form": form,
-            "locked": report.status == TripReportStatus.ACKNOWLEDGED
-            or report.municipality_confirmed_at is not None
-            or not writable,
-        },
-    )
+    context = selectors.write_page(program, trip, report, form, writable=writable)
+    return render(request, "seminars/trip_report_write.html", context)
+
+
+@require_POST
+def trip_report_autosave(request, pk: int, trip_pk: int):
+    """The write page's automatic save: answers JSON as a reflection's does (the page shows
+    it, never reloads). Only the trainee on the trip; refused once the report is submitted."""
+    _program, trip, enrollment = trip_access.get_own_trip_enrollment(request.user, pk, trip_pk)
+    form = f.TripReportForm(request.POST)
+    if not form.is_valid():
+        return invalid_answer(form)
+    report = TripReport.objects.filter(trip=trip, enrollment=enrollment).first()
+    try:
+        report_services.refuse_unless_writable(trip, timezone.localdate())
+        saved = report_services.save_report(
+            report or report_services.new_report(trip, enrollment),
+            report_services.ReportText(**form.cleaned_data),
+            by=request.user,
+            **client_markers(request.POST),
+        )
+    except TripRefused as refused:
+        return refused_answer(refused)
+    return saved_answer(request, saved.report, saved.applied)
 
 
 def trip_report_detail(request, pk: int, trip_pk: int, report_pk: int):

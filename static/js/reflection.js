@@ -1,7 +1,8 @@
 /* Kenshu: character counters, one-click submit buttons, and the reflection's automatic save.
  *
- * The reflection page keeps a local copy of every keystroke (localStorage), sends it to the
- * server a moment after typing stops, says on screen when the server has it, and says so
+ * The reflection page (and the 研修報告書, the 復命書, the interviewer's answers) keeps a
+ * local copy of every keystroke (localStorage), sends it to the server a moment after
+ * typing stops, says on screen when the server has it, and says so
  * when the device is offline; when the connection returns it sends what is pending, once.
  * Each save carries this page's id and a counter, so the server applies a repeated or late
  * save at most once and never over a newer one. Without JavaScript the page is a plain form.
@@ -59,6 +60,78 @@
       credentials: "same-origin",
       headers: { "X-Kenshu-Read": "1" }
     }).catch(function () { /* offline: the comments stay new until the next visit */ });
+  }
+
+  // 今日やったこと from the day's schedule: the button (hidden without JavaScript) puts the
+  // day's activities, rendered in its data-fill-text, in the empty field, or after what is
+  // already there (never twice); the automatic save and the counter follow as for typing.
+  document.querySelectorAll("[data-fill-for]").forEach(function (button) {
+    var field = document.getElementById(button.dataset.fillFor);
+    if (!field) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = button.dataset.fillText || "";
+      var current = field.value.replace(/\s+$/, "");
+      if (current.indexOf(text) === -1) {
+        field.value = current ? current + "\n" + text + "\n" : text + "\n";
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      field.focus();
+      field.setSelectionRange(field.value.length, field.value.length);
+    });
+  });
+
+  // The caret is never under the sticky bar (提出する): the page keeps the bar's height as
+  // room below a field it scrolls to (--sticky-bar, read by scroll-padding-bottom in
+  // kenshu.css), and while typing it scrolls the line being typed above the bar.
+  var bar = document.querySelector(".sticky-actions");
+  if (bar) {
+    var measureBar = function () {
+      document.documentElement.style.setProperty("--sticky-bar", bar.offsetHeight + "px");
+    };
+    measureBar();
+    if (window.ResizeObserver) new ResizeObserver(measureBar).observe(bar);
+    var keepCaretAboveBar = function (field) {
+      var visible = window.visualViewport
+        ? window.visualViewport.offsetTop + window.visualViewport.height : window.innerHeight;
+      var limit = Math.min(bar.getBoundingClientRect().top, visible) - 8;
+      var below = caretBottom(field) - limit;
+      if (below > 0) window.scrollBy(0, Math.ceil(below));
+    };
+    (bar.closest("form") || document).querySelectorAll("textarea").forEach(function (field) {
+      field.addEventListener("input", function () { keepCaretAboveBar(field); });
+      field.addEventListener("keyup", function () { keepCaretAboveBar(field); });
+      field.addEventListener("focus", function () {
+        setTimeout(function () { keepCaretAboveBar(field); }, 0);
+      });
+    });
+  }
+
+  // Where the caret's line ends on screen (its bottom, in viewport pixels): the text up to
+  // the caret laid out again in a hidden copy of the field, within the field's box.
+  function caretBottom(field) {
+    var style = window.getComputedStyle(field);
+    var mirror = document.createElement("div");
+    ["boxSizing", "width", "paddingTop", "paddingRight", "paddingBottom", "paddingLeft",
+      "borderTopWidth", "borderRightWidth", "borderBottomWidth", "borderLeftWidth",
+      "borderStyle", "fontFamily", "fontSize", "fontWeight", "fontStyle", "letterSpacing",
+      "lineHeight", "textTransform", "wordSpacing", "textIndent", "tabSize", "wordBreak"
+    ].forEach(function (name) { mirror.style[name] = style[name]; });
+    mirror.style.position = "absolute";
+    mirror.style.visibility = "hidden";
+    mirror.style.left = "-9999px";
+    mirror.style.top = "0";
+    mirror.style.whiteSpace = "pre-wrap";
+    mirror.style.overflowWrap = "break-word";
+    mirror.textContent = field.value.slice(0, field.selectionEnd);
+    var mark = document.createElement("span");
+    mark.textContent = "\u200b";
+    mirror.appendChild(mark);
+    document.body.appendChild(mirror);
+    var bottom = parseFloat(style.borderTopWidth) + mark.offsetTop + mark.offsetHeight;
+    document.body.removeChild(mirror);
+    var box = field.getBoundingClientRect();
+    return Math.min(box.top + bottom - field.scrollTop, box.bottom);
   }
 
   // The reflection, and the interviewer's answers: the same automatic save.
@@ -138,8 +211,9 @@
     // A request stuck in a tunnel is given up after a while, so the next attempt can start.
     var controller = window.AbortController ? new AbortController() : null;
     var stuck = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT) : null;
-    // Not form.action: the buttons named "action" shadow that property.
-    fetch(form.getAttribute("action") || window.location.href, {
+    // Not form.action: the buttons named "action" shadow that property. A page whose
+    // automatic save has its own address names it (data-autosave-url: the 復命書).
+    fetch(form.dataset.autosaveUrl || form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",

@@ -228,6 +228,10 @@ def test_trainee_pages_on_a_phone(page, live_server, axe_source, subtests, scene
         ("my week", reverse("programs:trainee_week")),
         ("reflection form", reverse("trainees:reflection_write", args=[enrollment.pk, today])),
         ("my reflections", reverse("trainees:my_reflections")),
+        (
+            "trip report form",
+            reverse("seminars:trip_report_write", args=[scene["program"].pk, scene["trip"].pk]),
+        ),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)
 

@@ -300,6 +300,12 @@ POST_DATA = {
         "impressions": "書き換え",
         "submit": "1",
     },
+    "seminars:trip_report_autosave": lambda w: {
+        "content": "下書き：電車で続き",
+        "client_id": "page-1",
+        "client_seq": "1",
+        "base_revision": "1",
+    },
     "seminars:seminar_new": seminar_form,
     "seminars:seminar_edit": lambda w: seminar_form(w, date="2026-12-01", title="変更された題名"),
     "seminars:seminar_roles": lambda w: {
@@ -347,6 +353,7 @@ SEMINAR_URLS = {
     "seminars:expense_delete": (expense_kw, (POST,), "object"),
     "seminars:expenses_recompute": (trip_kw, (POST,), "object"),
     "seminars:trip_report_write": (trip_kw, BOTH, "object"),
+    "seminars:trip_report_autosave": (trip_kw, (POST,), "object"),
     "seminars:trip_report_detail": (report_kw, (GET,), "object"),
     "seminars:trip_report_acknowledge": (report_kw, (POST,), "object"),
     "seminars:trip_report_confirm": (report_kw, (POST,), "object"),
@@ -485,9 +492,11 @@ def test_the_people_it_is_for_reach_every_page(client, world, monkeypatch, name,
     """So that the 404s below are about who asks: the host's coordinator (for their own
     report, the trainee on the trip) gets the page, or is sent on after a change."""
     fake_today(monkeypatch, date(2026, 12, 1))
-    # The trip report's author writes it; the contact of their municipality confirms it.
+    # The trip report's author writes it (the second trainee's is still a draft, saved as
+    # typed); the contact of their municipality confirms it.
     person = {
         "seminars:trip_report_write": world.trainee,
+        "seminars:trip_report_autosave": world.second_trainee,
         "seminars:trip_report_confirm": world.supervisor,
     }.get(name, world.coordinator)
     client.force_login(person)
@@ -495,6 +504,10 @@ def test_the_people_it_is_for_reach_every_page(client, world, monkeypatch, name,
     response = ask(client, method, name, world, kw)
     if method == GET:
         assert response.status_code == 200
+    elif name == "seminars:trip_report_autosave":
+        # The page's automatic save answers JSON, and never moves the page on.
+        assert response.status_code == 200 and response.json()["applied"], response.content
+        assert snapshot() != before
     else:
         # The data of POST_DATA is accepted: a refusal to the others is not the form's.
         assert response.status_code == 302, response.content.decode()[-3000:]
@@ -600,6 +613,7 @@ ANONYMOUS_CASES = [
     ("seminars:follow_up_done", POST),
     ("seminars:material_download", GET),
     ("seminars:trip_report_write", POST),
+    ("seminars:trip_report_autosave", POST),
     ("seminars:trip_report_confirm", POST),
     ("reports:itinerary_pdf", POST),
     ("reports:report_download", GET),
@@ -837,9 +851,11 @@ SEMINAR_GETS = [
 @pytest.mark.parametrize("name", SEMINAR_GETS)
 def test_no_page_of_trips_and_seminars_writes_on_a_get(client, world, monkeypatch, name):
     fake_today(monkeypatch, date(2026, 12, 1))
-    # The trip report's author writes it; the contact of their municipality confirms it.
+    # The trip report's author writes it (the second trainee's is still a draft, saved as
+    # typed); the contact of their municipality confirms it.
     person = {
         "seminars:trip_report_write": world.trainee,
+        "seminars:trip_report_autosave": world.second_trainee,
         "seminars:trip_report_confirm": world.supervisor,
     }.get(name, world.coordinator)
     client.force_login(person)

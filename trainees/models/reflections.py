@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.autosave import SavedAsTyped
 from programs.models import Enrollment, scoped
 
-from .autosave import SavedAsTyped
 from .scope import _host_ids, enrolment_readers
 
 SECTION_LIMIT = 2000

@@ -6,10 +6,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from programs.autosave import SavedAsTyped
 from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment, scoped
 
-from .autosave import SavedAsTyped
 from .scope import enrolment_readers
 
 REPORT_TEXT_LIMIT = 4000

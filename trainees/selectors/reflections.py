@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 
 from programs import access
 from programs.calendar_days import days_off_by_program
-from programs.models import Enrollment, Status
+from programs.formats import time_range
+from programs.models import Activity, Enrollment, Status
 
 from ..models import (
     COMMENT_LIMIT,
@@ -90,6 +91,33 @@ def _day_links(days: list, day) -> dict:
     }
 
 
+def day_plan(enrollment, day) -> str:
+    """The day's activities this trainee takes part in, one line each (`10:00〜12:00 題名`):
+    what the page offers as a start for 今日やったこと."""
+    rows = (
+        Activity.objects.live()
+        .filter(program=enrollment.program_id, date=day)
+        .for_enrollments([enrollment.pk])
+        .order_by("start_time", "pk")
+        .values_list("start_time", "end_time", "title")
+    )
+    return "\n".join(f"{time_range(start, end)} {title}" for start, end, title in rows)
+
+
+def previous_goal(enrollment, day) -> dict | None:
+    """The 明日の目標 of the trainee's reflection before this day (of the same enrolment),
+    when it has one: shown above the day's form."""
+    row = (
+        DailyReflection.objects.filter(enrollment=enrollment, date__lt=day)
+        .order_by("-date")
+        .values("date", "tomorrow")
+        .first()
+    )
+    if row is None or not row["tomorrow"].strip():
+        return None
+    return {"day": row["date"], "text": row["tomorrow"]}
+
+
 def write_page(user, enrollment, day, *, values=None, errors=None, days=None) -> dict:
     """The trainee's page for one day: the reflection (or the empty sections), its history
     and its comment thread. Reading it changes nothing: the page's script tells the server
@@ -135,6 +163,8 @@ def write_page(user, enrollment, day, *, values=None, errors=None, days=None) ->
         "can_comment": reflection is not None and reflection_services.can_comment(user, reflection),
         **_day_links(days, day),
         "ratings": _ratings(),
+        "day_plan": day_plan(enrollment, day),
+        "previous_goal": previous_goal(enrollment, day),
     }
 
 

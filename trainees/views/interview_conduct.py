@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from programs.autosave import client_markers
 from programs.formats import join_names
 from programs.integers import id_param
 from programs.refusals import show_refusal
 
 from .. import access as trainee_access
 from .. import typed
-from ..forms import InterviewAnswersForm, client_markers, field_errors
+from ..forms import InterviewAnswersForm, field_errors
 from ..models import ANSWER_LIMIT, ARTICLE_TEXT_LIMIT
 from ..selectors import interviews as selectors
 from ..services import interviews as services

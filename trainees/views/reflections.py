@@ -8,14 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs import access
+from programs.autosave import client_markers, refused_answer, saved_answer
 
 from .. import access as trainee_access
-from ..forms import client_markers
 from ..models import ReflectionStatus
 from ..selectors import reflections as selectors
 from ..services import reflections as reflection_services
 from ..services.reflections import ReflectionRefused, reflection_days
-from .autosave import refused_answer, saved_answer
 
 
 def reflection_write(request, enrollment_pk: int, day):

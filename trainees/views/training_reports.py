@@ -10,15 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from programs.autosave import client_markers, refused_answer, saved_answer
 from programs.client import posted_next
 from programs.refusals import show_refusal
 
 from .. import access as trainee_access
-from ..forms import client_markers
 from ..selectors import training_reports as selectors
 from ..services import training_reports as services
 from ..services.training_reports import TrainingReportRefused
-from .autosave import refused_answer, saved_answer
 
 
 def training_report_write(request, enrollment_pk: int):
