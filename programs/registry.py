@@ -27,7 +27,8 @@ from datetime import datetime
 class DueItem:
     """One thing waiting for a person. `state` is one of "due", "late", "open" (a survey
     taking answers), "info" (something to read or attend: no state shown), "unread", "todo";
-    `order` sorts the list (smaller first)."""
+    `order` sorts the list (smaller first). `offline`: the page is one the trainee's phone
+    keeps for offline use (a form being written, an itinerary; programs/offline.py)."""
 
     kind: str
     title: str
@@ -36,6 +37,7 @@ class DueItem:
     deadline: datetime | None = None
     detail: str = ""
     order: int = 50
+    offline: bool = False
 
 
 @dataclass(frozen=True)
