@@ -5,6 +5,7 @@ Installed last in MIDDLEWARE by config/settings/test.py, so it wraps the view al
 session saved by SessionMiddleware on the way out is not the view's write."""
 
 import re
+import threading
 
 from django.db import connections
 
@@ -22,19 +23,21 @@ class GetGuardMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
+        # The browser tests' live server shares one in-memory SQLite connection between its
+        # request threads (a page's service worker fetches pages while the person posts a
+        # form): each guard refuses only its own thread's writes, and is taken out itself.
+        thread = threading.get_ident()
 
         def refuse_writes(execute, sql, params, many, context):
-            if WRITE.match(sql):
+            if threading.get_ident() == thread and WRITE.match(sql):
                 raise GetWroteData(f"GET {request.path} writes: {sql[:120]}")
             return execute(sql, params, many, context)
 
-        wrappers = []
-        for alias in connections:
-            wrapper = connections[alias].execute_wrapper(refuse_writes)
-            wrapper.__enter__()
-            wrappers.append(wrapper)
+        guarded = [connections[alias] for alias in connections]
+        for connection in guarded:
+            connection.execute_wrappers.append(refuse_writes)
         try:
             return self.get_response(request)
         finally:
-            for wrapper in reversed(wrappers):
-                wrapper.__exit__(None, None, None)
+            for connection in guarded:
+                connection.execute_wrappers.remove(refuse_writes)

@@ -235,6 +235,14 @@ def ngettext(singular: str, plural: str, num: int, **variables) -> Markup:
     return Markup(translation.ngettext(singular, plural, num)) % variables  # noqa: S704
 
 
+def offline_tags(request):
+    """The account's key and the offline banner's words, for the service worker
+    (programs/offline.py); nothing for a visitor who is not signed in."""
+    from programs.offline import page_tags
+
+    return page_tags(request)
+
+
 def environment(**options) -> Environment:
     # Strict about undefined names: a misspelt key fails the tests instead of printing nothing.
     options["undefined"] = StrictUndefined
@@ -260,6 +268,7 @@ def environment(**options) -> Environment:
         local_date=local_date,
         django_partial=django_partial,
         fill_rows=fill_rows,
+        offline_tags=offline_tags,
     )
     env.globals.update(_formats_globals())
     return env

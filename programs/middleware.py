@@ -2,6 +2,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .offline import account_key
+
 
 class LanguageMiddleware:
     """Japanese first: every page is in Japanese until the person picks English with the
@@ -31,4 +33,21 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+class OfflineAccountMiddleware:
+    """Every page answered to a signed-in person says whose it is (`X-Kenshu-Account`, the
+    key of programs.offline): the service worker keeps a page for offline only under the
+    key it came with, and only while that person is the one signed in on this browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith("text/html"):
+            key = account_key(request)
+            if key:
+                response.headers["X-Kenshu-Account"] = key
         return response

@@ -28,7 +28,9 @@ class DueItem:
     """One thing waiting for a person. `state` is one of "due", "late", "open" (a survey
     taking answers), "info" (something to read or attend: no state shown), "unread", "todo";
     `state_label`, when given, is the item's own state words, shown instead of the state's
-    (「明日出発」, 「出張中」, 「予定 12/6 14:00」); `order` sorts the list (smaller first)."""
+    (「明日出発」, 「出張中」, 「予定 12/6 14:00」); `order` sorts the list (smaller first).
+    `offline`: the page is one the trainee's phone keeps for offline use (a form being
+    written, an itinerary; programs/offline.py)."""
 
     kind: str
     title: str
@@ -38,6 +40,7 @@ class DueItem:
     detail: str = ""
     order: int = 50
     state_label: str = ""
+    offline: bool = False
 
 
 @dataclass(frozen=True)

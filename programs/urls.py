@@ -10,6 +10,7 @@ from .views import (
     home,
     invitations,
     municipalities,
+    offline,
     people,
     programs,
     reminders,
@@ -107,4 +108,8 @@ urlpatterns = [
         name="municipality_search",
     ),
     path("healthz", health.healthz, name="healthz"),
+    # The installable app (programs/offline.py): at the root, so the worker's scope is "/".
+    path("manifest.webmanifest", offline.manifest, name="manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
+    path("offline/", offline.offline_page, name="offline_page"),
 ]

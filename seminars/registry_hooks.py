@@ -68,8 +68,8 @@ def program_sections(user, program):
 
 
 def due_for(user, now):
-    """The itinerary from the day before a trainee's trip until its last day; the trip
-    report from its first day until submitted."""
+    """The itinerary and the trip's page from the day before a trainee's trip until its
+    last day; the trip report from its first day until submitted."""
     if not access.roles_of(user)["trainee"]:
         return  # the host's people and supervisors travel on no trip as trainees
     today = timezone.localdate(now)
@@ -99,6 +99,16 @@ def due_for(user, now):
                 if trip.start_date == trip.end_date
                 else period(trip.start_date, trip.end_date, "day"),
                 order=20,
+                offline=True,
+            )
+            yield DueItem(  # its page too, for the phone to keep (seminars, people, places)
+                kind="trip",
+                title=_("Trip: %(purpose)s") % {"purpose": trip.purpose},
+                url=reverse("seminars:trip_detail", args=[trip.program_id, trip.pk]),
+                state="info",
+                detail=period(trip.start_date, trip.end_date),
+                order=21,
+                offline=True,
             )
         if trip.start_date <= today and trip.pk not in submitted:
             due = due_date(trip)
@@ -109,6 +119,7 @@ def due_for(user, now):
                 state="late" if today > due else "due",
                 detail=_("Due %(date)s") % {"date": show(due, "day")},
                 order=40,
+                offline=True,
             )
 
 

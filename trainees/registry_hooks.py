@@ -92,6 +92,7 @@ def _day_item(enrollment, day, status, *, today, now, several: bool) -> DueItem 
             state="done",
             detail=_("Submitted. You can still change it until it is reviewed."),
             order=10,
+            offline=True,
         )
     deadline = deadline_of(program, day)
     late = deadline < now
@@ -106,6 +107,7 @@ def _day_item(enrollment, day, status, *, today, now, several: bool) -> DueItem 
         detail=(_("Draft saved") if status == ReflectionStatus.DRAFT else "")
         + (f" · {program.title}" if several else ""),
         order=10 if day == today else 20,
+        offline=True,
     )
 
 

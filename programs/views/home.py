@@ -49,17 +49,23 @@ def host_home(request):
 
 def trainee_today(request):
     """A trainee's "today": today's activities, and what the other apps say is waiting
-    (a reflection to write, a survey, unread feedback), asked through the registry."""
+    (a reflection to write, a survey, unread feedback), asked through the registry. The
+    installed app starts here (?source=pwa): someone who is not a trainee goes home instead.
+    Its links marked data-offline are the pages the phone keeps (static/js/offline.js)."""
+    if request.GET.get("source") == "pwa" and not access.roles_of(request.user)["trainee"]:
+        return redirect("programs:home")
     profile = access.get_trainee_profile(request.user)
     now = timezone.now()
     today = timezone.localdate(now)
-    activities = (
+    activities = list(
         Activity.objects.of_trainee(request.user)
         .live()
         .filter(date=today)
         .select_related("facilitator", "program")
         .order_by("start_time")
     )
+    for activity in activities:  # a trip's or a seminar's slot opens its page (as in the week)
+        activity.origin_url = (registry.origin_of(activity) or ("", ""))[1]
     return render(
         request,
         "programs/trainee_today.html",

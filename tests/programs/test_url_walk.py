@@ -23,6 +23,9 @@ PUBLIC = {
     "programs:healthz": "health check for load balancers",
     "programs:calendar_feed": "calendar feeds, by their secret token",
     "programs:reminder_off": "one-click unsubscribe from a reminder email, by its signed token",
+    "programs:manifest": "the web app manifest, fetched by the browser without cookies",
+    "programs:service_worker": "the service worker's script: no data in it",
+    "programs:offline_page": "the page shown offline for a page not kept: no data in it",
 }
 SAMPLE_ARGS = {
     "int": "1",
