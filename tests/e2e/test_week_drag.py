@@ -170,9 +170,11 @@ def moved_three_ways(page, week):
     cell(page, "1日目の振り返り").locator("a").focus()
     page.keyboard.press("Space")
     expect(editor.get_by_label("タイトル")).to_have_value("1日目の振り返り")
+    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
     editor.get_by_role("button", name="前日").focus()
     page.keyboard.press("Enter")
     expect(notice(page)).to_contain_text("1/18")
+    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
     editor.get_by_role("button", name="15分早く").focus()
     page.keyboard.press("Space")
     expect(notice(page)).to_contain_text("16:00")
@@ -181,9 +183,11 @@ def moved_three_ways(page, week):
     expect(page.locator(".week-editor")).to_have_count(0)
     cell(page, "1日目の振り返り").locator("a").focus()
     page.keyboard.press("Enter")
+    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
     editor.get_by_role("button", name="翌日").focus()
     page.keyboard.press("Space")
     expect(notice(page)).to_contain_text("1/19")
+    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
     editor.get_by_role("button", name="15分遅く").focus()
     page.keyboard.press("Enter")
     expect(notice(page)).to_contain_text("16:15")
