@@ -43,6 +43,25 @@ class SavedAsTyped(models.Model):
         self.client_id, self.client_seq = client_id[:40], client_seq
 
 
+class ReplacedDraft(models.Model):
+    """Draft text a save from another device replaced before this one had seen it: kept,
+    shown to its author only, so nothing typed is lost. A subclass adds `report`, the
+    foreign key to what was written (related_name "replaced_drafts")."""
+
+    revision = models.PositiveIntegerField(_lazy("revision"))
+    content = models.JSONField(_lazy("text"))
+    replaced_at = models.DateTimeField(_lazy("replaced at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        verbose_name = _lazy("replaced draft")
+        verbose_name_plural = _lazy("replaced drafts")
+        ordering = ["report", "-replaced_at"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} r{self.revision}"
+
+
 def client_markers(data) -> dict:
     """The page's id, its change counter and the revision it started from (filled in by the
     page's script; empty without JavaScript). A counter that is not plain digits in the

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.autosave import SavedAsTyped
+from programs.autosave import ReplacedDraft, SavedAsTyped
 from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment
 
@@ -86,19 +86,10 @@ class TripReport(MunicipalityConfirmed, SavedAsTyped):
         return {name: getattr(self, name) for name in REPORT_FIELDS}
 
 
-class TripReportDraft(models.Model):
-    """Draft text a save from another device replaced before this one had seen it: kept,
-    shown to its author only, so nothing typed is lost."""
+class TripReportDraft(ReplacedDraft):
+    """What a save from another device replaced in a 復命書 (ReplacedDraft)."""
 
     report = models.ForeignKey(TripReport, on_delete=models.CASCADE, related_name="replaced_drafts")
-    revision = models.PositiveIntegerField(_("revision"))
-    content = models.JSONField(_("text"))
-    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
 
-    class Meta:
-        verbose_name = _("replaced draft")
-        verbose_name_plural = _("replaced drafts")
-        ordering = ["report", "-replaced_at"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} r{self.revision}"
+    class Meta(ReplacedDraft.Meta):
+        pass

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.autosave import SavedAsTyped
+from programs.autosave import ReplacedDraft, SavedAsTyped
 from programs.confirmations import MunicipalityConfirmed
 from programs.models import Enrollment, scoped
 
@@ -82,21 +82,12 @@ class TrainingReport(MunicipalityConfirmed, SavedAsTyped):
         return self.is_submitted
 
 
-class TrainingReportDraft(models.Model):
-    """Draft text a save from another device replaced before this one had seen it: kept,
-    shown to its author only, so nothing typed is lost."""
+class TrainingReportDraft(ReplacedDraft):
+    """What a save from another device replaced in a 研修報告書 (ReplacedDraft)."""
 
     report = models.ForeignKey(
         TrainingReport, on_delete=models.CASCADE, related_name="replaced_drafts"
     )
-    revision = models.PositiveIntegerField(_("revision"))
-    content = models.JSONField(_("text"))
-    replaced_at = models.DateTimeField(_("replaced at"), auto_now_add=True)
 
-    class Meta:
-        verbose_name = _("replaced draft")
-        verbose_name_plural = _("replaced drafts")
-        ordering = ["report", "-replaced_at"]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} r{self.revision}"
+    class Meta(ReplacedDraft.Meta):
+        pass
