@@ -13,7 +13,8 @@ APPS = {
     "programs": set(),
     "trainees": {"programs"},
     "seminars": {"programs"},
-    "reports": {"programs", "trainees", "seminars"},
+    "scheme": {"programs"},
+    "reports": {"programs", "trainees", "seminars", "scheme"},
 }
 # Every app has these; `tasks.py` only where it has background work of its own.
 SHAPE = ("apps.py", "models/", "services/", "access.py", "forms.py", "views/", "urls.py")

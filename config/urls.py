@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("trainees.urls")),
     path("", include("seminars.urls")),
+    path("", include("scheme.urls")),
     path("", include("reports.urls")),
 ]
 

@@ -126,6 +126,7 @@ def fragment_key(kind: str, request, *parts, scopes: Iterable[str]) -> str:
             sorted(roles["host_ids"]),
             sorted(roles["coordinated_ids"]),
             roles["supervisor"],
+            roles["office"],
             roles["trainee"],
             translation.get_language(),
             timezone.localdate().isoformat(),

@@ -244,9 +244,9 @@ def date_problem(program) -> str | None:
 
 @dataclass(frozen=True)
 class NavLink:
-    """A link of the site's header. `roles` (any of "host", "supervisor", "trainee") say who
-    sees it; `url_name` is where it goes and, with `current`, the pages it marks as the one
-    being read."""
+    """A link of the site's header. `roles` (any of "host", "supervisor", "trainee",
+    "office") say who sees it; `url_name` is where it goes and, with `current`, the pages it
+    marks as the one being read. The office's first link is its home."""
 
     title: object
     url_name: str

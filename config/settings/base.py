@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "programs",
     "trainees",
     "seminars",
+    "scheme",
     "reports",
 ]
 

@@ -21,6 +21,8 @@ class Role(models.TextChoices):
     STAFF = "staff", _("Staff")
     SUPERVISOR = "supervisor", _("Supervisor")
     TRAINEE = "trainee", _("Trainee")
+    # The scheme office (事務局): one per installation, so the role names no organisation.
+    OFFICE = "office", _("Scheme office")
 
 
 HOST_ROLES = (Role.COORDINATOR, Role.STAFF)
@@ -105,7 +107,9 @@ class Membership(models.Model):
     role = models.CharField(
         _("role"),
         max_length=20,
-        choices=[(r.value, r.label) for r in (Role.COORDINATOR, Role.STAFF, Role.SUPERVISOR)],
+        choices=[
+            (r.value, r.label) for r in (Role.COORDINATOR, Role.STAFF, Role.SUPERVISOR, Role.OFFICE)
+        ],
     )
     host_company = _role_organisation(HostCompany, _("host company"), "memberships")
     municipality = _role_organisation(Municipality, _("municipality"), "memberships")
@@ -136,8 +140,14 @@ class Membership(models.Model):
                         municipality__isnull=True,
                     )
                     | Q(role=Role.SUPERVISOR, host_company__isnull=True, municipality__isnull=False)
+                    | Q(role=Role.OFFICE, host_company__isnull=True, municipality__isnull=True)
                 ),
                 name="membership_role_matches_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(role=Role.OFFICE),
+                name="membership_unique_office_role",
             ),
             models.UniqueConstraint(
                 fields=["user", "role", "host_company"],
@@ -156,7 +166,7 @@ class Membership(models.Model):
 
     @property
     def organisation(self):
-        return self.host_company or self.municipality
+        return self.host_company or self.municipality or _("Scheme office")
 
 
 class TraineeProfileQuerySet(models.QuerySet):

@@ -20,6 +20,11 @@ def home(request):
         return redirect("programs:trainee_today")
     if roles["supervisor"]:
         return redirect("reports:municipality_home")  # the contact's home
+    if roles["office"]:
+        # The scheme office's pages live in the app that registers its links.
+        links = registry.nav_links({"office": True})
+        if links:
+            return redirect(links[0].url_name)
     return render(request, "programs/no_role.html")
 
 

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchemeConfig(AppConfig):
+    name = "scheme"
+    verbose_name = _("The scheme office")
+
+    def ready(self) -> None:
+        from programs import registry
+
+        from . import registry_hooks
+
+        for link in registry_hooks.NAV:
+            registry.register_nav(link)

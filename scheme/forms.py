@@ -1,0 +1,1 @@
+"""Reading and checking what the office, hosts and municipalities type."""
