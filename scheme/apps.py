@@ -13,3 +13,4 @@ class SchemeConfig(AppConfig):
 
         for link in registry_hooks.NAV:
             registry.register_nav(link)
+        registry.register_trainee_namer(registry_hooks.contact_names_trainees)

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy
 
 from programs.registry import NavLink
 
+from .models.scope import supervised
+
 NAV = (
     # The office's first link is where its staff land after logging in.
     NavLink(
@@ -16,4 +18,23 @@ NAV = (
     ),
     NavLink(gettext_lazy("Scheme offers"), "scheme:calls", roles=("host",), order=70),
     NavLink(gettext_lazy("Scheme application"), "scheme:calls", roles=("supervisor",), order=30),
+    NavLink(
+        gettext_lazy("Matches"),
+        "scheme:my_matches",
+        roles=("office", "host", "supervisor"),
+        order=75,
+        current=("scheme:match_detail", "scheme:match_staff"),
+    ),
 )
+
+
+def contact_names_trainees(user, program) -> bool:
+    """The municipality's contact of a confirmed match names its staff: they may invite
+    trainees into the match's program (the core asks through registry.names_trainees)."""
+    from .models import Match
+
+    return (
+        Match.objects.confirmed()
+        .filter(program=program, application__municipality__in=supervised(user))
+        .exists()
+    )

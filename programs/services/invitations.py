@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import registry
 from ..models import (
     HostCompany,
     Invitation,
@@ -61,8 +62,12 @@ def _expiry():
     return timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS)
 
 
-def may_invite(user: User, role: str, host_company) -> bool:
-    return role in invitable_roles(user, host_company)
+def may_invite(user: User, role: str, host_company, program=None) -> bool:
+    """The roles of `invitable_roles`; and a trainee of `program` for whoever another app
+    lets name its trainees (registry.names_trainees: a scheme match's municipality contact)."""
+    if role in invitable_roles(user, host_company):
+        return True
+    return role == Role.TRAINEE and program is not None and registry.names_trainees(user, program)
 
 
 def _role_already_held(email: str, role: str, host_company, municipality) -> bool:
@@ -156,7 +161,7 @@ def create_invitation(
     invitation for the same role. Whether the address has an account elsewhere is never
     told to the inviter. Coordinators invite coordinators, staff and trainees of their own
     host; supervisors are invited by operators."""
-    if not may_invite(invited_by, role, host_company):
+    if not may_invite(invited_by, role, host_company, program):
         raise InvitationRefused(
             _("You may not invite into this role."), field="role", code="not_allowed"
         )
@@ -229,7 +234,7 @@ def correct_and_resend(
     # Only someone who may invite into this role (a coordinator may not point an operator's
     # supervisor invitation at an address of their choosing), and only an invitation that
     # could not be sent: one that went out is withdrawn and made again instead.
-    if not may_invite(by, invitation.role, invitation.host_company):
+    if not may_invite(by, invitation.role, invitation.host_company, invitation.program):
         raise InvitationRefused(
             _("You may not invite into this role."), field="email", code="not_allowed"
         )

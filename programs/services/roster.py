@@ -13,8 +13,8 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Municipality, Program, Role, User
-from .programs import ProgramRefused, enroll
+from ..models import Municipality, Program, User
+from .programs import ProgramRefused
 from .roster_files import (
     LINE_LIMIT,
     MAX_BYTES,
@@ -101,7 +101,7 @@ def apply_roster(
 ) -> dict:
     """Enrol the existing trainees and invite the new ones: every row or none. Rows are
     classified again first; anything that changed since the preview refuses the whole file."""
-    from .invitations import create_invitation
+    from .trainee_entry import NamedTrainee, enrol_or_invite
 
     rows = [RosterRow(**{**asdict(r), "errors": [], "status": "invalid"}) for r in preview.rows]
     with transaction.atomic():
@@ -124,23 +124,16 @@ def apply_roster(
             )
         }
         for row in rows:
-            if row.status == "existing":
-                enroll(program, trainees[row.email], by=by, ip=ip)
-            else:
-                family, given = split_name(row.name)
-                create_invitation(
-                    invited_by=by,
-                    email=row.email,
-                    role=Role.TRAINEE,
-                    host_company=program.host,
-                    municipality=municipalities[row.municipality_code],
-                    family_name=family,
-                    given_name=given,
-                    department=row.department,
-                    position=row.position,
-                    program=program,
-                    ip=ip,
-                )
+            family, given = split_name(row.name)
+            person = NamedTrainee(
+                email=row.email,
+                family_name=family,
+                given_name=given,
+                municipality=municipalities[row.municipality_code],
+                department=row.department,
+                position=row.position,
+            )
+            enrol_or_invite(program, person, by=by, registered=trainees.get(row.email), ip=ip)
     counts = {"existing": 0, "new": 0}
     for row in rows:
         counts[row.status] += 1
