@@ -163,3 +163,14 @@ def test_a_contact_of_another_municipality_cannot_invite_into_the_program(match,
             municipality=match.application.municipality,
             program=match.program,
         )
+
+
+def test_once_the_match_is_cancelled_its_contact_names_nobody(match, supervisor, office):
+    from django.utils import timezone
+
+    from scheme.services.matches import cancel_match
+
+    cancel_match(match, reason="取り下げ", by=office, now=timezone.now())
+    match.refresh_from_db()
+    with pytest.raises(StaffRefused):
+        name_staff(match, [named(1, "late@city.tagawa.example.jp")], by=supervisor)
