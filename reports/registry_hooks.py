@@ -42,7 +42,11 @@ NAV = (
     ),
     # The scheme office: every program of the 年度 at every host, and the 年度 report.
     NavLink(
-        gettext_lazy("The year's programs"), "reports:office_year", roles=("office",), order=20
+        gettext_lazy("The year's programs"),
+        "reports:office_year",
+        roles=("office",),
+        order=20,
+        current=("reports:fiscal_year_print",),
     ),
 )
 
