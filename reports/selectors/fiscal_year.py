@@ -21,7 +21,8 @@ from ..wareki import fiscal_year_label
 def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
     """Programs held in the fiscal year (published or later), trainees per municipality and
     per prefecture, seminars and their attendance, and the mean survey change per question.
-    `host` None: across every host (operators)."""
+    `host` None: across every host, the scheme's programs only (the scheme's 年度 report, for
+    the office and operators: reports.selectors.office_year adds its figures per host)."""
     programs = _programs(year, host)
     # 研修日数: the programs' training days (programs.calendar_days), as reflections count them.
     days = training_days_by_program(programs)

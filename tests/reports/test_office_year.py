@@ -229,3 +229,15 @@ def test_the_office_builds_the_pdf_through_the_worker(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:fiscal_year_pdf") + f"?year={year.year}")
     assert Report.objects.filter(kind=ReportKind.FISCAL_YEAR).count() == 1
+
+
+def test_the_page_and_the_csv_read_in_english_too(client, year):
+    year.office.language = "en"
+    year.office.save(update_fields=["language"])
+    client.force_login(year.office)
+    html = client.get(page_url(year)).content.decode()
+    assert "The year&#x27;s programs" in html or "The year's programs" in html
+    assert "Reflection rate" in html and "40%" in html
+    body = b"".join(client.get(csv_url(year)).streaming_content).decode("utf-8")
+    assert body.lstrip("\ufeff").startswith("Host company,")
+    assert "\nTotal,2,3,3,9,15,60.0,0.33" in body.replace("\r\n", "\n")
