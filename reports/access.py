@@ -16,10 +16,12 @@ from programs.models import (
     HostCompany,
     Municipality,
     Program,
+    Scheme,
     Status,
     supervised_by,
     worked_for,
 )
+from scheme import access as scheme_access
 from seminars import access as trip_access
 from trainees import access as trainee_access
 from trainees.models import Interview, InterviewState
@@ -96,26 +98,49 @@ def get_enrollment_for_user(user, program: Program, enrollment_pk: int) -> Enrol
 # Fiscal-year summary ---------------------------------------------------------------------------
 
 
+def sums_up_every_host(user) -> bool:
+    """Operators and the scheme office (事務局) may ask for the summary across hosts: the
+    scheme's 年度 report."""
+    return scheme_access.is_office(user)
+
+
 def summary_hosts(user) -> list[HostCompany]:
-    """The hosts whose summary the person may ask for: the hosts they work for, every host
-    for an operator; 404 for anyone else."""
+    """The hosts whose own summary the person may ask for: the hosts they work for, every
+    host for an operator, none for the office (which has the one across hosts); 404 for
+    anyone else."""
     hosts = list(HostCompany.objects.visible_to(user).order_by("name"))
     if not user.is_superuser:
         hosts = [h for h in hosts if h.pk in access.host_ids_of(user)]
-        if not hosts:
+        if not hosts and not sums_up_every_host(user):
             raise Http404
     return hosts
 
 
 def get_summary_host(user, hosts: list[HostCompany], raw: str) -> HostCompany | None:
-    """The host asked for (?host=): one of `hosts`; operators may also leave it empty for
-    every host, anyone else gets their first host."""
+    """The host asked for (?host=): one of `hosts`; operators and the office may also leave
+    it empty for every host, anyone else gets their first host."""
     if raw:
         host = next((h for h in hosts if str(h.pk) == raw), None)
         if host is None:
             raise Http404
         return host
-    return None if user.is_superuser else hosts[0]
+    return None if sums_up_every_host(user) else hosts[0]
+
+
+# The scheme office's year ----------------------------------------------------------------------
+
+
+def office_only(user) -> None:
+    """The office's pages of reports: its staff (and operators); 404 for anyone else."""
+    scheme_access.require_office(user)
+
+
+def office_programs(user):
+    """The programs the office follows: every program of the scheme, at every host (drafts
+    too: a confirmed match makes one). Nobody else has any here."""
+    if not scheme_access.is_office(user):
+        return Program.objects.none()
+    return Program.objects.filter(scheme=Scheme.IT_VENTURE)
 
 
 # CSV exports -----------------------------------------------------------------------------------

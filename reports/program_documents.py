@@ -11,7 +11,7 @@ from django.utils import translation
 
 from programs.models import Enrollment, HostCompany, Municipality, Program
 
-from .selectors.fiscal_year import fiscal_year_context
+from .selectors.office_year import year_report_context
 from .selectors.program_reports import program_context, trainee_context
 
 TEMPLATES = {
@@ -46,5 +46,8 @@ def trainee_html(enrollment: Enrollment, *, today: date) -> str:
     return _in_japanese("trainee", lambda: trainee_context(enrollment, today=today))
 
 
-def fiscal_year_html(year: int, host: HostCompany | None = None) -> str:
-    return _in_japanese("fiscal_year", lambda: fiscal_year_context(year, host))
+def fiscal_year_html(
+    year: int, host: HostCompany | None = None, *, today: date | None = None
+) -> str:
+    """A host's summary, or across hosts the scheme's 年度 report (its figures on `today`)."""
+    return _in_japanese("fiscal_year", lambda: year_report_context(year, host, today))

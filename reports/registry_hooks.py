@@ -40,6 +40,14 @@ NAV = (
         order=40,
         current=("reports:fiscal_year_print",),
     ),
+    # The scheme office: every program of the 年度 at every host, and the 年度 report.
+    NavLink(
+        gettext_lazy("The year's programs"),
+        "reports:office_year",
+        roles=("office",),
+        order=20,
+        current=("reports:fiscal_year_print",),
+    ),
 )
 
 

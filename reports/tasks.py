@@ -33,7 +33,7 @@ def html_of(report: Report, today) -> str:
     if report.kind == ReportKind.TRAINEE:
         return program_documents.trainee_html(report.enrollment, today=today)
     if report.kind == ReportKind.FISCAL_YEAR:
-        return program_documents.fiscal_year_html(report.fiscal_year, report.host)
+        return program_documents.fiscal_year_html(report.fiscal_year, report.host, today=today)
     raise ValueError(f"unknown kind {report.kind}")
 
 

@@ -9,6 +9,7 @@ from .views import (
     documents,
     exports,
     letterheads,
+    office,
     programs,
     trips,
 )
@@ -58,6 +59,10 @@ urlpatterns = [
         letterheads.letterhead_edit,
         name="letterhead_edit",
     ),
+    # The scheme office's year: every program of the scheme, and the 年度 report as CSV (its
+    # print view and PDF: the fiscal-year summary's, across hosts).
+    path("office/year/", office.office_year_page, name="office_year"),
+    path("office/year.csv", office.office_year_csv, name="office_year_csv"),
     # The CSV exports: their page and the five files.
     path("exports/", exports.exports_page, name="exports"),
     path("exports/programs.csv", exports.export_programs, name="export_programs"),

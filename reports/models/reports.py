@@ -7,15 +7,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import (
     Enrollment,
     HostCompany,
+    Membership,
     Municipality,
     Program,
+    Role,
+    Scheme,
     Status,
     supervised_by,
     worked_for,
@@ -52,7 +55,9 @@ class ReportQuerySet(models.QuerySet):
         in it) and their trainees' 研修報告書. A trainee: their own 研修報告書. Both only
         while the program is not a draft. Trip
         itineraries hold every traveller's page and summaries every municipality: the
-        host's people only. A summary across hosts: operators only."""
+        host's people only. A summary across hosts (the scheme's 年度 report): operators and
+        the scheme office (事務局), which also holds what hosts share with it: the whole
+        report of each program of the scheme, once built, never a trainee's own document."""
         if not (user.is_authenticated and user.is_active):
             return self.none()
         if user.is_superuser:
@@ -64,7 +69,21 @@ class ReportQuerySet(models.QuerySet):
             Q(host__in=worked_for(user))
             | (Q(kind__in=MUNICIPAL_KINDS, municipality__in=supervised_by(user)) & published)
             | (Q(kind=ReportKind.TRAINEE, enrollment__trainee=user) & published)
+            | (office_documents() & Exists(Membership.objects.filter(user=user, role=Role.OFFICE)))
         )
+
+
+def office_documents() -> Q:
+    """What the scheme office may hold (its staff read aggregates and shared documents): the
+    scheme's 年度 report across hosts, and the whole report of each of the scheme's programs
+    once it is built (the program not a draft)."""
+    return Q(kind=ReportKind.FISCAL_YEAR, host__isnull=True) | Q(
+        ~Q(program__status=Status.DRAFT),
+        kind=ReportKind.PROGRAM,
+        municipality__isnull=True,
+        program__scheme=Scheme.IT_VENTURE,
+        state=ReportState.DONE,
+    )
 
 
 class Report(models.Model):

@@ -143,14 +143,21 @@ def home_rows(user, today: date, *, year: int | None = None, program: int | None
     )
     rows = [TraineeRow(e) for e in enrollments]
     if rows:
-        _fill_days(rows, today)
-        _fill_reflections(rows, today)
+        reflection_counts(rows, today)
         _fill_surveys(rows)
         _fill_trips(rows)
         _fill_interviews(rows)
         _fill_travel_costs(rows)
         _fill_training_reports(user, rows)
     return rows
+
+
+def reflection_counts(rows, today: date) -> None:
+    """The training days of each row (a `TraineeRow`) and its reflections on `today`:
+    submitted, late and missing, as the contact's table counts them. Three queries whatever
+    the number of rows (the office's year reads them too)."""
+    _fill_days(rows, today)
+    _fill_reflections(rows, today)
 
 
 def _fill_days(rows, today: date) -> None:

@@ -29,6 +29,16 @@ def trip_of(user, report: Report) -> Trip | None:
     )
 
 
+def office_back(user, report: Report) -> str | None:
+    """The office's year page, for the office reading a program's document that its host
+    shares with it (the program's own pages are not the office's)."""
+    if report.program is None or not access.roles_of(user)["office"]:
+        return None
+    if access.works_for_host(user, report.program):
+        return None
+    return reverse("reports:office_year") + f"?year={report.program.fiscal_year}"
+
+
 def latest_itinerary(trip: Trip) -> Report | None:
     return Report.objects.filter(kind=ReportKind.ITINERARY, scope=f"trip:{trip.pk}").first()
 

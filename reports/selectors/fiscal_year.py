@@ -8,19 +8,21 @@ from django.db.models import Count, Q
 from django.utils import translation
 
 from programs.calendar_days import training_days_by_program
-from programs.models import Enrollment, HostCompany, Program, Status
+from programs.models import Enrollment, HostCompany, Program, Scheme, Status
 from programs.prefectures import Prefecture
 from seminars.models import Seminar, TripStatus
 from trainees.services import surveys
 
 from .. import charts
+from ..access import office_programs
 from ..wareki import fiscal_year_label
 
 
 def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
     """Programs held in the fiscal year (published or later), trainees per municipality and
     per prefecture, seminars and their attendance, and the mean survey change per question.
-    `host` None: across every host (operators)."""
+    `host` None: across every host, the scheme's programs only (the scheme's 年度 report, for
+    the office and operators: reports.selectors.office_year adds its figures per host)."""
     programs = _programs(year, host)
     # 研修日数: the programs' training days (programs.calendar_days), as reflections count them.
     days = training_days_by_program(programs)
@@ -67,22 +69,18 @@ def fiscal_year_context(year: int, host: HostCompany | None = None) -> dict:
 
 
 def summary_years(user, hosts, year: int, this_year: int) -> list[int]:
-    """The years to choose from, newest first: those of the hosts' programs the person sees,
-    the one asked for and this one."""
+    """The years to choose from, newest first: those of the hosts' programs the person sees
+    (and of the scheme's programs for the office), the one asked for and this one."""
+    seen = Program.objects.visible_to(user).filter(host__in=hosts) | office_programs(user)
     return sorted(
-        set(
-            Program.objects.visible_to(user)
-            .filter(host__in=hosts)
-            .values_list("fiscal_year", flat=True)
-            .distinct()
-        )
-        | {year, this_year},
+        set(seen.values_list("fiscal_year", flat=True).distinct()) | {year, this_year},
         reverse=True,
     )
 
 
 def _programs(year: int, host: HostCompany | None) -> list[Program]:
-    """The year's programs, published or later, each with its number of active trainees."""
+    """The year's programs, published or later, each with its number of active trainees;
+    across hosts (the scheme's 年度 report), the scheme's programs only."""
     programs = (
         Program.objects.filter(fiscal_year=year)
         .exclude(status=Status.DRAFT)
@@ -96,6 +94,8 @@ def _programs(year: int, host: HostCompany | None) -> list[Program]:
     )
     if host is not None:
         programs = programs.filter(host=host)
+    else:
+        programs = programs.filter(scheme=Scheme.IT_VENTURE)
     return list(programs)
 
 
@@ -140,10 +140,10 @@ def _seminars(programs) -> list[Seminar]:
     )
 
 
-def survey_change(programs) -> list[dict]:
-    """Per agreement question, over every trainee of these programs who answered it before
-    and after: the mean change and the number of those trainees. One query for the answers,
-    whatever the number of programs."""
+def survey_pairs(programs) -> tuple[list[tuple], dict]:
+    """Every (program, question, before, after) of an agreement question answered before
+    and after by an active trainee of these programs, and each question's (order, label).
+    One query for the answers, whatever the number of programs."""
     from trainees.models import Answer, QuestionKind
 
     rows = Answer.objects.filter(
@@ -153,6 +153,7 @@ def survey_change(programs) -> list[dict]:
         question__kind=QuestionKind.LIKERT,
         value__isnull=False,
     ).values_list(
+        "response__enrollment__program_id",
         "response__enrollment_id",
         "response__phase",
         "question_id",
@@ -163,28 +164,45 @@ def survey_change(programs) -> list[dict]:
     )
     values = {}
     texts = {}
-    for enrollment_id, phase, question_id, text, text_en, order, value in rows:
+    program_of = {}
+    for program_id, enrollment_id, phase, question_id, text, text_en, order, value in rows:
         values[enrollment_id, question_id, phase] = value
+        program_of[enrollment_id] = program_id
         texts[question_id] = (
             order,
             text if translation.get_language() == "ja" else text_en or text,
         )
+    pairs = [
+        (program_of[e], q, values[e, q, surveys.Phase.PRE], value)
+        for (e, q, phase), value in values.items()
+        if phase == surveys.Phase.POST and (e, q, surveys.Phase.PRE) in values
+    ]
+    return pairs, texts
+
+
+def survey_change(programs) -> list[dict]:
+    """Per agreement question, over every trainee of these programs who answered it before
+    and after: the mean change and the number of those trainees."""
+    pairs, texts = survey_pairs(programs)
     out = []
     for question_id, (_order, label) in sorted(texts.items(), key=lambda item: item[1]):
-        pairs = [
-            (values[e, q, surveys.Phase.PRE], value)
-            for (e, q, phase), value in values.items()
-            if q == question_id
-            and phase == surveys.Phase.POST
-            and (e, q, surveys.Phase.PRE) in values
-        ]
-        change = sum(after - before for before, after in pairs) / len(pairs) if pairs else None
+        mine = [after - before for _p, q, before, after in pairs if q == question_id]
+        change = mean_change(mine)
         out.append(
             {
                 "label": label,
                 "change": change,
-                "change_text": f"{change:+.2f}" if change is not None else "—",
-                "pairs": len(pairs),
+                "change_text": change_text(change),
+                "pairs": len(mine),
             }
         )
     return out
+
+
+def mean_change(changes: list[int]) -> float | None:
+    return sum(changes) / len(changes) if changes else None
+
+
+def change_text(change: float | None) -> str:
+    """+0.50, -1.00; — without answers before and after."""
+    return f"{change:+.2f}" if change is not None else "—"

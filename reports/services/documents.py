@@ -115,13 +115,15 @@ def request_trainee_report(enrollment: Enrollment, *, by, today) -> Report:
     )
 
 
-def request_fiscal_year(year: int, *, host: HostCompany | None, by) -> Report:
-    """The fiscal-year summary of one host, or across hosts (host None, operators)."""
+def request_fiscal_year(year: int, *, host: HostCompany | None, by, today=None) -> Report:
+    """The fiscal-year summary of one host, or across hosts (host None: the scheme's 年度
+    report, for operators and the office), whose figures are those of `today` (the
+    caller's day; a host's summary has none that depend on it)."""
     who = safe_name(host.name) if host else "全受入企業"
     return _request(
         ReportKind.FISCAL_YEAR,
         fiscal_year_scope(year, host),
-        program_documents.fiscal_year_html(year, host),
+        program_documents.fiscal_year_html(year, host, today=today),
         lock=_lock(HostCompany, host.pk) if host else lambda: None,
         filename=lambda v: f"年度研修実績_{year}年度_{who}_v{v}.pdf",
         by=by,

@@ -19,7 +19,13 @@ def report_status(request, pk: int):
     return render(
         request,
         "reports/report_status.html",
-        {"report": report, "versions": versions, "trip": trip, "program": report.program},
+        {
+            "report": report,
+            "versions": versions,
+            "trip": trip,
+            "program": report.program,
+            "office_back": selectors.office_back(request.user, report),
+        },
     )
 
 

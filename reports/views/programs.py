@@ -17,7 +17,8 @@ from .. import access as report_access
 from .. import forms, program_documents
 from ..models import ReportKind, fiscal_year_scope, program_scope
 from ..selectors import documents as selectors
-from ..selectors.fiscal_year import fiscal_year_context, summary_years
+from ..selectors.fiscal_year import summary_years
+from ..selectors.office_year import year_report_context
 from ..selectors.program_reports import program_context, trainee_context
 from ..services import documents as document_services
 
@@ -128,17 +129,22 @@ def _summary_target(request) -> tuple[int, HostCompany | None, list[HostCompany]
 
 
 def fiscal_year_print(request):
+    """A host's summary, or across hosts the scheme's 年度 report (operators, the office)."""
     year, host, hosts = _summary_target(request)
-    years = summary_years(request.user, hosts, year, fiscal_year_of(timezone.localdate()))
+    today = timezone.localdate()
+    years = summary_years(request.user, hosts, year, fiscal_year_of(today))
     query = f"?year={year}" + (f"&host={host.pk}" if host else "")
+    back = (reverse("programs:home"), _("Home"))
+    if host is None:
+        back = (reverse("reports:office_year") + f"?year={year}", _("The year's programs"))
     return render(
         request,
         program_documents.TEMPLATES["fiscal_year"],
         {
-            **fiscal_year_context(year, host),
+            **year_report_context(year, host, today),
             "for_pdf": False,
-            "back_url": reverse("programs:home"),
-            "back_label": _("Home"),
+            "back_url": back[0],
+            "back_label": back[1],
             "pdf_url": reverse("reports:fiscal_year_pdf") + query,
             "latest": selectors.latest(
                 request.user, fiscal_year_scope(year, host), ReportKind.FISCAL_YEAR
@@ -148,7 +154,7 @@ def fiscal_year_print(request):
                 "hosts": hosts,
                 "year": year,
                 "host": host,
-                "all_hosts": request.user.is_superuser,
+                "all_hosts": report_access.sums_up_every_host(request.user),
             },
         },
     )
@@ -157,5 +163,7 @@ def fiscal_year_print(request):
 @require_POST
 def fiscal_year_pdf(request):
     year, host, _hosts = _summary_target(request)
-    report = document_services.request_fiscal_year(year, host=host, by=request.user)
+    report = document_services.request_fiscal_year(
+        year, host=host, by=request.user, today=timezone.localdate()
+    )
     return redirect("reports:report_status", pk=report.pk)
