@@ -9,7 +9,9 @@ class SchemeConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import registry_hooks
+        from . import registry_hooks, reminders
 
         for link in registry_hooks.NAV:
             registry.register_nav(link)
+        for reminder in reminders.REMINDERS:
+            registry.register_reminder(reminder)
