@@ -15,7 +15,7 @@ from .models import MAX_CALL_WEEKS, MAX_HOST_CHOICES, MAX_PLACES, Call, Theme
 from .weeks import week_choices, week_list
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-TICKS = forms.CheckboxSelectMultiple
+TICKS = forms.CheckboxSelectMultiple(attrs={"class": "tick-grid"})
 NOTES = forms.Textarea(attrs={"rows": 4})
 MAX_STAFF = 20
 
@@ -161,7 +161,9 @@ class ApplicationForm(PlainTextForm):
     """A municipality's application (申込) in a call."""
 
     municipality = forms.TypedChoiceField(label=_("Municipality"), coerce=int)
-    staff = forms.IntegerField(label=_("Staff to send"), min_value=1)
+    staff = forms.IntegerField(
+        label=_("Staff to send"), min_value=1, widget=forms.NumberInput(attrs={"min": 1})
+    )
     weeks_wanted = forms.TypedChoiceField(label=_("Length (weeks)"), coerce=int)
     preferred_weeks = forms.MultipleChoiceField(
         label=_("Preferred weeks"), widget=TICKS, required=False
@@ -198,7 +200,7 @@ class ApplicationForm(PlainTextForm):
             "limit": call.max_staff
         }
         staff.error_messages["min_value"] = _("Send at least one.")
-        staff.help_text = _("At most %(limit)d.") % {"limit": call.max_staff}
+        staff.help_text = _("At most %(limit)d staff.") % {"limit": call.max_staff}
         lengths = range(call.min_weeks, call.max_weeks + 1)
         self.fields["weeks_wanted"].choices = [(n, _("%(n)d week(s)") % {"n": n}) for n in lengths]
         for name in ("preferred_weeks", "impossible_weeks"):

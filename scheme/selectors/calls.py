@@ -3,13 +3,24 @@
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Prefetch, Sum
+from django.utils.translation import pgettext
 
 from programs.access import roles_of as access_roles
-from programs.formats import period, separator
+from programs.formats import period, separator, show
 from programs.models import Municipality, supervised_by
 
-from ..models import Application, Call, HostChoice, Offer, OfferWeek, Theme
+from ..models import Application, Call, CallState, HostChoice, Offer, OfferWeek, Theme
 from ..weeks import week_list
+
+
+def state_labels() -> dict[str, str]:
+    """A call's state as its pages say it (the model's labels are shared with other words)."""
+    return {
+        CallState.DRAFT: pgettext("call", "Draft"),
+        CallState.SCHEDULED: pgettext("call", "Before the window"),
+        CallState.OPEN: pgettext("call", "Open"),
+        CallState.CLOSED: pgettext("call", "Closed"),
+    }
 
 
 def call_rows(user, now: datetime) -> list[dict]:
@@ -80,7 +91,7 @@ def host_offers(user, call: Call) -> list[dict]:
     return [
         {
             "offer": offer,
-            "weeks": week_list(weeks.get(offer.pk, [])),
+            "weeks": short_weeks(weeks.get(offer.pk, [])),
             "themes": theme_labels(offer.themes),
             "can_change": offer.host_id in roles["coordinated_ids"] and offer.withdrawn_at is None,
         }
@@ -125,3 +136,8 @@ def theme_labels(themes) -> str:
 
 def supervised_count(user) -> int:
     return Municipality.objects.filter(pk__in=supervised_by(user)).count()
+
+
+def short_weeks(weeks) -> str:
+    """Mondays in the short form: 1/4（月）、1/11（月）."""
+    return separator("names").join(show(w) for w in sorted(weeks, key=str))

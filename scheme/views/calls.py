@@ -12,7 +12,6 @@ from programs.access import roles_of
 
 from .. import access
 from ..forms import CallForm
-from ..models import CallState
 from ..selectors import calls as selectors
 from ..selectors.calls import call_rows
 from ..services import calls as services
@@ -21,7 +20,7 @@ from .common import changed_redirect, form_page, saved_redirect
 
 def calls(request):
     rows = call_rows(request.user, timezone.now())
-    labels = dict(CallState.choices)
+    labels = selectors.state_labels()
     for row in rows:
         row["state_label"] = labels[row["state"]]
     return render(
@@ -107,7 +106,7 @@ def call_detail(request, pk: int):
         raise Http404
     now = timezone.now()
     facts = selectors.call_facts(call, now)
-    facts["state_label"] = dict(CallState.choices)[facts["state"]]
+    facts["state_label"] = selectors.state_labels()[facts["state"]]
     context = {
         "title": call.title,
         "call": call,
