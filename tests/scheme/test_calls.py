@@ -206,5 +206,30 @@ def test_outsiders_get_404_and_the_anonymous_the_login(
     ]:
         response = client.get(url)
         assert response.status_code == 302 and "login" in response.url
-    response = client.post(reverse("scheme:call_open", args=[call.pk]))
-    assert response.status_code == 302 and "login" in response.url
+    for name in ("call_open", "call_close"):
+        response = client.post(reverse(f"scheme:{name}", args=[call.pk]))
+        assert response.status_code == 302 and "login" in response.url
+
+
+def test_the_calls_list_keeps_its_query_count(client, office, call, coordinator):
+    from tests.factories import count_queries
+
+    def more(first: int, n: int) -> None:
+        for year in range(first, first + n):
+            Call.objects.create(
+                fiscal_year=year,
+                title=f"{year}年度募集",
+                opens_on=call.opens_on,
+                closes_on=call.closes_on,
+                first_week=call.first_week,
+                last_week=call.last_week,
+                published_at=call.published_at,
+            )
+
+    for person in (office, coordinator):
+        client.force_login(person)
+        more(1900 + (person == coordinator) * 100, 4)
+        few, _ = count_queries(client, reverse("scheme:calls"))
+        more(1950 + (person == coordinator) * 100, 45)
+        many, _ = count_queries(client, reverse("scheme:calls"))
+        assert few == many
