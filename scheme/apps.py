@@ -9,8 +9,10 @@ class SchemeConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import registry_hooks
+        from . import registry_hooks, reminders
 
         for link in registry_hooks.NAV:
             registry.register_nav(link)
         registry.register_trainee_namer(registry_hooks.contact_names_trainees)
+        for reminder in reminders.REMINDERS:
+            registry.register_reminder(reminder)

@@ -2,9 +2,11 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import calls, matches
+from .views import applications, calls, lists, matches, offers
 
 app_name = "scheme"
+
+CALL = "scheme/calls/<id:pk>/"
 
 urlpatterns = [
     path("scheme/calls/", calls.calls, name="calls"),
@@ -13,4 +15,25 @@ urlpatterns = [
     path("scheme/matches/<id:pk>/staff/", matches.match_staff, name="match_staff"),
     path("scheme/matches/<id:pk>/cancel/", matches.match_cancel, name="match_cancel"),
     path("scheme/matches/<id:pk>/move/", matches.match_move, name="match_move"),
+    path("scheme/calls/new/", calls.call_new, name="call_new"),
+    path(CALL, calls.call_detail, name="call_detail"),
+    path(CALL + "edit/", calls.call_edit, name="call_edit"),
+    path(CALL + "open/", calls.call_open, name="call_open"),
+    path(CALL + "close/", calls.call_close, name="call_close"),
+    path(CALL + "offers/", lists.offers, name="offers"),
+    path(CALL + "offers/new/", offers.offer_new, name="offer_new"),
+    path(CALL + "offers/<id:offer_pk>/edit/", offers.offer_edit, name="offer_edit"),
+    path(CALL + "offers/<id:offer_pk>/withdraw/", offers.offer_withdraw, name="offer_withdraw"),
+    path(CALL + "applications/", lists.applications, name="applications"),
+    path(CALL + "applications/new/", applications.application_new, name="application_new"),
+    path(
+        CALL + "applications/<id:application_pk>/edit/",
+        applications.application_edit,
+        name="application_edit",
+    ),
+    path(
+        CALL + "applications/<id:application_pk>/withdraw/",
+        applications.application_withdraw,
+        name="application_withdraw",
+    ),
 ]
