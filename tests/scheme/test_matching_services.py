@@ -1,0 +1,171 @@
+"""Running the matching on a call, pins, and confirming a proposal (services, no HTTP)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from programs.models import Program, Status
+from programs.refusals import Refused
+from scheme.models import Match, MatchRun, Pin, PinKind, Proposal
+from scheme.services.confirmation import confirm_proposal
+from scheme.services.matching import remove_pin, run_matching, set_pin
+
+from .factories import make_application, make_call, make_offer, office_member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office():
+    return office_member()
+
+
+@pytest.fixture
+def closed_call():
+    return make_call(timezone.localdate(), open_now=False)
+
+
+def test_the_run_is_refused_while_the_call_is_open(office, host, tagawa):
+    call = make_call(timezone.localdate(), open_now=True)
+    make_offer(call, host, call.weeks()[:2])
+    make_application(call, tagawa, hosts=[host])
+    with pytest.raises(Refused):
+        run_matching(call, by=office, now=timezone.now())
+    assert not MatchRun.objects.exists()
+
+
+def test_a_run_keeps_one_proposal_per_application(
+    office, closed_call, host, other_host, tagawa, kitami
+):
+    weeks = closed_call.weeks()
+    make_offer(closed_call, host, weeks[:2], places=1)
+    make_offer(closed_call, other_host, weeks[:1], places=1, overnight=True, includes_trip=True)
+    first = make_application(closed_call, tagawa, hosts=[host])
+    second = make_application(closed_call, kitami, hosts=[other_host], no_overnight=True,
+                              other_hosts_ok=False)  # fmt: skip
+    run = run_matching(closed_call, by=office, now=timezone.now())
+    assert (run.applications, run.matched, run.first_choice) == (2, 1, 1)
+    got = Proposal.objects.get(run=run, application=first)
+    assert got.offer.host == host and got.host_rank == 1 and got.start_week == weeks[0]
+    out = Proposal.objects.get(run=run, application=second)
+    assert out.offer is None and out.reason == "overnight"
+
+
+def test_pins_take_effect_on_the_next_run(office, closed_call, host, other_host, tagawa):
+    weeks = closed_call.weeks()
+    make_offer(closed_call, host, weeks[:1])
+    make_offer(closed_call, other_host, weeks[:1])
+    application = make_application(closed_call, tagawa, hosts=[host])
+    pin = set_pin(closed_call, application, other_host, PinKind.LOCK, by=office)
+    run = run_matching(closed_call, by=office, now=timezone.now())
+    assert Proposal.objects.get(run=run).offer.host == other_host
+    assert run.pins == [{"application": application.pk, "host": other_host.pk, "kind": "lock"}]
+    set_pin(closed_call, application, other_host, PinKind.FORBID, by=office)
+    assert Pin.objects.get().kind == PinKind.FORBID  # one pin per pair: replaced
+    remove_pin(closed_call, Pin.objects.get().pk, by=office)
+    assert not Pin.objects.exists()
+    with pytest.raises(Refused):
+        remove_pin(closed_call, pin.pk, by=office)
+
+
+def _proposed(office, call, host, municipality, weeks_wanted=1, **fields):
+    make_offer(call, host, call.weeks()[:3], places=fields.pop("places", 2))
+    make_application(call, municipality, hosts=[host], weeks_wanted=weeks_wanted, **fields)
+    run = run_matching(call, by=office, now=timezone.now())
+    return Proposal.objects.select_related("run").get(run=run, offer__isnull=False)
+
+
+def test_confirm_makes_one_draft_program_with_the_weeks(
+    office, closed_call, host, tagawa, django_capture_on_commit_callbacks
+):
+    proposal = _proposed(office, closed_call, host, tagawa, weeks_wanted=2, staff=2)
+    assert mail.outbox == []  # nothing is sent before the office confirms
+    with django_capture_on_commit_callbacks(execute=True):
+        match = confirm_proposal(proposal, by=office, now=timezone.now())
+    program = Program.objects.get()
+    assert match.program == program and program.status == Status.DRAFT
+    assert program.host == host and program.title == "IT ベンチャー研修（田川市）"
+    assert program.start_date == proposal.start_week and program.start_date.weekday() == 0
+    assert program.end_date == proposal.start_week + timedelta(days=11)  # Friday of week two
+    assert (match.staff, match.weeks) == (2, 2)
+
+
+def test_confirm_emails_the_host_coordinators_and_the_contacts(
+    office, closed_call, host, tagawa, coordinator, staff, supervisor, other_supervisor,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    proposal = _proposed(office, closed_call, host, tagawa)
+    with django_capture_on_commit_callbacks(execute=True):
+        match = confirm_proposal(proposal, by=office, now=timezone.now())
+    assert sorted(tuple(m.to) for m in mail.outbox) == [
+        (coordinator.email,),
+        (supervisor.email,),
+    ]
+    for message in mail.outbox:
+        assert "田川市" in message.subject and host.name in message.subject
+    host_mail = next(m for m in mail.outbox if m.to == [coordinator.email])
+    assert f"/programs/{match.program_id}/" in host_mail.body
+    contact_mail = next(m for m in mail.outbox if m.to == [supervisor.email])
+    assert "/scheme/" in contact_mail.body and "1" in contact_mail.body
+
+
+def test_confirming_twice_is_refused_with_one_match(office, closed_call, host, tagawa):
+    proposal = _proposed(office, closed_call, host, tagawa)
+    confirm_proposal(proposal, by=office, now=timezone.now())
+    with pytest.raises(Refused, match="すでに確定"):
+        confirm_proposal(proposal, by=office, now=timezone.now())
+    assert Match.objects.count() == 1 and Program.objects.count() == 1
+
+
+def test_confirming_after_the_offer_was_withdrawn_is_refused(office, closed_call, host, tagawa):
+    proposal = _proposed(office, closed_call, host, tagawa)
+    proposal.offer.withdrawn_at = timezone.now()
+    proposal.offer.save()
+    with pytest.raises(Refused, match="取り下げ"):
+        confirm_proposal(proposal, by=office, now=timezone.now())
+    assert not Match.objects.exists() and not Program.objects.exists() and not mail.outbox
+
+
+def test_confirming_an_older_run_is_refused(office, closed_call, host, tagawa):
+    proposal = _proposed(office, closed_call, host, tagawa)
+    run_matching(closed_call, by=office, now=timezone.now())
+    with pytest.raises(Refused, match="以前のマッチング結果"):
+        confirm_proposal(proposal, by=office, now=timezone.now())
+    assert not Match.objects.exists()
+
+
+def test_capacity_gone_is_refused(office, closed_call, host, tagawa, kitami):
+    weeks = closed_call.weeks()
+    make_offer(closed_call, host, weeks[:1], places=1)
+    make_application(closed_call, tagawa, hosts=[host])
+    make_application(closed_call, kitami, hosts=[host])
+    run = run_matching(closed_call, by=office, now=timezone.now())
+    proposal = Proposal.objects.get(run=run, offer__isnull=False)
+    # Another office member confirmed another municipality into the same week meanwhile.
+    other = Proposal.objects.get(run=run, offer__isnull=True)
+    Proposal.objects.filter(pk=other.pk).update(offer=proposal.offer, start_week=weeks[0])
+    confirm_proposal(Proposal.objects.get(pk=other.pk), by=office, now=timezone.now())
+    with pytest.raises(Refused, match="空きがもうありません"):
+        confirm_proposal(proposal, by=office, now=timezone.now())
+    assert Match.objects.count() == 1
+
+
+def test_confirmed_applications_keep_their_places_in_the_next_run(
+    office, closed_call, host, tagawa, kitami
+):
+    weeks = closed_call.weeks()
+    make_offer(closed_call, host, weeks[:1], places=1)
+    first = make_application(closed_call, tagawa, hosts=[host])
+    make_application(closed_call, kitami, hosts=[host])
+    run = run_matching(closed_call, by=office, now=timezone.now())
+    confirm_proposal(Proposal.objects.get(run=run, offer__isnull=False), by=office,
+                     now=timezone.now())  # fmt: skip
+    again = run_matching(closed_call, by=office, now=timezone.now())
+    rows = {p.application_id: p for p in Proposal.objects.filter(run=again)}
+    placed = Match.objects.get().application_id
+    assert rows[placed].reason == "confirmed"
+    other = next(pk for pk in rows if pk != placed)
+    assert rows[other].offer is None and rows[other].reason == "no_room"
+    assert first.pk in rows
