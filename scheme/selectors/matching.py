@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from programs.formats import join_names, period, separator
+from programs.formats import join_names, period, separator, show
 
 from ..models import Match, MatchRun, Pin, PinKind, Proposal
 
@@ -33,19 +33,45 @@ def _place(place: dict) -> str:
         "host": place["host"],
         "period": weeks_period(weeks[0], len(weeks)),
     }
-    if place["taken_by"]:
+    taken, higher = place["taken_by"], place["ranked_higher"]
+    if taken and higher:
         text += " " + ngettext(
             "(taken by %(count)s application, %(higher)s of them ranked it higher)",
             "(taken by %(count)s applications, %(higher)s of them ranked it higher)",
-            place["taken_by"],
-        ) % {"count": place["taken_by"], "higher": place["ranked_higher"]}
+            taken,
+        ) % {"count": taken, "higher": higher}
+    elif taken:
+        text += " " + ngettext(
+            "(taken by %(count)s application)", "(taken by %(count)s applications)", taken
+        ) % {"count": taken}
     return text
+
+
+def _weeks_list(weeks: list[str], shown: int = 4) -> str:
+    """The impossible weeks by their Mondays, the first few and how many more."""
+    text = join_names([show(w, "day") for w in weeks[:shown]])
+    if len(weeks) > shown:
+        text += " " + _("and %(count)s more weeks") % {"count": len(weeks) - shown}
+    return text
+
+
+def _no_week(detail: dict) -> str:
+    weeks = detail.get("weeks_wanted", 1)
+    if weeks == 1 and detail.get("named_only"):
+        return _("No offer at a host it named falls in its possible weeks.")
+    if weeks == 1:
+        return _("No offer falls in its possible weeks.")
+    if detail.get("named_only"):
+        return _(
+            "No offer at a host it named has %(weeks)s weeks in a row in its possible weeks."
+        ) % {"weeks": weeks}
+    return _("No offer has %(weeks)s weeks in a row in its possible weeks.") % {"weeks": weeks}
 
 
 def reason_text(reason: str, detail: dict) -> str:
     """The sentence for an application left out: the constraint that blocked it."""
     hosts = join_names(detail.get("hosts", []))
-    impossible = join_names([weeks_period(w, 1) for w in detail.get("impossible", [])])
+    impossible = _weeks_list(detail.get("impossible", []))
     texts = {
         "no_offers": lambda: _("No host offered places in this call."),
         "no_named_host_offer": lambda: (
@@ -59,13 +85,12 @@ def reason_text(reason: str, detail: dict) -> str:
             _("The office forbade every host left to it (%(hosts)s).") % {"hosts": hosts}
         ),
         "no_possible_week": lambda: (
-            (
-                _("No offer at a host it named has %(weeks)s weeks in a row in its possible weeks.")
-                if detail.get("named_only")
-                else _("No offer has %(weeks)s weeks in a row in its possible weeks.")
+            _no_week(detail)
+            + (
+                " " + _("Impossible weeks (Mondays): %(weeks)s.") % {"weeks": impossible}
+                if impossible
+                else ""
             )
-            % {"weeks": detail.get("weeks_wanted", 1)}
-            + (" " + _("Impossible: %(weeks)s.") % {"weeks": impossible} if impossible else "")
         ),
         "overnight": lambda: _("Every offer in its possible weeks needs nights away."),
         "not_accessible": lambda: _("No offer in its possible weeks is step-free."),

@@ -169,3 +169,25 @@ def test_confirmed_applications_keep_their_places_in_the_next_run(
     other = next(pk for pk in rows if pk != placed)
     assert rows[other].offer is None and rows[other].reason == "no_room"
     assert first.pk in rows
+
+
+def test_reasons_read_as_sentences_that_name_the_constraint():
+    from django.utils import translation
+
+    from scheme.selectors.matching import reason_text
+
+    monday = timezone.localdate() + timedelta(days=7 - timezone.localdate().weekday())
+    taken = {"places": [{"host": "はたらくラボ株式会社", "weeks": [monday.isoformat()],
+                         "taken_by": 2, "ranked_higher": 1}], "options": 1}  # fmt: skip
+    with translation.override("ja"):
+        text = reason_text("capacity_taken", taken)
+        assert "はたらくラボ株式会社" in text and "2件の申込" in text and "うち1件" in text
+        assert reason_text("no_room", {"staff": 3}) == "3人を受け入れられる週がありません。"
+        weeks = [(monday + timedelta(weeks=i)).isoformat() for i in range(6)]
+        blocked = reason_text("no_possible_week", {"weeks_wanted": 1, "impossible": weeks})
+        assert "参加できる週に受入枠がありません" in blocked and "ほか2週" in blocked
+        lock = reason_text("lock_impossible", {"host": "A社", "because": "overnight"})
+        assert lock.startswith("A社に固定") and "宿泊" in lock
+    with translation.override("en"):
+        assert reason_text("no_room", {"staff": 3}) == "No week has room for 3 staff."
+        assert "forbade" in reason_text("forbidden", {"hosts": ["A", "B"]})
