@@ -114,6 +114,7 @@ def main() -> None:
         f"{args.weeks} weeks; places {staff_weeks} staff-weeks for {asked} asked"
     )
     print(f"built in {built:.2f} s; solved in {solution.seconds:.2f} s ({solution.status})")
+    print(f"objective {solution.objective:,} (first pass's bound {solution.bound:,})")
     print(f"matched       {solution.matched:5d}  ({solution.matched / total:.1%})")
     print(f"first choice  {solution.first_choice:5d}  ({solution.first_choice / total:.1%})")
     print(f"top three     {solution.top_three:5d}  ({solution.top_three / total:.1%})")

@@ -191,3 +191,37 @@ def test_reasons_read_as_sentences_that_name_the_constraint():
     with translation.override("en"):
         assert reason_text("no_room", {"staff": 3}) == "No week has room for 3 staff."
         assert "forbade" in reason_text("forbidden", {"hosts": ["A", "B"]})
+
+
+def test_the_unique_key_is_the_last_guard_against_a_second_confirmation(
+    office, closed_call, host, tagawa, monkeypatch
+):
+    """Two confirmations that both passed the checks (as two office staff at once would
+    without the call's lock): the database refuses the second, and its program goes too."""
+    from scheme.services import confirmation
+
+    proposal = _proposed(office, closed_call, host, tagawa)
+    confirm_proposal(proposal, by=office, now=timezone.now())
+    monkeypatch.setattr(confirmation, "_check", lambda *args: None)
+    with pytest.raises(Refused, match="すでに確定"):
+        confirm_proposal(proposal, by=office, now=timezone.now())
+    assert Match.objects.count() == 1 and Program.objects.count() == 1
+
+
+def test_a_run_reads_and_writes_in_a_fixed_number_of_queries(office, host, other_host):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import MunicipalityFactory
+
+    counts = []
+    for year, many in ((2090, 3), (2091, 12)):
+        call = make_call(timezone.localdate(), open_now=False, fiscal_year=year)
+        make_offer(call, host, call.weeks()[:3], places=2)
+        make_offer(call, other_host, call.weeks()[1:4], places=1)
+        for _ in range(many):
+            make_application(call, MunicipalityFactory(), hosts=[host, other_host])
+        with CaptureQueriesContext(connection) as ctx:
+            run_matching(call, by=office, now=timezone.now())
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

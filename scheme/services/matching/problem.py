@@ -87,6 +87,7 @@ class Solution:
     seconds: float
     objective: int
     outcomes: dict[int, Outcome]
+    bound: int = 0  # the first pass's proven upper bound (its LP relaxation at worst)
 
     @property
     def matched(self) -> int:

@@ -42,7 +42,7 @@ def solve(problem: Problem, time_limit: float = 4.0) -> Solution:
         for week in offer.weeks
     }
     first = {app_id: _shortlist(cands) for app_id, cands in options.items()}
-    chosen, status, objective = _run_model(first, room, staff, time_limit * 0.7)
+    chosen, status, objective, bound = _run_model(first, room, staff, time_limit * 0.7)
     if status in SOLVED:
         for cand in chosen.values():
             for week in cand.weeks:
@@ -54,7 +54,7 @@ def solve(problem: Problem, time_limit: float = 4.0) -> Solution:
             for app_id, cands in options.items()
             if app_id not in chosen and len(cands) > len(first[app_id])
         }
-        more, status_two, objective_two = _run_model(second, room, staff, time_limit * 0.3)
+        more, status_two, objective_two, _bound = _run_model(second, room, staff, time_limit * 0.3)
         if status_two in SOLVED:
             chosen.update(more)
             objective += objective_two
@@ -67,7 +67,7 @@ def solve(problem: Problem, time_limit: float = 4.0) -> Solution:
             else:
                 outcomes[app_id] = Outcome(app_id, None, "unsolved", {"status": status})
     seconds = round(time.perf_counter() - started, 3)
-    return Solution(status, seconds, objective, dict(sorted(outcomes.items())))
+    return Solution(status, seconds, objective, dict(sorted(outcomes.items())), bound)
 
 
 SOLVED = ("OPTIMAL", "FEASIBLE")
@@ -86,7 +86,7 @@ def _run_model(options, room, staff, time_limit):
     """Choose at most one placement per application within the room of each offer's week."""
     options = {app_id: cands for app_id, cands in options.items() if cands}
     if not options:
-        return {}, "OPTIMAL", 0
+        return {}, "OPTIMAL", 0, 0
     model = cp_model.CpModel()
     variables: list[tuple[Candidate, cp_model.IntVar]] = []
     cover: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
@@ -120,9 +120,9 @@ def _run_model(options, room, staff, time_limit):
     code = solver.solve(model)
     status = solver.status_name(code)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {}, status, 0
+        return {}, status, 0, 0
     chosen = {cand.application_id: cand for cand, var in variables if solver.boolean_value(var)}
-    return chosen, status, int(solver.objective_value)
+    return chosen, status, int(solver.objective_value), int(solver.best_objective_bound)
 
 
 def _greedy(variables, room, staff) -> set[int]:
