@@ -140,3 +140,22 @@ def test_every_unmatched_application_has_a_reason():
         assert outcome.candidate is not None or outcome.reason in {
             "capacity_taken", "overnight", "no_room"}  # fmt: skip
     assert solution.unmatched > 0
+
+
+def test_a_larger_call_is_improved_by_neighbourhoods_and_stays_deterministic():
+    """Big enough for the rounds a few offers at a time: the same answer twice, every
+    week within its places, nobody placed twice."""
+    from bench.matching import build
+
+    problem = build(applications=200, hosts=30, weeks=12, seed=5)
+    first, second = solve(problem, time_limit=2), solve(problem, time_limit=2)
+    assert first.outcomes == second.outcomes and first.matched > 150
+    staff = {a.id: a.staff for a in problem.applications}
+    load: dict = {}
+    for outcome in first.outcomes.values():
+        if outcome.candidate:
+            for week in outcome.candidate.weeks:
+                key = (outcome.candidate.offer_id, week)
+                load[key] = load.get(key, 0) + staff[outcome.application_id]
+    offers = {o.id: o for o in problem.offers}
+    assert all(n <= offers[offer].places for (offer, _w), n in load.items())

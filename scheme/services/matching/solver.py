@@ -12,6 +12,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from .candidates import Blocked, _iso, candidates_for
+from .neighbourhoods import improve
 from .problem import Candidate, Outcome, Problem, Solution
 
 SEED = 21
@@ -25,7 +26,8 @@ SHORTLIST = 10
 
 def solve(problem: Problem, time_limit: float = 4.0) -> Solution:
     """Two passes of one model: first every placement at a named host and a shortlist of
-    the others; then, for whoever is still out, every placement still free."""
+    the others (solved whole, then improved a few offers at a time); then, for whoever is
+    still out, every placement still free."""
     started = time.perf_counter()
     outcomes: dict[int, Outcome] = {}
     options: dict[int, list[Candidate]] = {}
@@ -42,8 +44,10 @@ def solve(problem: Problem, time_limit: float = 4.0) -> Solution:
         for week in offer.weeks
     }
     first = {app_id: _shortlist(cands) for app_id, cands in options.items()}
-    chosen, status, objective, bound = _run_model(first, room, staff, time_limit * 0.7)
+    chosen, status, objective, bound = _run_model(first, room, staff, time_limit * 0.2)
     if status in SOLVED:
+        chosen = improve(first, chosen, room, staff, time_limit * 0.6, _run_model)
+        objective = sum(c.score for c in chosen.values())
         for cand in chosen.values():
             for week in cand.weeks:
                 room[(cand.offer_id, week)] -= staff[cand.application_id]
@@ -54,7 +58,7 @@ def solve(problem: Problem, time_limit: float = 4.0) -> Solution:
             for app_id, cands in options.items()
             if app_id not in chosen and len(cands) > len(first[app_id])
         }
-        more, status_two, objective_two, _bound = _run_model(second, room, staff, time_limit * 0.3)
+        more, status_two, objective_two, _bound = _run_model(second, room, staff, time_limit * 0.2)
         if status_two in SOLVED:
             chosen.update(more)
             objective += objective_two
@@ -82,8 +86,9 @@ def _shortlist(cands: list[Candidate]) -> list[Candidate]:
     return named + sorted(others[:SHORTLIST], key=cands.index)
 
 
-def _run_model(options, room, staff, time_limit):
-    """Choose at most one placement per application within the room of each offer's week."""
+def _run_model(options, room, staff, time_limit, hint=None):
+    """Choose at most one placement per application within the room of each offer's week,
+    starting from `hint` ({application id: candidate}) or from a greedy first answer."""
     options = {app_id: cands for app_id, cands in options.items() if cands}
     if not options:
         return {}, "OPTIMAL", 0, 0
@@ -104,7 +109,7 @@ def _run_model(options, room, staff, time_limit):
     for key, (terms, sizes) in sorted(cover.items()):
         if sum(sizes) > room[key]:
             model.add(cp_model.LinearExpr.weighted_sum(terms, sizes) <= room[key])
-    hinted = _greedy(variables, room, staff)
+    hinted = {id(c) for c in hint.values()} if hint is not None else _greedy(variables, room, staff)
     for cand, var in variables:
         model.add_hint(var, id(cand) in hinted)
     model.maximize(
