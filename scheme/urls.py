@@ -2,7 +2,7 @@ from django.urls import path
 
 from programs import integers  # noqa: F401 (registers the <id:…> converter)
 
-from .views import applications, calls, lists, matches, offers
+from .views import applications, calls, lists, matches, matching, offers
 
 app_name = "scheme"
 
@@ -36,4 +36,15 @@ urlpatterns = [
         applications.application_withdraw,
         name="application_withdraw",
     ),
+    # The office's matching (マッチング) and confirmation (確定).
+    path(CALL + "matching/", matching.matching, name="matching"),
+    path(CALL + "matching/run/", matching.matching_run, name="matching_run"),
+    path(CALL + "matching/confirm-all/", matching.confirm_all, name="confirm_all"),
+    path(CALL + "matching/proposals/<id:proposal_pk>/confirm/", matching.confirm, name="confirm"),
+    path(
+        CALL + "matching/proposals/<id:proposal_pk>/pin/<str:kind>/",
+        matching.pin_add,
+        name="pin_add",
+    ),
+    path(CALL + "matching/pins/<id:pin_pk>/remove/", matching.pin_remove, name="pin_remove"),
 ]

@@ -1,0 +1,154 @@
+"""The office's matching page: run the solver, read why, lock or forbid pairs, confirm."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from programs.formats import show
+from programs.refusals import Refused, show_refusal
+
+from .. import access
+from ..models import Application, Match, Proposal
+from ..selectors.matching import latest_run, matching_rows, pin_rows, waiting_count
+from ..services.confirmation import confirm_proposal
+from ..services.matching.runs import MatchingRefused, remove_pin, run_matching, set_pin
+
+SHOWS = ("", "matched", "unmatched")
+
+
+def matching(request, pk: int):
+    call = access.get_call_to_run(request.user, pk)
+    run = latest_run(call)
+    show_only = request.GET.get("show", "")
+    if show_only not in SHOWS:
+        show_only = ""
+    return render(
+        request,
+        "scheme/matching.html",
+        {
+            "title": _("Matching"),
+            "call": call,
+            "run": run,
+            "run_at": show(run.created_at, "moment_long") if run else "",
+            "rows": matching_rows(call, run, show_only),
+            "pins": pin_rows(call),
+            "waiting": waiting_count(call, run),
+            "unmatched": run.applications - run.matched if run else 0,
+            "show": show_only,
+            "closed": call.state(timezone.now()) == "closed",
+        },
+    )
+
+
+def _back(call, request=None):
+    url = reverse("scheme:matching", args=[call.pk])
+    show_only = request.POST.get("show", "") if request else ""
+    return redirect(f"{url}?show={show_only}" if show_only in SHOWS[1:] else url)
+
+
+@require_POST
+def matching_run(request, pk: int):
+    call = access.get_call_to_run(request.user, pk)
+    try:
+        run = run_matching(call, by=request.user, now=timezone.now())
+    except MatchingRefused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(
+            request,
+            _("Matching done: %(matched)s of %(total)s placed in %(seconds)s s.")
+            % {"matched": run.matched, "total": run.applications, "seconds": round(run.seconds, 1)},
+        )
+    return _back(call)
+
+
+def _proposal(call, proposal_pk: int) -> Proposal:
+    return get_object_or_404(
+        Proposal.objects.select_related("run", "application__municipality", "offer__host"),
+        run__call=call,
+        pk=proposal_pk,
+    )
+
+
+@require_POST
+def confirm(request, pk: int, proposal_pk: int):
+    call = access.get_call_to_run(request.user, pk)
+    proposal = _proposal(call, proposal_pk)
+    try:
+        match = confirm_proposal(proposal, by=request.user, now=timezone.now())
+    except Refused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(
+            request,
+            _(
+                "Confirmed: %(municipality)s at %(host)s. "
+                "A draft program was made and both sides were emailed."
+            )
+            % {"municipality": proposal.application.municipality.name, "host": match.host.name},
+        )
+    return _back(call, request)
+
+
+@require_POST
+def confirm_all(request, pk: int):
+    """Every proposed pair of the latest run not confirmed yet, each in its own transaction:
+    one refused pair leaves the others confirmed."""
+    call = access.get_call_to_run(request.user, pk)
+    run = latest_run(call)
+    done, refused = 0, []
+    if run is not None:
+        confirmed = Match.objects.confirmed().filter(call=call).values("application_id")
+        for proposal in (
+            Proposal.objects.filter(run=run, offer__isnull=False)
+            .exclude(application_id__in=confirmed)
+            .select_related("run", "application__municipality")
+            .order_by("application__municipality__code", "pk")
+        ):
+            try:
+                confirm_proposal(proposal, by=request.user, now=timezone.now())
+                done += 1
+            except Refused as refusal:
+                refused.append(refusal.message)
+    messages.success(
+        request,
+        ngettext("%(count)s pair confirmed.", "%(count)s pairs confirmed.", done) % {"count": done},
+    )
+    for message in refused:
+        messages.error(request, message)
+    return _back(call)
+
+
+@require_POST
+def pin_add(request, pk: int, proposal_pk: int, kind: str):
+    call = access.get_call_to_run(request.user, pk)
+    proposal = _proposal(call, proposal_pk)
+    if proposal.offer_id is None:
+        messages.error(request, _("Nothing was proposed for this application."))
+        return _back(call, request)
+    application = get_object_or_404(
+        Application.objects.filter(call=call), pk=proposal.application_id
+    )
+    try:
+        set_pin(call, application, proposal.offer.host, kind, by=request.user)
+    except MatchingRefused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(request, _("Saved. The pin takes effect on the next run."))
+    return _back(call, request)
+
+
+@require_POST
+def pin_remove(request, pk: int, pin_pk: int):
+    call = access.get_call_to_run(request.user, pk)
+    try:
+        remove_pin(call, pin_pk, by=request.user)
+    except MatchingRefused as refused:
+        show_refusal(refused, request=request)
+    else:
+        messages.success(request, _("Pin removed. The next run is free for that pair again."))
+    return _back(call, request)
