@@ -9,8 +9,9 @@ class SchemeConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import registry_hooks, reminders
+        from . import demo, registry_hooks, reminders
 
+        registry.register_demo_seeder(demo.seed)
         for link in registry_hooks.NAV:
             registry.register_nav(link)
         registry.register_trainee_namer(registry_hooks.contact_names_trainees)

@@ -14,7 +14,7 @@ NAV = (
         "scheme:calls",
         roles=("office",),
         order=10,
-        current=("scheme:call_detail",),
+        current=("scheme:call_detail", "scheme:matching", "scheme:offers", "scheme:applications"),
     ),
     NavLink(gettext_lazy("Scheme offers"), "scheme:calls", roles=("host",), order=70),
     NavLink(gettext_lazy("Scheme application"), "scheme:calls", roles=("supervisor",), order=30),

@@ -1,5 +1,5 @@
 from .calls import MAX_CALL_WEEKS, Call, CallState, Theme, mondays
-from .matching import Match, MatchRun, MatchStatus, Pin, PinKind, Proposal
+from .matching import FAILED, QUEUED, RUNNING, Match, MatchRun, MatchStatus, Pin, PinKind, Proposal
 from .offers import (
     MAX_HOST_CHOICES,
     MAX_PLACES,
@@ -11,6 +11,9 @@ from .offers import (
 from .scope import staffs_office
 
 __all__ = [
+    "FAILED",
+    "QUEUED",
+    "RUNNING",
     "MAX_CALL_WEEKS",
     "MAX_HOST_CHOICES",
     "MAX_PLACES",

@@ -43,6 +43,20 @@ class Pin(models.Model):
         return f"{self.get_kind_display()}: {self.application_id} → {self.host_id}"
 
 
+# A run the office asked for waits for a worker (QUEUED), is solved by it (RUNNING), or was
+# lost (FAILED); every other status is the solver's (OPTIMAL, FEASIBLE, …).
+QUEUED, RUNNING, FAILED = "QUEUED", "RUNNING", "FAILED"
+
+
+class MatchRunQuerySet(models.QuerySet):
+    def finished(self):
+        """Runs with proposals: the page shows, and confirmation accepts, the latest one."""
+        return self.exclude(status__in=(QUEUED, RUNNING, FAILED))
+
+    def pending(self):
+        return self.filter(status__in=(QUEUED, RUNNING))
+
+
 class MatchRun(models.Model):
     """One run of the solver over a call: what it was given (pins) and what it found."""
 
@@ -59,6 +73,8 @@ class MatchRun(models.Model):
     first_choice = models.PositiveIntegerField(default=0)
     top_three = models.PositiveIntegerField(default=0)
     pins = models.JSONField(default=list, blank=True)
+
+    objects = MatchRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

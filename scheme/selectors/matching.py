@@ -12,7 +12,12 @@ from ..models import Match, MatchRun, Pin, PinKind, Proposal
 
 
 def latest_run(call) -> MatchRun | None:
-    return MatchRun.objects.filter(call=call).order_by("-created_at", "-pk").first()
+    return MatchRun.objects.finished().filter(call=call).order_by("-created_at", "-pk").first()
+
+
+def pending_run(call) -> MatchRun | None:
+    """A run the office asked for that a worker has not finished yet."""
+    return MatchRun.objects.pending().filter(call=call).order_by("-created_at", "-pk").first()
 
 
 def weeks_period(start, weeks: int) -> str:

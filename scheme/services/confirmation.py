@@ -34,7 +34,9 @@ def confirm_proposal(proposal: Proposal, *, by: User, now: datetime) -> Match:
     its places nor confirm an application twice."""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=proposal.run.call_id)
-        latest = MatchRun.objects.filter(call=call).order_by("-created_at", "-pk").first()
+        latest = (
+            MatchRun.objects.finished().filter(call=call).order_by("-created_at", "-pk").first()
+        )
         if latest is None or latest.pk != proposal.run_id:
             raise ConfirmationRefused(
                 _("This proposal is from an older run of the matching: confirm the latest.")

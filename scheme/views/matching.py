@@ -12,10 +12,16 @@ from programs.formats import show
 from programs.refusals import Refused, show_refusal
 
 from .. import access
-from ..models import Application, Match, Proposal
-from ..selectors.matching import latest_run, matching_rows, pin_rows, waiting_count
+from ..models import FAILED, Application, Match, MatchRun, Proposal
+from ..selectors.matching import (
+    latest_run,
+    matching_rows,
+    pending_run,
+    pin_rows,
+    waiting_count,
+)
 from ..services.confirmation import confirm_proposal
-from ..services.matching.runs import MatchingRefused, remove_pin, run_matching, set_pin
+from ..services.matching.runs import MatchingRefused, remove_pin, request_matching, set_pin
 
 SHOWS = ("", "matched", "unmatched")
 
@@ -33,6 +39,8 @@ def matching(request, pk: int):
             "title": _("Matching"),
             "call": call,
             "run": run,
+            "pending": pending_run(call),
+            "failed": _last_failed(call, run),
             "run_at": show(run.created_at, "moment_long") if run else "",
             "rows": matching_rows(call, run, show_only),
             "pins": pin_rows(call),
@@ -42,6 +50,12 @@ def matching(request, pk: int):
             "closed": call.state(timezone.now()) == "closed",
         },
     )
+
+
+def _last_failed(call, run) -> bool:
+    """The office's last request was lost or failed after the run shown."""
+    last = MatchRun.objects.filter(call=call).order_by("-created_at", "-pk").first()
+    return last is not None and last.status == FAILED and (run is None or last.pk != run.pk)
 
 
 def _back(call, request=None):
@@ -54,15 +68,9 @@ def _back(call, request=None):
 def matching_run(request, pk: int):
     call = access.get_call_to_run(request.user, pk)
     try:
-        run = run_matching(call, by=request.user, now=timezone.now())
+        request_matching(call, by=request.user, now=timezone.now())
     except MatchingRefused as refused:
         show_refusal(refused, request=request)
-    else:
-        messages.success(
-            request,
-            _("Matching done: %(matched)s of %(total)s placed in %(seconds)s s.")
-            % {"matched": run.matched, "total": run.applications, "seconds": round(run.seconds, 1)},
-        )
     return _back(call)
 
 

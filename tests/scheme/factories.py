@@ -31,7 +31,7 @@ def make_call(today: date, *, open_now: bool = True, weeks: int = 8, **fields) -
         "fiscal_year": fields.pop(
             "fiscal_year", first.year if first.month >= 4 else first.year - 1
         ),
-        "title": "IT ベンチャー研修 募集",
+        "title": "ITベンチャー研修 募集",
         "opens_on": opens,
         "closes_on": closes,
         "first_week": first,

@@ -78,9 +78,12 @@ def test_run_lock_rerun_and_confirm_through_the_page(
     proposal = Proposal.objects.get(run=proposed, offer__isnull=False)
     client.post(reverse("scheme:pin_add", args=[call.pk, proposal.pk, "lock"]))
     assert Pin.objects.get().host == host
-    response = client.post(reverse("scheme:matching_run", args=[call.pk]), follow=True)
-    assert "マッチングを実行しました" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the worker's task, eager here
+        client.post(reverse("scheme:matching_run", args=[call.pk]))
+    page = client.get(reverse("scheme:matching", args=[call.pk])).content.decode()
+    assert "マッチングを実行中です" not in page
     latest = MatchRun.objects.latest()
+    assert latest.status == "OPTIMAL"
     assert latest.pins and latest.pk != proposed.pk
     old = client.post(reverse("scheme:confirm", args=[call.pk, proposal.pk]), follow=True)
     assert "以前のマッチング結果" in old.content.decode() and not Match.objects.exists()
@@ -137,3 +140,44 @@ def test_query_count_is_flat(client, office, host, other_host, many):
     few, _ = count_queries(client, reverse("scheme:matching", args=[small.pk]))
     lots, ctx = count_queries(client, reverse("scheme:matching", args=[large.pk]))
     assert few == lots, [q["sql"][:120] for q in ctx.captured_queries]
+
+
+def test_the_run_waits_for_a_worker_and_is_solved_once(
+    client, office, proposed, call, django_capture_on_commit_callbacks
+):
+    """The button queues the run (no solving in the web request); while it waits the page
+    says so, refreshes itself and refuses a second run; the task solves it once, and a
+    second delivery of the same task changes nothing."""
+    from scheme.tasks import solve_matching
+
+    client.force_login(office)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        client.post(reverse("scheme:matching_run", args=[call.pk]))
+    assert len(queued) == 1
+    waiting = MatchRun.objects.latest()
+    assert waiting.status == "QUEUED" and not waiting.proposals.exists()
+    page = client.get(reverse("scheme:matching", args=[call.pk])).content.decode()
+    assert "マッチングを実行中です" in page and 'http-equiv="refresh"' in page
+    assert "マッチングを実行</button>" not in page
+    again = client.post(reverse("scheme:matching_run", args=[call.pk]), follow=True)
+    assert "マッチングを実行中です。終わると" in again.content.decode()
+    assert MatchRun.objects.count() == 2
+    assert solve_matching(waiting.pk) == "done"
+    assert solve_matching(waiting.pk) == "taken"
+    waiting.refresh_from_db()
+    assert waiting.status == "OPTIMAL"
+    assert waiting.proposals.count() == proposed.proposals.count()
+    shown = client.get(reverse("scheme:matching", args=[call.pk])).content.decode()
+    assert "マッチングを実行中です" not in shown
+
+
+def test_a_run_lost_by_its_worker_stops_holding_the_next_back(client, office, proposed, call):
+    from datetime import timedelta
+
+    lost = MatchRun.objects.create(call=call, status="RUNNING")
+    MatchRun.objects.filter(pk=lost.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    client.force_login(office)
+    client.post(reverse("scheme:matching_run", args=[call.pk]))
+    lost.refresh_from_db()
+    assert lost.status == "FAILED"
+    assert MatchRun.objects.latest().status == "QUEUED"

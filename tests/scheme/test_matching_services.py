@@ -86,7 +86,7 @@ def test_confirm_makes_one_draft_program_with_the_weeks(
         match = confirm_proposal(proposal, by=office, now=timezone.now())
     program = Program.objects.get()
     assert match.program == program and program.status == Status.DRAFT
-    assert program.host == host and program.title == "IT ベンチャー研修（田川市）"
+    assert program.host == host and program.title == "ITベンチャー研修（田川市）"
     assert program.start_date == proposal.start_week and program.start_date.weekday() == 0
     assert program.end_date == proposal.start_week + timedelta(days=11)  # Friday of week two
     assert (match.staff, match.weeks) == (2, 2)

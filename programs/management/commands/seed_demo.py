@@ -80,6 +80,8 @@ PEOPLE = [
         "まこと",
         ("coordinator", OTHER_HOST),
     ),
+    # The scheme office (事務局): its tour starts at the demo's call (scheme/demo.py).
+    ("office@example.com", "渡辺", "恵", "わたなべ", "めぐみ", ("office",)),
     (
         "other-trainee@example.com",
         "伊藤",
@@ -170,6 +172,7 @@ class Command(BaseCommand):
                 "current": Program.objects.get(host=hosts[HOST], title=DEMO_TITLE),
                 "past": Program.objects.get(host=hosts[HOST], title=PAST_TITLE),
                 "people": {email: User.objects.get(email=email) for email, *_rest in PEOPLE},
+                "hosts": hosts,
             }
         )
         return created
@@ -293,6 +296,9 @@ class Command(BaseCommand):
             _, new = Membership.objects.get_or_create(
                 user=user, role=role, municipality=municipalities[grant[1]]
             )
+            return int(new)
+        if role == Role.OFFICE:
+            _, new = Membership.objects.get_or_create(user=user, role=role)
             return int(new)
         phone = DEMO_PHONES.get(user.email, "")
         membership, new = Membership.objects.get_or_create(

@@ -11,6 +11,9 @@ from programs.models import HostCompany, User
 from programs.refusals import Refused
 
 from ...models import (
+    FAILED,
+    QUEUED,
+    RUNNING,
     Application,
     Call,
     CallState,
@@ -27,6 +30,7 @@ from .problem import ApplicationIn, OfferIn, Problem
 from .solver import solve
 
 TIME_LIMIT = 4.0
+STALE = timedelta(minutes=15)
 
 
 class MatchingRefused(Refused):
@@ -79,11 +83,50 @@ def load_problem(call: Call) -> tuple[Problem, dict[int, Match], dict]:
     return problem, confirmed, {"ranks": ranks, "pins": pins}
 
 
-def run_matching(call: Call, *, by: User, now: datetime) -> MatchRun:
-    """Solve the call once its window has closed, and keep what the solver proposes."""
+def _check_closed(call: Call, now: datetime) -> None:
     if call.state(now) != CallState.CLOSED:
         raise MatchingRefused(_("The matching runs once the call's window has closed."))
-    problem, confirmed, extra = load_problem(call)
+
+
+def run_matching(call: Call, *, by: User, now: datetime) -> MatchRun:
+    """Solve the call once its window has closed, here and now (the demo, the tests), and
+    keep what the solver proposes."""
+    _check_closed(call, now)
+    return solve_run(MatchRun.objects.create(call=call, run_by=by, status=RUNNING))
+
+
+def request_matching(call: Call, *, by: User, now: datetime) -> MatchRun:
+    """The office's button: a worker solves the call (seconds with a thousand applications,
+    never in a web request). Refused while another run of the call is under way; a run
+    left unfinished for STALE (a worker lost) no longer holds the next one back."""
+    _check_closed(call, now)
+    from ...tasks import solve_matching
+
+    with transaction.atomic():
+        Call.objects.select_for_update().filter(pk=call.pk).first()
+        pending = MatchRun.objects.pending().filter(call=call)
+        pending.filter(created_at__lt=now - STALE).update(status=FAILED)
+        if pending.exists():
+            raise MatchingRefused(
+                _("The matching is already running: its result shows here when it is done.")
+            )
+        run = MatchRun.objects.create(call=call, run_by=by, status=QUEUED)
+        solve_matching.delay_on_commit(run.pk)
+    return run
+
+
+def claim_run(run_id: int) -> MatchRun | None:
+    """The queued run for this worker alone (None if another worker took it, or it was
+    given up as lost)."""
+    if not MatchRun.objects.filter(pk=run_id, status=QUEUED).update(status=RUNNING):
+        return None
+    return MatchRun.objects.select_related("call").get(pk=run_id)
+
+
+def solve_run(run: MatchRun) -> MatchRun:
+    """Solve the run's call as it stands now and write the run's figures and its proposals
+    in one transaction."""
+    problem, confirmed, extra = load_problem(run.call)
     solution = solve(problem, time_limit=TIME_LIMIT)
     names = _host_names(problem, confirmed)
     proposals = [_proposal(outcome, names) for outcome in solution.outcomes.values()]
@@ -96,9 +139,7 @@ def run_matching(call: Call, *, by: User, now: datetime) -> MatchRun:
         )  # fmt: skip
     placed = [p for p in proposals if p.offer_id is not None]
     with transaction.atomic():
-        run = MatchRun.objects.create(
-            call=call,
-            run_by=by,
+        MatchRun.objects.filter(pk=run.pk).update(
             status=solution.status,
             seconds=solution.seconds,
             objective=solution.objective,
@@ -111,6 +152,7 @@ def run_matching(call: Call, *, by: User, now: datetime) -> MatchRun:
         for proposal in proposals:
             proposal.run = run
         Proposal.objects.bulk_create(proposals)
+    run.refresh_from_db()
     return run
 
 
