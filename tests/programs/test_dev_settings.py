@@ -178,7 +178,7 @@ def test_the_web_server_of_make_run_listens_on_this_machine_only():
 @override_settings(KENSHU_ENVIRONMENT="development", DEBUG=False)
 def test_seed_demo_runs_under_the_dev_settings_with_debug_off():
     call_command("seed_demo")
-    assert HostCompany.objects.count() == 2
+    assert HostCompany.objects.count() == 3  # two with people, a third offering in the call
 
 
 @pytest.mark.django_db
