@@ -27,9 +27,9 @@ def _locked(match: Match, *, call: bool = False) -> Match:
     """The match read again under a lock (its call's row first when `call`: the capacity of
     the call's weeks is decided under it), still confirmed."""
     if call:
-        Call.objects.select_for_update().filter(pk=match.call_id).exists()
+        list(Call.objects.select_for_update().filter(pk=match.call_id).values_list("pk"))
     match = (
-        Match.objects.select_for_update()
+        Match.objects.select_for_update(of=("self",))
         .select_related("offer", "host", "application__municipality", "program")
         .get(pk=match.pk)
     )

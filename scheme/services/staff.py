@@ -38,7 +38,7 @@ def name_staff(match: Match, people: list[dict], *, by, ip: str | None = None) -
     more people than places left is refused. Returns counts: enrolled, invited, already."""
     with transaction.atomic():
         match = (
-            Match.objects.select_for_update()
+            Match.objects.select_for_update(of=("self",))
             .select_related("program__host", "application__municipality")
             .get(pk=match.pk)
         )
