@@ -9,8 +9,9 @@ class SchemeConfig(AppConfig):
     def ready(self) -> None:
         from programs import registry
 
-        from . import demo, registry_hooks, reminders
+        from . import demo, due, registry_hooks, reminders
 
+        registry.register_due(due.due_for)
         registry.register_demo_seeder(demo.seed)
         for link in registry_hooks.NAV:
             registry.register_nav(link)

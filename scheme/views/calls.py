@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from programs.access import roles_of
 
 from .. import access
+from ..due import due_for
 from ..forms import CallForm
 from ..selectors import calls as selectors
 from ..selectors.calls import call_rows
@@ -19,14 +20,22 @@ from .common import changed_redirect, form_page, saved_redirect
 
 
 def calls(request):
-    rows = call_rows(request.user, timezone.now())
+    """Every role's list of calls; the office's home, with what waits for it."""
+    now = timezone.now()
+    rows = call_rows(request.user, now)
     labels = selectors.state_labels()
     for row in rows:
         row["state_label"] = labels[row["state"]]
+    is_office = access.is_office(request.user)
     return render(
         request,
         "scheme/calls.html",
-        {"title": _("Calls"), "rows": rows, "is_office": access.is_office(request.user)},
+        {
+            "title": _("Calls"),
+            "rows": rows,
+            "is_office": is_office,
+            "due": list(due_for(request.user, now)) if is_office else [],
+        },
     )
 
 

@@ -242,6 +242,7 @@ def test_search_endpoint_answers_json(client, coordinator):
 def test_search_endpoint_runs_the_same_queries_for_any_text(client, coordinator):
     client.force_login(coordinator)
     url = reverse("programs:municipality_search")
+    count_queries(client, url + "?q=箕輪")  # the first request of a session reads more
     few, _ = count_queries(client, url + "?q=渡名喜")
     many, _ = count_queries(client, url + "?q=市")
     assert few == many
