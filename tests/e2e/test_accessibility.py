@@ -247,3 +247,59 @@ def test_supervisor_pages(page, live_server, axe_source, subtests, scene, superv
         ("reflections", reverse("trainees:supervisor_reflections")),
     ]
     audit_pages(page, live_server, axe_source, subtests, pages)
+
+
+@pytest.fixture
+def scheme_scene(host, coordinator, supervisor, tagawa, kitami):
+    """A closed call matched once with 田川市's pair confirmed (its draft program), and an
+    open call for the forms."""
+    from scheme.services.confirmation import confirm_proposal
+    from scheme.services.matching import run_matching
+
+    from ..scheme.factories import make_application, make_call, make_offer, office_member
+
+    today = timezone.localdate()
+    office = office_member()
+    closed = make_call(today, open_now=False)
+    make_offer(closed, host, closed.weeks()[:3], places=2)
+    make_application(closed, tagawa, hosts=[host], staff=2)
+    make_application(closed, kitami, hosts=[host], staff=2, no_overnight=True)
+    run = run_matching(closed, by=office, now=timezone.now())
+    match = confirm_proposal(
+        run.proposals.get(application__municipality=tagawa), by=office, now=timezone.now()
+    )
+    opened = make_call(today, open_now=True, fiscal_year=closed.fiscal_year + 1)
+    return {"office": office, "closed": closed, "open": opened, "match": match}
+
+
+def test_scheme_pages(
+    page, live_server, axe_source, subtests, scheme_scene, coordinator, supervisor
+):
+    """The office's calls, lists, matching and year; a coordinator's offer form and match;
+    a contact's application form and the naming of the staff (on a phone)."""
+    closed, opened, match = scheme_scene["closed"], scheme_scene["open"], scheme_scene["match"]
+    page.set_viewport_size(DESKTOP)
+    log_in(page, live_server, scheme_scene["office"].email)
+    audit_pages(page, live_server, axe_source, subtests, [
+        ("calls", reverse("scheme:calls")),
+        ("new call", reverse("scheme:call_new")),
+        ("call", reverse("scheme:call_detail", args=[closed.pk])),
+        ("offers", reverse("scheme:offers", args=[closed.pk])),
+        ("applications", reverse("scheme:applications", args=[closed.pk])),
+        ("matching", reverse("scheme:matching", args=[closed.pk])),
+        ("matches", reverse("scheme:my_matches")),
+        ("the year", reverse("reports:office_year") + f"?year={closed.fiscal_year}"),
+    ])  # fmt: skip
+    page.context.clear_cookies()
+    log_in(page, live_server, coordinator.email)
+    audit_pages(page, live_server, axe_source, subtests, [
+        ("offer form", reverse("scheme:offer_new", args=[opened.pk])),
+        ("host's match", reverse("scheme:match_detail", args=[match.pk])),
+    ])  # fmt: skip
+    page.context.clear_cookies()
+    page.set_viewport_size(PHONE)
+    log_in(page, live_server, supervisor.email)
+    audit_pages(page, live_server, axe_source, subtests, [
+        ("application form", reverse("scheme:application_new", args=[opened.pk])),
+        ("staff to name", reverse("scheme:match_staff", args=[match.pk])),
+    ])  # fmt: skip
