@@ -6,6 +6,7 @@ pages, retries and downloads alike. Everyone else gets 404.
 The same for what the pages of reports show: an interview's article, a trip's documents, a
 program's documents, the fiscal-year summary and the CSV exports."""
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -22,6 +23,7 @@ from programs.models import (
     worked_for,
 )
 from scheme import access as scheme_access
+from scheme.models import MatchStatus
 from seminars import access as trip_access
 from trainees import access as trainee_access
 from trainees.models import Interview, InterviewState
@@ -136,11 +138,15 @@ def office_only(user) -> None:
 
 
 def office_programs(user):
-    """The programs the office follows: every program of the scheme, at every host (drafts
-    too: a confirmed match makes one). Nobody else has any here."""
+    """The programs the office follows: every published program of the scheme, at every
+    host, and the drafts its own confirmed matches made (a host's other drafts stay with the
+    host). Nobody else has any here."""
     if not scheme_access.is_office(user):
         return Program.objects.none()
-    return Program.objects.filter(scheme=Scheme.IT_VENTURE)
+    return Program.objects.filter(
+        Q(scheme=Scheme.IT_VENTURE)
+        & (~Q(status=Status.DRAFT) | Q(scheme_match__status=MatchStatus.CONFIRMED))
+    )
 
 
 # CSV exports -----------------------------------------------------------------------------------

@@ -75,14 +75,16 @@ class ReportQuerySet(models.QuerySet):
 
 def office_documents() -> Q:
     """What the scheme office may hold (its staff read aggregates and shared documents): the
-    scheme's 年度 report across hosts, and the whole report of each of the scheme's programs
-    once it is built (the program not a draft)."""
+    scheme's 年度 report across hosts, and a built version of a scheme program's whole report
+    that the host's coordinator shared with it (the report holds the trainees' own writing,
+    so it reaches the office only by the host's act, version by version)."""
     return Q(kind=ReportKind.FISCAL_YEAR, host__isnull=True) | Q(
         ~Q(program__status=Status.DRAFT),
         kind=ReportKind.PROGRAM,
         municipality__isnull=True,
         program__scheme=Scheme.IT_VENTURE,
         state=ReportState.DONE,
+        shared_with_office_at__isnull=False,
     )
 
 
@@ -124,6 +126,12 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # The host's coordinator shared this version with the scheme office (a program's whole
+    # report of the scheme only): reports.services.documents.share_with_office.
+    shared_with_office_at = models.DateTimeField(null=True, blank=True)
+    shared_with_office_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     objects = ReportQuerySet.as_manager()
 
     class Meta:

@@ -5,7 +5,7 @@ while the old ones stay downloadable."""
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from programs.models import Enrollment, HostCompany, Municipality, Program
+from programs.models import Enrollment, HostCompany, Municipality, Program, Scheme, Status
 from seminars.models import Trip
 
 from .. import documents, program_documents
@@ -143,3 +143,30 @@ def retry(report: Report) -> bool:
     if queued:
         build_report.delay_on_commit(report.pk)
     return bool(queued)
+
+
+class ShareRefused(Exception):
+    """This document cannot be shared with the scheme office."""
+
+
+def may_share_with_office(report: Report) -> bool:
+    """A built version of a scheme program's whole report (not a draft's)."""
+    program = report.program
+    return (
+        report.kind == ReportKind.PROGRAM
+        and report.municipality_id is None
+        and report.state == ReportState.DONE
+        and program is not None
+        and program.scheme == Scheme.IT_VENTURE
+        and program.status != Status.DRAFT
+    )
+
+
+def share_with_office(report: Report, *, share: bool, by, now) -> None:
+    """The host's coordinator shares this version with the scheme office, or takes it back.
+    The caller has checked that `by` coordinates the program's host."""
+    if share and not may_share_with_office(report):
+        raise ShareRefused
+    Report.objects.filter(pk=report.pk).update(
+        shared_with_office_at=now if share else None, shared_with_office_by=by if share else None
+    )

@@ -107,6 +107,10 @@ def build(host, other_host, coordinator, trainee, other_trainee, today) -> Simpl
         start_date=start,
         status=Status.DRAFT,
     )
+    # A host's own draft of the scheme, made by no match: it stays with the host.
+    hosts_draft = ProgramFactory(
+        host=host, title="受入企業の下書き（直接募集）", start_date=start, status=Status.DRAFT
+    )
     first, second = enrol(ours, trainee), enrol(ours, other_trainee)
     matsumoto = MunicipalityFactory(code="202029", name="松本市", prefecture=20)
     third = enrol(theirs, trainee_of(matsumoto, "matsumoto@example.org"))
@@ -144,8 +148,10 @@ def build(host, other_host, coordinator, trainee, other_trainee, today) -> Simpl
         theirs=theirs,
         outside=outside,
         draft=draft,
+        hosts_draft=hosts_draft,
         first=first,
-        shared=stored(ReportKind.PROGRAM, ours),
+        not_shared=stored(ReportKind.PROGRAM, ours),
+        shared=stored(ReportKind.PROGRAM, ours, version=2, shared_with_office_at=timezone.now()),
         for_tagawa=stored(ReportKind.PROGRAM, ours, municipality=first.municipality),
         training_report=stored(ReportKind.TRAINEE, ours, enrollment=first),
         outside_report=stored(ReportKind.PROGRAM, outside),

@@ -90,7 +90,7 @@ def test_the_office_holds_the_shared_reports_and_nothing_else(client, year):
     status = client.get(reverse("reports:report_status", args=[year.shared.pk]))
     assert status.status_code == 200
     assert page_url(year) in status.content.decode()  # back to the year, not the program
-    for other in (year.for_tagawa, year.training_report, year.outside_report):
+    for other in (year.for_tagawa, year.training_report, year.outside_report, year.not_shared):
         for view in ("reports:report_status", "reports:report_download"):
             assert client.get(reverse(view, args=[other.pk])).status_code == 404, (other, view)
     # The program's own pages stay the host's.
@@ -131,6 +131,7 @@ def test_the_year_lists_every_program_of_the_scheme_with_its_figures(client, yea
     assert any(year.theirs.title in t for t in titles)
     assert any(year.draft.title in t for t in titles)
     assert year.outside.title not in html  # outside the scheme
+    assert year.hosts_draft.title not in html  # a host's own draft stays with the host
     ours = next(row for t, row in rows.items() if year.ours.title in t)
     assert ours[0] == "はたらくラボ株式会社"
     assert "北見市" in ours[2] and "田川市" in ours[2]
@@ -241,3 +242,44 @@ def test_the_page_and_the_csv_read_in_english_too(client, year):
     body = b"".join(client.get(csv_url(year)).streaming_content).decode("utf-8")
     assert body.lstrip("\ufeff").startswith("Host company,")
     assert "\nTotal,2,3,3,9,15,60.0,0.33" in body.replace("\r\n", "\n")
+
+
+def test_the_hosts_coordinator_shares_a_version_with_the_office(
+    client, year, coordinator, staff, outsider, supervisor
+):
+    """The whole report holds the trainees' own writing: it reaches the office only when the
+    host's coordinator shares that version, and leaves when they take it back."""
+    share = reverse("reports:report_share", args=[year.not_shared.pk])
+    download = reverse("reports:report_download", args=[year.not_shared.pk])
+    client.force_login(year.office)
+    assert client.get(download).status_code == 404
+    assert client.post(share, {"share": "1"}).status_code == 404  # not the office's to share
+    for stranger in (outsider, supervisor):  # another host's coordinator, a contact
+        client.force_login(stranger)
+        assert client.post(share, {"share": "1"}).status_code == 404
+    client.force_login(staff)
+    assert client.post(share, {"share": "1"}).status_code == 403  # staff read, never share
+    client.force_login(coordinator)
+    page = client.get(reverse("reports:report_status", args=[year.not_shared.pk]))
+    assert "事務局と共有する" in page.content.decode()
+    response = client.post(share, {"share": "1"}, follow=True)
+    assert "事務局と共有しました" in response.content.decode()
+    client.force_login(year.office)
+    assert client.get(download).status_code == 200
+    client.force_login(coordinator)
+    client.post(share, {"share": "0"})
+    client.force_login(year.office)
+    assert client.get(download).status_code == 404
+
+
+def test_a_report_outside_the_scheme_cannot_be_shared(client, year, coordinator):
+    client.force_login(coordinator)
+    share = reverse("reports:report_share", args=[year.outside_report.pk])
+    assert client.post(share, {"share": "1"}).status_code == 403
+    year.outside_report.refresh_from_db()
+    assert year.outside_report.shared_with_office_at is None
+
+
+def test_anonymous_is_sent_to_log_in_from_sharing(client, year):
+    response = client.post(reverse("reports:report_share", args=[year.shared.pk]), {"share": "1"})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

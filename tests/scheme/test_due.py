@@ -11,7 +11,7 @@ from programs.models import Invitation, Role
 from scheme.services.matching import run_matching
 
 from .factories import make_application, make_call, make_offer
-from .match_fixtures import call, match, offer, office  # noqa: F401
+from .match_fixtures import *  # noqa: F403 (the fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_the_host_is_told_of_its_new_draft(match, coordinator, outsider):
     assert "scheme_matched" not in kinds(outsider)
 
 
-def test_the_office_runs_then_confirms(office, call, offer, host, tagawa, kitami, client):  # noqa: F811
+def test_the_office_runs_then_confirms(office, call, offer, host, tagawa, kitami, client):
     make_application(call, tagawa, hosts=[host])
     make_application(call, kitami, hosts=[host])
     assert [i.title for i in registry.due_for(office, timezone.now())] == [
