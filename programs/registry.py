@@ -16,8 +16,8 @@ its `AppConfig.ready()`. A new app plugs in the same way, and `programs` never i
   which the 研修報告書's first draft starts from.
 - `publish_checks(program, today)`: what other apps say is ready or missing before a
   program is published (a trip planned), as `ChecklistItem`s.
-- `names_trainees(user, program)`: whether someone outside the host may invite trainees
-  into a program (the municipality's contact of a scheme match names its staff).
+- `names_trainees(user, program, municipality)`: whether someone outside the host may invite
+  a municipality's trainees into a program (the contact of a scheme match names its staff).
 """
 
 from collections.abc import Callable, Iterable
@@ -243,7 +243,7 @@ def date_problem(program) -> str | None:
 
 # Who else names a program's trainees (the scheme's municipality contact) ---------------
 
-TraineeNamer = Callable[[object, object], bool]
+TraineeNamer = Callable[[object, object, object], bool]
 _trainee_namers: list[TraineeNamer] = []
 
 
@@ -253,12 +253,12 @@ def register_trainee_namer(check: TraineeNamer) -> TraineeNamer:
     return check
 
 
-def names_trainees(user, program) -> bool:
-    """Whether an app lets `user`, who is not the host's coordinator, invite trainees into
-    `program` (read from the database on every call, like every right)."""
+def names_trainees(user, program, municipality) -> bool:
+    """Whether an app lets `user`, who is not the host's coordinator, invite `municipality`'s
+    trainees into `program` (read from the database on every call, like every right)."""
     if program is None or not (user.is_authenticated and user.is_active):
         return False
-    return any(check(user, program) for check in _trainee_namers)
+    return any(check(user, program, municipality) for check in _trainee_namers)
 
 
 # The main navigation: each app adds its links, for the roles that see them --------------

@@ -28,13 +28,24 @@ NAV = (
 )
 
 
-def contact_names_trainees(user, program) -> bool:
-    """The municipality's contact of a confirmed match names its staff: they may invite
-    trainees into the match's program (the core asks through registry.names_trainees)."""
+def contact_names_trainees(user, program, municipality) -> bool:
+    """The municipality's contact of a confirmed match names its staff: they may invite the
+    match's municipality's trainees into the match's program while it is neither reported
+    nor over (the core asks through registry.names_trainees, at the moment of asking)."""
+    from django.utils import timezone
+
+    from programs.models import Status
+
     from .models import Match
 
+    if program.status == Status.REPORTED or program.end_date < timezone.localdate():
+        return False
     return (
         Match.objects.confirmed()
-        .filter(program=program, application__municipality__in=supervised(user))
+        .filter(
+            program=program,
+            application__municipality=municipality,
+            application__municipality__in=supervised(user),
+        )
         .exists()
     )

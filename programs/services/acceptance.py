@@ -109,7 +109,11 @@ def _usable_under_lock(token: str) -> Invitation:
     )
     _refuse_unusable(invitation)
     if invitation.invited_by is None or not may_invite(
-        invitation.invited_by, invitation.role, invitation.host_company, invitation.program
+        invitation.invited_by,
+        invitation.role,
+        invitation.host_company,
+        invitation.program,
+        invitation.municipality,
     ):
         raise InvitationRefused(
             _("The person who invited you can no longer give this role. Ask for a new invitation."),

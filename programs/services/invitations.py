@@ -62,12 +62,19 @@ def _expiry():
     return timezone.now() + timedelta(days=settings.KENSHU_INVITATION_DAYS)
 
 
-def may_invite(user: User, role: str, host_company, program=None) -> bool:
-    """The roles of `invitable_roles`; and a trainee of `program` for whoever another app
-    lets name its trainees (registry.names_trainees: a scheme match's municipality contact)."""
+def may_invite(user: User, role: str, host_company, program=None, municipality=None) -> bool:
+    """The roles of `invitable_roles`; and a trainee of `program`, at the program's host, from
+    `municipality`, for whoever another app lets name that municipality's trainees in it
+    (registry.names_trainees: a scheme match's municipality contact)."""
     if role in invitable_roles(user, host_company):
         return True
-    return role == Role.TRAINEE and program is not None and registry.names_trainees(user, program)
+    return (
+        role == Role.TRAINEE
+        and program is not None
+        and municipality is not None
+        and getattr(host_company, "pk", host_company) == program.host_id
+        and registry.names_trainees(user, program, municipality)
+    )
 
 
 def _role_already_held(email: str, role: str, host_company, municipality) -> bool:
@@ -161,7 +168,7 @@ def create_invitation(
     invitation for the same role. Whether the address has an account elsewhere is never
     told to the inviter. Coordinators invite coordinators, staff and trainees of their own
     host; supervisors are invited by operators."""
-    if not may_invite(invited_by, role, host_company, program):
+    if not may_invite(invited_by, role, host_company, program, municipality):
         raise InvitationRefused(
             _("You may not invite into this role."), field="role", code="not_allowed"
         )
@@ -234,7 +241,9 @@ def correct_and_resend(
     # Only someone who may invite into this role (a coordinator may not point an operator's
     # supervisor invitation at an address of their choosing), and only an invitation that
     # could not be sent: one that went out is withdrawn and made again instead.
-    if not may_invite(by, invitation.role, invitation.host_company, invitation.program):
+    if not may_invite(
+        by, invitation.role, invitation.host_company, invitation.program, invitation.municipality
+    ):
         raise InvitationRefused(
             _("You may not invite into this role."), field="email", code="not_allowed"
         )

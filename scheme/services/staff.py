@@ -6,7 +6,7 @@ invitation emails leave once it commits."""
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from programs.models import Enrollment, Invitation, Program
+from programs.models import Enrollment, Invitation, Program, Status
 from programs.refusals import Refused
 from programs.services.trainee_entry import NamedTrainee, enrol_or_invite, registered_trainees
 
@@ -32,10 +32,11 @@ def places_left(match: Match) -> int:
     return max(match.staff - len(named_emails(match.program)), 0)
 
 
-def name_staff(match: Match, people: list[dict], *, by, ip: str | None = None) -> dict:
+def name_staff(match: Match, people: list[dict], *, by, today, ip: str | None = None) -> dict:
     """Enrol or invite each person (dicts of family_name, given_name, email, department,
     position and the form's `row`). An address already in the program is left as it is;
-    more people than places left is refused. Returns counts: enrolled, invited, already."""
+    more people than places left is refused, and so is a program reported or over on
+    `today`. Returns counts: enrolled, invited, already."""
     with transaction.atomic():
         match = (
             Match.objects.select_for_update(of=("self",))
@@ -45,6 +46,8 @@ def name_staff(match: Match, people: list[dict], *, by, ip: str | None = None) -
         if match.status != MatchStatus.CONFIRMED or match.program is None:
             raise StaffRefused(_("This match was cancelled: its staff can no longer be named."))
         program, municipality = match.program, match.application.municipality
+        if program.status == Status.REPORTED or program.end_date < today:
+            raise StaffRefused(_("The program is over: its staff can no longer be named."))
         named = named_emails(program)
         fresh = _distinct([p for p in people if p["email"].lower() not in named])
         if len(named) + len(fresh) > match.staff:

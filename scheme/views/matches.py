@@ -39,7 +39,11 @@ def match_staff(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             counts = staff_services.name_staff(
-                match, form.cleaned_data["people"], by=request.user, ip=client_ip(request)
+                match,
+                form.cleaned_data["people"],
+                by=request.user,
+                today=timezone.localdate(),
+                ip=client_ip(request),
             )
         except Refused as refused:
             show_refusal(refused, form=form)

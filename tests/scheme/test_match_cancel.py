@@ -28,7 +28,12 @@ def test_cancel_deletes_the_draft_program_and_withdraws_its_invitations(
     known = trainee_of(tagawa, "known@city.tagawa.example.jp")
     enrol(match.program, known)
     with django_capture_on_commit_callbacks(execute=True):
-        name_staff(match, [named(1, "new@city.tagawa.example.jp")], by=supervisor)
+        name_staff(
+            match,
+            [named(1, "new@city.tagawa.example.jp")],
+            by=supervisor,
+            today=timezone.localdate(),
+        )
     mail.outbox.clear()
     invitation = Invitation.objects.get(program=match.program)
     program_pk = match.program.pk

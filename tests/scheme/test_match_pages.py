@@ -136,11 +136,16 @@ def test_the_match_page_reads_as_many_queries_for_one_named_person_as_for_many(
     from scheme.services.staff import name_staff
 
     client.force_login(supervisor)
-    name_staff(match, [named(1, "p1@city.tagawa.example.jp")], by=supervisor)
+    name_staff(
+        match, [named(1, "p1@city.tagawa.example.jp")], by=supervisor, today=timezone.localdate()
+    )
     few, _ctx = count_queries(client, detail(match))
     Match.objects.filter(pk=match.pk).update(staff=8)
     name_staff(
-        match, [named(n, f"p{n}@city.tagawa.example.jp") for n in range(2, 8)], by=supervisor
+        match,
+        [named(n, f"p{n}@city.tagawa.example.jp") for n in range(2, 8)],
+        by=supervisor,
+        today=timezone.localdate(),
     )
     many, _ctx = count_queries(client, detail(match))
     assert few == many

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from programs.models import Enrollment, Invitation
 from programs.services.acceptance import accept_invitation
@@ -83,15 +84,22 @@ def test_naming_again_adds_the_missing_and_the_same_address_twice_is_a_no_op(
 ):
     first = [named(1, "tanaka@city.tagawa.example.jp")]
     with django_capture_on_commit_callbacks(execute=True):
-        name_staff(match, first, by=supervisor)
-        counts = name_staff(match, first + [named(2, "sato@city.tagawa.example.jp")], by=supervisor)
+        name_staff(match, first, by=supervisor, today=timezone.localdate())
+        counts = name_staff(
+            match,
+            first + [named(2, "sato@city.tagawa.example.jp")],
+            by=supervisor,
+            today=timezone.localdate(),
+        )
     assert counts == {"enrolled": 0, "invited": 1, "already": 1}
     assert Invitation.objects.filter(program=match.program).count() == 2
     assert len(mail.outbox) == 2
 
 
 def test_more_people_than_places_is_refused_and_nothing_is_saved(client, match, supervisor):
-    name_staff(match, [named(1, "first@city.tagawa.example.jp")], by=supervisor)
+    name_staff(
+        match, [named(1, "first@city.tagawa.example.jp")], by=supervisor, today=timezone.localdate()
+    )
     client.force_login(supervisor)
     response = client.post(staff_url(match), TWO)
     assert response.status_code == 200
@@ -102,7 +110,39 @@ def test_more_people_than_places_is_refused_and_nothing_is_saved(client, match, 
             match,
             [named(1, "a@city.tagawa.example.jp"), named(2, "b@city.tagawa.example.jp")],
             by=supervisor,
+            today=timezone.localdate(),
         )
+
+
+def test_a_program_over_or_reported_takes_no_more_staff(client, match, supervisor):
+    """Naming after the program ended, or once it is reported, would change figures already
+    built: refused, by the service and by the core's question of who may invite."""
+    from datetime import timedelta
+
+    from programs import registry
+
+    after = match.program.end_date + timedelta(days=1)
+    with pytest.raises(StaffRefused):
+        name_staff(match, [named(1, "late@city.tagawa.example.jp")], by=supervisor, today=after)
+    municipality = match.application.municipality
+    assert registry.names_trainees(supervisor, match.program, municipality)
+    match.program.status = "reported"
+    match.program.save(update_fields=["status"])
+    assert not registry.names_trainees(supervisor, match.program, municipality)
+    with pytest.raises(StaffRefused):
+        name_staff(
+            match,
+            [named(1, "late@city.tagawa.example.jp")],
+            by=supervisor,
+            today=timezone.localdate(),
+        )
+    assert not Invitation.objects.filter(program=match.program).exists()
+
+
+def test_the_contact_names_only_its_own_municipalitys_staff(match, supervisor, kitami):
+    from programs import registry
+
+    assert not registry.names_trainees(supervisor, match.program, kitami)
 
 
 def test_invalid_rows_keep_their_text_and_save_nothing(client, match, supervisor):
@@ -173,4 +213,9 @@ def test_once_the_match_is_cancelled_its_contact_names_nobody(match, supervisor,
     cancel_match(match, reason="取り下げ", by=office, now=timezone.now())
     match.refresh_from_db()
     with pytest.raises(StaffRefused):
-        name_staff(match, [named(1, "late@city.tagawa.example.jp")], by=supervisor)
+        name_staff(
+            match,
+            [named(1, "late@city.tagawa.example.jp")],
+            by=supervisor,
+            today=timezone.localdate(),
+        )
