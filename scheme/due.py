@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from programs import access as core_access
 from programs.formats import show
-from programs.models import Enrollment, Invitation, Role
 
 from .models import Application, Call, Match, MatchRun, Offer, Proposal
 from .models.scope import supervised
 from .selectors.matches import match_weeks
+from .services.staff import places_left
 
 RECENT = timedelta(days=30)
 
@@ -64,9 +64,9 @@ def _contact(user, now):
     matches = Match.objects.confirmed().filter(
         application__municipality__in=mine, program__isnull=False
     )
-    named = _named_counts(matches)
+    # One match per municipality and call: a few rows, each counted as the staff page does.
     for match in matches.select_related("host", "program"):
-        left = match.staff - named.get(match.program_id, 0)
+        left = places_left(match)
         if left > 0:
             yield DueItem(
                 kind="scheme_staff",
@@ -78,22 +78,6 @@ def _contact(user, now):
                    "places": match.staff},
                 order=15,
             )  # fmt: skip
-
-
-def _named_counts(matches) -> dict[int, int]:
-    """Per program of the matches: the people enrolled or invited (not revoked) from the
-    match's municipality, in two queries."""
-    programs = matches.values("program_id")
-    counts: dict[int, set] = {}
-    for program_id, email in Enrollment.objects.filter(program__in=programs).values_list(
-        "program_id", "trainee__email"
-    ):
-        counts.setdefault(program_id, set()).add(email.lower())
-    for program_id, email in Invitation.objects.filter(
-        program__in=programs, role=Role.TRAINEE, revoked_at__isnull=True
-    ).values_list("program_id", "email"):
-        counts.setdefault(program_id, set()).add(email.lower())
-    return {program_id: len(emails) for program_id, emails in counts.items()}
 
 
 def _host(user, now):

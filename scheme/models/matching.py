@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from programs.models import HostCompany, Program
 
@@ -112,7 +113,7 @@ class Proposal(models.Model):
 
 class MatchStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("match", "Cancelled")
 
 
 class MatchQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..models import Application, Call, HostChoice, OfferWeek
+from ..models import Application, Call, HostChoice, Match, OfferWeek
 from ..weeks import week_list
 from .common import SchemeRefused, require_open
 
@@ -112,6 +112,11 @@ def withdraw_application(application: Application, now: datetime) -> Application
         )
         if application.withdrawn_at is not None:
             raise SchemeRefused(_("This application is already withdrawn."), code="state")
+        if Match.objects.confirmed().filter(application=application).exists():
+            raise SchemeRefused(
+                _("This application has a confirmed match: ask the scheme office to cancel it."),
+                code="matched",
+            )
         require_open(application.call, now)
         application.withdrawn_at = now
         application.save(update_fields=["withdrawn_at", "updated_at"])

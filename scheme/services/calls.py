@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from programs.formats import period
 from programs.tasks import dispatch_reminders
 
-from ..models import Call, CallState, OfferWeek
+from ..models import Call, CallState, MatchRun, OfferWeek
 from .common import SchemeRefused
 
 FIELDS = (
@@ -32,12 +32,34 @@ def _taken_message(year: int) -> str:
     return _("There is already a call for 年度 %(year)d: change that one.") % {"year": year}
 
 
+# What offers, applications and the matching were decided under.
+FIXED_AFTER_MATCHING = (
+    "opens_on",
+    "closes_on",
+    "first_week",
+    "last_week",
+    "min_weeks",
+    "max_weeks",
+    "max_staff",
+)
+
+
 def save_call(data: dict, *, by, call: Call | None = None) -> Call:
     """A new call (a draft until opened) or the office's change to one. Weeks that leave
     out a week some live offer holds are refused."""
     call = call or Call(created_by=by)
     if Call.objects.filter(fiscal_year=data["fiscal_year"]).exclude(pk=call.pk).exists():
         raise SchemeRefused(_taken_message(data["fiscal_year"]), field="fiscal_year")
+    if call.pk and MatchRun.objects.filter(call=call).exists():
+        changed = [name for name in FIXED_AFTER_MATCHING if data[name] != getattr(call, name)]
+        if changed:
+            raise SchemeRefused(
+                _(
+                    "The matching has run on this call: its window, weeks and rules stay as "
+                    "they were (only the title and the notes may change)."
+                ),
+                field=changed[0],
+            )
     if call.pk:
         outside = (
             OfferWeek.objects.filter(call=call, live=True)

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from programs.formats import show
-from programs.models import Program, Status
+from programs.models import Invitation, Program, Status
 from programs.refusals import Refused
 from programs.services.activity_log import record_activity
 from programs.services.invitations import revoke_invitation
@@ -49,6 +49,10 @@ def cancel_match(match: Match, *, reason: str, by, now, ip: str | None = None) -
         match = _locked(match)
         program = match.program
         if program is not None:
+            # The invitations before the program, in the order an acceptance takes them
+            # (invitation, then program): a cancel and an acceptance at once wait for each
+            # other instead of deadlocking.
+            list(Invitation.objects.select_for_update().filter(program=program).values_list("pk"))
             program = Program.objects.select_for_update().get(pk=program.pk)
             if program.status != Status.DRAFT:
                 raise MatchRefused(
@@ -141,6 +145,9 @@ def move_match(match: Match, start_week: date, *, by, today: date, ip: str | Non
         previous = match.start_week
         program = match.program
         if program is not None:
+            # Read again under its lock: a host's change made since (published, renamed)
+            # is kept, only the dates move.
+            program = Program.objects.select_for_update().get(pk=program.pk)
             shift = start_week - previous
             program.start_date += shift
             program.end_date += shift
