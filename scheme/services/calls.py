@@ -32,16 +32,8 @@ def _taken_message(year: int) -> str:
     return _("There is already a call for 年度 %(year)d: change that one.") % {"year": year}
 
 
-# What offers, applications and the matching were decided under.
-FIXED_AFTER_MATCHING = (
-    "opens_on",
-    "closes_on",
-    "first_week",
-    "last_week",
-    "min_weeks",
-    "max_weeks",
-    "max_staff",
-)
+# What offers, applications and the matching were decided under: all but the names.
+FIXED_AFTER_MATCHING = tuple(f for f in FIELDS if f not in ("fiscal_year", "title", "notes"))
 
 
 def save_call(data: dict, *, by, call: Call | None = None) -> Call:
