@@ -28,7 +28,7 @@ urlpatterns = [
     path(trip + "expenses.csv", trips.trip_expenses_csv, name="trip_expenses_csv"),
     path("documents/<id:pk>/", documents.report_status, name="report_status"),
     path("documents/<id:pk>/retry/", documents.report_retry, name="report_retry"),
-    path("documents/<id:pk>/share/", documents.report_share, name="report_share"),
+    path("documents/<id:pk>/share/", office.report_share, name="report_share"),
     path("documents/<id:pk>/download/", documents.report_download, name="report_download"),
     path(program + "documents/", programs.documents_page, name="program_documents"),
     path(

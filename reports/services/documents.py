@@ -4,8 +4,10 @@ while the old ones stay downloadable."""
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from programs.models import Enrollment, HostCompany, Municipality, Program, Scheme, Status
+from programs.refusals import Refused
 from seminars.models import Trip
 
 from .. import documents, program_documents
@@ -145,7 +147,7 @@ def retry(report: Report) -> bool:
     return bool(queued)
 
 
-class ShareRefused(Exception):
+class ShareRefused(Refused):
     """This document cannot be shared with the scheme office."""
 
 
@@ -166,7 +168,7 @@ def share_with_office(report: Report, *, share: bool, by, now) -> None:
     """The host's coordinator shares this version with the scheme office, or takes it back.
     The caller has checked that `by` coordinates the program's host."""
     if share and not may_share_with_office(report):
-        raise ShareRefused
+        raise ShareRefused(_("Only a built report of a program of the scheme can be shared."))
     Report.objects.filter(pk=report.pk).update(
         shared_with_office_at=now if share else None, shared_with_office_by=by if share else None
     )

@@ -2,12 +2,8 @@
 built), building it again after a failure, and the download. Found through
 Report.objects.visible_to: who may hold a document; everyone else gets 404."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from programs import access
@@ -35,27 +31,6 @@ def report_status(request, pk: int):
             and access.can_edit_program(request.user, report.program),
         },
     )
-
-
-@require_POST
-def report_share(request, pk: int):
-    """The host's coordinator shares this version with the scheme office (share=1) or takes
-    it back (share=0); anyone else who may read it gets 403."""
-    report = get_document_for_user(request.user, pk)
-    if report.program is None or not access.can_edit_program(request.user, report.program):
-        raise PermissionDenied
-    share = request.POST.get("share") == "1"
-    try:
-        document_services.share_with_office(
-            report, share=share, by=request.user, now=timezone.now()
-        )
-    except document_services.ShareRefused as exc:
-        raise PermissionDenied from exc
-    messages.success(
-        request,
-        _("Shared with the scheme office.") if share else _("No longer shared with the office."),
-    )
-    return redirect("reports:report_status", pk=report.pk)
 
 
 @require_POST

@@ -176,13 +176,14 @@ def test_office_call_to_enrolled_staff(
         for m in mail.outbox
     }
     assert set(links) == {"sho@example.org", "ayaka@example.org"}
-    for _family, _given, email in people:
-        page.goto(live_server.url + re.sub(r"^https?://[^/]+", "", links[email]))
-        page.get_by_label("パスワード", exact=True).fill("a-long-passphrase-1")
-        page.get_by_label("パスワード（確認）").fill("a-long-passphrase-1")
-        page.get_by_role("button", name="アカウントを作成").click()
-        page.wait_for_load_state()
-        log_out(page, live_server)
+    for _family, _given, email in people:  # each on their own browser, from their email
+        invitee = page.context.browser.new_context(viewport=DESK).new_page()
+        invitee.goto(live_server.url + re.sub(r"^https?://[^/]+", "", links[email]))
+        invitee.get_by_label("パスワード", exact=True).fill("a-long-passphrase-1")
+        invitee.get_by_label("パスワード（確認）").fill("a-long-passphrase-1")
+        invitee.get_by_role("button", name="アカウントを作成").click()
+        expect(invitee).to_have_url(re.compile(r"/today/$"))  # the account is made: its today
+        invitee.context.close()
 
     enrolled = Enrollment.objects.filter(program=match.program)
     assert set(enrolled.values_list("trainee__email", flat=True)) == {
