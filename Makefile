@@ -41,7 +41,8 @@ run: install messages
 	@echo "    (another port: KENSHU_PORT=8102 make run; another address: KENSHU_BASE_URL=...)"
 	@echo "  Demo logins (password kenshu-demo): coordinator@example.com, staff@example.com,"
 	@echo "    supervisor@example.com, trainee1@example.com, trainee2@example.com,"
-	@echo "    other-coordinator@example.com, other-trainee@example.com"
+	@echo "    trainee3@example.com, other-coordinator@example.com, other-trainee@example.com,"
+	@echo "    office@example.com (the scheme office)"
 	@echo "  Emails are printed below. Ctrl-C stops the web server, the worker and beat."
 	@echo ""
 	$(VENV)/bin/honcho start -f Procfile.dev

@@ -33,7 +33,7 @@ def call_rows(user, now: datetime) -> list[dict]:
                 "title": call.title,
                 "fiscal_year": call.fiscal_year,
                 "window": period(call.opens_on, call.closes_on),
-                "weeks": period(call.first_week, call.weeks()[-1]),
+                "weeks": period(call.first_week, call.last_week + timedelta(days=4)),
                 "state": call.state(now),
             }
         )

@@ -68,6 +68,8 @@ def _trip(row) -> str:
     words = []
     if row["includes_trip"]:
         words.append(_("with nights away") if row["overnight"] else _("day trip"))
+    else:
+        words.append(_("no trip"))
     if row["accessible"]:
         words.append(_("step-free"))
     return separator("names").join(words)

@@ -33,7 +33,7 @@ def _taken_message(year: int) -> str:
 
 
 # What offers, applications and the matching were decided under: all but the names.
-FIXED_AFTER_MATCHING = tuple(f for f in FIELDS if f not in ("fiscal_year", "title", "notes"))
+FIXED_AFTER_MATCHING = tuple(f for f in FIELDS if f not in ("title", "notes"))
 
 
 def save_call(data: dict, *, by, call: Call | None = None) -> Call:

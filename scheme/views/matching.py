@@ -22,6 +22,7 @@ from ..selectors.matching import (
 )
 from ..services.confirmation import confirm_proposal
 from ..services.matching.runs import MatchingRefused, remove_pin, request_matching, set_pin
+from ..services.notices import recipients
 
 SHOWS = ("", "matched", "unmatched")
 
@@ -42,6 +43,7 @@ def matching(request, pk: int):
             "pending": pending_run(call),
             "failed": _last_failed(call, run),
             "run_at": show(run.created_at, "moment_long") if run else "",
+            "run_status": _solver_words(run.status) if run else "",
             "rows": matching_rows(call, run, show_only),
             "pins": pin_rows(call),
             "waiting": waiting_count(call, run),
@@ -50,6 +52,14 @@ def matching(request, pk: int):
             "closed": call.state(timezone.now()) == "closed",
         },
     )
+
+
+def _solver_words(status: str) -> str:
+    """The solver's verdict in the office's words."""
+    return {
+        "OPTIMAL": _("the best allocation, proven"),
+        "FEASIBLE": _("the best allocation found in the time given"),
+    }.get(status, status)
 
 
 def _last_failed(call, run) -> bool:
@@ -91,15 +101,32 @@ def confirm(request, pk: int, proposal_pk: int):
     except Refused as refused:
         show_refusal(refused, request=request)
     else:
-        messages.success(
-            request,
-            _(
-                "Confirmed: %(municipality)s at %(host)s. "
-                "A draft program was made and both sides were emailed."
-            )
-            % {"municipality": proposal.application.municipality.name, "host": match.host.name},
-        )
+        messages.success(request, _confirmed_message(match))
     return _back(call, request)
+
+
+def _confirmed_message(match) -> str:
+    """Who the confirmation emails: the host's coordinators and the municipality's contacts,
+    saying which side has nobody to tell yet."""
+    audiences = {audience for _email, audience in recipients(match)}
+    names = {"municipality": match.application.municipality.name, "host": match.host.name}
+    if audiences == {"host", "contact"}:
+        told = _("The host's coordinators and the municipality's contacts are emailed.")
+    elif "host" in audiences:
+        told = _(
+            "The host's coordinators are emailed; %(municipality)s has no contact in Kenshu "
+            "yet: tell it yourself."
+        )
+    elif "contact" in audiences:
+        told = _(
+            "The municipality's contacts are emailed; %(host)s has no coordinator in Kenshu "
+            "yet: tell it yourself."
+        )
+    else:
+        told = _("Nobody at either side has an account to email yet: tell them yourself.")
+    return (
+        _("Confirmed: %(municipality)s at %(host)s. A draft program was made.") + " " + told
+    ) % names
 
 
 @require_POST

@@ -62,7 +62,7 @@ def test_the_offers_list_and_its_filters(client, office, call, host, other_host)
     url = reverse("scheme:offers", args=[call.pk])
     rows = table_rows(client.get(url).content)
     assert [r[0] for r in rows] == ["はたらくラボ株式会社", "ノースベンチャーズ株式会社"]
-    assert rows[0][5] == "宿泊あり" and rows[1][5] == "段差なし"
+    assert rows[0][5] == "宿泊あり" and rows[1][5] == "出張なし、段差なし"
     first, second = call.weeks()[:2]
     assert rows[0][1] == f"{first.month}/{first.day}、{second.month}/{second.day}"
     assert rows[0][2] == "2" and rows[0][3] == "DX（デジタル変革）" and rows[0][6] == "有効"

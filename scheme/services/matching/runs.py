@@ -130,13 +130,7 @@ def solve_run(run: MatchRun) -> MatchRun:
     solution = solve(problem, time_limit=TIME_LIMIT)
     names = _host_names(problem, confirmed)
     proposals = [_proposal(outcome, names) for outcome in solution.outcomes.values()]
-    for match in confirmed.values():
-        proposals.append(
-            Proposal(application_id=match.application_id, offer_id=match.offer_id,
-                     start_week=match.start_week, weeks=match.weeks,
-                     host_rank=extra["ranks"][match.application_id].get(match.host_id),
-                     reason="confirmed")
-        )  # fmt: skip
+    proposals += _confirmed_proposals(confirmed, extra["ranks"])
     placed = [p for p in proposals if p.offer_id is not None]
     with transaction.atomic():
         MatchRun.objects.filter(pk=run.pk).update(
@@ -154,6 +148,36 @@ def solve_run(run: MatchRun) -> MatchRun:
         Proposal.objects.bulk_create(proposals)
     run.refresh_from_db()
     return run
+
+
+def _confirmed_proposals(confirmed: dict[int, Match], ranks: dict) -> list[Proposal]:
+    """The pairs already confirmed, explained as the run explains its own: which choice,
+    whether a week was a preferred one, the themes shared (two queries)."""
+    wanted = {
+        row["pk"]: row
+        for row in Application.objects.filter(pk__in=confirmed).values(
+            "pk", "preferred_weeks", "themes"
+        )
+    }
+    offered = dict(
+        Offer.objects.filter(pk__in=[m.offer_id for m in confirmed.values()]).values_list(
+            "pk", "themes"
+        )
+    )
+    proposals = []
+    for match in confirmed.values():
+        app = wanted[match.application_id]
+        weeks = {(match.start_week + timedelta(weeks=i)).isoformat() for i in range(match.weeks)}
+        shared = set(app["themes"] or ()) & set(offered.get(match.offer_id) or ())
+        proposals.append(
+            Proposal(application_id=match.application_id, offer_id=match.offer_id,
+                     start_week=match.start_week, weeks=match.weeks,
+                     host_rank=ranks[match.application_id].get(match.host_id),
+                     preferred_week=bool(weeks & set(app["preferred_weeks"] or ())),
+                     themes_met=len(shared),
+                     reason="confirmed")
+        )  # fmt: skip
+    return proposals
 
 
 def _host_names(problem: Problem, confirmed: dict) -> dict[int, str]:
