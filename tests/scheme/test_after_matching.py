@@ -88,3 +88,34 @@ def test_a_failed_run_is_not_the_one_confirmed_from(matched):
 
     MatchRun.objects.create(call=matched["call"], status=FAILED)
     assert latest_run(matched["call"]).status == "OPTIMAL"
+
+
+def test_a_confirmed_pair_keeps_its_explanation_in_the_next_run(host, tagawa, coordinator):
+    office = office_member()
+    call = make_call(timezone.localdate(), open_now=False)
+    make_offer(call, host, call.weeks()[:2], places=2, themes=["dx", "data"])
+    make_application(call, tagawa, hosts=[host], preferred_weeks=[call.weeks()[0].isoformat()],
+                     themes=["dx"])  # fmt: skip
+    first = run_matching(call, by=office, now=timezone.now()).proposals.get()
+    assert first.preferred_week and first.themes_met == 1
+    confirm_proposal(first, by=office, now=timezone.now())
+    again = run_matching(call, by=office, now=timezone.now()).proposals.get()
+    assert again.reason == "confirmed"
+    assert (again.host_rank, again.preferred_week, again.themes_met) == (1, True, 1)
+
+
+def test_the_confirmation_says_who_was_told(client, host, tagawa, coordinator):
+    """田川市 has no contact here: the office is told to tell it."""
+    office = office_member()
+    call = make_call(timezone.localdate(), open_now=False)
+    make_offer(call, host, call.weeks()[:1], places=2)
+    make_application(call, tagawa, hosts=[host])
+    proposal = run_matching(call, by=office, now=timezone.now()).proposals.get()
+    client.force_login(office)
+    from django.urls import reverse
+
+    page = client.post(
+        reverse("scheme:confirm", args=[call.pk, proposal.pk]), follow=True
+    ).content.decode()
+    assert "受入企業のコーディネーターにメールで知らせます" in page
+    assert "田川市には Kenshu の自治体担当者がまだいない" in page
