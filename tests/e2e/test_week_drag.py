@@ -62,7 +62,17 @@ def cell(page, title: str):
     return page.locator(".week-grid .act", has_text=title)
 
 
+def settled(page):
+    """The week's region is swapped after each change: wait until htmx has finished (no
+    request, swap or settle under way), then a little, as a person's next move would."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+    page.wait_for_timeout(200)
+
+
 def drag(page, start: tuple[float, float], end: tuple[float, float], shot=None):
+    settled(page)  # a drag started mid-swap grabs a slot that is about to go
     page.mouse.move(*start)
     page.mouse.down()
     page.mouse.move(start[0] + 3, start[1] + 3, steps=2)
@@ -170,11 +180,13 @@ def moved_three_ways(page, week):
     cell(page, "1日目の振り返り").locator("a").focus()
     page.keyboard.press("Space")
     expect(editor.get_by_label("タイトル")).to_have_value("1日目の振り返り")
-    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
+    settled(page)
+    expect(page.locator("#editor-heading")).to_be_focused()
     editor.get_by_role("button", name="前日").focus()
     page.keyboard.press("Enter")
     expect(notice(page)).to_contain_text("1/18")
-    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
+    settled(page)
+    expect(page.locator("#editor-heading")).to_be_focused()
     editor.get_by_role("button", name="15分早く").focus()
     page.keyboard.press("Space")
     expect(notice(page)).to_contain_text("16:00")
@@ -183,11 +195,13 @@ def moved_three_ways(page, week):
     expect(page.locator(".week-editor")).to_have_count(0)
     cell(page, "1日目の振り返り").locator("a").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
+    settled(page)
+    expect(page.locator("#editor-heading")).to_be_focused()
     editor.get_by_role("button", name="翌日").focus()
     page.keyboard.press("Space")
     expect(notice(page)).to_contain_text("1/19")
-    expect(page.locator("#editor-heading")).to_be_focused()  # the swap settled
+    settled(page)
+    expect(page.locator("#editor-heading")).to_be_focused()
     editor.get_by_role("button", name="15分遅く").focus()
     page.keyboard.press("Enter")
     expect(notice(page)).to_contain_text("16:15")
