@@ -159,3 +159,21 @@ def test_a_larger_call_is_improved_by_neighbourhoods_and_stays_deterministic():
                 load[key] = load.get(key, 0) + staff[outcome.application_id]
     offers = {o.id: o for o in problem.offers}
     assert all(n <= offers[offer].places for (offer, _w), n in load.items())
+
+
+def test_a_crowded_call_without_time_to_solve_still_places_people():
+    """When the solver finds no answer in the time given (a thousand applications for a few
+    hosts), the starting answer stands: every room kept, nobody told 'unsolved'."""
+    weeks = [W[0] + timedelta(weeks=i) for i in range(12)]
+    offers = [offer(i, 100 + i, weeks[i % 6 : i % 6 + 6], places=3) for i in range(1, 21)]
+    apps = [app(i, 1 + i % 3, {100 + (i + r * 7) % 20 + 1: r + 1 for r in range(3)})
+            for i in range(1, 601)]  # fmt: skip
+    solution = solve(Problem(weeks, offers, apps), time_limit=0.0001)
+    placed = [o for o in solution.outcomes.values() if o.candidate is not None]
+    assert placed and not any(o.reason == "unsolved" for o in solution.outcomes.values())
+    used = {}
+    for outcome in placed:
+        for week in outcome.candidate.weeks:
+            key = (outcome.candidate.offer_id, week)
+            used[key] = used.get(key, 0) + (1 + outcome.application_id % 3)
+    assert all(n <= 3 for n in used.values())

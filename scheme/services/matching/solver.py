@@ -125,7 +125,12 @@ def _run_model(options, room, staff, time_limit, hint=None):
     code = solver.solve(model)
     status = solver.status_name(code)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {}, status, 0, 0
+        # No answer in the time given (a crowded call): the starting answer stands. It keeps
+        # every room by construction, and the rounds that follow improve it.
+        chosen = {cand.application_id: cand for cand, _var in variables if id(cand) in hinted}
+        if not chosen:
+            return {}, status, 0, 0
+        return chosen, "FEASIBLE", sum(cand.score for cand in chosen.values()), 0
     chosen = {cand.application_id: cand for cand, var in variables if solver.boolean_value(var)}
     return chosen, status, int(solver.objective_value), int(solver.best_objective_bound)
 
