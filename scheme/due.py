@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from programs import access as core_access
 from programs.formats import show
 
-from .models import Application, Call, Match, MatchRun, Offer, Proposal
+from .models import Application, Call, Match, Offer
 from .models.scope import supervised
 from .selectors.matches import match_weeks
+from .selectors.matching import latest_run, waiting_count
 from .services.staff import places_left
 
 RECENT = timedelta(days=30)
@@ -110,19 +111,14 @@ def _office(now):
     for call in recent:
         if call.state(now) != "closed":
             continue
-        run = MatchRun.objects.finished().filter(call=call).order_by("-created_at", "-pk").first()
+        run = latest_run(call)
+        count = waiting_count(call, run)
         if run is None:
-            title, count = _("Run the matching of %(title)s"), 0
-        else:
-            confirmed = Match.objects.confirmed().filter(call=call).values("application_id")
-            count = (
-                Proposal.objects.filter(run=run, offer__isnull=False)
-                .exclude(application_id__in=confirmed)
-                .count()
-            )
-            if not count:
-                continue
+            title = _("Run the matching of %(title)s")
+        elif count:
             title = _("Proposals of %(title)s waiting for confirmation")
+        else:
+            continue
         yield DueItem(
             kind="scheme_matching",
             title=title % {"title": call.title},

@@ -57,6 +57,10 @@ class MatchRunQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status__in=(QUEUED, RUNNING))
 
+    def latest_finished(self, call):
+        """The call's run the office reads and confirms from (None before the first)."""
+        return self.finished().filter(call=call).order_by("-created_at", "-pk").first()
+
 
 class MatchRun(models.Model):
     """One run of the solver over a call: what it was given (pins) and what it found."""

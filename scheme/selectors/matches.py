@@ -2,7 +2,7 @@
 stands, and the list of the matches a person may see (a fixed number of queries whatever
 the number of rows), shaped for the templates."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ def roles_on(user, match: Match) -> dict:
     }
 
 
-def match_page(user, match: Match, today: date) -> dict:
+def match_page(user, match: Match, now: datetime) -> dict:
     """The match page's context: its facts, its program (a link for the host's people), its
     staff and what this person may do there."""
     from ..services.staff import places_left
@@ -38,7 +38,7 @@ def match_page(user, match: Match, today: date) -> dict:
     roles = roles_on(user, match)
     confirmed = match.status == MatchStatus.CONFIRMED
     program = match.program
-    staff = staff_rows(program) if program is not None else []
+    staff = staff_rows(program, now) if program is not None else []
     return {
         "match": match,
         "roles": roles,
@@ -59,7 +59,7 @@ def match_page(user, match: Match, today: date) -> dict:
     }
 
 
-def staff_rows(program: Program) -> list[dict]:
+def staff_rows(program: Program, now: datetime) -> list[dict]:
     """The people named for the program, each once, with where they stand: enrolled,
     invited (waiting for them), the invitation expired or not delivered, account made
     (accepted, no longer enrolled). Two queries."""
@@ -79,19 +79,17 @@ def staff_rows(program: Program) -> list[dict]:
         "created_at"
     )
     for invitation in invitations:
-        rows.setdefault(invitation.email.lower(), _invited_row(invitation))
+        rows.setdefault(invitation.email.lower(), _invited_row(invitation, now))
     labels = staff_labels()
     for row in rows.values():
         row["state_label"] = labels[row["state"]]
     return list(rows.values())
 
 
-def _invited_row(invitation: Invitation) -> dict:
-    from django.utils import timezone
-
+def _invited_row(invitation: Invitation, now: datetime) -> dict:
     if invitation.accepted_at:
         state = "account"
-    elif invitation.expires_at <= timezone.now():
+    elif invitation.expires_at <= now:
         state = "expired"
     elif invitation.delivery == "failed":
         state = "failed"

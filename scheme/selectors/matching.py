@@ -12,7 +12,7 @@ from ..models import Match, MatchRun, Pin, PinKind, Proposal
 
 
 def latest_run(call) -> MatchRun | None:
-    return MatchRun.objects.finished().filter(call=call).order_by("-created_at", "-pk").first()
+    return MatchRun.objects.latest_finished(call)
 
 
 def pending_run(call) -> MatchRun | None:
@@ -176,11 +176,6 @@ def pin_rows(call) -> list[Pin]:
 
 def waiting_count(call, run: MatchRun | None) -> int:
     """Proposed pairs of the run not confirmed yet."""
-    if run is None:
-        return 0
-    confirmed = Match.objects.confirmed().filter(call=call).values("application_id")
-    return (
-        Proposal.objects.filter(run=run, offer__isnull=False)
-        .exclude(application_id__in=confirmed)
-        .count()
-    )
+    from ..services.confirmation import waiting_proposals
+
+    return waiting_proposals(call, run).count()

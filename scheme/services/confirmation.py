@@ -34,9 +34,7 @@ def confirm_proposal(proposal: Proposal, *, by: User, now: datetime) -> Match:
     its places nor confirm an application twice."""
     with transaction.atomic():
         call = Call.objects.select_for_update().get(pk=proposal.run.call_id)
-        latest = (
-            MatchRun.objects.finished().filter(call=call).order_by("-created_at", "-pk").first()
-        )
+        latest = MatchRun.objects.latest_finished(call)
         if latest is None or latest.pk != proposal.run_id:
             raise ConfirmationRefused(
                 _("This proposal is from an older run of the matching: confirm the latest.")
@@ -108,3 +106,31 @@ def _check(call: Call, proposal: Proposal, application: Application, offer: Offe
                 _("%(host)s has no room left for %(staff)s staff in the week of %(week)s.")
                 % {"host": offer.host.name, "staff": application.staff, "week": show(week)}
             )
+
+
+def waiting_proposals(call: Call, run: MatchRun | None):
+    """The run's proposed pairs not confirmed yet (none without a run)."""
+    if run is None:
+        return Proposal.objects.none()
+    confirmed = Match.objects.confirmed().filter(call=call).values("application_id")
+    return Proposal.objects.filter(run=run, offer__isnull=False).exclude(
+        application_id__in=confirmed
+    )
+
+
+def confirm_all(call: Call, run: MatchRun | None, *, by: User, now: datetime):
+    """Every pair of `run` waiting for confirmation, each in its own transaction: one refused
+    pair leaves the others confirmed. Returns (how many confirmed, the refusals' messages)."""
+    done, refused = 0, []
+    waiting = (
+        waiting_proposals(call, run)
+        .select_related("run", "application__municipality")
+        .order_by("application__municipality__code", "pk")
+    )
+    for proposal in waiting:
+        try:
+            confirm_proposal(proposal, by=by, now=now)
+            done += 1
+        except Refused as refusal:
+            refused.append(refusal.message)
+    return done, refused

@@ -21,14 +21,14 @@ from ..services import staff as staff_services
 
 def match_detail(request, pk: int):
     match = access.get_match_for_user(request.user, pk)
-    context = selectors.match_page(request.user, match, timezone.localdate())
+    context = selectors.match_page(request.user, match, timezone.now())
     return render(request, "scheme/match_detail.html", {"title": _("Match"), **context})
 
 
 def match_staff(request, pk: int):
     """The contact names the staff: one row per place left."""
     match = access.get_match_for_user(request.user, pk)
-    context = selectors.match_page(request.user, match, timezone.localdate())
+    context = selectors.match_page(request.user, match, timezone.now())
     if not context["roles"]["contact"]:
         raise PermissionDenied
     if not context["can_name"]:
@@ -83,7 +83,7 @@ def _office_change(request, match, form, change, *, done: str, template: str, ex
         else:
             messages.success(request, done)
             return redirect("scheme:match_detail", pk=match.pk)
-    context = selectors.match_page(request.user, match, timezone.localdate())
+    context = selectors.match_page(request.user, match, timezone.now())
     return render(request, template, {**context, **extra, "form": form})
 
 

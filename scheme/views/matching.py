@@ -12,7 +12,7 @@ from programs.formats import show
 from programs.refusals import Refused, show_refusal
 
 from .. import access
-from ..models import FAILED, Application, Match, MatchRun, Proposal
+from ..models import FAILED, Application, MatchRun, Proposal
 from ..selectors.matching import (
     latest_run,
     matching_rows,
@@ -20,6 +20,7 @@ from ..selectors.matching import (
     pin_rows,
     waiting_count,
 )
+from ..services.confirmation import confirm_all as confirm_all_waiting
 from ..services.confirmation import confirm_proposal
 from ..services.matching.runs import MatchingRefused, remove_pin, request_matching, set_pin
 from ..services.notices import recipients
@@ -134,21 +135,7 @@ def confirm_all(request, pk: int):
     """Every proposed pair of the latest run not confirmed yet, each in its own transaction:
     one refused pair leaves the others confirmed."""
     call = access.get_call_to_run(request.user, pk)
-    run = latest_run(call)
-    done, refused = 0, []
-    if run is not None:
-        confirmed = Match.objects.confirmed().filter(call=call).values("application_id")
-        for proposal in (
-            Proposal.objects.filter(run=run, offer__isnull=False)
-            .exclude(application_id__in=confirmed)
-            .select_related("run", "application__municipality")
-            .order_by("application__municipality__code", "pk")
-        ):
-            try:
-                confirm_proposal(proposal, by=request.user, now=timezone.now())
-                done += 1
-            except Refused as refusal:
-                refused.append(refusal.message)
+    done, refused = confirm_all_waiting(call, latest_run(call), by=request.user, now=timezone.now())
     messages.success(
         request,
         ngettext("%(count)s pair confirmed.", "%(count)s pairs confirmed.", done) % {"count": done},
