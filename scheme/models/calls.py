@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.models.scope import scoped
+
 MAX_CALL_WEEKS = 60
 
 
@@ -32,23 +34,21 @@ class CallState(models.TextChoices):
 
 
 class CallQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The office sees every call; hosts and municipalities see the published ones."""
         from .scope import staffs_office
 
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or staffs_office(user):
+        if user.is_active and staffs_office(user):
             return self.all()
         return self.filter(published_at__isnull=False)
 
+    @scoped
     def run_by(self, user):
         """The calls the user may change: the office's staff (and operators)."""
         from .scope import staffs_office
 
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or staffs_office(user):
+        if user.is_active and staffs_office(user):
             return self.all()
         return self.none()
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from programs.models import HostCompany, Program
+from programs.models import HostCompany, Program, scoped
 
 from .calls import Call
 from .offers import Application, Offer
@@ -121,12 +121,11 @@ class MatchStatus(models.TextChoices):
 
 
 class MatchQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """The office sees every match; a host's people theirs; a municipality's contacts
         their municipality's."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or staffs_office(user):
+        if user.is_active and staffs_office(user):
             return self.all()
         return self.filter(
             Q(host__in=host_ids(user)) | Q(application__municipality__in=supervised(user))

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import HostCompany, Municipality
+from programs.models import HostCompany, Municipality, scoped
 
 from .calls import Call
 from .scope import host_ids, staffs_office, supervised
@@ -15,11 +15,10 @@ MAX_HOST_CHOICES = 5
 
 
 class OfferQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """A host's people see its offers; the office sees all of them."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or staffs_office(user):
+        if user.is_active and staffs_office(user):
             return self.all()
         return self.filter(host__in=host_ids(user))
 
@@ -98,11 +97,10 @@ class OfferWeek(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
+    @scoped
     def visible_to(self, user):
         """A municipality's contacts see its application; the office sees all of them."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser or staffs_office(user):
+        if user.is_active and staffs_office(user):
             return self.all()
         return self.filter(municipality__in=supervised(user))
 
