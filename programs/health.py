@@ -1,4 +1,5 @@
-"""Liveness of what every request and task depends on: the database and the broker."""
+"""Liveness of what every request and task depends on: the database, the broker and the file
+store."""
 
 import time
 
@@ -6,6 +7,8 @@ from django.conf import settings
 from django.db import connections
 
 from config.celery_app import app as celery_app
+
+from .stored_files import check_store
 
 
 def check_database() -> str:
@@ -42,7 +45,7 @@ def health_status() -> dict[str, str]:
     now = time.monotonic()
     if _last is not None and now - _last[0] < settings.KENSHU_HEALTH_CACHE_SECONDS:
         return _last[1]
-    status = {"database": check_database(), "broker": check_broker()}
+    status = {"database": check_database(), "broker": check_broker(), "store": check_store()}
     _last = (now, status)
     return status
 

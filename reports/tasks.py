@@ -4,6 +4,7 @@ stores the file through the storage API and records the outcome."""
 import logging
 from datetime import timedelta
 
+from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,7 +39,14 @@ def html_of(report: Report, today) -> str:
 
 
 # The database or the storage was away for a moment: the same build may succeed later.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+TRANSIENT_ERRORS = (
+    OperationalError,
+    InterfaceError,
+    ConnectionError,
+    TimeoutError,
+    BotoCoreError,
+    ClientError,
+)
 
 
 def _failed(report_id: int, exc: Exception) -> None:
@@ -91,7 +99,10 @@ def build_report(self, report_id: int) -> str:
         Report.objects.filter(pk=report_id, state=ReportState.RUNNING).update(
             state=ReportState.QUEUED, error=str(exc)[:2000]
         )
-        delay = min(30 * 2**self.request.retries, settings.KENSHU_MAX_TASK_DELAY)
+        delay = min(
+            settings.KENSHU_RETRY_BASE_SECONDS * 2**self.request.retries,
+            settings.KENSHU_MAX_TASK_DELAY,
+        )
         raise self.retry(exc=exc, countdown=delay) from exc
     except Exception as exc:  # recorded on the row, shown on the page, retried from there
         _failed(report_id, exc)

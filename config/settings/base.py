@@ -215,11 +215,31 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"  # never served directly: downloads go through views that check access
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
-    "default": {
-        "BACKEND": env.str("DEFAULT_FILE_STORAGE", "django.core.files.storage.FileSystemStorage")
-    },
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploaded materials and generated documents: the local disk (MEDIA_ROOT) on one machine; on
+# several, an S3-compatible store that every web node and worker reaches (STORAGE_BUCKET).
+# Either way a file leaves only through Kenshu's download views, after the access check.
+STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
+if STORAGE_BUCKET:
+    from config.store import s3_storage
+
+    STORAGES["default"] = s3_storage(
+        STORAGE_BUCKET,
+        endpoint_url=env.str("STORAGE_ENDPOINT_URL", default=""),
+        region=env.str("STORAGE_REGION", default=""),
+        access_key=env.str("STORAGE_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("STORAGE_SECRET_ACCESS_KEY", default=""),
+        prefix=env.str("STORAGE_PREFIX", default="media"),
+        addressing_style=env.str("STORAGE_ADDRESSING_STYLE", default="auto"),
+        connect_timeout=env.float("STORAGE_CONNECT_TIMEOUT", default=3.0),
+        read_timeout=env.float("STORAGE_READ_TIMEOUT", default=30.0),
+    )
+# Behind nginx (deploy/nginx/kenshu.conf): a download answers with X-Accel-Redirect after the
+# access check and nginx sends the bytes (from MEDIA_ROOT, or from the store through a signed
+# address that lives 60 s), so a slow phone never holds a web worker. False: streamed by Kenshu.
+KENSHU_ACCEL_REDIRECT = env.bool("KENSHU_ACCEL_REDIRECT", default=False)
 
 # --- Email --------------------------------------------------------------------------------------
 
@@ -325,6 +345,9 @@ LOGGING = {
 KENSHU_PORT = env.int("KENSHU_PORT", default=8000)
 KENSHU_BASE_URL = env.str("KENSHU_BASE_URL", default=f"http://127.0.0.1:{KENSHU_PORT}")
 KENSHU_HEALTH_CACHE_SECONDS = 5.0  # /healthz checks at most this often per process
+# A document build that met the database or the store away is tried again after this many
+# seconds, doubled at each attempt (capped by KENSHU_MAX_TASK_DELAY).
+KENSHU_RETRY_BASE_SECONDS = env.int("KENSHU_RETRY_BASE_SECONDS", default=30)
 # Rendered list, grid and dashboard fragments are kept in the cache under versions scoped per
 # host and program (programs/cache.py); false renders every page every time, as the benchmark's
 # "cold" column does. Access is checked against the database either way.

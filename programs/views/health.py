@@ -1,4 +1,4 @@
-"""The health check that load balancers ask: the database and the broker."""
+"""The health check that load balancers ask: the database, the broker and the file store."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse

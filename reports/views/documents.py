@@ -2,11 +2,11 @@
 built), building it again after a failure, and the download. Found through
 Report.objects.visible_to: who may hold a document; everyone else gets 404."""
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from programs import access
+from programs import access, stored_files
 
 from ..access import get_document_for_user
 from ..models import ReportState
@@ -45,15 +45,6 @@ def report_download(request, pk: int):
     report = get_document_for_user(request.user, pk)
     if report.state != ReportState.DONE or not report.file:
         raise Http404
-    try:
-        handle = report.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=report.filename,
+    return stored_files.download(
+        request, report.file, filename=report.filename, content_type="application/pdf"
     )
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -2,6 +2,7 @@
 came of it, what follows, and the materials."""
 
 import io
+import logging
 import os
 import zipfile
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from programs.models import ActivityKind, Enrollment, Program, User
 from programs.plain_text import check_plain_text
 from programs.services.activity_log import record_activity
 from programs.services.week import MakeRoom, Slot
+from programs.stored_files import STORE_ERRORS
 
 from ..models import (
     MATERIAL_MAX_BYTES,
@@ -28,6 +30,8 @@ from ..models import (
     TripStatus,
 )
 from .common import TripRefused, host_people, refuse_unless_coordinator, sync_activities
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTENDANCE = 100_000
 
@@ -182,10 +186,15 @@ def delete_seminar(seminar: Seminar, *, by) -> None:
 
 
 def _delete_files(names: list[str]) -> None:
+    """After the rows are gone: a store that is away leaves an object nobody can reach (its
+    name was random and only the row knew it), never a row without its file."""
     from django.core.files.storage import default_storage
 
     for name in names:
-        default_storage.delete(name)
+        try:
+            default_storage.delete(name)
+        except STORE_ERRORS:
+            logger.warning("Could not delete %s from the store; it is left behind", name)
 
 
 def set_roles(seminar: Seminar, roles: dict[int, str | None], *, by) -> None:
@@ -312,7 +321,17 @@ def add_material(seminar: Seminar, upload, *, by) -> Material:
         size=upload.size,
         uploaded_by=by,
     )
-    material.file.save("upload", ContentFile(data.getvalue()), save=False)
+    try:
+        material.file.save("upload", ContentFile(data.getvalue()), save=False)
+    except STORE_ERRORS as exc:
+        logger.warning("The store refused a material: %r", exc)
+        raise TripRefused(
+            _(
+                "The file could not be stored: the file store is not answering. Nothing was "
+                "added; try again in a minute."
+            ),
+            field="file",
+        ) from exc
     try:
         material.save()
     except Exception:

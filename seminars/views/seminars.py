@@ -2,13 +2,13 @@
 materials."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from programs import access, way_out
+from programs import access, stored_files, way_out
 from programs.integers import id_param
 from programs.refusals import show_refusal
 
@@ -234,19 +234,13 @@ def material_upload(request, pk: int, seminar_pk: int):
 def material_download(request, pk: int, seminar_pk: int, material_pk: int):
     program, seminar = trip_access.get_seminar_for_user(request.user, pk, seminar_pk)
     material = get_object_or_404(Material, pk=material_pk, seminar=seminar)
-    try:
-        handle = material.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
+    return stored_files.download(
+        request,
+        material.file,
+        filename=material.name,
         content_type=material.content_type,
         as_attachment=not material.content_type.startswith("image/"),
-        filename=material.name,
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_POST

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from celery import Celery
 
+from bench.processes import stop
+
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = os.environ.get("KENSHU_REQUIRE_SERVICES") == "1"
 
@@ -104,11 +106,7 @@ def celery_worker(env_overrides: dict, tmp_path: Path, name: str = "w1"):
     try:
         yield process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, timeout=20)
         log.close()
 
 
@@ -150,3 +148,78 @@ def built_by_a_worker(client, url: str, env: dict, tmp_path: Path):
         )
     assert done is not None, (tmp_path / "w1.log").read_text()
     return done
+
+
+@contextmanager
+def web_node(env_overrides: dict, tmp_path: Path, name: str):
+    """`gunicorn config.wsgi` as its own process with its own working folder (KENSHU_VAR_DIR,
+    MEDIA_ROOT): the base address once it answers /healthz."""
+    from bench.s3server import free_port
+
+    port = free_port()
+    var = tmp_path / name
+    var.mkdir(parents=True, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "KENSHU_VAR_DIR": str(var),
+            "MEDIA_ROOT": str(var / "media"),
+            **env_overrides,
+        }
+    )
+    log = open(tmp_path / f"{name}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import requests
+
+        def answers():
+            if process.poll() is not None:
+                raise RuntimeError((tmp_path / f"{name}.log").read_text()[-3000:])
+            try:
+                return requests.get(f"{base}/healthz", timeout=5).status_code in (200, 503)
+            except requests.ConnectionError:
+                return False
+
+        assert wait_for(answers, timeout=60), (tmp_path / f"{name}.log").read_text()[-3000:]
+        yield base
+    finally:
+        stop(process, timeout=20)
+        log.close()
+
+
+def signed_in(client, base: str):
+    """A requests session carrying `client`'s (force_login) session cookie, and the CSRF
+    token a form on `base` needs."""
+    import requests
+
+    session = requests.Session()
+    session.cookies.set("sessionid", client.cookies["sessionid"].value)
+    session.get(f"{base}/", timeout=30)
+    return session
+
+
+def csrf_post(session, url: str, **kwargs):
+    """POST as a browser does: the token from the page's cookie, the page as Referer."""
+    token = session.cookies.get("csrftoken")
+    if token is None:
+        session.get(url, timeout=30)
+        token = session.cookies.get("csrftoken")
+    data = {"csrfmiddlewaretoken": token, **kwargs.pop("data", {})}
+    return session.post(url, data=data, headers={"Referer": url}, timeout=60, **kwargs)

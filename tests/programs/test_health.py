@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_healthy(client):
     response = client.get(reverse("programs:healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "store": "ok"}
 
 
 @pytest.mark.django_db
