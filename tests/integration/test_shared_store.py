@@ -110,11 +110,16 @@ def test_a_store_that_stops_answering(
         material = Material.objects.get()
         store.pause()
         try:
-            # The health check says which part is down.
-            health = session.get(node + "/healthz", timeout=30)
-            assert health.status_code == 503
-            assert health.json()["store"].startswith("error")
-            assert health.json()["database"] == "ok"
+            # The health check says which part is down (once its 5 s memory has passed).
+            health = wait_for(
+                lambda: (
+                    (r := session.get(node + "/healthz", timeout=30)).status_code == 503
+                    and r.json()
+                ),
+                timeout=30,
+            )
+            assert health, "healthz did not notice the store had stopped"
+            assert health["store"].startswith("error") and health["database"] == "ok"
 
             # A download: a page that says so, not a server error.
             got = session.get(
@@ -151,4 +156,6 @@ def test_a_store_that_stops_answering(
         assert done is not None, (tmp_path / "worker.log").read_text()[-3000:]
         assert done.attempts >= 2 and done.error == ""
         assert f"media/{done.file.name}" in store.objects()
-        assert session.get(node + "/healthz", timeout=30).status_code == 200
+        assert wait_for(
+            lambda: session.get(node + "/healthz", timeout=30).status_code == 200, timeout=30
+        )
