@@ -47,6 +47,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def five_days_of_work(programs, today) -> None:
+    """A morning of work on each of five days, from yesterday, in each program."""
+    from programs.models import Activity
+
+    Activity.objects.bulk_create(
+        Activity(
+            program=p,
+            date=today + timedelta(days=d - 1),
+            start_time="10:00",
+            end_time="12:00",
+            title="業務",
+            kind="work",
+        )
+        for p in programs
+        for d in range(5)
+    )
+
+
 def seed(enrolments: int) -> None:
     from django.core.management import call_command
 
@@ -98,18 +116,7 @@ def seed(enrolments: int) -> None:
         )
         for i in range((enrolments + 49) // 50)
     )
-    Activity.objects.bulk_create(
-        Activity(
-            program=p,
-            date=today + timedelta(days=d - 1),
-            start_time="10:00",
-            end_time="12:00",
-            title="業務",
-            kind="work",
-        )
-        for p in programs
-        for d in range(5)
-    )
+    five_days_of_work(programs, today)
     enrollments = Enrollment.objects.bulk_create(
         Enrollment(program=programs[i // 50], trainee=u, municipality=municipality)
         for i, u in enumerate(users)

@@ -25,6 +25,16 @@ if not env.str("KENSHU_BASE_URL").startswith("https://"):
 if env.str("EMAIL_URL").startswith(("consolemail:", "filemail:", "memorymail:", "dummymail:")):
     raise ImproperlyConfigured("EMAIL_URL must name a real mail server in production.")
 
+if (
+    env.bool("KENSHU_ACCEL_REDIRECT", default=False)
+    and env.str("STORAGE_BUCKET", default="")
+    and env.str("STORAGE_ADDRESSING_STYLE", default="auto") != "path"
+):
+    # nginx fetches from the endpoint it was given; a bucket named in the host would not match.
+    raise ImproperlyConfigured(
+        "KENSHU_ACCEL_REDIRECT with STORAGE_BUCKET needs STORAGE_ADDRESSING_STYLE=path."
+    )
+
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 
 # Behind one reverse proxy (nginx, a load balancer) that sets X-Forwarded-For and

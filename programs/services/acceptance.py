@@ -103,7 +103,7 @@ def _usable_under_lock(token: str) -> Invitation:
     """The invitation of a link, locked until the acceptance commits, if it can still be
     used and the person who sent it may still give its role."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .filter(token_hash=Invitation.hash_token(token))
         .first()
     )

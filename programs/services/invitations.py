@@ -135,7 +135,7 @@ def ensure_can_invite(
     if exclude_pk is not None:
         pending = pending.exclude(pk=exclude_pk)
     if lock:
-        pending = pending.select_for_update()
+        pending = pending.select_for_update(of=("self",))
     if pending.exists():
         raise InvitationRefused(
             _(

@@ -21,7 +21,7 @@ def remove_membership(membership: Membership, *, by: User, ip: str | None = None
     """Take a host role away. A host company always keeps at least one coordinator."""
     with transaction.atomic():
         if membership.role == Role.COORDINATOR:
-            coordinators = Membership.objects.select_for_update().filter(
+            coordinators = Membership.objects.select_for_update(of=("self",)).filter(
                 host_company=membership.host_company, role=Role.COORDINATOR
             )
             if len(coordinators) <= 1:

@@ -157,7 +157,10 @@ def enroll(
         User.objects.select_for_update().filter(pk=trainee.pk).exists()
         check_trainee_free(program, trainee, actor=by)
         existing = (
-            Enrollment.objects.select_for_update().filter(program=program, trainee=trainee).first()
+            Enrollment.objects.select_for_update(of=("self",))
+            .filter(program=program, trainee=trainee)
+            .order_by()
+            .first()
         )
         if existing and existing.withdrawn_at is None:
             raise ProgramRefused(

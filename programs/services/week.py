@@ -129,7 +129,7 @@ def in_the_way(
 ) -> Activity:
     """The activity `room` names, once checked: live, of this program, typed in its week (not
     a trip's or a seminar's), and in the way of `slot`. Refused otherwise."""
-    others = Activity.objects.live().select_for_update().filter(program=program)
+    others = Activity.objects.live().select_for_update(of=("self",)).filter(program=program)
     if own_pk:
         others = others.exclude(pk=own_pk)
     other = others.filter(pk=room.activity_pk).first()

@@ -27,7 +27,9 @@ def _locked(match: Match, *, call: bool = False) -> Match:
     """The match read again under a lock (its call's row first when `call`: the capacity of
     the call's weeks is decided under it), still confirmed."""
     if call:
-        list(Call.objects.select_for_update().filter(pk=match.call_id).values_list("pk"))
+        list(
+            Call.objects.select_for_update(of=("self",)).filter(pk=match.call_id).values_list("pk")
+        )
     match = (
         Match.objects.select_for_update(of=("self",))
         .select_related("offer", "host", "application__municipality", "program")
@@ -52,7 +54,11 @@ def cancel_match(match: Match, *, reason: str, by, now, ip: str | None = None) -
             # The invitations before the program, in the order an acceptance takes them
             # (invitation, then program): a cancel and an acceptance at once wait for each
             # other instead of deadlocking.
-            list(Invitation.objects.select_for_update().filter(program=program).values_list("pk"))
+            list(
+                Invitation.objects.select_for_update(of=("self",))
+                .filter(program=program)
+                .values_list("pk")
+            )
             program = Program.objects.select_for_update().get(pk=program.pk)
             if program.status != Status.DRAFT:
                 raise MatchRefused(

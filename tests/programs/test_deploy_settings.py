@@ -87,3 +87,33 @@ def test_web_entry_points_default_to_production_settings():
     for module in ("config/wsgi.py", "config/asgi.py"):
         text = (ROOT / module).read_text()
         assert '"config.settings.production"' in text, module
+
+
+def check_with(**extra):
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **{k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ},
+            **PRODUCTION_ENV,
+            **extra,
+        },
+    )
+
+
+STORE = {
+    "STORAGE_BUCKET": "kenshu-files",
+    "STORAGE_ENDPOINT_URL": "https://s3.example.jp",
+    "KENSHU_ACCEL_REDIRECT": "true",
+}
+
+
+def test_a_store_behind_nginx_must_be_addressed_by_path():
+    refused = check_with(**STORE)
+    assert refused.returncode != 0
+    assert "STORAGE_ADDRESSING_STYLE=path" in refused.stderr.splitlines()[-1]
+    accepted = check_with(**STORE, STORAGE_ADDRESSING_STYLE="path")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr

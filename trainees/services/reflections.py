@@ -134,7 +134,10 @@ class Saved:
 def _locked_row(enrollment: Enrollment, day: date) -> DailyReflection:
     """The day's reflection, locked for this transaction; created (empty) if missing."""
     row = (
-        DailyReflection.objects.select_for_update().filter(enrollment=enrollment, date=day).first()
+        DailyReflection.objects.select_for_update(of=("self",))
+        .filter(enrollment=enrollment, date=day)
+        .order_by()
+        .first()
     )
     if row is not None:
         return row

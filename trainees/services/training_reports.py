@@ -113,7 +113,12 @@ def _check_writable(enrollment: Enrollment, today: date) -> None:
 
 def _locked_report(enrollment: Enrollment) -> TrainingReport:
     """The enrolment's report, locked for this transaction; created (empty) if missing."""
-    row = TrainingReport.objects.select_for_update().filter(enrollment=enrollment).first()
+    row = (
+        TrainingReport.objects.select_for_update(of=("self",))
+        .filter(enrollment=enrollment)
+        .order_by()
+        .first()
+    )
     if row is not None:
         return row
     try:
