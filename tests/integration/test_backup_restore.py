@@ -6,8 +6,6 @@ backup. A second restore into the same database is refused."""
 
 import os
 import secrets
-import subprocess
-import sys
 from contextlib import contextmanager
 
 import pytest
@@ -16,6 +14,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.processes import manage
 from bench.s3server import s3_server
 from config.store import s3_storage
 from reports.services.documents import request_program_report
@@ -23,7 +22,7 @@ from seminars.models import Seminar
 from seminars.services.seminars import add_material
 
 from ..reports import world as w
-from .conftest import ROOT, need, signed_in, web_node, worker_env
+from .conftest import need, signed_in, web_node, worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -41,17 +40,6 @@ def in_process(store) -> dict:
         secret_key=env["STORAGE_SECRET_ACCESS_KEY"],
         prefix=env["STORAGE_PREFIX"],
         addressing_style=env["STORAGE_ADDRESSING_STYLE"],
-    )
-
-
-def manage(*args, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
     )
 
 
@@ -109,7 +97,7 @@ def test_a_backup_restored_into_a_new_database_and_store_serves_the_same_files(
         material = add_material(seminar, SimpleUploadedFile("資料.pdf", PDF), by=coordinator)
         client.force_login(coordinator)  # the session is a row: it travels in the dump
 
-        done = manage("backup", str(tmp_path / "copies"), env=base | shared | store.env)
+        done = manage(["backup", str(tmp_path / "copies")], base | shared | store.env, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "Backed up the database and 2 files" in done.stdout
         (copy,) = (tmp_path / "copies").iterdir()
@@ -120,7 +108,7 @@ def test_a_backup_restored_into_a_new_database_and_store_serves_the_same_files(
         s3_server(tmp_path / "second-store", bucket="kenshu-restored") as second,
     ):
         restored = base | second.env | {"DATABASE_URL": database_url(name)}
-        done = manage("restore", str(copy), env=restored)
+        done = manage(["restore", str(copy)], restored, timeout=300)
         assert done.returncode == 0, done.stderr[-3000:]
         assert "Restored the database and 2 files" in done.stdout
         assert second.objects() == backed_up
@@ -138,6 +126,6 @@ def test_a_backup_restored_into_a_new_database_and_store_serves_the_same_files(
             )
             assert got.status_code == 200 and got.content == PDF
 
-        again = manage("restore", str(copy), env=restored)
+        again = manage(["restore", str(copy)], restored, timeout=300)
         assert again.returncode != 0
         assert "already has Kenshu's tables (programs_program)" in again.stderr
