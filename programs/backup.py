@@ -23,6 +23,8 @@ from django.core.files import File
 from django.core.management.base import CommandError
 from django.db.migrations.recorder import MigrationRecorder
 
+from programs.stored_files import STORE_ERRORS, is_missing
+
 MANIFEST = "manifest.json"
 FILES = "files"
 DUMPS = {"postgresql": "database.dump", "sqlite": "database.sqlite3"}
@@ -194,20 +196,30 @@ def stored_names(storage, folder: str = ""):
 
 
 def copy_files(storage, root: Path) -> list[dict]:
-    """Each stored file's bytes under `root`, by its name: the manifest's entries."""
+    """Each stored file's bytes under `root`, by its name: the manifest's entries. A file
+    deleted since the listing (its seminar deleted meanwhile) is left out."""
     root.mkdir()
     entries = []
     for name in stored_names(storage):
         path = inside(root, name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        digest, size = hashlib.sha256(), 0
-        with storage.open(name, "rb") as source, open(path, "wb") as target:
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                target.write(chunk)
-        entries.append({"name": name, "size": size, "sha256": digest.hexdigest()})
+        try:
+            entries.append({"name": name, **copy_one(storage, name, path)})
+        except STORE_ERRORS as exc:
+            if not is_missing(exc):
+                raise
+            path.unlink(missing_ok=True)
     return entries
+
+
+def copy_one(storage, name: str, path: Path) -> dict:
+    digest, size = hashlib.sha256(), 0
+    with storage.open(name, "rb") as source, open(path, "wb") as target:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            target.write(chunk)
+    return {"size": size, "sha256": digest.hexdigest()}
 
 
 def already_stored(storage, entries: list[dict]) -> set[str]:

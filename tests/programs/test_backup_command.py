@@ -22,6 +22,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.backends.sqlite3.base import DatabaseWrapper
+from django.utils import timezone
 
 from programs import backup
 from programs.backup import restore_backup
@@ -179,3 +180,22 @@ def test_postgresql_is_dumped_with_the_password_in_the_environment_only(monkeypa
     assert restore[-2:] == ["--dbname=kenshu", str(tmp_path / "database.dump")]
     assert not any("s3cret" in arg for arg in dump + restore)
     assert dumped["env"]["PGPASSWORD"] == restored["env"]["PGPASSWORD"] == "s3cret"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_deleted_while_the_copy_is_made_is_left_out(settings, tmp_path):
+    class Deleting(FileSystemStorage):
+        """Lists a file that is gone by the time it is read."""
+
+        def listdir(self, path):
+            folders, files = super().listdir(path)
+            return folders, [*files, "gone.pdf"] if path == "" else files
+
+    store = Deleting(location=tmp_path / "media")
+    store.save("kept.pdf", ContentFile(b"kept"))
+    done = backup.make_backup(
+        tmp_path / "copies", connection=connection, storage=store, now=timezone.now()
+    )
+    manifest = json.loads((done.folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [entry["name"] for entry in manifest["files"]] == ["kept.pdf"]
+    assert not (done.folder / "files" / "gone.pdf").exists()
