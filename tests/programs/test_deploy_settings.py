@@ -1,9 +1,9 @@
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from bench.processes import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -22,14 +22,7 @@ def run(args, drop=()):
     # Only what production would get: nothing inherited from the test run's environment.
     env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
     env.update({k: v for k, v in PRODUCTION_ENV.items() if k not in drop})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage(args, env)
 
 
 def test_production_settings_pass_check_deploy_without_warnings():
@@ -67,13 +60,9 @@ def test_seed_demo_refuses_production():
     [("KENSHU_BASE_URL", "http://kenshu.example.jp"), ("EMAIL_URL", "consolemail://")],
 )
 def test_production_refuses_unsafe_values(name, value):
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
+    result = manage(
+        ["check"],
+        {
             **{k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ},
             **PRODUCTION_ENV,
             name: value,
