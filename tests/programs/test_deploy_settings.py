@@ -79,17 +79,9 @@ def test_web_entry_points_default_to_production_settings():
 
 
 def check_with(**extra):
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={
-            **{k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ},
-            **PRODUCTION_ENV,
-            **extra,
-        },
+    env = {k: os.environ[k] for k in ("PATH", "HOME") if k in os.environ}
+    return manage(
+        ["check", "--deploy", "--fail-level", "WARNING"], {**env, **PRODUCTION_ENV, **extra}
     )
 
 
