@@ -134,6 +134,16 @@ class Enrolled:
     created: bool
 
 
+def _locked_enrollment(program: Program, trainee) -> Enrollment | None:
+    """The trainee's enrolment in the program, if any, locked (only its own row)."""
+    return (
+        Enrollment.objects.select_for_update(of=("self",))
+        .filter(program=program, trainee=trainee)
+        .order_by()
+        .first()
+    )
+
+
 def enroll(
     program: Program,
     trainee: User,
@@ -156,12 +166,7 @@ def enroll(
         lock_program(program)
         User.objects.select_for_update().filter(pk=trainee.pk).exists()
         check_trainee_free(program, trainee, actor=by)
-        existing = (
-            Enrollment.objects.select_for_update(of=("self",))
-            .filter(program=program, trainee=trainee)
-            .order_by()
-            .first()
-        )
+        existing = _locked_enrollment(program, trainee)
         if existing and existing.withdrawn_at is None:
             raise ProgramRefused(
                 _("%(person)s is already enrolled in this program.") % {"person": trainee}
