@@ -258,15 +258,34 @@ class Cluster:
         raise RuntimeError(f"the cluster did not come up; see {self.work}/*.log")
 
     def kill_and_restart(self) -> None:
-        """One web node and one worker lose power, and come back 5 s later."""
-        victims = [self.node("web-1"), self.node("worker-1")]
+        """One web node and one worker lose power, and come back 5 s later. The worker is the
+        one building a document at that moment, if one is (waiting up to 15 s for it)."""
+        worker, building = self._busy_worker()
+        victims = [self.node("web-1"), worker]
         for node in victims:
             node.kill()
-        self.events.append(f"killed {', '.join(n.name for n in victims)} (SIGKILL)")
+        self.events.append(
+            f"killed {', '.join(n.name for n in victims)} (SIGKILL"
+            + (f", {worker.name} while it built document {building})" if building else ")")
+        )
         time.sleep(5)
         for node in victims:
             node.start()
         self.events.append(f"started {', '.join(n.name for n in victims)} again")
+
+    def _busy_worker(self) -> tuple[Node, int | None]:
+        from programs.workers import name_of
+        from reports.models import Report
+
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            for pk, run in Report.objects.filter(state="running").values_list("pk", "claimed_by"):
+                name = name_of(run).partition("@")[0]  # the node's WORKER_NAME
+                for node in self.nodes:
+                    if node.kind == "worker" and name == node.env["WORKER_NAME"]:
+                        return node, pk
+            time.sleep(0.2)
+        return self.node("worker-1"), None
 
     def wait_for_reminders(self, timeout: float) -> None:
         """Until every reminder row due has an outcome (beat ticks each minute)."""

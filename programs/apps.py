@@ -13,6 +13,7 @@ class ProgramsConfig(AppConfig):
         from . import (
             registry_hooks,
             signals,  # noqa: F401  (connects the activity-log receivers)
+            workers,  # noqa: F401  (a worker says it is alive: programs/workers.py)
         )
         from .unstorable import install as refuse_unstorable_text
 

@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from programs.models import Program, Status
+from programs.workers import ALIVE_FOR, alive, worker_run
 from seminars.models import Trip
 
 from . import documents, program_documents
@@ -73,7 +74,12 @@ def build_report(self, report_id: int) -> str:
     claimed = (
         Report.objects.filter(claimable, pk=report_id)
         .filter(attempts__lt=MAX_ATTEMPTS)
-        .update(state=ReportState.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1)
+        .update(
+            state=ReportState.RUNNING,
+            started_at=timezone.now(),
+            claimed_by=worker_run(),
+            attempts=F("attempts") + 1,
+        )
     )
     if not claimed:
         Report.objects.filter(claimable, pk=report_id, attempts__gte=MAX_ATTEMPTS).update(
@@ -165,3 +171,41 @@ def report_completed_programs() -> int:
             continue
         count += 1
     return count
+
+
+# A build queued this long and not started is sent again, once: its message may have been
+# taken by a worker that died (Redis gives it back only after the visibility timeout). A
+# second message for the same row is harmless: the first to claim it builds, the other skips.
+RESEND_QUEUED_AFTER = timedelta(minutes=2)
+
+
+@shared_task(name="reports.tasks.requeue_orphaned_builds")
+def requeue_orphaned_builds() -> dict:
+    """Every minute (beat): builds whose worker died are handed out again at once, rather
+    than when the broker's visibility timeout (6 h) gives their message back."""
+    now = timezone.now()
+    running = Report.objects.filter(
+        state=ReportState.RUNNING, started_at__lt=now - timedelta(seconds=ALIVE_FOR)
+    ).exclude(claimed_by="")
+    runs = dict(running.values_list("pk", "claimed_by"))
+    living = alive(runs.values())
+    orphaned = []
+    for pk, run in runs.items():
+        if run in living:
+            continue
+        # Only if nobody has finished or re-claimed it meanwhile.
+        if Report.objects.filter(pk=pk, state=ReportState.RUNNING, claimed_by=run).update(
+            state=ReportState.QUEUED, claimed_by="", error="The worker building it stopped."
+        ):
+            orphaned.append(pk)
+    # Once: in the minute after it has waited RESEND_QUEUED_AFTER (beat asks every minute).
+    waiting = list(
+        Report.objects.filter(
+            state=ReportState.QUEUED,
+            created_at__lt=now - RESEND_QUEUED_AFTER,
+            created_at__gte=now - RESEND_QUEUED_AFTER - timedelta(minutes=1),
+        ).values_list("pk", flat=True)
+    )
+    for pk in orphaned + [pk for pk in waiting if pk not in orphaned]:
+        build_report.delay(pk)
+    return {"orphaned": len(orphaned), "resent": len(waiting)}

@@ -321,6 +321,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.report_completed_programs",
         "schedule": crontab(minute=7),
     },
+    # A document whose worker died is built again within a minute or two (reports.tasks).
+    "requeue-orphaned-builds": {
+        "task": "reports.tasks.requeue_orphaned_builds",
+        "schedule": crontab(minute="*"),
+    },
     "dispatch-reminders": {
         "task": "programs.tasks.dispatch_reminders",
         "schedule": crontab(minute=f"*/{KENSHU_REMINDER_TICK_MINUTES}"),

@@ -123,6 +123,9 @@ class Report(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # The worker run that claimed the build (programs.workers): if it is no longer alive, the
+    # build is handed out again (reports.tasks.requeue_orphaned_builds).
+    claimed_by = models.CharField(max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
