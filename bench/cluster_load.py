@@ -102,6 +102,8 @@ class Load:
         self.docs_lock = threading.Lock()
         self.browsers: dict[str, Browser] = {}
         self.not_logged_in: list[str] = []
+        self.crashed: list[str] = []  # a person's thread that stopped on an error
+        self.gave_up = 0  # a save or a request never acknowledged, however often sent
         self.download_headers: dict = {}
 
     def run(self, halfway) -> None:
@@ -120,6 +122,12 @@ class Load:
         self.elapsed = time.monotonic() - self.started
 
     def _person(self, email: str, person: dict, stop_at: float) -> None:
+        try:
+            self._act(email, person, stop_at)
+        except Exception as exc:  # noqa: BLE001 -- counted as lost, never silent
+            self.crashed.append(f"{email}: {exc!r}"[:200])
+
+    def _act(self, email: str, person: dict, stop_at: float) -> None:
         browser = Browser(self.base, self.cert, self.stats)
         self.browsers[email] = browser
         time.sleep(random.uniform(0, 3))  # noqa: S311 -- people do not arrive at once
@@ -166,7 +174,11 @@ class Load:
                 submitted = acknowledged
             else:
                 answer = browser.until(
-                    lambda r: r.status_code == 200 and r.json().get("ok"),
+                    lambda r: (
+                        r.status_code == 200
+                        and r.headers.get("Content-Type", "").startswith("application/json")
+                        and r.json().get("ok")
+                    ),
                     "POST",
                     page,
                     data=data,
@@ -175,7 +187,9 @@ class Load:
                 acknowledged = answer is not None
                 revision = answer.json()["revision"] if acknowledged else revision
                 submitted = None
-            if acknowledged:
+            if not acknowledged:
+                self.gave_up += 1
+            else:
                 previous = self.acknowledged.get(email, {})
                 self.acknowledged[email] = {
                     "enrollment": person["enrollment"],
@@ -214,6 +228,7 @@ class Load:
         path = reverse("reports:trainee_report_pdf", args=[who["program"], who["enrollment"]])
         answer = browser.until(lambda r: r.status_code == 302, "POST", path, allow_redirects=False)
         if answer is None:
+            self.gave_up += 1
             return
         pk = int(answer.headers["Location"].rstrip("/").rsplit("/", 1)[1])
         if any(doc.pk == pk for doc in mine):
@@ -249,15 +264,17 @@ class Load:
 def report(load: Load, cluster, sink) -> dict:
     """The figures, from what the load saw and what the database and the SMTP server hold."""
     from django.db.models import Count
+    from django.utils import timezone
 
     from programs.models import Notification
     from reports.models import Report
     from trainees.models import DailyReflection
 
+    today = timezone.localdate()
     reflections = {
-        (r.enrollment_id): r
+        r.enrollment_id: r
         for r in DailyReflection.objects.filter(
-            enrollment_id__in=[a["enrollment"] for a in load.acknowledged.values()]
+            enrollment_id__in=[a["enrollment"] for a in load.acknowledged.values()], date=today
         )
     }
     lost_text = 0
@@ -281,12 +298,27 @@ def report(load: Load, cluster, sink) -> dict:
         .count()
     )
     twice_mail = sum(n - 1 for n in sink.keys.values() if n > 1)
+    again = Report.objects.filter(attempts__gt=1).count()
     statuses = Counter(Notification.objects.values_list("status", flat=True))
     latencies = sorted(load.stats.latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
     errors = {k: v for k, v in load.stats.kinds.items() if k != "ok"}
-    # Someone who never got in is a failed rehearsal, not a quiet one.
-    lost = lost_text + lost_docs + len(load.not_logged_in)
+    # Someone who never got in, a person's thread that stopped, work never acknowledged and a
+    # reminder due but not sent: a failed rehearsal, not a quiet one.
+    unsent = sum(n for status, n in statuses.items() if status not in ("sent", "skipped"))
+    # Those who only ever save drafts are reminded, each of them.
+    drafters = {
+        email
+        for email, p in load.people.items()
+        if p["role"] == "trainee" and p["enrollment"] % 3 == 0
+    }
+    reminded = set(
+        Notification.objects.filter(status="sent").values_list("recipient__email", flat=True)
+    )
+    unsent += len(drafters - reminded)
+    lost = (
+        lost_text + lost_docs + len(load.not_logged_in) + len(load.crashed) + load.gave_up + unsent
+    )
     duplicates = twice_reflections + twice_docs + twice_mail
     lines = [
         "",
@@ -300,11 +332,15 @@ def report(load: Load, cluster, sink) -> dict:
         f"documents asked {len(load.docs)} ({len(built)} versions), "
         f"built {sum(r.state == 'done' for r in built.values())}"
         f", downloaded {sum(1 for d in load.docs if d.downloaded)}"
-        f" ({sum(d.downloaded for d in load.docs) // 1024} KB)",
+        f" ({sum(d.downloaded for d in load.docs) // 1024} KB), built again after a worker "
+        f"stopped {again}",
         f"a download through nginx: {load.download_headers}",
         f"reminders sent {sum(sink.keys.values())} (rows {dict(statuses)})",
         f"lost {lost} (reflection text {lost_text}, documents {lost_docs}, "
-        f"people who could not log in {len(load.not_logged_in)})",
+        f"reminders not sent {unsent}, never acknowledged {load.gave_up}, "
+        f"people who could not log in {len(load.not_logged_in)}, "
+        f"stopped on an error {len(load.crashed)})",
+        *(f"  stopped: {line}" for line in load.crashed),
         *(f"  e.g. {kind}: {text}" for kind, text in load.stats.examples.items()),
         f"duplicates {duplicates} (reflections {twice_reflections}, documents {twice_docs}, "
         f"emails {twice_mail})",

@@ -4,8 +4,12 @@ copy holds. `manage.py backup` and `manage.py restore` are the two ways in.
 
 The database is copied first, the files second. Kenshu never overwrites a stored file (every
 name is new and random), so each file a row of the dump names was already stored when the dump
-was taken and is in the copy of the files. A file stored after the dump is copied too, with no
-row naming it: harmless."""
+was taken. A file stored after the dump is copied too, with no row naming it: harmless. A file
+deleted between the dump and its copy (its seminar deleted meanwhile) is missing from the copy
+though a row of the dump names it: bucket versioning in production closes that window.
+
+The way back puts the files in first, then the database: a restore stopped half way (the store
+away a moment) runs again as it is, the files already there kept."""
 
 import hashlib
 import json
@@ -51,6 +55,7 @@ def make_backup(destination: Path, *, connection, storage, now: datetime) -> Sum
         raise CommandError(f"{folder} already exists: wait a second and run again.") from exc
     try:
         database = dump_database(connection, folder)
+        heads = migration_heads(connection)  # as the dump has them, not after the copy
         files = copy_files(storage, folder / FILES)
     except BaseException:
         shutil.rmtree(folder)  # no half copy left to be mistaken for one
@@ -59,7 +64,7 @@ def make_backup(destination: Path, *, connection, storage, now: datetime) -> Sum
         "format": 1,
         "created": now.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "database": {"engine": connection.vendor, **describe(folder / database, database)},
-        "migrations": migration_heads(connection),
+        "migrations": heads,
         "files": files,
     }
     written = folder / (MANIFEST + ".part")
@@ -84,11 +89,12 @@ def restore_backup(folder: Path, *, connection, storage) -> Summary:
     verify(folder / database["name"], database)
     for entry in manifest["files"]:
         verify(inside(folder / FILES, entry["name"]), entry)
+    refuse_a_newer_schema(manifest["migrations"])
     kept = already_stored(storage, manifest["files"])
-    restore_database(connection, folder / database["name"])
     for entry in manifest["files"]:
         if entry["name"] not in kept:
             upload(storage, folder / FILES, entry["name"])
+    restore_database(connection, folder / database["name"])
     files = manifest["files"]
     return Summary(folder, len(files), sum(entry["size"] for entry in files), kept=len(kept))
 
@@ -169,6 +175,20 @@ def refuse_a_database_in_use(connection) -> None:
         raise CommandError(
             f"The database {connection.settings_dict['NAME']} already has Kenshu's tables "
             f"({KENSHU_TABLE}): restore only into a new, empty database."
+        )
+
+
+def refuse_a_newer_schema(heads: dict[str, str]) -> None:
+    """A copy made by a later Kenshu holds tables this code does not know: restore it with
+    the version that made it."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    unknown = sorted(f"{app}.{name}" for app, name in heads.items() if (app, name) not in known)
+    if unknown:
+        raise CommandError(
+            f"The copy was made by a later version of Kenshu ({', '.join(unknown[:3])}): "
+            "restore it with the version that made it."
         )
 
 

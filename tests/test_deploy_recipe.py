@@ -108,3 +108,26 @@ def test_the_nginx_site_is_valid_nginx(tmp_path):
         timeout=30,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_example_environment_reads_in_sh_and_passes_check_deploy():
+    """The file as the units and cron read it (sh's `set -a; .`): every value parses, and the
+    production settings accept the combination (a store behind nginx, addressed by path).
+    Only its placeholder secret is swapped for a strong one."""
+    import sys
+
+    script = (
+        'set -a; . "$1"; set +a; export SECRET_KEY="$2"; '
+        'exec "$3" manage.py check --deploy --fail-level WARNING'
+    )
+    strong = "x7#kq9!mZ2@vL5$wR8^nB3&tY6*pH1(cD4)fG0_jS" + "a" * 10
+    result = subprocess.run(
+        ["sh", "-c", script, "sh", str(DEPLOY / "kenshu.env.example"), strong, sys.executable],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HOME": "/tmp"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues (0 silenced)" in result.stdout

@@ -3,9 +3,10 @@ and the store (the local disk or the S3-compatible store, as the settings say).
 
 It refuses a database that already has Kenshu's tables. Before writing anything it checks the
 copy against its manifest (each file's sha256) and that the store holds none of its names with
-other bytes. Then it restores the database (pg_restore in one transaction, or the SQLite file
-put in place) and stores every file under the name it had, which the rows name. The dump
-carries the schema: no `migrate` is needed after it, with the same version of Kenshu."""
+other bytes, and that the copy was not made by a later version of Kenshu. Then it stores every
+file under the name it had, which the rows name, and restores the database (pg_restore in one
+transaction, or the SQLite file put in place): stopped half way, it runs again as it is. The
+dump carries the schema: no `migrate` is needed after it, with the same version of Kenshu."""
 
 from pathlib import Path
 
