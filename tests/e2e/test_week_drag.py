@@ -177,6 +177,9 @@ def moved_three_ways(page, week):
     # Enter; the buttons pressed with Enter and Space.
     page.keyboard.press("Escape")
     expect(page.locator(".week-editor")).to_have_count(0)
+    # The grid is swapped in before htmx has wired its links (in the settle that follows): a
+    # key pressed in between would follow the link as a plain page load.
+    settled(page)
     cell(page, "1日目の振り返り").locator("a").focus()
     page.keyboard.press("Space")
     expect(editor.get_by_label("タイトル")).to_have_value("1日目の振り返り")
@@ -193,6 +196,9 @@ def moved_three_ways(page, week):
     assert stored(reflection) == back
     page.keyboard.press("Escape")
     expect(page.locator(".week-editor")).to_have_count(0)
+    # The grid is swapped in before htmx has wired its links (in the settle that follows): a
+    # key pressed in between would follow the link as a plain page load.
+    settled(page)
     cell(page, "1日目の振り返り").locator("a").focus()
     page.keyboard.press("Enter")
     settled(page)
