@@ -4,6 +4,21 @@ settings read them from the environment, the tests give their own."""
 from botocore.config import Config
 
 
+def from_environment(values) -> dict:
+    """STORAGE_* from a mapping (os.environ for the settings, a test's server's variables)."""
+    return s3_storage(
+        values["STORAGE_BUCKET"],
+        endpoint_url=values.get("STORAGE_ENDPOINT_URL", ""),
+        region=values.get("STORAGE_REGION", ""),
+        access_key=values.get("STORAGE_ACCESS_KEY_ID", ""),
+        secret_key=values.get("STORAGE_SECRET_ACCESS_KEY", ""),
+        prefix=values.get("STORAGE_PREFIX", "media"),
+        addressing_style=values.get("STORAGE_ADDRESSING_STYLE", "auto"),
+        connect_timeout=float(values.get("STORAGE_CONNECT_TIMEOUT", 3.0)),
+        read_timeout=float(values.get("STORAGE_READ_TIMEOUT", 30.0)),
+    )
+
+
 def s3_storage(
     bucket: str,
     *,

@@ -25,10 +25,6 @@ ACCEL_DISK = "/_protected/media/"
 ACCEL_STORE = "/_protected/store/"
 
 
-class StoreUnavailable(Exception):
-    """The store could not be reached or refused: the person may try again shortly."""
-
-
 def is_missing(exc: Exception) -> bool:
     if isinstance(exc, FileNotFoundError):
         return True

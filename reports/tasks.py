@@ -183,7 +183,12 @@ RESEND_QUEUED_AFTER = timedelta(minutes=2)
 def requeue_orphaned_builds() -> dict:
     """Every minute (beat): builds whose worker died are handed out again at once, rather
     than when the broker's visibility timeout (6 h) gives their message back."""
-    now = timezone.now()
+    return requeue_orphaned(timezone.now())
+
+
+def requeue_orphaned(now) -> dict:
+    """What a dead worker run claimed before `now`, and what has waited unstarted since two
+    minutes before `now`, sent to the workers again."""
     running = Report.objects.filter(
         state=ReportState.RUNNING, started_at__lt=now - timedelta(seconds=ALIVE_FOR)
     ).exclude(claimed_by="")

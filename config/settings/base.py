@@ -223,19 +223,11 @@ STORAGES = {
 # Either way a file leaves only through Kenshu's download views, after the access check.
 STORAGE_BUCKET = env.str("STORAGE_BUCKET", default="")
 if STORAGE_BUCKET:
-    from config.store import s3_storage
+    import os
 
-    STORAGES["default"] = s3_storage(
-        STORAGE_BUCKET,
-        endpoint_url=env.str("STORAGE_ENDPOINT_URL", default=""),
-        region=env.str("STORAGE_REGION", default=""),
-        access_key=env.str("STORAGE_ACCESS_KEY_ID", default=""),
-        secret_key=env.str("STORAGE_SECRET_ACCESS_KEY", default=""),
-        prefix=env.str("STORAGE_PREFIX", default="media"),
-        addressing_style=env.str("STORAGE_ADDRESSING_STYLE", default="auto"),
-        connect_timeout=env.float("STORAGE_CONNECT_TIMEOUT", default=3.0),
-        read_timeout=env.float("STORAGE_READ_TIMEOUT", default=30.0),
-    )
+    from config.store import from_environment
+
+    STORAGES["default"] = from_environment(os.environ)
 # Behind nginx (deploy/nginx/kenshu.conf): a download answers with X-Accel-Redirect after the
 # access check and nginx sends the bytes (from MEDIA_ROOT, or from the store through a signed
 # address that lives 60 s), so a slow phone never holds a web worker. False: streamed by Kenshu.

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bench.processes import manage
 from bench.s3server import s3_server
-from config.store import s3_storage
+from config.store import from_environment
 from reports.services.documents import request_program_report
 from seminars.models import Seminar
 from seminars.services.seminars import add_material
@@ -31,16 +31,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + "研修資料".enco
 
 def in_process(store) -> dict:
     """STORAGES' default for this process: the same store the commands read from store.env."""
-    env = store.env
-    return s3_storage(
-        env["STORAGE_BUCKET"],
-        endpoint_url=env["STORAGE_ENDPOINT_URL"],
-        region=env["STORAGE_REGION"],
-        access_key=env["STORAGE_ACCESS_KEY_ID"],
-        secret_key=env["STORAGE_SECRET_ACCESS_KEY"],
-        prefix=env["STORAGE_PREFIX"],
-        addressing_style=env["STORAGE_ADDRESSING_STYLE"],
-    )
+    return from_environment(store.env)
 
 
 def database_url(name: str) -> str:

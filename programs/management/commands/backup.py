@@ -5,10 +5,9 @@ It holds `database.dump` (PostgreSQL: pg_dump's custom format, without owners or
 store (the local disk or the S3-compatible store, as the settings say), then `manifest.json`:
 when, which database, the last migration of each app, and each file's name, size and sha256.
 
-The order matters: the database first, then the files. Kenshu never overwrites a stored file
-(names are new and random), so every row in the dump names a file that was already stored when
-the dump was taken, and is therefore in `files/`. The manifest is written last: a folder
-without one is a copy that did not finish."""
+The database first, then the files (programs/backup.py says why, and what a file deleted in
+between means). The manifest is written last: a folder without one is a copy that did not
+finish."""
 
 from pathlib import Path
 
